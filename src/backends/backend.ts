@@ -1,0 +1,55 @@
+/**
+ * The contract every backend implements, whatever it speaks on the wire. The router and the
+ * server only see this: Anthropic requests in, Anthropic messages or event streams out,
+ * failures as ProxyError.
+ */
+import type { CountTokensParams, Message, MessageCreateParams } from "../protocol/anthropic/messages";
+import type { MessageStreamEvent } from "../protocol/anthropic/stream-events";
+import type { TranslationWarning } from "../translate/translation-warning";
+
+export type BackendKind = "llamacpp" | "ollama" | "lmstudio" | "vllm" | "openai" | "anthropic";
+export type BackendMode = "translate" | "native";
+
+export interface BackendModel {
+  id: string;
+  /** Tokens the backend accepts for prompt + output, when it says. */
+  contextWindow?: number;
+}
+
+export interface CallOptions {
+  signal: AbortSignal;
+  requestId: string;
+  /** Called for every translation warning, so the server can log and count it. */
+  onWarning: (warning: TranslationWarning) => void;
+}
+
+export interface TokenCount {
+  input_tokens: number;
+  /** True when the backend's own tokenizer counted; false for anyclaude's documented estimate. */
+  exact: boolean;
+}
+
+/**
+ * A started stream. `events` yields the Anthropic events in order; it throws a ProxyError if
+ * the backend fails after the stream began. Breaking out of the loop aborts the backend request.
+ */
+export interface MessageStream {
+  events: AsyncIterable<MessageStreamEvent>;
+}
+
+export interface Backend {
+  readonly id: string;
+  readonly kind: BackendKind;
+  readonly mode: BackendMode;
+  readonly baseUrl: string;
+
+  /** `request.model` is already the backend's model name. */
+  createMessage(request: MessageCreateParams, options: CallOptions): Promise<Message>;
+
+  /** Resolves once the backend has accepted the request (2xx headers), so earlier failures stay HTTP errors. */
+  streamMessage(request: MessageCreateParams, options: CallOptions): Promise<MessageStream>;
+
+  countTokens(request: CountTokensParams, options: CallOptions): Promise<TokenCount>;
+
+  listModels(signal?: AbortSignal): Promise<BackendModel[]>;
+}

@@ -1,0 +1,144 @@
+/**
+ * The one schema of anyclaude's configuration. Defaults live here; `loadConfig` layers a file,
+ * `ANYCLAUDE_*` environment variables and CLI flags on top and validates the result against it.
+ * Documented field by field in docs/configuration.md.
+ */
+import { Type as t, type Static } from "@sinclair/typebox";
+
+const Milliseconds = (defaultValue: number, description: string) =>
+  t.Integer({ minimum: 1, default: defaultValue, description });
+
+export const TimeoutsSchema = t.Object(
+  {
+    connectMs: Milliseconds(5_000, "Time to open the TCP connection to the backend."),
+    firstByteMs: Milliseconds(600_000, "Time until the backend answers with headers (prompt evaluation can take minutes on a large prompt)."),
+    idleMs: Milliseconds(120_000, "Longest silence allowed between two chunks of a streamed answer."),
+    totalMs: Milliseconds(1_800_000, "Upper bound for a whole request."),
+  },
+  { default: {} },
+);
+
+export const BackendKindSchema = t.Union(
+  [
+    t.Literal("auto"),
+    t.Literal("llamacpp"),
+    t.Literal("ollama"),
+    t.Literal("lmstudio"),
+    t.Literal("vllm"),
+    t.Literal("openai"),
+    t.Literal("anthropic"),
+  ],
+  { default: "auto", description: "Engine kind; `auto` probes the server." },
+);
+
+export const BackendModeSchema = t.Union([t.Literal("auto"), t.Literal("translate"), t.Literal("native")], {
+  default: "auto",
+  description:
+    "`translate` speaks OpenAI chat completions to the backend; `native` forwards Anthropic Messages to its own /v1/messages; `auto` uses native when the backend has it.",
+});
+
+export const ThinkingStyleSchema = t.Union(
+  [t.Literal("auto"), t.Literal("chat_template_kwargs"), t.Literal("reasoning_effort"), t.Literal("none")],
+  {
+    default: "auto",
+    description:
+      "How a request's `thinking` reaches a translate-mode backend: `chat_template_kwargs` (enable_thinking, llama-server/vLLM), `reasoning_effort` (Ollama, LM Studio, OpenAI), `none`; `auto` picks by kind.",
+  },
+);
+
+export const BackendSchema = t.Object({
+  id: t.Optional(t.String({ minLength: 1, pattern: "^[A-Za-z0-9._-]+$", description: "Name used in routes and logs; defaults to host:port." })),
+  url: t.String({ pattern: "^https?://", description: "The server's root URL, with or without /v1." }),
+  kind: BackendKindSchema,
+  mode: BackendModeSchema,
+  apiKey: t.Optional(t.String({ description: "Sent as Bearer token / x-api-key. Prefer apiKeyEnv or apiKeyFile." })),
+  apiKeyEnv: t.Optional(t.String({ description: "Name of an environment variable holding the API key." })),
+  apiKeyFile: t.Optional(t.String({ description: "Path of a file holding the API key." })),
+  models: t.Optional(t.Array(t.String(), { description: "Models to offer; discovered from the backend when absent." })),
+  contextWindow: t.Optional(t.Integer({ minimum: 1, description: "Override the context window the backend reports." })),
+  thinking: ThinkingStyleSchema,
+  timeouts: TimeoutsSchema,
+});
+
+export const ModelMapSchema = t.Object(
+  {
+    default: t.Optional(t.String({ description: "Target for any Claude model not matched below. Default: the first backend's first model." })),
+    opus: t.Optional(t.String()),
+    sonnet: t.Optional(t.String()),
+    haiku: t.Optional(t.String()),
+    aliases: t.Record(t.String(), t.String(), {
+      default: {},
+      description: "Exact requested model name → target.",
+    }),
+  },
+  { default: {}, description: "Claude model names → local targets (`model` or `backendId/model`)." },
+);
+
+export const RoutesSchema = t.Object(
+  {
+    background: t.Optional(t.String({ description: "Target for background / small-fast requests (haiku-class, session titles)." })),
+    thinking: t.Optional(t.String({ description: "Target for requests with thinking enabled." })),
+    longContext: t.Optional(t.String({ description: "Target for requests estimated over `longContextThreshold` tokens." })),
+    longContextThreshold: t.Integer({ minimum: 1, default: 60_000 }),
+  },
+  { default: {} },
+);
+
+export const ClaudeCodeSchema = t.Object(
+  {
+    stripBillingHeader: t.Boolean({
+      default: true,
+      description: "Remove the per-request `x-anthropic-billing-header` system line that defeats the backend's prompt cache.",
+    }),
+    systemMessages: t.Union([t.Literal("hoist"), t.Literal("user"), t.Literal("keep")], {
+      default: "hoist",
+      description:
+        "`role: system` messages inside `messages`: `hoist` appends them to the system prompt, `user` turns them into user text, `keep` forwards them as they are.",
+    }),
+  },
+  { default: {} },
+);
+
+export const ServerSchema = t.Object(
+  {
+    host: t.String({ default: "127.0.0.1" }),
+    port: t.Integer({ minimum: 0, maximum: 65535, default: 8082 }),
+    maxBodyBytes: t.Integer({ minimum: 1024, default: 32 * 1024 * 1024, description: "Larger request bodies get 413." }),
+    pingIntervalMs: t.Integer({ minimum: 100, default: 10_000, description: "Ping frames on a stream that is otherwise silent." }),
+  },
+  { default: {} },
+);
+
+export const DiscoverySchema = t.Object(
+  {
+    enabled: t.Boolean({ default: true, description: "With no backend configured, probe the usual local ports." }),
+    ports: t.Array(t.Integer({ minimum: 1, maximum: 65535 }), { default: [11434, 8080, 1234, 8000] }),
+    timeoutMs: t.Integer({ minimum: 1, default: 800 }),
+  },
+  { default: {} },
+);
+
+export const LoggingSchema = t.Object(
+  {
+    level: t.Union([t.Literal("debug"), t.Literal("info"), t.Literal("warn"), t.Literal("error")], { default: "info" }),
+    format: t.Union([t.Literal("text"), t.Literal("json")], { default: "text" }),
+  },
+  { default: {} },
+);
+
+export const ConfigSchema = t.Object(
+  {
+    server: ServerSchema,
+    backends: t.Array(BackendSchema, { default: [] }),
+    models: ModelMapSchema,
+    routes: RoutesSchema,
+    claudeCode: ClaudeCodeSchema,
+    discovery: DiscoverySchema,
+    logging: LoggingSchema,
+  },
+  { additionalProperties: false },
+);
+
+export type Config = Static<typeof ConfigSchema>;
+export type BackendConfig = Static<typeof BackendSchema>;
+export type TimeoutsConfig = Static<typeof TimeoutsSchema>;

@@ -1,0 +1,148 @@
+/**
+ * The one error hierarchy of anyclaude. Every failure that reaches a client is a ProxyError,
+ * which knows its HTTP status, its Anthropic error type, whether another attempt could succeed,
+ * and how to render Anthropic's error body.
+ */
+import type { AnthropicErrorType, ErrorBody } from "../protocol/anthropic/errors";
+
+export interface ProxyErrorOptions {
+  status: number;
+  type: AnthropicErrorType;
+  retryable?: boolean;
+  cause?: unknown;
+  /** Seconds the client should wait, sent as `retry-after`. */
+  retryAfterSeconds?: number;
+}
+
+export class ProxyError extends Error {
+  readonly status: number;
+  readonly type: AnthropicErrorType;
+  readonly retryable: boolean;
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(message: string, options: ProxyErrorOptions) {
+    super(message, { cause: options.cause });
+    this.name = new.target.name;
+    this.status = options.status;
+    this.type = options.type;
+    this.retryable = options.retryable ?? false;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+
+  toAnthropicBody(requestId?: string): ErrorBody {
+    const body: ErrorBody = { type: "error", error: { type: this.type, message: this.message } };
+    if (requestId) body.request_id = requestId;
+    return body;
+  }
+}
+
+/** 400: the request itself is wrong; `path` names the offending field when known. */
+export class InvalidRequestError extends ProxyError {
+  constructor(message: string, readonly path?: string) {
+    super(path ? `${path}: ${message}` : message, { status: 400, type: "invalid_request_error" });
+  }
+}
+
+/**
+ * 400 with the wording Claude Code looks for ("prompt is too long") so it compacts the
+ * conversation instead of failing; also the signal for the router to try a larger model.
+ */
+export class ContextOverflowError extends ProxyError {
+  constructor(detail: string, cause?: unknown) {
+    super(`prompt is too long: ${detail}`, { status: 400, type: "invalid_request_error", cause });
+  }
+}
+
+export class NotFoundError extends ProxyError {
+  constructor(message: string) {
+    super(message, { status: 404, type: "not_found_error" });
+  }
+}
+
+export class PayloadTooLargeError extends ProxyError {
+  constructor(limitBytes: number) {
+    super(`request body exceeds the configured limit of ${limitBytes} bytes`, {
+      status: 413,
+      type: "request_too_large",
+    });
+  }
+}
+
+/** The backend answered with an HTTP error; its status is mapped onto Anthropic's. */
+export class BackendHttpError extends ProxyError {
+  constructor(
+    readonly backendId: string,
+    readonly backendStatus: number,
+    detail: string,
+    retryAfterSeconds?: number,
+  ) {
+    const { status, type } = mapBackendStatus(backendStatus);
+    super(`backend ${backendId} answered ${backendStatus}: ${detail}`, {
+      status,
+      type,
+      retryable: backendStatus === 408 || backendStatus === 409 || backendStatus === 429 || backendStatus >= 500,
+      retryAfterSeconds,
+    });
+  }
+}
+
+/** The backend could not be reached at all (refused, reset, DNS). 529 tells Claude Code to back off. */
+export class BackendConnectionError extends ProxyError {
+  constructor(readonly backendId: string, detail: string, cause?: unknown) {
+    super(`backend ${backendId} is unreachable: ${detail}`, {
+      status: 529,
+      type: "overloaded_error",
+      retryable: true,
+      cause,
+    });
+  }
+}
+
+export class BackendTimeoutError extends ProxyError {
+  constructor(readonly backendId: string, phase: string, timeoutMs: number) {
+    super(`backend ${backendId} timed out (${phase}, ${timeoutMs} ms)`, {
+      status: 504,
+      type: "timeout_error",
+      retryable: true,
+    });
+  }
+}
+
+/** The backend answered 2xx but with something that is not the protocol (bad JSON, broken SSE). */
+export class BackendProtocolError extends ProxyError {
+  constructor(readonly backendId: string, detail: string, cause?: unknown) {
+    super(`backend ${backendId} sent an invalid response: ${detail}`, {
+      status: 502,
+      type: "api_error",
+      retryable: true,
+      cause,
+    });
+  }
+}
+
+/** The client went away; nothing is sent, the backend request is aborted. */
+export class ClientAbortError extends ProxyError {
+  constructor() {
+    super("client closed the connection", { status: 499, type: "api_error" });
+  }
+}
+
+function mapBackendStatus(status: number): { status: number; type: AnthropicErrorType } {
+  if (status === 400 || status === 422) return { status: 400, type: "invalid_request_error" };
+  if (status === 401) return { status: 401, type: "authentication_error" };
+  if (status === 403) return { status: 403, type: "permission_error" };
+  if (status === 404) return { status: 404, type: "not_found_error" };
+  if (status === 408 || status === 504) return { status: 504, type: "timeout_error" };
+  if (status === 413) return { status: 413, type: "request_too_large" };
+  if (status === 429) return { status: 429, type: "rate_limit_error" };
+  if (status === 503 || status === 529) return { status: 529, type: "overloaded_error" };
+  if (status >= 500) return { status: 502, type: "api_error" };
+  return { status: 400, type: "invalid_request_error" };
+}
+
+/** Anything thrown that is not a ProxyError becomes a 500 api_error, with the original kept as cause. */
+export function toProxyError(error: unknown): ProxyError {
+  if (error instanceof ProxyError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new ProxyError(`internal error: ${message}`, { status: 500, type: "api_error", cause: error });
+}

@@ -1,0 +1,203 @@
+/**
+ * Anthropic Messages API wire types: what Claude Code sends to `POST /v1/messages` and what it
+ * expects back. Plain interfaces discriminated by `type`; request shapes end in `Param`.
+ * Only the parts anyclaude reads are typed; unknown fields pass through as `unknown`.
+ */
+
+export interface CacheControlParam {
+  type: "ephemeral";
+  ttl?: "5m" | "1h";
+}
+
+export interface TextBlockParam {
+  type: "text";
+  text: string;
+  cache_control?: CacheControlParam | null;
+  citations?: unknown;
+}
+
+export interface Base64ImageSource {
+  type: "base64";
+  media_type: string;
+  data: string;
+}
+
+export interface URLImageSource {
+  type: "url";
+  url: string;
+}
+
+export interface ImageBlockParam {
+  type: "image";
+  source: Base64ImageSource | URLImageSource;
+  cache_control?: CacheControlParam | null;
+}
+
+export interface DocumentBlockParam {
+  type: "document";
+  source: unknown;
+  title?: string | null;
+  cache_control?: CacheControlParam | null;
+}
+
+export interface ToolUseBlockParam {
+  type: "tool_use";
+  id: string;
+  name: string;
+  input: unknown;
+  cache_control?: CacheControlParam | null;
+}
+
+export interface ToolResultBlockParam {
+  type: "tool_result";
+  tool_use_id: string;
+  content?: string | Array<TextBlockParam | ImageBlockParam | DocumentBlockParam>;
+  is_error?: boolean;
+  cache_control?: CacheControlParam | null;
+}
+
+export interface ThinkingBlockParam {
+  type: "thinking";
+  thinking: string;
+  signature: string;
+}
+
+export interface RedactedThinkingBlockParam {
+  type: "redacted_thinking";
+  data: string;
+}
+
+export type ContentBlockParam =
+  | TextBlockParam
+  | ImageBlockParam
+  | DocumentBlockParam
+  | ToolUseBlockParam
+  | ToolResultBlockParam
+  | ThinkingBlockParam
+  | RedactedThinkingBlockParam;
+
+/** `role: "system"` inside `messages` is sent by Claude Code 2.1.x; anyclaude normalizes it away. */
+export interface MessageParam {
+  role: "user" | "assistant" | "system";
+  content: string | ContentBlockParam[];
+}
+
+export interface ToolParam {
+  name: string;
+  description?: string;
+  input_schema: Record<string, unknown>;
+  type?: string;
+  cache_control?: CacheControlParam | null;
+  /** Claude Code's deferred-tool marker; meaningless to a local backend. */
+  defer_loading?: boolean;
+  [extra: string]: unknown;
+}
+
+export type ToolChoiceParam =
+  | { type: "auto"; disable_parallel_tool_use?: boolean }
+  | { type: "any"; disable_parallel_tool_use?: boolean }
+  | { type: "tool"; name: string; disable_parallel_tool_use?: boolean }
+  | { type: "none" };
+
+export type ThinkingConfigParam =
+  | { type: "enabled"; budget_tokens: number; display?: "summarized" | "omitted" | null }
+  | { type: "adaptive"; display?: "summarized" | "omitted" | null }
+  | { type: "disabled" }
+  | { type: "between_tools" };
+
+export interface JSONOutputFormat {
+  type: "json_schema";
+  schema: Record<string, unknown>;
+}
+
+export interface OutputConfigParam {
+  effort?: "low" | "medium" | "high" | "xhigh" | "max" | null;
+  format?: JSONOutputFormat | null;
+}
+
+export interface MessageCreateParams {
+  model: string;
+  max_tokens: number;
+  messages: MessageParam[];
+  system?: string | TextBlockParam[];
+  tools?: ToolParam[];
+  tool_choice?: ToolChoiceParam;
+  thinking?: ThinkingConfigParam;
+  stop_sequences?: string[];
+  temperature?: number;
+  top_p?: number;
+  top_k?: number;
+  stream?: boolean;
+  metadata?: { user_id?: string | null };
+  output_config?: OutputConfigParam;
+  /** Older name for `output_config.format`. */
+  output_format?: JSONOutputFormat | null;
+  context_management?: unknown;
+  service_tier?: string;
+  container?: unknown;
+  mcp_servers?: unknown;
+  betas?: string[];
+  [extra: string]: unknown;
+}
+
+export type CountTokensParams = Pick<
+  MessageCreateParams,
+  "model" | "messages" | "system" | "tools" | "tool_choice" | "thinking"
+> & { [extra: string]: unknown };
+
+export interface CountTokensResponse {
+  input_tokens: number;
+}
+
+export type StopReason =
+  | "end_turn"
+  | "max_tokens"
+  | "stop_sequence"
+  | "tool_use"
+  | "pause_turn"
+  | "refusal"
+  | "model_context_window_exceeded";
+
+export interface TextBlock {
+  type: "text";
+  text: string;
+  citations?: null;
+}
+
+export interface ToolUseBlock {
+  type: "tool_use";
+  id: string;
+  name: string;
+  input: unknown;
+}
+
+export interface ThinkingBlock {
+  type: "thinking";
+  thinking: string;
+  signature: string;
+}
+
+export interface RedactedThinkingBlock {
+  type: "redacted_thinking";
+  data: string;
+}
+
+export type ContentBlock = TextBlock | ToolUseBlock | ThinkingBlock | RedactedThinkingBlock;
+
+export interface Usage {
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_input_tokens: number | null;
+  cache_read_input_tokens: number | null;
+}
+
+export interface Message {
+  id: string;
+  type: "message";
+  role: "assistant";
+  model: string;
+  content: ContentBlock[];
+  stop_reason: StopReason | null;
+  stop_sequence: string | null;
+  usage: Usage;
+}
