@@ -18,7 +18,10 @@ export interface BackendModel {
 
 export interface CallOptions {
   signal: AbortSignal;
-  requestId: string;
+  /** Id for the answer (`msg_…`), shared with the request id's random part. */
+  messageId: string;
+  /** The model name the client asked for; answers carry it back unchanged. */
+  clientModel: string;
   /** Called for every translation warning, so the server can log and count it. */
   onWarning: (warning: TranslationWarning) => void;
 }

@@ -1,7 +1,8 @@
 /**
  * The one schema of anyclaude's configuration. Defaults live here; `loadConfig` layers a file,
  * `ANYCLAUDE_*` environment variables and CLI flags on top and validates the result against it.
- * Documented field by field in docs/configuration.md.
+ * Documented field by field in docs/configuration.md, which scripts/gen-config-doc.ts generates
+ * from this file: descriptions written here are what users read.
  */
 import { Type as t, type Static } from "@sinclair/typebox";
 
@@ -15,7 +16,7 @@ export const TimeoutsSchema = t.Object(
     idleMs: Milliseconds(120_000, "Longest silence allowed between two chunks of a streamed answer."),
     totalMs: Milliseconds(1_800_000, "Upper bound for a whole request."),
   },
-  { default: {} },
+  { default: {}, additionalProperties: false, description: "How long to wait for this backend." },
 );
 
 export const BackendKindSchema = t.Union(
@@ -46,32 +47,37 @@ export const ThinkingStyleSchema = t.Union(
   },
 );
 
-export const BackendSchema = t.Object({
-  id: t.Optional(t.String({ minLength: 1, pattern: "^[A-Za-z0-9._-]+$", description: "Name used in routes and logs; defaults to host:port." })),
-  url: t.String({ pattern: "^https?://", description: "The server's root URL, with or without /v1." }),
-  kind: BackendKindSchema,
-  mode: BackendModeSchema,
-  apiKey: t.Optional(t.String({ description: "Sent as Bearer token / x-api-key. Prefer apiKeyEnv or apiKeyFile." })),
-  apiKeyEnv: t.Optional(t.String({ description: "Name of an environment variable holding the API key." })),
-  apiKeyFile: t.Optional(t.String({ description: "Path of a file holding the API key." })),
-  models: t.Optional(t.Array(t.String(), { description: "Models to offer; discovered from the backend when absent." })),
-  contextWindow: t.Optional(t.Integer({ minimum: 1, description: "Override the context window the backend reports." })),
-  thinking: ThinkingStyleSchema,
-  timeouts: TimeoutsSchema,
-});
+export const BackendSchema = t.Object(
+  {
+    // ":" is allowed so the documented default (host:port) is also a valid explicit id; "/" is not,
+    // because it separates the backend from the model in a `backendId/model` target.
+    id: t.Optional(t.String({ minLength: 1, pattern: "^[A-Za-z0-9._:-]+$", description: "Name used in routes and logs; defaults to host:port." })),
+    url: t.String({ pattern: "^https?://", description: "The server's root URL, with or without /v1." }),
+    kind: BackendKindSchema,
+    mode: BackendModeSchema,
+    apiKey: t.Optional(t.String({ description: "Sent as Bearer token / x-api-key. Prefer apiKeyEnv or apiKeyFile." })),
+    apiKeyEnv: t.Optional(t.String({ description: "Name of an environment variable holding the API key." })),
+    apiKeyFile: t.Optional(t.String({ description: "Path of a file holding the API key." })),
+    models: t.Optional(t.Array(t.String(), { description: "Models to offer; discovered from the backend when absent." })),
+    contextWindow: t.Optional(t.Integer({ minimum: 1, description: "Override the context window the backend reports." })),
+    thinking: ThinkingStyleSchema,
+    timeouts: TimeoutsSchema,
+  },
+  { additionalProperties: false, description: "One inference server." },
+);
 
 export const ModelMapSchema = t.Object(
   {
     default: t.Optional(t.String({ description: "Target for any Claude model not matched below. Default: the first backend's first model." })),
-    opus: t.Optional(t.String()),
-    sonnet: t.Optional(t.String()),
-    haiku: t.Optional(t.String()),
+    opus: t.Optional(t.String({ description: "Target for Claude Opus models." })),
+    sonnet: t.Optional(t.String({ description: "Target for Claude Sonnet models." })),
+    haiku: t.Optional(t.String({ description: "Target for Claude Haiku models." })),
     aliases: t.Record(t.String(), t.String(), {
       default: {},
       description: "Exact requested model name → target.",
     }),
   },
-  { default: {}, description: "Claude model names → local targets (`model` or `backendId/model`)." },
+  { default: {}, additionalProperties: false, description: "Claude model names → local targets (`model` or `backendId/model`)." },
 );
 
 export const RoutesSchema = t.Object(
@@ -79,9 +85,9 @@ export const RoutesSchema = t.Object(
     background: t.Optional(t.String({ description: "Target for background / small-fast requests (haiku-class, session titles)." })),
     thinking: t.Optional(t.String({ description: "Target for requests with thinking enabled." })),
     longContext: t.Optional(t.String({ description: "Target for requests estimated over `longContextThreshold` tokens." })),
-    longContextThreshold: t.Integer({ minimum: 1, default: 60_000 }),
+    longContextThreshold: t.Integer({ minimum: 1, default: 60_000, description: "Estimated prompt tokens above which `longContext` applies." }),
   },
-  { default: {} },
+  { default: {}, additionalProperties: false, description: "Targets chosen by what a request needs rather than by its model name." },
 );
 
 export const ClaudeCodeSchema = t.Object(
@@ -96,40 +102,49 @@ export const ClaudeCodeSchema = t.Object(
         "`role: system` messages inside `messages`: `hoist` appends them to the system prompt, `user` turns them into user text, `keep` forwards them as they are.",
     }),
   },
-  { default: {} },
+  { default: {}, additionalProperties: false, description: "Adjustments for what Claude Code sends." },
 );
 
 export const ServerSchema = t.Object(
   {
-    host: t.String({ default: "127.0.0.1" }),
-    port: t.Integer({ minimum: 0, maximum: 65535, default: 8082 }),
+    host: t.String({ default: "127.0.0.1", description: "Address to listen on; `0.0.0.0` exposes the proxy to the network." }),
+    port: t.Integer({ minimum: 0, maximum: 65535, default: 8082, description: "Port to listen on; 0 picks a free one." }),
     maxBodyBytes: t.Integer({ minimum: 1024, default: 32 * 1024 * 1024, description: "Larger request bodies get 413." }),
     pingIntervalMs: t.Integer({ minimum: 100, default: 10_000, description: "Ping frames on a stream that is otherwise silent." }),
   },
-  { default: {} },
+  { default: {}, additionalProperties: false, description: "The HTTP listener Claude Code talks to." },
 );
 
 export const DiscoverySchema = t.Object(
   {
     enabled: t.Boolean({ default: true, description: "With no backend configured, probe the usual local ports." }),
-    ports: t.Array(t.Integer({ minimum: 1, maximum: 65535 }), { default: [11434, 8080, 1234, 8000] }),
-    timeoutMs: t.Integer({ minimum: 1, default: 800 }),
+    ports: t.Array(t.Integer({ minimum: 1, maximum: 65535 }), {
+      default: [11434, 8080, 1234, 8000],
+      description: "Ports probed on 127.0.0.1: Ollama, llama-server, LM Studio, vLLM.",
+    }),
+    timeoutMs: t.Integer({ minimum: 1, default: 800, description: "How long each probe may take." }),
   },
-  { default: {} },
+  { default: {}, additionalProperties: false, description: "Finding a local backend when none is configured." },
 );
 
 export const LoggingSchema = t.Object(
   {
-    level: t.Union([t.Literal("debug"), t.Literal("info"), t.Literal("warn"), t.Literal("error")], { default: "info" }),
-    format: t.Union([t.Literal("text"), t.Literal("json")], { default: "text" }),
+    level: t.Union([t.Literal("debug"), t.Literal("info"), t.Literal("warn"), t.Literal("error")], {
+      default: "info",
+      description: "Least severe level written.",
+    }),
+    format: t.Union([t.Literal("text"), t.Literal("json")], {
+      default: "text",
+      description: "`text`: one `level message key=value` line per record (journald-friendly); `json`: one object per line.",
+    }),
   },
-  { default: {} },
+  { default: {}, additionalProperties: false, description: "Log records, written to stderr." },
 );
 
 export const ConfigSchema = t.Object(
   {
     server: ServerSchema,
-    backends: t.Array(BackendSchema, { default: [] }),
+    backends: t.Array(BackendSchema, { default: [], description: "Inference servers, in order of preference. Empty: see `discovery`." }),
     models: ModelMapSchema,
     routes: RoutesSchema,
     claudeCode: ClaudeCodeSchema,

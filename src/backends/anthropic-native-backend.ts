@@ -1,0 +1,114 @@
+/**
+ * Native mode: the backend speaks Anthropic Messages itself (llama-server, Ollama ≥ 0.14,
+ * LM Studio, vLLM, or an Anthropic-compatible upstream). anyclaude forwards the normalized
+ * request, checks every event it gets back, and restores the client's model name.
+ */
+import { BackendHttpError, BackendProtocolError } from "../errors/proxy-error";
+import type { CountTokensParams, Message, MessageCreateParams } from "../protocol/anthropic/messages";
+import { checkMessage, checkStreamEvent } from "../protocol/anthropic/response-schema";
+import type { MessageStreamEvent } from "../protocol/anthropic/stream-events";
+import { convertAnthropicRequestToOpenAIChat } from "../translate/convert-anthropic-request-to-openai-chat";
+import type { Backend, BackendModel, CallOptions, MessageStream, TokenCount } from "./backend";
+import { buildAuthHeaders, type BackendSettings } from "./backend-settings";
+import { countTokensWithEngine } from "./count-tokens-with-engine";
+import { fetchBackend } from "./fetch-backend";
+import { listBackendModels } from "./list-backend-models";
+import { parseBackendJson } from "./parse-backend-json";
+import { convertInStreamError } from "./read-backend-error";
+import { readBackendEvents } from "./read-backend-events";
+import { requestBackendJson } from "./request-backend-json";
+
+const ANTHROPIC_VERSION = "2023-06-01";
+
+export class AnthropicNativeBackend implements Backend {
+  readonly mode = "native" as const;
+  /** Set once the backend answered 404 to count_tokens, so later counts skip straight to the fallback. */
+  private lacksCountTokens = false;
+
+  constructor(private readonly settings: BackendSettings) {}
+
+  get id() {
+    return this.settings.id;
+  }
+  get kind() {
+    return this.settings.kind;
+  }
+  get baseUrl() {
+    return this.settings.baseUrl;
+  }
+
+  async createMessage(request: MessageCreateParams, options: CallOptions): Promise<Message> {
+    const started = await this.post("/v1/messages", this.prepare(request, false), options.signal);
+    const text = await started.response.text();
+    const message = parseBackendJson(this.id, text, "message");
+    if (!checkMessage.Check(message)) {
+      const first = checkMessage.Errors(message).First();
+      throw new BackendProtocolError(this.id, `${first?.path || "/"}: ${first?.message ?? "not a message"}`);
+    }
+    return { ...(message as unknown as Message), model: options.clientModel };
+  }
+
+  async streamMessage(request: MessageCreateParams, options: CallOptions): Promise<MessageStream> {
+    const started = await this.post("/v1/messages", this.prepare(request, true), options.signal);
+    const backendId = this.id;
+    const idleMs = this.settings.timeouts.idleMs;
+    async function* events(): AsyncGenerator<MessageStreamEvent> {
+      for await (const frame of readBackendEvents(backendId, started, idleMs)) {
+        const event = parseBackendJson(backendId, frame.data, "stream event");
+        if (frame.event === "error" || (event as { type?: unknown }).type === "error") {
+          throw convertInStreamError(backendId, (event as { error?: unknown }).error ?? event);
+        }
+        if (!checkStreamEvent.Check(event)) {
+          const first = checkStreamEvent.Errors(event).First();
+          throw new BackendProtocolError(backendId, `event ${frame.event ?? "?"}: ${first?.path || "/"} ${first?.message ?? ""}`);
+        }
+        const typed = event as MessageStreamEvent;
+        if (typed.type === "message_start") typed.message.model = options.clientModel;
+        yield typed;
+      }
+    }
+    return { events: events() };
+  }
+
+  async countTokens(request: CountTokensParams, options: CallOptions): Promise<TokenCount> {
+    if (!this.lacksCountTokens) {
+      try {
+        const body = { ...request, model: request.model };
+        const result = await requestBackendJson(this.settings, "/v1/messages/count_tokens", { body, signal: options.signal, timeouts: this.settings.timeouts });
+        const count = (result as { input_tokens?: unknown }).input_tokens;
+        if (typeof count === "number" && Number.isInteger(count) && count >= 0) return { input_tokens: count, exact: true };
+        throw new BackendProtocolError(this.id, "count_tokens answered without input_tokens");
+      } catch (error) {
+        if (!(error instanceof BackendHttpError && (error.backendStatus === 404 || error.backendStatus === 405))) throw error;
+        this.lacksCountTokens = true;
+      }
+    }
+    // No native counter: use the engine's OpenAI-side tokenizer where it has one, else the estimate.
+    const { value: chat } = convertAnthropicRequestToOpenAIChat({ ...request, max_tokens: 1 }, { thinkingStyle: "none", stream: false });
+    return countTokensWithEngine(this.settings, chat, request, options.signal);
+  }
+
+  listModels(signal?: AbortSignal): Promise<BackendModel[]> {
+    return listBackendModels(this.settings, signal);
+  }
+
+  /** llama-server's native endpoint ignores `thinking`; its chat template takes `enable_thinking`. */
+  private prepare(request: MessageCreateParams, stream: boolean): MessageCreateParams {
+    const body: MessageCreateParams = { ...request, stream };
+    if (this.settings.kind === "llamacpp" && request.thinking && body.chat_template_kwargs === undefined) {
+      body.chat_template_kwargs = { enable_thinking: request.thinking.type !== "disabled" };
+    }
+    return body;
+  }
+
+  private post(path: string, body: unknown, signal: AbortSignal) {
+    return fetchBackend({
+      backendId: this.id,
+      url: `${this.baseUrl}${path}`,
+      body,
+      headers: { "anthropic-version": ANTHROPIC_VERSION, ...buildAuthHeaders(this.settings) },
+      timeouts: this.settings.timeouts,
+      signal,
+    });
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * The single place anyclaude talks HTTP to a backend: deadlines (first byte, total), the
+ * client's abort, and every way a fetch can fail mapped onto the ProxyError hierarchy.
+ */
+import {
+  BackendConnectionError,
+  BackendTimeoutError,
+  ClientAbortError,
+  ProxyError,
+} from "../errors/proxy-error";
+import type { TimeoutsConfig } from "../config/config-schema";
+import { readBackendError } from "./read-backend-error";
+
+export interface BackendRequest {
+  backendId: string;
+  url: string;
+  method?: "GET" | "POST";
+  body?: unknown;
+  headers?: Record<string, string>;
+  timeouts: Pick<TimeoutsConfig, "firstByteMs" | "totalMs">;
+  /** The client's signal: when it aborts, the backend request is aborted too. */
+  signal?: AbortSignal;
+}
+
+export interface BackendResponse {
+  response: Response;
+  /** Aborts the backend request (stream consumers call it when they stop early). */
+  abort: () => void;
+  /** Fires on client abort or total deadline; stream readers watch it. */
+  signal: AbortSignal;
+}
+
+/**
+ * Sends the request and waits for a 2xx answer; any other outcome throws a ProxyError.
+ *
+ * @example
+ * const { response } = await fetchBackend({ backendId: "llama", url: `${base}/v1/models`, timeouts });
+ */
+export async function fetchBackend(request: BackendRequest): Promise<BackendResponse> {
+  const controller = new AbortController();
+  const total = setTimeout(() => controller.abort(new BackendTimeoutError(request.backendId, "total", request.timeouts.totalMs)), request.timeouts.totalMs);
+  const firstByte = setTimeout(
+    () => controller.abort(new BackendTimeoutError(request.backendId, "first byte", request.timeouts.firstByteMs)),
+    request.timeouts.firstByteMs,
+  );
+  const onClientAbort = () => controller.abort(new ClientAbortError());
+  if (request.signal?.aborted) onClientAbort();
+  request.signal?.addEventListener("abort", onClientAbort, { once: true });
+  controller.signal.addEventListener(
+    "abort",
+    () => {
+      clearTimeout(total);
+      request.signal?.removeEventListener("abort", onClientAbort);
+    },
+    { once: true },
+  );
+  const abort = () => controller.abort(new ClientAbortError());
+
+  let response: Response;
+  try {
+    response = await fetch(request.url, {
+      method: request.method ?? (request.body === undefined ? "GET" : "POST"),
+      headers: request.body === undefined ? request.headers : { "content-type": "application/json", ...request.headers },
+      body: request.body === undefined ? undefined : JSON.stringify(request.body),
+      signal: controller.signal,
+    });
+  } catch (error) {
+    const failure = convertFetchFailure(request.backendId, error, controller.signal);
+    controller.abort(failure);
+    throw failure;
+  } finally {
+    clearTimeout(firstByte);
+  }
+  if (!response.ok) {
+    const error = await readBackendError(request.backendId, response);
+    abort();
+    throw error;
+  }
+  return { response, abort, signal: controller.signal };
+}
+
+/** A fetch rejection is a timeout or client abort when our signal fired, else a connection failure. */
+export function convertFetchFailure(backendId: string, error: unknown, signal: AbortSignal): ProxyError {
+  if (error instanceof ProxyError) return error;
+  if (signal.aborted && signal.reason instanceof ProxyError) return signal.reason;
+  const detail = error instanceof Error ? `${(error as { code?: string }).code ?? error.name}: ${error.message}` : String(error);
+  return new BackendConnectionError(backendId, detail, error);
+}

@@ -1,0 +1,124 @@
+/**
+ * Translate mode: Anthropic Messages in, OpenAI `/v1/chat/completions` to the engine, Anthropic
+ * messages and event streams back. All conversion is delegated to the pure functions in
+ * src/translate; this file only moves bytes and enforces deadlines.
+ */
+import { BackendProtocolError } from "../errors/proxy-error";
+import type { CountTokensParams, Message, MessageCreateParams } from "../protocol/anthropic/messages";
+import type { MessageStreamEvent } from "../protocol/anthropic/stream-events";
+import { checkChatCompletion, checkChatCompletionChunk } from "../protocol/openai/chat-response-schema";
+import { convertAnthropicRequestToOpenAIChat } from "../translate/convert-anthropic-request-to-openai-chat";
+import { estimateInputTokens } from "../translate/estimate-input-tokens";
+import { convertOpenAIChatCompletionToAnthropic } from "../translate/convert-openai-chat-completion-to-anthropic";
+import { OpenAIChatStreamConverter } from "../translate/openai-chat-stream-converter";
+import type { Backend, BackendModel, CallOptions, MessageStream, TokenCount } from "./backend";
+import { buildAuthHeaders, type BackendSettings } from "./backend-settings";
+import { countTokensWithEngine } from "./count-tokens-with-engine";
+import { fetchBackend } from "./fetch-backend";
+import { listBackendModels } from "./list-backend-models";
+import { parseBackendJson } from "./parse-backend-json";
+import { convertInStreamError } from "./read-backend-error";
+import { readBackendEvents } from "./read-backend-events";
+
+export class OpenAIChatBackend implements Backend {
+  readonly mode = "translate" as const;
+
+  constructor(private readonly settings: BackendSettings) {}
+
+  get id() {
+    return this.settings.id;
+  }
+  get kind() {
+    return this.settings.kind;
+  }
+  get baseUrl() {
+    return this.settings.baseUrl;
+  }
+
+  async createMessage(request: MessageCreateParams, options: CallOptions): Promise<Message> {
+    const body = this.buildChatRequest(request, false, options);
+    const started = await this.post("/v1/chat/completions", body, options.signal);
+    const completion = parseBackendJson(this.id, await started.response.text());
+    if (!checkChatCompletion.Check(completion)) {
+      if (isErrorObject(completion)) throw convertInStreamError(this.id, completion.error);
+      throw new BackendProtocolError(this.id, describeFirstError(checkChatCompletion, completion));
+    }
+    const { value, warnings } = convertOpenAIChatCompletionToAnthropic(completion, {
+      requestModel: options.clientModel,
+      messageId: options.messageId,
+      stopSequences: request.stop_sequences,
+    });
+    warnings.forEach(options.onWarning);
+    return value;
+  }
+
+  async streamMessage(request: MessageCreateParams, options: CallOptions): Promise<MessageStream> {
+    const body = this.buildChatRequest(request, true, options);
+    const started = await this.post("/v1/chat/completions", body, options.signal);
+    const converter = new OpenAIChatStreamConverter({
+      requestModel: options.clientModel,
+      messageId: options.messageId,
+      stopSequences: request.stop_sequences,
+      // message_start must carry input tokens before the engine reports usage at the very end.
+      inputTokensEstimate: estimateInputTokens(request),
+    });
+    const backendId = this.id;
+    const idleMs = this.settings.timeouts.idleMs;
+    async function* events(): AsyncGenerator<MessageStreamEvent> {
+      for await (const frame of readBackendEvents(backendId, started, idleMs)) {
+        if (frame.data === "[DONE]") break;
+        const chunk = parseBackendJson(backendId, frame.data, "stream chunk");
+        if (isErrorObject(chunk)) throw convertInStreamError(backendId, chunk.error);
+        if (!checkChatCompletionChunk.Check(chunk)) {
+          throw new BackendProtocolError(backendId, describeFirstError(checkChatCompletionChunk, chunk));
+        }
+        yield* converter.push(chunk);
+        converter.drainWarnings().forEach(options.onWarning);
+      }
+      yield* converter.finish();
+      converter.drainWarnings().forEach(options.onWarning);
+    }
+    return { events: events() };
+  }
+
+  async countTokens(request: CountTokensParams, options: CallOptions): Promise<TokenCount> {
+    const asMessage: MessageCreateParams = { ...request, max_tokens: 1 };
+    const chat = this.buildChatRequest(asMessage, false, options);
+    return countTokensWithEngine(this.settings, chat, request, options.signal);
+  }
+
+  listModels(signal?: AbortSignal): Promise<BackendModel[]> {
+    return listBackendModels(this.settings, signal);
+  }
+
+  private buildChatRequest(request: MessageCreateParams, stream: boolean, options: CallOptions) {
+    const { value, warnings } = convertAnthropicRequestToOpenAIChat(request, {
+      thinkingStyle: this.settings.thinkingStyle,
+      stream,
+    });
+    warnings.forEach(options.onWarning);
+    // llama-server keeps the prompt in the slot's KV cache only when asked (default differs by version).
+    if (this.settings.kind === "llamacpp") value.cache_prompt = true;
+    return value;
+  }
+
+  private post(path: string, body: unknown, signal: AbortSignal) {
+    return fetchBackend({
+      backendId: this.id,
+      url: `${this.baseUrl}${path}`,
+      body,
+      headers: buildAuthHeaders(this.settings),
+      timeouts: this.settings.timeouts,
+      signal,
+    });
+  }
+}
+
+function isErrorObject(value: unknown): value is { error: unknown } {
+  return typeof value === "object" && value !== null && "error" in value && !("choices" in value);
+}
+
+function describeFirstError(check: typeof checkChatCompletion | typeof checkChatCompletionChunk, value: unknown): string {
+  const first = check.Errors(value).First();
+  return first ? `${first.path || "/"}: ${first.message}` : "unexpected shape";
+}

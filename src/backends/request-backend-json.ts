@@ -1,0 +1,28 @@
+/** A small JSON round trip to a backend (model lists, token counts, probes), errors as ProxyError. */
+import type { TimeoutsConfig } from "../config/config-schema";
+import { buildAuthHeaders, type BackendSettings } from "./backend-settings";
+import { fetchBackend } from "./fetch-backend";
+import { parseBackendJson } from "./parse-backend-json";
+
+export interface JsonRequestOptions {
+  /** POSTed as JSON when present; GET otherwise. */
+  body?: unknown;
+  signal?: AbortSignal;
+  timeouts?: Pick<TimeoutsConfig, "firstByteMs" | "totalMs">;
+}
+
+/**
+ * @example
+ * const page = await requestBackendJson(settings, "/v1/models");
+ */
+export async function requestBackendJson(settings: BackendSettings, path: string, options: JsonRequestOptions = {}): Promise<Record<string, unknown>> {
+  const { response } = await fetchBackend({
+    backendId: settings.id,
+    url: `${settings.baseUrl}${path}`,
+    body: options.body,
+    headers: buildAuthHeaders(settings),
+    timeouts: options.timeouts ?? settings.timeouts,
+    signal: options.signal,
+  });
+  return parseBackendJson(settings.id, await response.text(), path);
+}

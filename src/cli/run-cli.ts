@@ -1,0 +1,52 @@
+/**
+ * The `anyclaude` command line: picks the command, answers --help and --version, and turns
+ * every command-line mistake into a message and exit status 2.
+ */
+import { parseArgs } from "node:util";
+import { type CliIo, EXIT_OK, describeParseArgsError, isParseArgsError, reportUsageError } from "./cli-io";
+import { formatMainHelp, formatServeHelp } from "./cli-help";
+import { runServeFromArgs } from "./run-serve-from-args";
+import { COMMIT, VERSION } from "./version";
+
+const COMMAND_HELP: Readonly<Record<string, () => string>> = { serve: formatServeHelp };
+
+/**
+ * The command comes first (`anyclaude serve --port 9000`); with no command anyclaude prints
+ * its help rather than start serving, so a bare call never opens a port by surprise.
+ *
+ * @example
+ * process.exitCode = await runCli(process.argv.slice(2), io);
+ */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === "serve") return runServeFromArgs(rest, io);
+
+  let parsed: { values: { help?: boolean; version?: boolean }; positionals: string[] };
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: { help: { type: "boolean", short: "h" }, version: { type: "boolean", short: "v" } },
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (error) {
+    if (!isParseArgsError(error)) throw error;
+    return reportUsageError(`${describeParseArgsError(error)} (command options go after the command)`, "anyclaude --help", io);
+  }
+  const [first, topic, ...extra] = parsed.positionals;
+  if (parsed.values.version) {
+    io.stdout(`anyclaude ${VERSION} (commit ${COMMIT})\n`);
+    return EXIT_OK;
+  }
+  if (first === undefined || parsed.values.help) {
+    io.stdout(formatMainHelp());
+    return EXIT_OK;
+  }
+  if (first === "help" && extra.length === 0) {
+    const help = topic === undefined ? formatMainHelp : COMMAND_HELP[topic];
+    if (help === undefined) return reportUsageError(`no help for unknown command '${topic}'`, "anyclaude --help", io);
+    io.stdout(help());
+    return EXIT_OK;
+  }
+  return reportUsageError(`unknown command '${first}'`, "anyclaude --help", io);
+}

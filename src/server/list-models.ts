@@ -1,0 +1,39 @@
+/**
+ * `GET /v1/models` in Anthropic's shape: every local model, then the Claude names Claude Code
+ * asks for, each showing which local model answers it. `limit` and `after_id` page the list.
+ */
+import type { Config } from "../config/config-schema";
+import { NotFoundError } from "../errors/proxy-error";
+import type { ModelInfo, ModelsPage } from "../protocol/anthropic/models";
+import type { BackendPool } from "../router/backend-pool";
+
+/** The names Claude Code 2.1.x requests by default; configured aliases are listed too. */
+const CLAUDE_CODE_MODELS = ["claude-opus-5-5", "claude-sonnet-5-5", "claude-haiku-5-5"];
+const EPOCH = "1970-01-01T00:00:00Z";
+
+export function listModels(pool: BackendPool, config: Config, query: { limit?: number; after_id?: string }): ModelsPage {
+  const local: ModelInfo[] = pool.statuses().flatMap((status) =>
+    (status.models ?? []).map((model) => ({
+      type: "model" as const,
+      id: model.id,
+      display_name: `${model.id} (${status.id}${model.contextWindow ? `, ${model.contextWindow} ctx` : ""})`,
+      created_at: EPOCH,
+    })),
+  );
+  const claudeNames = [...new Set([...CLAUDE_CODE_MODELS, ...Object.keys(config.models.aliases)])];
+  const mapped: ModelInfo[] = claudeNames.flatMap((id) => {
+    try {
+      const { decision } = pool.select({ request: { model: id }, estimatedTokens: 0 });
+      return [{ type: "model" as const, id, display_name: `${id} → ${decision.backendId}/${decision.model}`, created_at: EPOCH }];
+    } catch (error) {
+      // No backend can answer this name right now: leave it out of the list.
+      if (error instanceof NotFoundError) return [];
+      throw error;
+    }
+  });
+  const all = [...local, ...mapped];
+  const start = query.after_id ? all.findIndex((model) => model.id === query.after_id) + 1 : 0;
+  const limit = Math.min(Math.max(query.limit ?? 20, 1), 1000);
+  const data = all.slice(start, start + limit);
+  return { data, has_more: start + limit < all.length, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
+}

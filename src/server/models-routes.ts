@@ -1,0 +1,23 @@
+/** `GET /v1/models` and `GET /v1/models/:id`: the local models and the Claude names mapped onto them. */
+import { Elysia, t } from "elysia";
+import { NotFoundError } from "../errors/proxy-error";
+import type { AppServices } from "./app-services";
+import { listModels } from "./list-models";
+import { renderErrorResponse } from "./render-error-response";
+import { createRequestId } from "./request-id";
+
+export function createModelsRoutes(services: AppServices) {
+  return new Elysia({ name: "models-routes" })
+    .get("/v1/models", ({ query }) => listModels(services.pool, services.config, { limit: query.limit, after_id: query.after_id }), {
+      query: t.Object({ limit: t.Optional(t.Numeric()), after_id: t.Optional(t.String()), before_id: t.Optional(t.String()) }),
+      detail: { summary: "List models", tags: ["Anthropic"] },
+    })
+    .get(
+      "/v1/models/:id",
+      ({ params }) => {
+        const found = listModels(services.pool, services.config, { limit: 1000 }).data.find((model) => model.id === params.id);
+        return found ?? renderErrorResponse(new NotFoundError(`model "${params.id}" not found`), createRequestId());
+      },
+      { detail: { summary: "Get a model", tags: ["Anthropic"] } },
+    );
+}

@@ -1,0 +1,99 @@
+/**
+ * Wires anyclaude together from a validated config: finds and probes the backends, builds the
+ * pool, metrics and app, and starts listening. Used by `anyclaude serve`, the tests and the
+ * benchmarks alike, so all three run exactly the same server.
+ */
+import type { Backend } from "../backends/backend";
+import { createBackend } from "../backends/create-backend";
+import { discoverLocalBackends } from "../backends/discover-local-backends";
+import { ProbingBackend } from "../backends/probing-backend";
+import { BackendUnreachableError, nameBackend, resolveBackendSettings } from "../backends/resolve-backend-settings";
+import { Value } from "@sinclair/typebox/value";
+import { TimeoutsSchema, type BackendConfig, type Config } from "../config/config-schema";
+import type { Logger } from "../log/logger";
+import { createMetrics } from "../metrics/metrics";
+import { BackendPool, type BackendStatus } from "../router/backend-pool";
+import { createApp } from "./create-app";
+
+export interface StartOptions {
+  logger: Logger;
+  env: Record<string, string | undefined>;
+  version: string;
+  /** Process-wide metrics (CPU, memory, event loop): on for `serve`, off for in-process tests. */
+  processMetrics?: boolean;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  backends: BackendStatus[];
+  /** Backend configs that came from probing local ports rather than from config. */
+  discovered: boolean;
+  /** Stops accepting, lets in-flight requests finish for up to `graceMs`, then closes what is left. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+const STARTUP_REFRESH_MS = 5_000;
+const REPROBE_MS = 5_000;
+
+export async function startServer(config: Config, options: StartOptions): Promise<RunningServer> {
+  const { configs, discovered } = await selectBackendConfigs(config, options.logger);
+  const backends = await Promise.all(configs.map((backendConfig) => buildBackend(backendConfig, config, options)));
+  const pool = new BackendPool(backends, config);
+  await pool.refresh(AbortSignal.timeout(STARTUP_REFRESH_MS));
+
+  const metrics = createMetrics({ processMetrics: options.processMetrics });
+  const app = createApp({ config, pool, logger: options.logger, metrics, version: options.version });
+  app.listen({
+    hostname: config.server.host,
+    port: config.server.port,
+    // Our own limit answers 413 in Anthropic's shape; Bun's would answer with an empty body.
+    maxRequestBodySize: config.server.maxBodyBytes * 2 + 1024 * 1024,
+    // Prompt evaluation can keep a stream silent for minutes before its first byte.
+    idleTimeout: 0,
+  });
+  const server = app.server;
+  if (!server) throw new Error("server did not start");
+  const host = config.server.host.includes(":") ? `[${config.server.host}]` : config.server.host;
+
+  return {
+    url: `http://${host}:${server.port}`,
+    port: server.port ?? config.server.port,
+    backends: pool.statuses(),
+    discovered,
+    async stop(graceMs = 10_000) {
+      const drained = server.stop(false);
+      const timer = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), graceMs).unref());
+      if ((await Promise.race([drained, timer])) === "timeout") await server.stop(true);
+    },
+  };
+}
+
+async function selectBackendConfigs(config: Config, logger: Logger): Promise<{ configs: BackendConfig[]; discovered: boolean }> {
+  if (config.backends.length > 0 || !config.discovery.enabled) return { configs: config.backends, discovered: false };
+  logger.info("no backend configured; probing local ports", { ports: config.discovery.ports.join(",") });
+  const found = await discoverLocalBackends(config.discovery.ports, config.discovery.timeoutMs);
+  const defaults = config.backends[0];
+  return {
+    discovered: true,
+    configs: found.map((entry) => ({
+      url: entry.url,
+      kind: entry.kind,
+      mode: entry.mode,
+      thinking: defaults?.thinking ?? "auto",
+      timeouts: defaults?.timeouts ?? Value.Create(TimeoutsSchema),
+    })),
+  };
+}
+
+async function buildBackend(backendConfig: BackendConfig, config: Config, options: StartOptions): Promise<Backend> {
+  const resolveOptions = { env: options.env, probeTimeoutMs: config.discovery.timeoutMs };
+  try {
+    return createBackend(await resolveBackendSettings(backendConfig, resolveOptions));
+  } catch (error) {
+    if (!(error instanceof BackendUnreachableError)) throw error;
+    const id = backendConfig.id ?? nameBackend(backendConfig.kind === "auto" ? "backend" : backendConfig.kind, backendConfig.url);
+    options.logger.warn("backend not reachable at start-up; will probe again on use", { backend: id, url: backendConfig.url, error });
+    return new ProbingBackend(id, backendConfig, { ...resolveOptions, retryMs: REPROBE_MS });
+  }
+}

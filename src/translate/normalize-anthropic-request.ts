@@ -1,0 +1,90 @@
+/**
+ * Cleans a Claude Code request into the Anthropic Messages subset a local backend can serve.
+ * Runs in both backend modes: before native passthrough and before OpenAI conversion.
+ */
+import type { MessageCreateParams, OutputConfigParam } from "../protocol/anthropic/messages";
+import { mergeConsecutiveAnthropicMessages } from "./merge-consecutive-anthropic-messages";
+import { relocateAnthropicSystemMessages, type SystemMessageHandling } from "./relocate-anthropic-system-messages";
+import { removeDeferredAnthropicTools } from "./remove-deferred-anthropic-tools";
+import { stripBillingHeader } from "./strip-billing-header";
+import type { Translated, TranslationWarning } from "./translation-warning";
+
+/** Mirrors `config.claudeCode`. */
+export interface NormalizeOptions {
+  stripBillingHeader: boolean;
+  systemMessages: SystemMessageHandling;
+}
+
+/** Fields that only Anthropic's own servers act on (billing, server-side context edits, MCP). */
+const UNUSABLE_FIELDS = ["metadata", "context_management", "betas", "service_tier", "container", "mcp_servers"] as const;
+
+/**
+ * Strips the billing header, relocates `role: "system"` messages, merges consecutive
+ * same-role messages, drops deferred tools and the fields listed above (each with a
+ * `dropped-field` warning), and moves the legacy `output_format` to `output_config.format`.
+ *
+ * `cache_control` stays: a native upstream may honour it; the OpenAI conversion ignores it
+ * because chat completions have no equivalent. The input is never mutated (callers reuse the
+ * parsed body), and the output keeps the input's key order, so the same request always
+ * serializes to the same bytes: it is hashed for the response cache and prefix affinity.
+ *
+ * @example
+ * normalizeAnthropicRequest(
+ *   { model: "m", max_tokens: 100, metadata: { user_id: "u" }, messages: [{ role: "user", content: "hi" }] },
+ *   { stripBillingHeader: true, systemMessages: "hoist" },
+ * );
+ * // => { value: { model: "m", max_tokens: 100, messages: [{ role: "user", content: "hi" }] },
+ * //      warnings: [{ code: "dropped-field", path: "metadata", message: "…" }] }
+ */
+export function normalizeAnthropicRequest(
+  request: MessageCreateParams,
+  options: NormalizeOptions,
+): Translated<MessageCreateParams> {
+  const warnings: TranslationWarning[] = [];
+  const normalized: MessageCreateParams = { ...request };
+
+  const system = options.stripBillingHeader ? stripBillingHeader(request.system).value : request.system;
+  const relocated = relocateAnthropicSystemMessages(system, request.messages, options.systemMessages);
+  warnings.push(...relocated.warnings);
+  if (relocated.value.system === undefined) delete normalized.system;
+  else normalized.system = relocated.value.system;
+  normalized.messages = mergeConsecutiveAnthropicMessages(relocated.value.messages);
+
+  if (Array.isArray(request.tools)) {
+    const tools = removeDeferredAnthropicTools(request.tools);
+    warnings.push(...tools.warnings);
+    normalized.tools = tools.value;
+  }
+
+  for (const field of UNUSABLE_FIELDS) {
+    if (request[field] !== undefined && request[field] !== null) warnings.push(droppedField(field));
+    delete normalized[field];
+  }
+
+  const outputConfig = normalizeOutputConfig(request, warnings);
+  delete normalized.output_format;
+  if (outputConfig === undefined) delete normalized.output_config;
+  else normalized.output_config = outputConfig;
+
+  return { value: normalized, warnings };
+}
+
+/**
+ * Folds in the legacy `output_format`. `effort` stays: the OpenAI conversion maps it onto
+ * `reasoning_effort` (or reports it dropped), and native engines read or ignore it themselves.
+ */
+function normalizeOutputConfig(request: MessageCreateParams, warnings: TranslationWarning[]): OutputConfigParam | undefined {
+  const { format, ...rest } = request.output_config ?? {};
+  let chosenFormat = format;
+  const legacy = request.output_format;
+  if (legacy !== undefined && legacy !== null) {
+    if (format !== undefined && format !== null) warnings.push(droppedField("output_format", "output_config.format takes precedence"));
+    else chosenFormat = legacy;
+  }
+  const config: OutputConfigParam = chosenFormat === undefined || chosenFormat === null ? rest : { ...rest, format: chosenFormat };
+  return Object.keys(config).length === 0 ? undefined : config;
+}
+
+function droppedField(path: string, reason = "a local backend cannot use it"): TranslationWarning {
+  return { code: "dropped-field", path, message: `Dropped \`${path}\`: ${reason}.` };
+}

@@ -1,0 +1,151 @@
+/**
+ * Reads the golden case folders under test/golden/cases and runs each through the translation
+ * layer exactly as the server would: Anthropic request -> backend request, and recorded
+ * backend answer -> Anthropic answer. Shared by the golden test and the SDK replay test.
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { MessageCreateParams } from "../../src/protocol/anthropic/messages";
+import type { MessageStreamEvent } from "../../src/protocol/anthropic/stream-events";
+import { checkChatCompletion, checkChatCompletionChunk, type ChatCompletionChunk } from "../../src/protocol/openai/chat-response-schema";
+import { formatSseFrame } from "../../src/sse/encode-sse";
+import { parseSse } from "../../src/sse/parse-sse";
+import { convertAnthropicRequestToOpenAIChat, type ConvertRequestOptions } from "../../src/translate/convert-anthropic-request-to-openai-chat";
+import { convertOpenAIChatCompletionToAnthropic } from "../../src/translate/convert-openai-chat-completion-to-anthropic";
+import { normalizeAnthropicRequest, type NormalizeOptions } from "../../src/translate/normalize-anthropic-request";
+import { OpenAIChatStreamConverter } from "../../src/translate/openai-chat-stream-converter";
+import type { Translated, TranslationWarning } from "../../src/translate/translation-warning";
+
+export const CASES_DIR = join(import.meta.dir, "cases");
+export const UPDATE_GOLDEN = process.env.UPDATE_GOLDEN === "1";
+/** Fixed so expected files do not change from run to run. */
+export const GOLDEN_MESSAGE_ID = "msg_golden_000000000000000001";
+
+export function listGoldenCases(): string[] {
+  return readdirSync(CASES_DIR, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+}
+
+export function caseFile(name: string, file: string): string {
+  return join(CASES_DIR, name, file);
+}
+
+export function hasCaseFile(name: string, file: string): boolean {
+  return existsSync(caseFile(name, file));
+}
+
+export function readCaseJson<T = unknown>(name: string, file: string): T {
+  return JSON.parse(readFileSync(caseFile(name, file), "utf8")) as T;
+}
+
+export function readCaseText(name: string, file: string): string {
+  return readFileSync(caseFile(name, file), "utf8");
+}
+
+/** In update mode writes `actual` as the expected file and returns it; otherwise returns what the file says. */
+export function expectedText(name: string, file: string, actual: string): string {
+  if (UPDATE_GOLDEN) writeFileSync(caseFile(name, file), actual);
+  return readCaseText(name, file);
+}
+
+/**
+ * `expected-warnings.json` holds `{ request: [...], response: [...] }`; each direction's test
+ * checks (or, in update mode, rewrites) its own half.
+ */
+export function expectedWarnings(name: string, direction: "request" | "response", actual: string[]): string[] {
+  const file = "expected-warnings.json";
+  const current = hasCaseFile(name, file) ? readCaseJson<Record<string, string[]>>(name, file) : {};
+  if (UPDATE_GOLDEN) {
+    const merged = { request: current.request ?? [], response: current.response ?? [], [direction]: actual };
+    writeFileSync(caseFile(name, file), toJsonText(merged));
+    return actual;
+  }
+  const expected = current[direction];
+  if (!expected) throw new Error(`${name}: ${file} has no "${direction}" list (run with UPDATE_GOLDEN=1 and review)`);
+  return expected;
+}
+
+export function toJsonText(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+/** Deterministic `toolu_` + 24 hex ids for calls the engine sent without one. */
+export function sequentialToolUseIds(): () => string {
+  let next = 0;
+  return () => `toolu_${(++next).toString(16).padStart(24, "0")}`;
+}
+
+/** `options.json`: the conversion options, plus `normalize` for the Claude Code clean-up step. */
+type CaseOptions = Partial<ConvertRequestOptions> & { normalize?: Partial<NormalizeOptions> };
+
+/**
+ * The request direction as the server runs it: normalize (config defaults: strip the billing
+ * header, hoist system messages), then convert. llama-server is the reference engine, so the
+ * default thinking style is its `chat_template_kwargs`.
+ */
+export function convertGoldenRequest(name: string, request: MessageCreateParams) {
+  const options = hasCaseFile(name, "options.json") ? readCaseJson<CaseOptions>(name, "options.json") : {};
+  const { normalize, ...convert } = options;
+  const normalized = normalizeAnthropicRequest(request, { stripBillingHeader: true, systemMessages: "hoist", ...normalize });
+  const converted = convertAnthropicRequestToOpenAIChat(normalized.value, {
+    thinkingStyle: "chat_template_kwargs",
+    stream: request.stream === true,
+    ...convert,
+  });
+  return { value: converted.value, warnings: [...normalized.warnings, ...converted.warnings] };
+}
+
+/** Parses a recorded `data: {...}` transcript and checks every chunk against the runtime schema. */
+export async function readBackendChunks(name: string): Promise<ChatCompletionChunk[]> {
+  const chunks: ChatCompletionChunk[] = [];
+  for await (const { data } of parseSse(Bun.file(caseFile(name, "backend-response.txt")).stream())) {
+    if (data === "[DONE]") break;
+    const chunk: unknown = JSON.parse(data);
+    if (!checkChatCompletionChunk.Check(chunk)) {
+      const first = checkChatCompletionChunk.Errors(chunk).First();
+      throw new Error(`${name}: chunk fails the schema at ${first?.path}: ${first?.message}\n${data}`);
+    }
+    chunks.push(chunk);
+  }
+  return chunks;
+}
+
+export async function convertBackendStream(name: string, request: MessageCreateParams): Promise<Translated<MessageStreamEvent[]>> {
+  const converter = new OpenAIChatStreamConverter({
+    requestModel: request.model,
+    messageId: GOLDEN_MESSAGE_ID,
+    stopSequences: request.stop_sequences,
+    generateToolUseId: sequentialToolUseIds(),
+  });
+  const events: MessageStreamEvent[] = [];
+  const warnings: TranslationWarning[] = [];
+  for (const chunk of await readBackendChunks(name)) {
+    events.push(...converter.push(chunk));
+    warnings.push(...converter.drainWarnings());
+  }
+  events.push(...converter.finish());
+  warnings.push(...converter.drainWarnings());
+  return { value: events, warnings };
+}
+
+export function convertBackendCompletion(name: string, request: MessageCreateParams) {
+  const completion: unknown = readCaseJson(name, "backend-response.json");
+  if (!checkChatCompletion.Check(completion)) throw new Error(`${name}: backend-response.json fails the schema`);
+  return convertOpenAIChatCompletionToAnthropic(completion, {
+    requestModel: request.model,
+    messageId: GOLDEN_MESSAGE_ID,
+    stopSequences: request.stop_sequences,
+    generateToolUseId: sequentialToolUseIds(),
+  });
+}
+
+export function formatSse(events: readonly MessageStreamEvent[]): string {
+  return events.map((event) => formatSseFrame(event)).join("");
+}
+
+/** Warnings reduced to what is stable: code and path, not the wording. */
+export function summarizeWarnings(warnings: readonly TranslationWarning[]): string[] {
+  return warnings.map((warning) => `${warning.code} @ ${warning.path}`);
+}
