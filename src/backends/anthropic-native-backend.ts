@@ -39,7 +39,7 @@ export class AnthropicNativeBackend implements Backend {
 
   async createMessage(request: MessageCreateParams, options: CallOptions): Promise<Message> {
     const started = await this.post("/v1/messages", this.prepare(request, false), options.signal);
-    const text = await started.response.text();
+    const text = await started.readText();
     const message = parseBackendJson(this.id, text, "message");
     if (!checkMessage.Check(message)) {
       const first = checkMessage.Errors(message).First();
@@ -51,9 +51,10 @@ export class AnthropicNativeBackend implements Backend {
   async streamMessage(request: MessageCreateParams, options: CallOptions): Promise<MessageStream> {
     const started = await this.post("/v1/messages", this.prepare(request, true), options.signal);
     const backendId = this.id;
-    const idleMs = this.settings.timeouts.idleMs;
+    const timeouts = this.settings.timeouts;
     async function* events(): AsyncGenerator<MessageStreamEvent> {
-      for await (const frame of readBackendEvents(backendId, started, idleMs)) {
+      let stopped = false;
+      for await (const frame of readBackendEvents(backendId, started, timeouts)) {
         const event = parseBackendJson(backendId, frame.data, "stream event");
         if (frame.event === "error" || (event as { type?: unknown }).type === "error") {
           throw convertInStreamError(backendId, (event as { error?: unknown }).error ?? event);
@@ -64,8 +65,12 @@ export class AnthropicNativeBackend implements Backend {
         }
         const typed = event as MessageStreamEvent;
         if (typed.type === "message_start") typed.message.model = options.clientModel;
+        if (typed.type === "content_block_start" && typed.content_block.type === "tool_use") typed.content_block.input ??= {};
+        if (typed.type === "message_stop") stopped = true;
         yield typed;
       }
+      // A body that closes cleanly but early (engine killed, proxy in between) must not pass for a whole answer.
+      if (!stopped) throw new BackendProtocolError(backendId, "the stream ended before message_stop");
     }
     return { events: events() };
   }

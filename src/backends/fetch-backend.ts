@@ -28,6 +28,8 @@ export interface BackendResponse {
   abort: () => void;
   /** Fires on client abort or total deadline; stream readers watch it. */
   signal: AbortSignal;
+  /** The whole body as text; a body that fails halfway (cut, deadline) throws a ProxyError too. */
+  readText: () => Promise<string>;
 }
 
 /**
@@ -46,14 +48,12 @@ export async function fetchBackend(request: BackendRequest): Promise<BackendResp
   const onClientAbort = () => controller.abort(new ClientAbortError());
   if (request.signal?.aborted) onClientAbort();
   request.signal?.addEventListener("abort", onClientAbort, { once: true });
-  controller.signal.addEventListener(
-    "abort",
-    () => {
-      clearTimeout(total);
-      request.signal?.removeEventListener("abort", onClientAbort);
-    },
-    { once: true },
-  );
+  // Also run once a body is read in full: a pending total deadline would keep the request alive.
+  const release = () => {
+    clearTimeout(total);
+    request.signal?.removeEventListener("abort", onClientAbort);
+  };
+  controller.signal.addEventListener("abort", release, { once: true });
   const abort = () => controller.abort(new ClientAbortError());
 
   let response: Response;
@@ -76,7 +76,16 @@ export async function fetchBackend(request: BackendRequest): Promise<BackendResp
     abort();
     throw error;
   }
-  return { response, abort, signal: controller.signal };
+  const readText = () =>
+    response.text().then(
+      (text) => (release(), text),
+      (error: unknown) => {
+        const failure = convertFetchFailure(request.backendId, error, controller.signal);
+        controller.abort(failure);
+        throw failure;
+      },
+    );
+  return { response, abort, signal: controller.signal, readText };
 }
 
 /** A fetch rejection is a timeout or client abort when our signal fired, else a connection failure. */

@@ -38,7 +38,7 @@ export class OpenAIChatBackend implements Backend {
   async createMessage(request: MessageCreateParams, options: CallOptions): Promise<Message> {
     const body = this.buildChatRequest(request, false, options);
     const started = await this.post("/v1/chat/completions", body, options.signal);
-    const completion = parseBackendJson(this.id, await started.response.text());
+    const completion = parseBackendJson(this.id, await started.readText());
     if (!checkChatCompletion.Check(completion)) {
       if (isErrorObject(completion)) throw convertInStreamError(this.id, completion.error);
       throw new BackendProtocolError(this.id, describeFirstError(checkChatCompletion, completion));
@@ -63,18 +63,25 @@ export class OpenAIChatBackend implements Backend {
       inputTokensEstimate: estimateInputTokens(request),
     });
     const backendId = this.id;
-    const idleMs = this.settings.timeouts.idleMs;
+    const timeouts = this.settings.timeouts;
     async function* events(): AsyncGenerator<MessageStreamEvent> {
-      for await (const frame of readBackendEvents(backendId, started, idleMs)) {
-        if (frame.data === "[DONE]") break;
+      let complete = false;
+      for await (const frame of readBackendEvents(backendId, started, timeouts)) {
+        if (frame.data === "[DONE]") {
+          complete = true;
+          break;
+        }
         const chunk = parseBackendJson(backendId, frame.data, "stream chunk");
         if (isErrorObject(chunk)) throw convertInStreamError(backendId, chunk.error);
         if (!checkChatCompletionChunk.Check(chunk)) {
           throw new BackendProtocolError(backendId, describeFirstError(checkChatCompletionChunk, chunk));
         }
+        if (chunk.choices.some((choice) => choice.finish_reason)) complete = true;
         yield* converter.push(chunk);
         converter.drainWarnings().forEach(options.onWarning);
       }
+      // A body that closes cleanly but early (engine killed, proxy in between) must not pass for a whole answer.
+      if (!complete) throw new BackendProtocolError(backendId, "the stream ended before the answer did (no finish_reason, no [DONE])");
       yield* converter.finish();
       converter.drainWarnings().forEach(options.onWarning);
     }

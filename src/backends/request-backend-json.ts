@@ -16,7 +16,7 @@ export interface JsonRequestOptions {
  * const page = await requestBackendJson(settings, "/v1/models");
  */
 export async function requestBackendJson(settings: BackendSettings, path: string, options: JsonRequestOptions = {}): Promise<Record<string, unknown>> {
-  const { response } = await fetchBackend({
+  const { readText } = await fetchBackend({
     backendId: settings.id,
     url: `${settings.baseUrl}${path}`,
     body: options.body,
@@ -24,5 +24,5 @@ export async function requestBackendJson(settings: BackendSettings, path: string
     timeouts: options.timeouts ?? settings.timeouts,
     signal: options.signal,
   });
-  return parseBackendJson(settings.id, await response.text(), path);
+  return parseBackendJson(settings.id, await readText(), path);
 }

@@ -17,6 +17,8 @@ Usage:
 
 Commands:
   serve            Start the proxy Claude Code talks to
+  doctor           Check the binary, its directories and every backend; print fixes
+  service          Install or remove the systemd unit that runs serve
   help [command]   Show help for anyclaude or a command
 
 Options:
@@ -34,13 +36,7 @@ Quick start:
  * io.stdout(formatServeHelp()); // "Usage: anyclaude serve [options]\n..."
  */
 export function formatServeHelp(): string {
-  const rows: [string, string][] = [
-    ["-c, --config FILE", "YAML or JSON config file (default: ~/.config/anyclaude/config.yaml, if it exists)."],
-    ...CONFIG_FLAGS.map((flag): [string, string] => [`    --${flag.name} ${flag.valueName}`, flag.description]),
-    ["-h, --help", "Show this help"],
-  ];
-  const width = Math.max(...rows.map(([left]) => left.length)) + 2;
-  const options = rows.map(([left, right]) => `  ${left.padEnd(width)}${right}`).join("\n");
+  const options = formatOptions([]);
   return `Usage: anyclaude serve [options]
 
 Start the Anthropic Messages proxy in front of local models. Without a backend in the config,
@@ -52,4 +48,56 @@ ${options}
 Settings apply in this order, later winning: schema defaults, config file, ANYCLAUDE_*
 environment variables, flags. Every setting is described in docs/configuration.md.
 `;
+}
+
+/**
+ * @example
+ * io.stdout(formatDoctorHelp()); // "Usage: anyclaude doctor [options]\n..."
+ */
+export function formatDoctorHelp(): string {
+  return `Usage: anyclaude doctor [options]
+
+Checks what anyclaude needs, with the configuration serve would use: the files the binary
+carries, that the data and cache directories are writable, and each backend (what answers,
+its models, native /v1/messages, context window). Prints a table with a fix under every
+failed line. Exit status: 0 all good (warnings allowed), 1 a check failed, 78 bad configuration.
+
+Options (the same as serve's; see anyclaude serve --help):
+${formatOptions([])}
+`;
+}
+
+/**
+ * @example
+ * io.stdout(formatServiceHelp()); // "Usage: anyclaude service install [--user] [options]\n..."
+ */
+export function formatServiceHelp(): string {
+  const options = formatOptions([
+    ["    --user", "A unit of your own user's systemd (~/.config/systemd/user) instead of the system's"],
+    ["    --no-systemctl", "Only write or remove the unit file; print the systemctl commands"],
+  ]);
+  return `Usage: anyclaude service install [--user] [options]
+       anyclaude service uninstall [--user] [--no-systemctl]
+
+install writes a hardened systemd unit running '<this binary> serve', then runs systemctl
+daemon-reload and enable --now when systemd runs this machine (otherwise it prints them).
+A system unit keeps its data in /var/lib/anyclaude, its cache in /var/cache/anyclaude and
+reads /etc/anyclaude/config.yaml; it must be installed as root. Configuration flags given to
+install are passed on to serve in the unit. uninstall stops, disables and removes the unit
+and leaves the data in place.
+
+Options:
+${options}
+`;
+}
+
+function formatOptions(extra: [string, string][]): string {
+  const rows: [string, string][] = [
+    ["-c, --config FILE", "YAML or JSON config file (default: ~/.config/anyclaude/config.yaml, if it exists)."],
+    ...CONFIG_FLAGS.map((flag): [string, string] => [`    --${flag.name} ${flag.valueName}`, flag.description]),
+    ...extra,
+    ["-h, --help", "Show this help"],
+  ];
+  const width = Math.max(...rows.map(([left]) => left.length)) + 2;
+  return rows.map(([left, right]) => `  ${left.padEnd(width)}${right}`).join("\n");
 }

@@ -4,11 +4,13 @@
  */
 import { parseArgs } from "node:util";
 import { type CliIo, EXIT_OK, describeParseArgsError, isParseArgsError, reportUsageError } from "./cli-io";
-import { formatMainHelp, formatServeHelp } from "./cli-help";
+import { formatDoctorHelp, formatMainHelp, formatServeHelp, formatServiceHelp } from "./cli-help";
+import { runDoctorFromArgs } from "./doctor-command";
 import { runServeFromArgs } from "./run-serve-from-args";
+import { runServiceFromArgs } from "./service-command";
 import { COMMIT, VERSION } from "./version";
 
-const COMMAND_HELP: Readonly<Record<string, () => string>> = { serve: formatServeHelp };
+const COMMAND_HELP: Readonly<Record<string, () => string>> = { serve: formatServeHelp, doctor: formatDoctorHelp, service: formatServiceHelp };
 
 /**
  * The command comes first (`anyclaude serve --port 9000`); with no command anyclaude prints
@@ -20,6 +22,8 @@ const COMMAND_HELP: Readonly<Record<string, () => string>> = { serve: formatServ
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   if (command === "serve") return runServeFromArgs(rest, io);
+  if (command === "doctor") return runDoctorFromArgs(rest, io);
+  if (command === "service") return runServiceFromArgs(rest, io);
 
   let parsed: { values: { help?: boolean; version?: boolean }; positionals: string[] };
   try {

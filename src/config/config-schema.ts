@@ -141,6 +141,24 @@ export const LoggingSchema = t.Object(
   { default: {}, additionalProperties: false, description: "Log records, written to stderr." },
 );
 
+export const PathsSchema = t.Object(
+  {
+    dataDir: t.Optional(
+      t.String({
+        minLength: 1,
+        description: "Database and index. Default: `$XDG_DATA_HOME/anyclaude`, else `~/.local/share/anyclaude`. `~/` expands to HOME.",
+      }),
+    ),
+    cacheDir: t.Optional(
+      t.String({
+        minLength: 1,
+        description: "Native libraries unpacked from the binary, and models. Default: `$XDG_CACHE_HOME/anyclaude`, else `~/.cache/anyclaude`.",
+      }),
+    ),
+  },
+  { default: {}, additionalProperties: false, description: "Where anyclaude keeps files (XDG base directories unless set)." },
+);
+
 export const ConfigSchema = t.Object(
   {
     server: ServerSchema,
@@ -150,6 +168,7 @@ export const ConfigSchema = t.Object(
     claudeCode: ClaudeCodeSchema,
     discovery: DiscoverySchema,
     logging: LoggingSchema,
+    paths: PathsSchema,
   },
   { additionalProperties: false },
 );
@@ -157,3 +176,4 @@ export const ConfigSchema = t.Object(
 export type Config = Static<typeof ConfigSchema>;
 export type BackendConfig = Static<typeof BackendSchema>;
 export type TimeoutsConfig = Static<typeof TimeoutsSchema>;
+export type PathsConfig = Static<typeof PathsSchema>;

@@ -34,6 +34,8 @@ export const CONFIG_ENV_VARIABLES: readonly ConfigEnvVariable[] = [
   { name: "ANYCLAUDE_STRIP_BILLING_HEADER", path: ["claudeCode", "stripBillingHeader"] },
   { name: "ANYCLAUDE_LOG_LEVEL", path: ["logging", "level"] },
   { name: "ANYCLAUDE_LOG_FORMAT", path: ["logging", "format"] },
+  { name: "ANYCLAUDE_DATA_DIR", path: ["paths", "dataDir"] },
+  { name: "ANYCLAUDE_CACHE_DIR", path: ["paths", "cacheDir"] },
 ];
 
 export interface ConfigEnvReading {

@@ -14,6 +14,8 @@ export interface ConfigFlags {
   backend?: string[];
   logLevel?: string;
   logFormat?: string;
+  dataDir?: string;
+  cacheDir?: string;
 }
 
 export interface ConfigFlag {
@@ -39,6 +41,8 @@ export const CONFIG_FLAGS: readonly ConfigFlag[] = [
   },
   { key: "logLevel", name: "log-level", valueName: "LEVEL", path: ["logging", "level"], multiple: false, description: "debug, info, warn or error." },
   { key: "logFormat", name: "log-format", valueName: "FORMAT", path: ["logging", "format"], multiple: false, description: "text or json." },
+  { key: "dataDir", name: "data-dir", valueName: "DIR", path: ["paths", "dataDir"], multiple: false, description: "Database and index (default $XDG_DATA_HOME/anyclaude)." },
+  { key: "cacheDir", name: "cache-dir", valueName: "DIR", path: ["paths", "cacheDir"], multiple: false, description: "Unpacked native libraries and models (default $XDG_CACHE_HOME/anyclaude)." },
 ];
 
 /**

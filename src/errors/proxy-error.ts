@@ -120,6 +120,16 @@ export class BackendProtocolError extends ProxyError {
   }
 }
 
+/** anyclaude has no backend to send anything to (none configured, none found at start-up). */
+export class NoBackendError extends ProxyError {
+  constructor() {
+    super("anyclaude has no backend: start llama-server, Ollama, LM Studio or vLLM and restart anyclaude, or pass --backend URL", {
+      status: 503,
+      type: "api_error",
+    });
+  }
+}
+
 /** The client went away; nothing is sent, the backend request is aborted. */
 export class ClientAbortError extends ProxyError {
   constructor() {

@@ -4,8 +4,9 @@
  */
 
 const SECRET_KEY = /api[-_]?key|authorization|token|secret|password/i;
-// Anthropic and OpenAI keys start with "sk-"; bearer credentials also appear inside header dumps.
-const SECRET_IN_TEXT = /\bsk-[A-Za-z0-9_-]{6,}|\b(Bearer\s+)[^\s"',;]+/gi;
+// Anthropic and OpenAI keys start with "sk-"; bearer credentials also appear inside header
+// dumps; a backend URL may carry a password (`http://user:password@host`).
+const SECRET_IN_TEXT = /\bsk-[A-Za-z0-9_-]{6,}|\b(Bearer\s+)[^\s"',;]+|(\/\/[^/\s:@]+:)[^/\s@]+(?=@)/gi;
 const REDACTED = "[redacted]";
 const MAX_DEPTH = 8;
 const MAX_CAUSES = 8;
@@ -50,9 +51,10 @@ export function redactLogValue(key: string, value: unknown): unknown {
 /**
  * @example
  * redactSecretsInText("curl -H 'authorization: Bearer abc.def'"); // "curl -H 'authorization: Bearer [redacted]'"
+ * redactSecretsInText("no engine at http://me:hunter2@gpu:8000"); // "no engine at http://me:[redacted]@gpu:8000"
  */
 export function redactSecretsInText(text: string): string {
-  return text.replace(SECRET_IN_TEXT, (_match, bearer: string | undefined) => (bearer ? `${bearer}${REDACTED}` : REDACTED));
+  return text.replace(SECRET_IN_TEXT, (_match, bearer: string | undefined, user: string | undefined) => `${bearer ?? user ?? ""}${REDACTED}`);
 }
 
 function toSafeValue(value: unknown, depth: number, seen: WeakSet<object>, secret: boolean): unknown {

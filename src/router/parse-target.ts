@@ -3,7 +3,7 @@
  * `/` (LM Studio's `qwen/qwen3-coder`), so the prefix counts as a backend only when a backend
  * has that id.
  */
-import { NotFoundError } from "../errors/proxy-error";
+import { NoBackendError, NotFoundError } from "../errors/proxy-error";
 import type { CatalogEntry } from "./model-catalog";
 
 export interface Target {
@@ -16,6 +16,7 @@ export interface Target {
  * parseTarget("llamacpp-8080/qwen3", catalog); // { backendId: "llamacpp-8080", model: "qwen3" }
  */
 export function parseTarget(target: string, catalog: CatalogEntry[]): Target {
+  if (catalog.length === 0) throw new NoBackendError();
   const slash = target.indexOf("/");
   if (slash > 0) {
     const backendId = target.slice(0, slash);

@@ -62,7 +62,9 @@ export async function createSseResponse(stream: MessageStream, options: SseRespo
     async pull(controller) {
       if (ended) return;
       try {
-        const next = await iterator.next();
+        let next = await iterator.next();
+        // Pings are ours to send (after message_start, then in silences); a backend's would double them.
+        while (!next.done && next.value.type === "ping" && !ended) next = await iterator.next();
         if (ended) return;
         if (next.done) {
           controller.close();

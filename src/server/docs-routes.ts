@@ -4,22 +4,22 @@
  */
 import { openapi } from "@elysiajs/openapi";
 import { Elysia } from "elysia";
-import swaggerBundlePath from "swagger-ui-dist/swagger-ui-bundle.js" with { type: "file" };
-import swaggerCssPath from "swagger-ui-dist/swagger-ui.css" with { type: "file" };
+import { type EmbeddedAsset, SWAGGER_UI_ASSETS } from "./swagger-ui-assets";
 
 const ASSETS = "/docs/assets";
+const { bundle, stylesheet } = SWAGGER_UI_ASSETS;
 
 export function createDocsRoutes(version: string) {
   return new Elysia({ name: "docs-routes" })
-    .get(`${ASSETS}/swagger-ui-bundle.js`, () => serveAsset(swaggerBundlePath, "text/javascript; charset=utf-8"), { detail: { hide: true } })
-    .get(`${ASSETS}/swagger-ui.css`, () => serveAsset(swaggerCssPath, "text/css; charset=utf-8"), { detail: { hide: true } })
+    .get(`${ASSETS}/${bundle.name}`, () => serveAsset(bundle), { detail: { hide: true } })
+    .get(`${ASSETS}/${stylesheet.name}`, () => serveAsset(stylesheet), { detail: { hide: true } })
     .use(
       openapi({
         path: "/docs",
         specPath: "/docs/json",
         provider: "swagger-ui",
         exclude: { paths: [/^\/docs/] },
-        swagger: { cdn: `${ASSETS}/swagger-ui-bundle.js`, theme: `${ASSETS}/swagger-ui.css`, autoDarkMode: false },
+        swagger: { cdn: `${ASSETS}/${bundle.name}`, theme: `${ASSETS}/${stylesheet.name}`, autoDarkMode: false },
         documentation: {
           info: {
             title: "anyclaude",
@@ -31,6 +31,6 @@ export function createDocsRoutes(version: string) {
     );
 }
 
-function serveAsset(path: string, contentType: string): Response {
-  return new Response(Bun.file(path), { headers: { "content-type": contentType, "cache-control": "public, max-age=86400" } });
+function serveAsset(asset: EmbeddedAsset): Response {
+  return new Response(Bun.file(asset.path), { headers: { "content-type": asset.contentType, "cache-control": "public, max-age=86400" } });
 }

@@ -3,7 +3,7 @@
  * asks for, each showing which local model answers it. `limit` and `after_id` page the list.
  */
 import type { Config } from "../config/config-schema";
-import { NotFoundError } from "../errors/proxy-error";
+import { NoBackendError, NotFoundError } from "../errors/proxy-error";
 import type { ModelInfo, ModelsPage } from "../protocol/anthropic/models";
 import type { BackendPool } from "../router/backend-pool";
 
@@ -27,7 +27,7 @@ export function listModels(pool: BackendPool, config: Config, query: { limit?: n
       return [{ type: "model" as const, id, display_name: `${id} → ${decision.backendId}/${decision.model}`, created_at: EPOCH }];
     } catch (error) {
       // No backend can answer this name right now: leave it out of the list.
-      if (error instanceof NotFoundError) return [];
+      if (error instanceof NotFoundError || error instanceof NoBackendError) return [];
       throw error;
     }
   });

@@ -1,5 +1,6 @@
 /** The Anthropic Messages endpoints Claude Code calls: create (JSON or SSE) and count_tokens. */
 import { Elysia } from "elysia";
+import { ProxyError } from "../errors/proxy-error";
 import { CountTokensSchema, MessageCreateSchema } from "../protocol/anthropic/message-request-schema";
 import type { AppServices } from "./app-services";
 import { handleCountTokens } from "./handle-count-tokens";
@@ -24,6 +25,8 @@ export function createMessagesRoutes(services: AppServices) {
         const body = await readJsonBody(request, limit);
         return await handler(services, { body, requestId, signal: request.signal });
       } catch (error) {
+        // A ProxyError is an answer meant for the client; anything else is a bug worth a log line.
+        if (!(error instanceof ProxyError)) services.logger.error("unhandled error", { requestId, path: new URL(request.url).pathname, error });
         return renderErrorResponse(error, requestId);
       }
     };

@@ -1,8 +1,16 @@
 /**
- * Reads a request body as JSON within the configured size limit. Oversized bodies get 413 and
- * malformed JSON gets 400, both in Anthropic's shape, before any parsing work is wasted.
+ * Reads a request body as JSON within the configured size limit and a nesting limit. Oversized
+ * bodies get 413, malformed or absurdly nested JSON gets 400, both in Anthropic's shape, before
+ * any other work is wasted on them.
  */
 import { InvalidRequestError, PayloadTooLargeError } from "../errors/proxy-error";
+
+/**
+ * Far beyond any real tool input or schema, far below the depth at which JSON.stringify (token
+ * estimate, translation, forwarding) overflows the stack: about 30,000 levels in Bun, where a
+ * parsed body would otherwise end as a 500 that Claude Code retries.
+ */
+const MAX_NESTING = 1_000;
 
 /**
  * @example
@@ -13,11 +21,35 @@ export async function readJsonBody(request: Request, limitBytes: number): Promis
   if (declared > limitBytes) throw new PayloadTooLargeError(limitBytes);
   const text = Number.isFinite(declared) && request.headers.has("content-length") ? await request.text() : await readBounded(request, limitBytes);
   if (text.length === 0) throw new InvalidRequestError("request body is empty; expected a JSON object");
+  let body: unknown;
   try {
-    return JSON.parse(text);
+    body = JSON.parse(text);
   } catch (error) {
     throw new InvalidRequestError(`request body is not valid JSON: ${(error as Error).message}`);
   }
+  const tooDeep = findNestingBeyond(body, MAX_NESTING);
+  if (tooDeep !== undefined) throw new InvalidRequestError(`JSON is nested more than ${MAX_NESTING} levels deep`, tooDeep);
+  return body;
+}
+
+/**
+ * Iterative, so the check itself cannot overflow. Returns where the first value past the limit
+ * sits, shortened to the fields that name it (`messages.1.content.0.input.x.0.0…`).
+ */
+function findNestingBeyond(root: unknown, limit: number): string | undefined {
+  type Visit = { value: unknown; depth: number; key: string; parent: Visit | undefined };
+  const pending: Visit[] = [{ value: root, depth: 0, key: "", parent: undefined }];
+  while (pending.length > 0) {
+    const visit = pending.pop()!;
+    if (typeof visit.value !== "object" || visit.value === null) continue;
+    if (visit.depth >= limit) {
+      const keys: string[] = [];
+      for (let at: Visit | undefined = visit; at?.parent; at = at.parent) keys.unshift(at.key);
+      return keys.length > 10 ? `${keys.slice(0, 10).join(".")}…` : keys.join(".");
+    }
+    for (const [key, value] of Object.entries(visit.value)) pending.push({ value, depth: visit.depth + 1, key, parent: visit });
+  }
+  return undefined;
 }
 
 /** Chunked uploads carry no length: count while reading and stop at the limit. */

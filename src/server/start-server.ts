@@ -9,7 +9,7 @@ import { discoverLocalBackends } from "../backends/discover-local-backends";
 import { ProbingBackend } from "../backends/probing-backend";
 import { BackendUnreachableError, nameBackend, resolveBackendSettings } from "../backends/resolve-backend-settings";
 import { Value } from "@sinclair/typebox/value";
-import { TimeoutsSchema, type BackendConfig, type Config } from "../config/config-schema";
+import { BackendSchema, type BackendConfig, type Config } from "../config/config-schema";
 import type { Logger } from "../log/logger";
 import { createMetrics } from "../metrics/metrics";
 import { BackendPool, type BackendStatus } from "../router/backend-pool";
@@ -21,6 +21,8 @@ export interface StartOptions {
   version: string;
   /** Process-wide metrics (CPU, memory, event loop): on for `serve`, off for in-process tests. */
   processMetrics?: boolean;
+  /** How often a backend that was down at start-up may be probed again; default 5 s. */
+  reprobeMs?: number;
 }
 
 export interface RunningServer {
@@ -51,6 +53,9 @@ export async function startServer(config: Config, options: StartOptions): Promis
     maxRequestBodySize: config.server.maxBodyBytes * 2 + 1024 * 1024,
     // Prompt evaluation can keep a stream silent for minutes before its first byte.
     idleTimeout: 0,
+    // Elysia turns SO_REUSEPORT on: a second anyclaude on the same port would then start fine
+    // and silently take half the connections instead of failing with EADDRINUSE.
+    reusePort: false,
   });
   const server = app.server;
   if (!server) throw new Error("server did not start");
@@ -73,16 +78,10 @@ async function selectBackendConfigs(config: Config, logger: Logger): Promise<{ c
   if (config.backends.length > 0 || !config.discovery.enabled) return { configs: config.backends, discovered: false };
   logger.info("no backend configured; probing local ports", { ports: config.discovery.ports.join(",") });
   const found = await discoverLocalBackends(config.discovery.ports, config.discovery.timeoutMs);
-  const defaults = config.backends[0];
   return {
     discovered: true,
-    configs: found.map((entry) => ({
-      url: entry.url,
-      kind: entry.kind,
-      mode: entry.mode,
-      thinking: defaults?.thinking ?? "auto",
-      timeouts: defaults?.timeouts ?? Value.Create(TimeoutsSchema),
-    })),
+    // Value.Default fills nested defaults (Value.Create would stop at `timeouts: {}`, leaving deadlines NaN).
+    configs: found.map((entry) => Value.Default(BackendSchema, { url: entry.url, kind: entry.kind, mode: entry.mode }) as BackendConfig),
   };
 }
 
@@ -94,6 +93,6 @@ async function buildBackend(backendConfig: BackendConfig, config: Config, option
     if (!(error instanceof BackendUnreachableError)) throw error;
     const id = backendConfig.id ?? nameBackend(backendConfig.kind === "auto" ? "backend" : backendConfig.kind, backendConfig.url);
     options.logger.warn("backend not reachable at start-up; will probe again on use", { backend: id, url: backendConfig.url, error });
-    return new ProbingBackend(id, backendConfig, { ...resolveOptions, retryMs: REPROBE_MS });
+    return new ProbingBackend(id, backendConfig, { ...resolveOptions, retryMs: options.reprobeMs ?? REPROBE_MS });
   }
 }

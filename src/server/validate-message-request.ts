@@ -4,6 +4,8 @@
  */
 import type { TSchema } from "@sinclair/typebox";
 import { TypeCompiler, type TypeCheck } from "@sinclair/typebox/compiler";
+import { ValueErrorType, type ValueError } from "@sinclair/typebox/errors";
+import { Value } from "@sinclair/typebox/value";
 import { InvalidRequestError } from "../errors/proxy-error";
 import { ContentBlockSchemas, CountTokensSchema, MessageCreateSchema } from "../protocol/anthropic/message-request-schema";
 import type { CountTokensParams, MessageCreateParams } from "../protocol/anthropic/messages";
@@ -56,12 +58,48 @@ function validateToolResultContent(block: { content?: unknown }, path: string): 
 }
 
 function describe(check: TypeCheck<TSchema>, value: unknown, prefix: string): InvalidRequestError {
-  // Union errors are vague; the deepest path is the one that names the real culprit.
-  let best: { path: string; message: string } | undefined;
+  // The deepest path is the one that names the real culprit.
+  let best: ValueError | undefined;
   for (const error of check.Errors(value)) {
     if (!best || error.path.split("/").length > best.path.split("/").length) best = error;
   }
-  const pointer = (best?.path ?? "").split("/").filter(Boolean).join(".");
-  const path = [prefix, pointer].filter(Boolean).join(".") || undefined;
-  return new InvalidRequestError(best?.message ?? "invalid request", path);
+  const { path: pointer, message } = best ? explain(best) : { path: "", message: "invalid request" };
+  const path = [prefix, pointer.split("/").filter(Boolean).join(".")].filter(Boolean).join(".") || undefined;
+  return new InvalidRequestError(message, path);
+}
+
+/**
+ * TypeBox says only "Expected union value" for a union; say what the union allows instead, and
+ * for a block-like union whose `type` matches one member, report that member's own error.
+ */
+function explain(error: ValueError): { path: string; message: string } {
+  if (error.type !== ValueErrorType.Union) return { path: error.path, message: error.message };
+  const members = (error.schema.anyOf ?? []) as TSchema[];
+  const tag = (error.value as { type?: unknown } | null)?.type;
+  const matching = members.find((member) => member.properties?.type?.const !== undefined && member.properties.type.const === tag);
+  if (matching) {
+    const inner = Value.Errors(matching, error.value).First();
+    if (inner) return explain({ ...inner, path: `${error.path}${inner.path}` });
+  }
+  if (members.length > 0 && members.every((member) => member.properties?.type?.const !== undefined)) {
+    const tags = members.map((member) => JSON.stringify(member.properties.type.const)).join(" | ");
+    const isObject = typeof error.value === "object" && error.value !== null && !Array.isArray(error.value);
+    if (!isObject) return { path: error.path, message: `expected an object with type ${tags}, got ${describeValue(error.value)}` };
+    return { path: `${error.path}/type`, message: `expected ${tags}, got ${describeValue(tag)}` };
+  }
+  return { path: error.path, message: `expected ${members.map(describeSchema).join(" | ")}, got ${describeValue(error.value)}` };
+}
+
+function describeSchema(schema: TSchema): string {
+  if (schema.const !== undefined) return JSON.stringify(schema.const);
+  if (schema.type === "array") return "an array";
+  if (schema.type === "object") return "an object";
+  return String(schema.type ?? "a valid value");
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return value === undefined ? "nothing" : typeof value;
 }

@@ -7,7 +7,9 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { MessageCreateParams } from "../../src/protocol/anthropic/messages";
 import type { MessageStreamEvent } from "../../src/protocol/anthropic/stream-events";
+import type { ErrorBody } from "../../src/protocol/anthropic/errors";
 import { checkChatCompletion, checkChatCompletionChunk, type ChatCompletionChunk } from "../../src/protocol/openai/chat-response-schema";
+import { readBackendError } from "../../src/backends/read-backend-error";
 import { formatSseFrame } from "../../src/sse/encode-sse";
 import { parseSse } from "../../src/sse/parse-sse";
 import { convertAnthropicRequestToOpenAIChat, type ConvertRequestOptions } from "../../src/translate/convert-anthropic-request-to-openai-chat";
@@ -20,6 +22,7 @@ export const CASES_DIR = join(import.meta.dir, "cases");
 export const UPDATE_GOLDEN = process.env.UPDATE_GOLDEN === "1";
 /** Fixed so expected files do not change from run to run. */
 export const GOLDEN_MESSAGE_ID = "msg_golden_000000000000000001";
+export const GOLDEN_REQUEST_ID = "req_golden_000000000000000001";
 
 export function listGoldenCases(): string[] {
   return readdirSync(CASES_DIR, { withFileTypes: true })
@@ -139,6 +142,18 @@ export function convertBackendCompletion(name: string, request: MessageCreatePar
     stopSequences: request.stop_sequences,
     generateToolUseId: sequentialToolUseIds(),
   });
+}
+
+/**
+ * `backend-error.json` holds the engine's non-2xx answer as `{ status, body }`; it goes through
+ * the same reader the backends use, and comes out as the status and body Claude Code receives.
+ */
+export async function convertBackendError(name: string): Promise<{ status: number; body: ErrorBody }> {
+  const recorded = readCaseJson<{ status: number; body: unknown }>(name, "backend-error.json");
+  const text = typeof recorded.body === "string" ? recorded.body : JSON.stringify(recorded.body);
+  const response = new Response(text, { status: recorded.status, headers: { "content-type": "application/json" } });
+  const error = await readBackendError("golden", response);
+  return { status: error.status, body: error.toAnthropicBody(GOLDEN_REQUEST_ID) };
 }
 
 export function formatSse(events: readonly MessageStreamEvent[]): string {

@@ -8,6 +8,7 @@ import { describe, expect, test } from "bun:test";
 import type { MessageCreateParams } from "../../src/protocol/anthropic/messages";
 import {
   convertBackendCompletion,
+  convertBackendError,
   convertBackendStream,
   convertGoldenRequest,
   expectedText,
@@ -29,6 +30,7 @@ test("there are golden cases to run", () => {
 describe.each(cases)("%s", (name) => {
   const request = readCaseJson<MessageCreateParams>(name, "anthropic-request.json");
   const isStream = hasCaseFile(name, "backend-response.txt");
+  const isError = hasCaseFile(name, "backend-error.json");
 
   test("Anthropic request -> backend request", () => {
     const { value, warnings: requestWarnings } = convertGoldenRequest(name, request);
@@ -38,7 +40,12 @@ describe.each(cases)("%s", (name) => {
     expect(summary).toEqual(expectedWarnings(name, "request", summary));
   });
 
-  if (isStream) {
+  if (isError) {
+    test("backend error -> Anthropic error", async () => {
+      const actual = toJsonText(await convertBackendError(name));
+      expect(JSON.parse(actual)).toEqual(JSON.parse(expectedText(name, "expected-anthropic-error.json", actual)));
+    });
+  } else if (isStream) {
     test("backend stream -> Anthropic SSE", async () => {
       const { value: events, warnings: responseWarnings } = await convertBackendStream(name, request);
       const actual = formatSse(events);

@@ -33,6 +33,8 @@ export type FakeScript =
 export interface FakeBackendOptions extends Partial<FakeEngineInfo> {
   /** `POST <pathname>` routes answered from a script. */
   routes: Record<string, FakeScript>;
+  /** A fixed port, for an engine that comes up where a proxy already expects it; default: any free one. */
+  port?: number;
 }
 
 export interface FakeBackend {
@@ -69,7 +71,7 @@ export function startFakeBackend(options: FakeBackendOptions): FakeBackend {
   const stopping = new AbortController();
 
   const server = Bun.serve({
-    port: 0,
+    port: options.port ?? 0,
     hostname: "127.0.0.1",
     // Bun closes a connection idle for 10 s by default; a fake closes only when a script says so.
     idleTimeout: 0,

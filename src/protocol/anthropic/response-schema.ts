@@ -13,6 +13,15 @@ const ContentBlockSchema = t.Union([
   t.Object({ type: t.Literal("redacted_thinking"), data: t.String() }),
 ]);
 
+/**
+ * A block as a stream opens it. llama-server opens a tool_use block without `input` (the input
+ * arrives as input_json_delta events); Anthropic sends `input: {}`.
+ */
+const StartedContentBlockSchema = t.Union([
+  t.Object({ type: t.Literal("tool_use"), id: t.String(), name: t.String(), input: t.Optional(t.Unknown()) }),
+  ContentBlockSchema,
+]);
+
 const UsageSchema = t.Object({
   input_tokens: t.Optional(t.Union([t.Number(), t.Null()])),
   output_tokens: t.Optional(t.Union([t.Number(), t.Null()])),
@@ -35,7 +44,7 @@ const DeltaSchema = t.Union([
 
 export const StreamEventSchema = t.Union([
   t.Object({ type: t.Literal("message_start"), message: t.Object({ type: t.Literal("message"), usage: t.Optional(UsageSchema) }) }),
-  t.Object({ type: t.Literal("content_block_start"), index: t.Integer({ minimum: 0 }), content_block: ContentBlockSchema }),
+  t.Object({ type: t.Literal("content_block_start"), index: t.Integer({ minimum: 0 }), content_block: StartedContentBlockSchema }),
   t.Object({ type: t.Literal("content_block_delta"), index: t.Integer({ minimum: 0 }), delta: DeltaSchema }),
   t.Object({ type: t.Literal("content_block_stop"), index: t.Integer({ minimum: 0 }) }),
   t.Object({

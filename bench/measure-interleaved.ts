@@ -1,0 +1,104 @@
+/**
+ * Times requests the same way on both sides of the comparison, interleaving direct and proxied
+ * calls so that whatever else the machine is doing weighs on both alike: one by one in
+ * alternating order, or in alternating rounds of N concurrent callers.
+ */
+import type { BenchRequest, RequestPair } from "./prepare-overhead-requests";
+
+export interface SideSamples {
+  /** Request sent until the body is fully read. */
+  totalMs: number[];
+  /** Request sent until the first body chunk arrives. */
+  firstByteMs: number[];
+}
+
+export interface PairSamples {
+  direct: SideSamples;
+  proxied: SideSamples;
+}
+
+/**
+ * One request, timed with performance.now() until its body is fully read; throws on any status
+ * but 200 so that failures are never counted as fast answers.
+ *
+ * @example
+ * const { totalMs, firstByteMs } = await timeRequest(pair.proxied);
+ */
+export async function timeRequest(request: BenchRequest): Promise<{ totalMs: number; firstByteMs: number }> {
+  const started = performance.now();
+  const response = await fetch(request.url, { method: "POST", headers: request.headers, body: request.body });
+  if (response.status !== 200 || !response.body) {
+    throw new Error(`${request.url} answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+  }
+  const reader = response.body.getReader();
+  let firstByte = -1;
+  while (!(await reader.read()).done) {
+    if (firstByte < 0) firstByte = performance.now();
+  }
+  const ended = performance.now();
+  return { totalMs: ended - started, firstByteMs: (firstByte < 0 ? ended : firstByte) - started };
+}
+
+/**
+ * `count` requests on each side, alternating one by one; which side goes first alternates too.
+ *
+ * @example
+ * const samples = await measureSequential(pair, 1000);
+ */
+export async function measureSequential(pair: RequestPair, count: number): Promise<PairSamples> {
+  const samples = emptySamples();
+  for (let i = 0; i < count; i++) {
+    const order = i % 2 === 0 ? (["direct", "proxied"] as const) : (["proxied", "direct"] as const);
+    for (const side of order) record(samples[side], await timeRequest(pair[side]));
+  }
+  return samples;
+}
+
+/**
+ * `count` requests on each side with `concurrency` callers in flight, in alternating rounds of
+ * `concurrency * 4` requests: long enough to load the server, short enough to share the drift.
+ *
+ * @example
+ * const samples = await measureConcurrent(pair, 1000, 16);
+ */
+export async function measureConcurrent(pair: RequestPair, count: number, concurrency: number): Promise<PairSamples> {
+  const samples = emptySamples();
+  const roundSize = concurrency * 4;
+  for (let done = 0, round = 0; done < count; done += roundSize, round++) {
+    const size = Math.min(roundSize, count - done);
+    const order = round % 2 === 0 ? (["direct", "proxied"] as const) : (["proxied", "direct"] as const);
+    for (const side of order) await runConcurrently(pair[side], size, concurrency, (timing) => record(samples[side], timing));
+  }
+  return samples;
+}
+
+/**
+ * `total` requests with `concurrency` callers in flight, each result handed to `onDone`.
+ *
+ * @example
+ * await runConcurrently(pair.proxied, 1000, 16, () => undefined);
+ */
+export async function runConcurrently(
+  request: BenchRequest,
+  total: number,
+  concurrency: number,
+  onDone: (timing: { totalMs: number; firstByteMs: number }) => void,
+): Promise<void> {
+  let started = 0;
+  const caller = async () => {
+    while (started < total) {
+      started++;
+      onDone(await timeRequest(request));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, total) }, caller));
+}
+
+function emptySamples(): PairSamples {
+  return { direct: { totalMs: [], firstByteMs: [] }, proxied: { totalMs: [], firstByteMs: [] } };
+}
+
+function record(side: SideSamples, timing: { totalMs: number; firstByteMs: number }): void {
+  side.totalMs.push(timing.totalMs);
+  side.firstByteMs.push(timing.firstByteMs);
+}

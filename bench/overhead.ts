@@ -1,0 +1,217 @@
+/**
+ * What anyclaude adds on top of a backend (issue 2): the same loopback backend called directly
+ * and through anyclaude in one run, with Claude Code's 49 KB request and a small one, JSON and
+ * streaming, one by one and 16 at a time; then the proxy's memory over 10,000 requests.
+ * anyclaude and the backend each run in a process of their own, started as a user would.
+ *
+ * @example
+ * bun bench/overhead.ts            # full run, under a minute on a 2-core machine
+ * bun bench/overhead.ts --quick    # smaller counts, for a quick look
+ */
+import { cpus, loadavg } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { VERSION } from "../src/cli/version";
+import { type ScenarioResult, checkOverheadTargets, labelScenario } from "./check-overhead-targets";
+import { formatOverheadReport } from "./format-overhead-report";
+import { subtractPercentiles, summarizeLatencies } from "./latency-stats";
+import { type PairSamples, measureConcurrent, measureSequential, runConcurrently } from "./measure-interleaved";
+import { type AnswerMode, type BodyName, type RequestPair, prepareRequestPair } from "./prepare-overhead-requests";
+import { type BenchProcess, spawnBenchProcess } from "./spawn-bench-process";
+import { type RssTrack, trackProxyRss } from "./track-proxy-rss";
+
+const HELP = `Usage: bun bench/overhead.ts [options]
+
+  --requests N       requests measured on each side per scenario (default 2000; quick 200)
+  --warmup N         unmeasured requests on each side before each scenario (default 200; quick 50)
+  --concurrency N    callers in flight in the concurrent scenarios (default 16)
+  --rss-requests N   requests in the memory series (default 10000; quick 2000)
+  --rss-every N      requests between two memory samples (default 1000; quick 200)
+  --quick            the smaller defaults above
+  --binary PATH      measure a compiled anyclaude (e.g. dist/anyclaude) instead of the sources
+  --floor KIND       measure bench/floor-forwarder.ts instead of anyclaude, for scale: "bare"
+                     relays the bytes, "json" also parses and re-serializes the body
+  --cpu-prof DIR     profile the latency runs' anyclaude with Bun's sampling profiler, writing
+                     a .cpuprofile and a Markdown summary into DIR (slows it down: its figures
+                     are then no measure of overhead)
+  -h, --help         this text
+`;
+
+const ROOT = join(import.meta.dir, "..");
+const BODIES: BodyName[] = ["49KB", "small"];
+const MODES: AnswerMode[] = ["json", "stream"];
+
+interface Settings {
+  requests: number;
+  warmup: number;
+  concurrency: number;
+  rssRequests: number;
+  rssEvery: number;
+  quick: boolean;
+  /** Where the latency runs' anyclaude writes its CPU profile, if asked. */
+  cpuProfileDir?: string;
+  /** A compiled anyclaude to run instead of `bun src/cli/main.ts`. */
+  binary?: string;
+  /** Measure the floor forwarder of this kind instead of anyclaude. */
+  floor?: "bare" | "json";
+}
+
+const settings = readSettings();
+const loadBefore = loadavg();
+const backend = await spawnBenchProcess(["bench/lean-openai-backend.ts"], { cwd: ROOT });
+try {
+  const latency = await runLatencyScenarios(backend.url);
+  const rss = await runMemorySeries(backend.url, latency.pairs);
+  const run = {
+    bunVersion: Bun.version,
+    cores: cpus().length,
+    cpuModel: cpus()[0]?.model.trim() ?? "unknown CPU",
+    loadBefore,
+    loadAfter: loadavg(),
+    subject: settings.floor ? `Floor forwarder "${settings.floor}" (not anyclaude)` : "anyclaude",
+    proxyDetail: describeProxy(),
+    commit: describeCommit(),
+    date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
+    idleRssBytes: latency.idleRssBytes,
+    latencyRun: latency.end,
+    settings: describeSettings(settings),
+  };
+  process.stdout.write(`${formatOverheadReport(run, latency.results, rss, checkOverheadTargets(latency.results, rss))}\n`);
+} finally {
+  await backend.stop();
+}
+
+/** Every scenario, one after the other, on one anyclaude process. */
+async function runLatencyScenarios(backendUrl: string) {
+  const profileFlags = settings.cpuProfileDir ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${settings.cpuProfileDir}`] : [];
+  const proxy = await startProxy(backendUrl, profileFlags);
+  try {
+    const idleRssBytes = proxy.readRss();
+    const pairs = new Map<string, RequestPair>();
+    for (const body of BODIES) {
+      for (const mode of MODES) {
+        pairs.set(`${body} ${mode}`, await prepareRequestPair(body, mode, { proxyUrl: proxy.url, backendUrl }, !settings.floor));
+      }
+    }
+    const results: ScenarioResult[] = [];
+    for (const concurrency of [1, settings.concurrency]) {
+      for (const body of BODIES) {
+        for (const mode of MODES) results.push(await measureScenario(proxy, pairs.get(`${body} ${mode}`)!, { body, mode, concurrency }));
+      }
+    }
+    const requests = pairs.size + results.length * (settings.warmup + settings.requests);
+    return { pairs, results, idleRssBytes, end: { requests, rssBytes: proxy.readRss() } };
+  } finally {
+    await proxy.stop();
+  }
+}
+
+async function measureScenario(
+  proxy: BenchProcess,
+  pair: RequestPair,
+  scenario: { body: BodyName; mode: AnswerMode; concurrency: number },
+): Promise<ScenarioResult> {
+  const { concurrency } = scenario;
+  process.stderr.write(`measuring ${labelScenario(scenario)}: ${settings.warmup} warm-up + ${settings.requests} requests on each side\n`);
+  for (const side of ["direct", "proxied"] as const) await runConcurrently(pair[side], settings.warmup, concurrency, () => undefined);
+  // Only proxied requests reach the proxy, so its CPU time over the run is theirs alone.
+  const cpuBefore = proxy.readCpuSeconds();
+  const samples = concurrency === 1 ? await measureSequential(pair, settings.requests) : await measureConcurrent(pair, settings.requests, concurrency);
+  const cpuMs = ((proxy.readCpuSeconds() - cpuBefore) * 1000) / settings.requests;
+  return summarizeScenario(scenario, samples, cpuMs);
+}
+
+/** A fresh proxy process, so the series shows start-up growth in its first half and any leak in its second. */
+async function runMemorySeries(backendUrl: string, pairs: Map<string, RequestPair>): Promise<RssTrack> {
+  const proxy = await startProxy(backendUrl);
+  try {
+    process.stderr.write(`memory series: ${settings.rssRequests} requests through a fresh proxy (49KB, half JSON, half stream)\n`);
+    const toFresh = (pair: RequestPair) => ({ ...pair.proxied, url: `${proxy.url}/v1/messages?beta=true` });
+    return await trackProxyRss([toFresh(pairs.get("49KB json")!), toFresh(pairs.get("49KB stream")!)], {
+      total: settings.rssRequests,
+      every: settings.rssEvery,
+      concurrency: settings.concurrency,
+      readRss: proxy.readRss,
+    });
+  } finally {
+    await proxy.stop();
+  }
+}
+
+/** anyclaude as a user starts it, in its own process. */
+function startProxy(backendUrl: string, bunFlags: string[] = []): Promise<BenchProcess> {
+  if (settings.floor) return spawnBenchProcess(["bench/floor-forwarder.ts", backendUrl, settings.floor], { cwd: ROOT });
+  const serve = ["serve", "--port", "0", "--backend", backendUrl, "--log-level", "warn"];
+  if (settings.binary) return spawnBenchProcess(serve, { cwd: ROOT, executable: settings.binary });
+  return spawnBenchProcess([...bunFlags, "src/cli/main.ts", ...serve], { cwd: ROOT });
+}
+
+function summarizeScenario(
+  scenario: { body: BodyName; mode: AnswerMode; concurrency: number },
+  samples: PairSamples,
+  proxyCpuMsPerRequest: number,
+): ScenarioResult {
+  const direct = summarizeLatencies(samples.direct.totalMs);
+  const proxied = summarizeLatencies(samples.proxied.totalMs);
+  const firstByteAdded = subtractPercentiles(summarizeLatencies(samples.proxied.firstByteMs), summarizeLatencies(samples.direct.firstByteMs));
+  const added = subtractPercentiles(proxied, direct);
+  return { ...scenario, count: samples.proxied.totalMs.length, direct, proxied, added, firstByteAdded, proxyCpuMsPerRequest };
+}
+
+function readSettings(): Settings {
+  const { values } = parseArgs({
+    options: {
+      requests: { type: "string" },
+      warmup: { type: "string" },
+      concurrency: { type: "string" },
+      "rss-requests": { type: "string" },
+      "rss-every": { type: "string" },
+      quick: { type: "boolean", default: false },
+      "cpu-prof": { type: "string" },
+      binary: { type: "string" },
+      floor: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    process.exit(0);
+  }
+  const quick = values.quick === true;
+  if (values.binary && values["cpu-prof"]) throw new Error("--cpu-prof profiles the sources; it cannot be combined with --binary");
+  if (values.floor !== undefined && values.floor !== "bare" && values.floor !== "json") throw new Error(`--floor is "bare" or "json", not "${values.floor}"`);
+  if (values.floor && (values.binary || values["cpu-prof"])) throw new Error("--floor replaces anyclaude; it cannot be combined with --binary or --cpu-prof");
+  return {
+    requests: readCount(values.requests, quick ? 200 : 2000, "--requests"),
+    warmup: readCount(values.warmup, quick ? 50 : 200, "--warmup"),
+    concurrency: readCount(values.concurrency, 16, "--concurrency"),
+    rssRequests: readCount(values["rss-requests"], quick ? 2000 : 10_000, "--rss-requests"),
+    rssEvery: readCount(values["rss-every"], quick ? 200 : 1000, "--rss-every"),
+    quick,
+    cpuProfileDir: values["cpu-prof"],
+    binary: values.binary === undefined ? undefined : resolve(values.binary),
+    floor: values.floor as Settings["floor"],
+  };
+}
+
+function describeProxy(): string {
+  if (settings.floor) return `bench/floor-forwarder.ts ${settings.floor}, in place of anyclaude ${VERSION}`;
+  return settings.binary ? `anyclaude ${VERSION}, compiled binary ${settings.binary}` : `anyclaude ${VERSION} from source`;
+}
+
+function describeSettings({ cpuProfileDir, binary: _binary, floor: _floor, ...counts }: Settings): Record<string, number | string | boolean> {
+  return cpuProfileDir ? { ...counts, cpuProfile: `${cpuProfileDir} (figures slowed by the profiler)` } : counts;
+}
+
+function readCount(given: string | undefined, fallback: number, flag: string): number {
+  if (given === undefined) return fallback;
+  const value = Number(given);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${flag} takes a positive whole number, not "${given}"`);
+  return value;
+}
+
+function describeCommit(): string {
+  const git = (...args: string[]) => Bun.spawnSync(["git", ...args], { cwd: ROOT }).stdout.toString().trim();
+  const commit = git("rev-parse", "--short", "HEAD") || "unknown commit";
+  return git("status", "--porcelain", "--untracked-files=no", "src") === "" ? commit : `${commit}+changes`;
+}

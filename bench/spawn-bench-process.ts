@@ -1,0 +1,98 @@
+/**
+ * Starts a server the benchmark measures in a process of its own (so its memory is its own and
+ * the client's work does not land on it), waits for its `listening on URL` line, and reads its
+ * resident memory from /proc.
+ */
+import { readFileSync } from "node:fs";
+import type { Subprocess } from "bun";
+
+export interface BenchProcess {
+  url: string;
+  pid: number;
+  /** Resident set size in bytes (Linux VmRSS). */
+  readRss(): number;
+  /** CPU time used so far, user + system, all threads (Linux /proc/PID/stat; 10 ms ticks). */
+  readCpuSeconds(): number;
+  /** SIGTERM, then waits for the exit (servers drain and write profiles on the way out). */
+  stop(): Promise<void>;
+}
+
+const STARTUP_MS = 30_000;
+/** USER_HZ: 100 on every Linux architecture Bun runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+export interface SpawnOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  /** The program to run; default this Bun, so `args` start with a script. */
+  executable?: string;
+}
+
+/**
+ * @example
+ * const proxy = await spawnBenchProcess(["src/cli/main.ts", "serve", "--port", "0"]);
+ * console.log(proxy.url, proxy.readRss());
+ */
+export async function spawnBenchProcess(args: string[], options: SpawnOptions = {}): Promise<BenchProcess> {
+  const child = Bun.spawn([options.executable ?? process.execPath, ...args], {
+    cwd: options.cwd,
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "inherit",
+    env: { ...process.env, NO_COLOR: "1", ...options.env },
+  });
+  const url = await waitForListeningUrl(child, args.join(" "));
+  return {
+    url,
+    pid: child.pid,
+    readRss: () => readVmRss(child.pid),
+    readCpuSeconds: () => readCpuSeconds(child.pid),
+    async stop() {
+      child.kill("SIGTERM");
+      await child.exited;
+    },
+  };
+}
+
+async function waitForListeningUrl(child: Subprocess<"ignore", "pipe", "inherit">, label: string): Promise<string> {
+  const decoder = new TextDecoder();
+  const reader = child.stdout.getReader();
+  let seen = "";
+  const timer = setTimeout(() => child.kill("SIGKILL"), STARTUP_MS);
+  try {
+    while (true) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`${label} exited before listening; its output:\n${seen}`);
+      seen += decoder.decode(value, { stream: true });
+      const match = /listening on (http:\/\/\S+)/.exec(seen);
+      if (match) {
+        // Keep draining its stdout so a chatty server never blocks on a full pipe.
+        void drain(reader);
+        return match[1]!;
+      }
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function drain(reader: { read(): Promise<{ done: boolean }> }): Promise<void> {
+  while (!(await reader.read()).done) {
+    // discard
+  }
+}
+
+function readVmRss(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kilobytes = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+  if (!kilobytes) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(kilobytes[1]) * 1024;
+}
+
+/** Fields 14 and 15 of /proc/PID/stat, counted after the command name, which may hold spaces. */
+function readCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return ticks / CLOCK_TICKS_PER_SECOND;
+}

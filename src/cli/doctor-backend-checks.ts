@@ -1,0 +1,107 @@
+/**
+ * Doctor's checks of the backends: for each configured one (or, with none configured, each
+ * found on the usual local ports) whether it answers and as what, its models and their context
+ * windows, and whether it has a native Anthropic /v1/messages. Probing is the backends' own
+ * (detectBackendKind, resolveBackendSettings, listBackendModels); this file only words results.
+ */
+import { Value } from "@sinclair/typebox/value";
+import type { BackendModel } from "../backends/backend";
+import { buildAuthHeaders, type BackendSettings } from "../backends/backend-settings";
+import { probeNativeMessages } from "../backends/detect-backend-kind";
+import { discoverLocalBackends } from "../backends/discover-local-backends";
+import { listBackendModels } from "../backends/list-backend-models";
+import { BackendSetupError, BackendUnreachableError, nameBackend, resolveBackendSettings } from "../backends/resolve-backend-settings";
+import { type BackendConfig, TimeoutsSchema } from "../config/config-schema";
+import type { DoctorCheck, DoctorContext, DoctorRow } from "./doctor-check";
+
+export const BACKENDS_CHECK: DoctorCheck = {
+  name: "backends",
+  async run(context) {
+    const { config } = context;
+    if (config.backends.length > 0) {
+      const rows = await Promise.all(config.backends.map((backend, index) => checkBackend(backend, `backends[${index}]`, context)));
+      return rows.flat();
+    }
+    return checkDiscoveredBackends(context);
+  },
+};
+
+async function checkDiscoveredBackends(context: DoctorContext): Promise<DoctorRow[]> {
+  const { discovery } = context.config;
+  const noBackendFix = "start llama-server, Ollama, LM Studio or vLLM, or name the server: --backend http://127.0.0.1:8080 (or backends: in the config file)";
+  if (!discovery.enabled) {
+    return [{ check: "backends", status: "fail", detail: "none configured and discovery is off", fix: noBackendFix }];
+  }
+  const found = await discoverLocalBackends(discovery.ports, discovery.timeoutMs);
+  if (found.length === 0) {
+    return [{ check: "backends", status: "fail", detail: `none configured; nothing answered on 127.0.0.1 ports ${discovery.ports.join(", ")}`, fix: noBackendFix }];
+  }
+  // Discovery already knows kind and mode, as `serve` would take them.
+  const configs = found.map((entry): BackendConfig => ({ url: entry.url, kind: entry.kind, mode: entry.mode, thinking: "auto", timeouts: Value.Create(TimeoutsSchema) }));
+  const rows = await Promise.all(configs.map((backend) => checkBackend(backend, "discovered", context)));
+  return rows.flat();
+}
+
+async function checkBackend(backend: BackendConfig, where: string, { config, env }: DoctorContext): Promise<DoctorRow[]> {
+  // Named as serve names it; until probing tells the kind, as serve names a backend that is down.
+  let id = backend.id ?? nameBackend(backend.kind === "auto" ? "backend" : backend.kind, backend.url);
+  const row = (check: string, status: DoctorRow["status"], detail: string, fix?: string): DoctorRow => ({ check: `${id} ${check}`, status, detail, fix });
+
+  let settings: BackendSettings;
+  try {
+    settings = await resolveBackendSettings(backend, { env, probeTimeoutMs: config.discovery.timeoutMs });
+  } catch (error) {
+    if (error instanceof BackendSetupError) return [row("api key", "fail", error.message, `set the variable or file ${where} names, or fix ${where}.apiKeyEnv / apiKeyFile`)];
+    if (error instanceof BackendUnreachableError) {
+      return [row("reachable", "fail", error.message, `start the engine at ${backend.url}, or fix ${where}.url`)];
+    }
+    throw error;
+  }
+  id = settings.id;
+  const probed = backend.kind === "auto" ? "detected" : "configured";
+  const rows = [row("reachable", "ok", `${settings.kind} (${probed}) at ${settings.baseUrl}, ${settings.mode} mode`)];
+
+  let models: BackendModel[];
+  try {
+    models = await listBackendModels(settings);
+  } catch (error) {
+    const fix = `check that the engine at ${settings.baseUrl} is up and serves its model list; with kind set explicitly, check ${where}.kind`;
+    return [row("reachable", "fail", `${settings.kind} at ${settings.baseUrl}: ${(error as Error).message}`, fix)];
+  }
+  rows.push(
+    models.length > 0
+      ? row("models", "ok", models.map((model) => model.id).join(", "))
+      : row("models", "fail", "the engine lists no model", "load a model in the engine (llama-server -m, ollama pull, LM Studio's model loader)"),
+  );
+
+  const native = await probeNativeMessages(settings.baseUrl, { timeoutMs: config.discovery.timeoutMs, headers: buildAuthHeaders({ ...settings, mode: "native" }) });
+  rows.push(describeNativeMessages(settings, native, where, row));
+  rows.push(describeContextWindows(models, where, row));
+  return rows;
+}
+
+type MakeRow = (check: string, status: DoctorRow["status"], detail: string, fix?: string) => DoctorRow;
+
+function describeNativeMessages(settings: BackendSettings, native: boolean, where: string, row: MakeRow): DoctorRow {
+  const check = "native /v1/messages";
+  if (settings.mode === "native" && !native) {
+    return row(check, "fail", "mode is native but the engine has no /v1/messages", `set ${where}.mode to translate (or auto)`);
+  }
+  if (native) return row(check, "ok", settings.mode === "native" ? "yes, used (native mode)" : "yes, not used (translate mode)");
+  return row(check, "ok", "no; requests are translated to /v1/chat/completions");
+}
+
+function describeContextWindows(models: BackendModel[], where: string, row: MakeRow): DoctorRow {
+  const known = models.filter((model) => model.contextWindow !== undefined);
+  if (models.length > 0 && known.length === models.length) {
+    return row("context window", "ok", known.map((model) => `${model.id} ${model.contextWindow}`).join(", "));
+  }
+  const unknown = models.filter((model) => model.contextWindow === undefined).map((model) => model.id);
+  return row(
+    "context window",
+    "warn",
+    `not reported by the engine${unknown.length > 0 ? ` for ${unknown.join(", ")}` : ""}`,
+    `set ${where}.contextWindow to the window the engine runs with (llama-server -c, Ollama num_ctx)`,
+  );
+}
+

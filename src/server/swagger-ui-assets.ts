@@ -1,0 +1,20 @@
+/**
+ * Swagger UI's script and stylesheet, embedded in the compiled binary as file assets so `/docs`
+ * renders on a workstation with no internet. `anyclaude doctor` reads the same list to check
+ * the binary carries them.
+ */
+import swaggerBundlePath from "swagger-ui-dist/swagger-ui-bundle.js" with { type: "file" };
+import swaggerCssPath from "swagger-ui-dist/swagger-ui.css" with { type: "file" };
+
+export interface EmbeddedAsset {
+  /** The file name under `/docs/assets/`. */
+  name: string;
+  /** Inside the compiled binary a `/$bunfs/...` path; run from source, the file in node_modules. */
+  path: string;
+  contentType: string;
+}
+
+export const SWAGGER_UI_ASSETS = {
+  bundle: { name: "swagger-ui-bundle.js", path: swaggerBundlePath, contentType: "text/javascript; charset=utf-8" },
+  stylesheet: { name: "swagger-ui.css", path: swaggerCssPath, contentType: "text/css; charset=utf-8" },
+} as const satisfies Record<string, EmbeddedAsset>;

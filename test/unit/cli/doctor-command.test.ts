@@ -1,0 +1,149 @@
+/**
+ * `anyclaude doctor` in-process through runCli, against real loopback fake engines: each case
+ * checks the table's lines, the fix under a failed one, and the exit status.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runCli } from "../../../src/cli/run-cli";
+import { startFakeBackend, type FakeBackend } from "../../support/fake-backend-server";
+import { anthropicError } from "../../support/fake-anthropic-backend";
+
+const dir = mkdtempSync(join(tmpdir(), "anyclaude-doctor-"));
+let llama: FakeBackend;
+let nativeLlama: FakeBackend;
+let openai: FakeBackend;
+let closedUrl: string;
+
+beforeAll(async () => {
+  llama = startFakeBackend({ kind: "llamacpp", routes: {} });
+  // Recent llama-server also answers Anthropic's /v1/messages; the probe's empty request gets a 400.
+  nativeLlama = startFakeBackend({ kind: "llamacpp", routes: { "/v1/messages": () => anthropicError(400, "invalid_request_error", "messages: empty") } });
+  openai = startFakeBackend({ kind: "openai", model: "gpt-local", routes: {} });
+  const closed = startFakeBackend({ kind: "llamacpp", routes: {} });
+  closedUrl = closed.url;
+  await closed.stop();
+});
+afterAll(async () => {
+  await Promise.all([llama.stop(), nativeLlama.stop(), openai.stop()]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function runDoctor(args: string[], env: Record<string, string> = {}) {
+  let stdout = "";
+  let stderr = "";
+  const home = mkdtempSync(join(dir, "home-"));
+  const status = await runCli(["doctor", ...args], {
+    env: { HOME: home, ...env },
+    stdout: (text) => void (stdout += text),
+    stderr: (text) => void (stderr += text),
+    stderrIsTerminal: false,
+  });
+  return { stdout, stderr, status, home, lines: stdout.split("\n").map((line) => line.replace(/ {2,}/g, " | ").trimEnd()) };
+}
+
+describe("anyclaude doctor", () => {
+  test("a healthy llama-server: every line ok, status 0", async () => {
+    const { lines, status, stderr, home } = await runDoctor(["--backend", llama.url]);
+    expect(stderr).toBe("");
+    expect(status).toBe(0);
+    expect(lines).toEqual([
+      expect.stringMatching(/^anyclaude \S+ \(commit \S+\) doctor$/),
+      "",
+      "CHECK | STATUS | DETAIL",
+      "config | ok | valid (no config file: defaults, environment and flags)",
+      expect.stringMatching(/^\/docs swagger-ui-bundle\.js \| ok \| from .*swagger-ui-bundle\.js, \d\.\d MB$/),
+      expect.stringMatching(/^\/docs swagger-ui\.css \| ok \| from .*swagger-ui\.css, \d+ kB$/),
+      `data dir | ok | ${home}/.local/share/anyclaude (writable)`,
+      `cache dir | ok | ${home}/.cache/anyclaude (writable)`,
+      `llamacpp-${llama.port} reachable | ok | llamacpp (detected) at ${llama.url}, translate mode`,
+      `llamacpp-${llama.port} models | ok | qwen3-coder-30b-a3b`,
+      `llamacpp-${llama.port} native /v1/messages | ok | no; requests are translated to /v1/chat/completions`,
+      `llamacpp-${llama.port} context window | ok | qwen3-coder-30b-a3b 32768`,
+      "",
+      "No problems.",
+      "",
+    ]);
+  });
+
+  test("native mode on an engine without /v1/messages fails with the setting to change", async () => {
+    const file = join(dir, "native.yaml");
+    writeFileSync(file, `backends:\n  - url: ${llama.url}\n    id: gpu\n    mode: native\n`);
+    const { lines, status } = await runDoctor(["--config", file]);
+    expect(status).toBe(1);
+    const failed = lines.indexOf("gpu native /v1/messages | FAIL | mode is native but the engine has no /v1/messages");
+    expect(failed).toBeGreaterThan(0);
+    expect(lines[failed + 1]).toBe(" | fix: set backends[0].mode to translate (or auto)");
+    expect(lines).toContain("1 problem.");
+  });
+
+  test("an engine with /v1/messages is found native", async () => {
+    const { lines, status } = await runDoctor(["--backend", nativeLlama.url]);
+    expect(status).toBe(0);
+    expect(lines).toContain(`llamacpp-${nativeLlama.port} reachable | ok | llamacpp (detected) at ${nativeLlama.url}, native mode`);
+    expect(lines).toContain(`llamacpp-${nativeLlama.port} native /v1/messages | ok | yes, used (native mode)`);
+  });
+
+  test("an engine that does not answer fails with where to look", async () => {
+    const { lines, status } = await runDoctor(["--backend", closedUrl]);
+    expect(status).toBe(1);
+    const failed = lines.findIndex((line) => line.startsWith("backend-") && line.includes(" reachable | FAIL | no engine answered at"));
+    expect(failed).toBeGreaterThan(0);
+    expect(lines[failed + 1]).toBe(` | fix: start the engine at ${closedUrl}, or fix backends[0].url`);
+  });
+
+  test("a password in a backend URL is not printed", async () => {
+    const withPassword = closedUrl.replace("http://", "http://me:hunter2@");
+    const { stdout, status } = await runDoctor(["--backend", withPassword]);
+    expect(status).toBe(1);
+    expect(stdout).toContain(`fix: start the engine at ${closedUrl.replace("http://", "http://me:[redacted]@")}, or fix backends[0].url`);
+    expect(stdout).not.toContain("hunter2");
+  });
+
+  test("an unknown context window is a warning, not a failure", async () => {
+    const { lines, status } = await runDoctor(["--backend", openai.url]);
+    expect(status).toBe(0);
+    expect(lines).toContain(`openai-${openai.port} context window | WARN | not reported by the engine for gpt-local`);
+    expect(lines).toContain(" | fix: set backends[0].contextWindow to the window the engine runs with (llama-server -c, Ollama num_ctx)");
+    expect(lines).toContain("No problems, 1 warning.");
+  });
+
+  test("a missing API key variable fails on that backend", async () => {
+    const file = join(dir, "key.yaml");
+    writeFileSync(file, `backends:\n  - url: ${llama.url}\n    id: remote\n    apiKeyEnv: REMOTE_KEY\n`);
+    const { lines, status } = await runDoctor(["--config", file]);
+    expect(status).toBe(1);
+    expect(lines).toContain(`remote api key | FAIL | backend ${llama.url}: environment variable REMOTE_KEY (apiKeyEnv) is not set`);
+  });
+
+  test("a data directory that cannot be created fails with the flag to choose another", async () => {
+    const file = join(dir, "a-file");
+    writeFileSync(file, "");
+    const { lines, status } = await runDoctor(["--backend", llama.url, "--data-dir", join(file, "data")]);
+    expect(status).toBe(1);
+    const failed = lines.findIndex((line) => line.startsWith(`data dir | FAIL | ${file}/data: `));
+    expect(failed).toBeGreaterThan(0);
+    expect(lines[failed + 1]).toBe(" | fix: part of the path is a file; choose another directory with --data-dir or paths.dataDir");
+  });
+
+  test("no backend and discovery off: fails with how to name one", async () => {
+    const { lines, status } = await runDoctor([], { ANYCLAUDE_DISCOVERY__ENABLED: "false" });
+    expect(status).toBe(1);
+    expect(lines).toContain("backends | FAIL | none configured and discovery is off");
+  });
+
+  test("an invalid configuration: status 78, the problems listed, nothing else checked", async () => {
+    const { stdout, status } = await runDoctor(["--port", "http", "--log-format", "xml"]);
+    expect(status).toBe(78);
+    expect(stdout).toContain("config  FAIL    invalid configuration (2 problems):\n");
+    expect(stdout).toContain('  - server.port: expected integer from 0 to 65535, found "http" (flag --port)\n');
+    expect(stdout).not.toContain("data dir");
+  });
+
+  test("an unknown option is a usage error", async () => {
+    const { stderr, status } = await runDoctor(["--verbose"]);
+    expect(status).toBe(2);
+    expect(stderr).toBe("anyclaude: doctor: unknown option '--verbose'\nRun 'anyclaude doctor --help' for usage.\n");
+  });
+});
