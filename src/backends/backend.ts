@@ -22,6 +22,8 @@ export interface CallOptions {
   messageId: string;
   /** The model name the client asked for; answers carry it back unchanged. */
   clientModel: string;
+  /** anyclaude's estimate of the prompt's tokens, computed once per request (message_start needs it before the engine counts). */
+  inputTokensEstimate: number;
   /** Called for every translation warning, so the server can log and count it. */
   onWarning: (warning: TranslationWarning) => void;
 }

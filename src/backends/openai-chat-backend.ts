@@ -8,7 +8,6 @@ import type { CountTokensParams, Message, MessageCreateParams } from "../protoco
 import type { MessageStreamEvent } from "../protocol/anthropic/stream-events";
 import { checkChatCompletion, checkChatCompletionChunk } from "../protocol/openai/chat-response-schema";
 import { convertAnthropicRequestToOpenAIChat } from "../translate/convert-anthropic-request-to-openai-chat";
-import { estimateInputTokens } from "../translate/estimate-input-tokens";
 import { convertOpenAIChatCompletionToAnthropic } from "../translate/convert-openai-chat-completion-to-anthropic";
 import { OpenAIChatStreamConverter } from "../translate/openai-chat-stream-converter";
 import type { Backend, BackendModel, CallOptions, MessageStream, TokenCount } from "./backend";
@@ -60,7 +59,7 @@ export class OpenAIChatBackend implements Backend {
       messageId: options.messageId,
       stopSequences: request.stop_sequences,
       // message_start must carry input tokens before the engine reports usage at the very end.
-      inputTokensEstimate: estimateInputTokens(request),
+      inputTokensEstimate: options.inputTokensEstimate,
     });
     const backendId = this.id;
     const timeouts = this.settings.timeouts;

@@ -1,15 +1,16 @@
 /**
- * Reads a backend's SSE body with an idle deadline between chunks, turning every way the body
- * can fail (cut connection, stall, client abort, total deadline) into a ProxyError.
+ * Reads a backend's SSE body with deadlines (the first chunk gets `firstByteMs`, later silences
+ * `idleMs`), turning every way the body can fail (cut connection, stall, client abort, total
+ * deadline) into a ProxyError. One loop with one timer: this runs once per streamed chunk.
  */
 import type { TimeoutsConfig } from "../config/config-schema";
 import { BackendTimeoutError } from "../errors/proxy-error";
-import { parseSse, type SseEvent } from "../sse/parse-sse";
+import { SseDecoder, type SseEvent } from "../sse/sse-decoder";
 import { convertFetchFailure, type BackendResponse } from "./fetch-backend";
 
 /**
- * The first chunk gets `firstByteMs`, not `idleMs`: llama-server sends its headers when prompt
- * evaluation starts and its first chunk only after it, so that wait is the prompt's.
+ * llama-server sends its headers when prompt evaluation starts and its first chunk only after
+ * it, so the first wait is the prompt's and gets `firstByteMs`.
  *
  * @example
  * for await (const { data } of readBackendEvents("llama", started, { firstByteMs: 600_000, idleMs: 120_000 })) handle(data);
@@ -21,43 +22,46 @@ export async function* readBackendEvents(
 ): AsyncGenerator<SseEvent> {
   const body = started.response.body;
   if (!body) return;
-  const chunks = readWithIdleDeadline(backendId, body, timeouts);
-  try {
-    yield* parseSse(chunks);
-  } catch (error) {
-    throw convertFetchFailure(backendId, error, started.signal);
-  } finally {
-    // Early exit (client gone, converter done) or failure: release the backend's socket.
-    started.abort();
-  }
-}
-
-async function* readWithIdleDeadline(
-  backendId: string,
-  body: ReadableStream<Uint8Array>,
-  timeouts: Pick<TimeoutsConfig, "firstByteMs" | "idleMs">,
-): AsyncGenerator<Uint8Array> {
   const reader = body.getReader();
+  const decoder = new SseDecoder();
+  let stalled: BackendTimeoutError | undefined;
+  // Only time spent waiting on the backend counts; a slow client (backpressure) is not a stall.
+  let reading = false;
+  const expire = (phase: string, ms: number) => () => {
+    if (!reading) return;
+    stalled = new BackendTimeoutError(backendId, phase, ms);
+    // Cancelling settles the pending read, so the loop sees the timeout without a race per chunk.
+    void reader.cancel(stalled).catch(() => undefined);
+  };
+  let timer = setTimeout(expire("first byte", timeouts.firstByteMs), timeouts.firstByteMs);
+  let waitingForFirstChunk = true;
   let finished = false;
-  let first = true;
   try {
     while (true) {
-      const phase = first ? "first byte" : "idle between chunks";
-      const ms = first ? timeouts.firstByteMs : timeouts.idleMs;
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const stalled = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new BackendTimeoutError(backendId, phase, ms)), ms);
-      });
-      const next = await Promise.race([reader.read(), stalled]).finally(() => clearTimeout(timer));
+      if (!waitingForFirstChunk) timer.refresh();
+      reading = true;
+      const next = await reader.read();
+      reading = false;
+      if (stalled) throw stalled;
       if (next.done) {
         finished = true;
+        yield* decoder.flush();
         return;
       }
-      if (next.value.byteLength > 0) first = false;
-      yield next.value;
+      if (waitingForFirstChunk && next.value.byteLength > 0) {
+        waitingForFirstChunk = false;
+        clearTimeout(timer);
+        timer = setTimeout(expire("idle between chunks", timeouts.idleMs), timeouts.idleMs);
+      }
+      yield* decoder.push(next.value);
     }
+  } catch (error) {
+    throw convertFetchFailure(backendId, stalled ?? error, started.signal);
   } finally {
-    // On early exit the body is cancelled; if it already failed, that failure is what propagates.
+    clearTimeout(timer);
+    // Early exit (client gone, converter done) or failure: release the backend's socket. If the
+    // body already failed, that failure is what propagates, not the cancel's.
     if (!finished) await reader.cancel().catch(() => undefined);
+    started.abort();
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { Backend, BackendModel } from "../backends/backend";
 import type { Config } from "../config/config-schema";
-import { NotFoundError } from "../errors/proxy-error";
+import { NotFoundError, ProxyError } from "../errors/proxy-error";
 import type { CatalogEntry } from "./model-catalog";
 import { resolveRoute, type RouteDecision, type RouteInput } from "./resolve-route";
 
@@ -20,6 +20,33 @@ export interface BackendStatus {
   models: BackendModel[] | undefined;
   lastError?: string;
   checkedAt?: string;
+}
+
+export interface DispatchTarget {
+  backend: Backend;
+  decision: RouteDecision;
+}
+
+export interface AttemptRecord {
+  backendId: string;
+  model: string;
+  error?: unknown;
+}
+
+export interface Dispatched<T> extends DispatchTarget {
+  result: T;
+  /** Every backend tried, in order; the last one answered. */
+  attempts: AttemptRecord[];
+}
+
+/** The last attempt's error, with every attempt made, for logs, metrics and headers. */
+export class DispatchError extends Error {
+  constructor(
+    readonly failure: unknown,
+    readonly attempts: AttemptRecord[],
+  ) {
+    super(failure instanceof Error ? failure.message : String(failure), { cause: failure });
+  }
 }
 
 interface Entry {
@@ -62,7 +89,27 @@ export class BackendPool {
     return this.statuses();
   }
 
-  select(input: RouteInput): { backend: Backend; decision: RouteDecision } {
+  /**
+   * Routes the request and runs `attempt` against the chosen backend. This is the seam where
+   * retries, fallbacks and circuit breaking belong: `attempt` must only resolve once the answer
+   * is certain to be sendable (see startAnswer), so whatever it throws can be tried elsewhere.
+   */
+  async dispatch<T>(input: RouteInput, attempt: (target: DispatchTarget) => Promise<T>): Promise<Dispatched<T>> {
+    const target = this.select(input);
+    const attempts: AttemptRecord[] = [];
+    try {
+      const result = await attempt(target);
+      attempts.push({ backendId: target.backend.id, model: target.decision.model });
+      this.markUp(target.backend.id);
+      return { result, ...target, attempts };
+    } catch (error) {
+      attempts.push({ backendId: target.backend.id, model: target.decision.model, error });
+      if (error instanceof ProxyError && error.retryable) this.markDown(target.backend.id, error);
+      throw new DispatchError(error, attempts);
+    }
+  }
+
+  select(input: RouteInput): DispatchTarget {
     const decision = resolveRoute(input, this.routing, this.catalog());
     const entry = this.entries.get(decision.backendId);
     if (!entry) throw new NotFoundError(`route target names unknown backend "${decision.backendId}"`);

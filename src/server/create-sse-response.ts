@@ -1,12 +1,11 @@
 /**
- * Turns a backend's Anthropic event stream into the SSE response Claude Code reads. The first
- * event is awaited before the response exists, so a backend that fails early still gets a
- * proper HTTP error (and can be retried); after that, failures end the stream with exactly one
- * `event: error` frame. Pings fill silences; the client's pace drives the reading (pull), and a
- * client that leaves aborts the backend.
+ * Turns a started Anthropic event stream into the SSE response Claude Code reads. The stream's
+ * first event has already arrived (see startAnswer), so anything failing now ends the stream
+ * with exactly one `event: error` frame. Pings fill silences; the client's pace drives the
+ * reading (pull), and a client that leaves aborts the backend.
  */
 import { toProxyError, type ProxyError } from "../errors/proxy-error";
-import type { MessageStream } from "../backends/backend";
+import type { StartedAnswer } from "../backends/start-answer";
 import type { MessageStreamEvent } from "../protocol/anthropic/stream-events";
 import { encodeSseFrame } from "../sse/encode-sse";
 
@@ -27,37 +26,31 @@ const PING = encodeSseFrame({ type: "ping" });
 
 /**
  * @example
- * return createSseResponse(await backend.streamMessage(request, call), { headers, pingIntervalMs: 10_000, requestId, onEnd });
+ * return createSseResponse(await startAnswer(backend, request, options, true), { headers, pingIntervalMs: 10_000, requestId, onEnd, abortBackend });
  */
-export async function createSseResponse(stream: MessageStream, options: SseResponseOptions): Promise<Response> {
-  const iterator = stream.events[Symbol.asyncIterator]();
-  const first = await iterator.next();
+export function createSseResponse(stream: Extract<StartedAnswer, { kind: "stream" }>, options: SseResponseOptions): Response {
+  const iterator = stream.rest;
   let ended = false;
-  let lastWrite = Date.now();
-  let pinger: ReturnType<typeof setInterval> | undefined;
+  // One timer, pushed back by every write: it fires only after a full interval of silence.
+  let pinger: ReturnType<typeof setTimeout> | undefined;
 
   const end = (outcome: StreamOutcome) => {
     if (ended) return;
     ended = true;
-    clearInterval(pinger);
+    clearTimeout(pinger);
     options.onEnd(outcome);
   };
 
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
-      if (first.done) {
-        controller.close();
-        end({ kind: "completed" });
-        return;
-      }
-      write(controller, first.value);
-      // Anthropic pings right after message_start; Claude Code expects nothing else of it.
-      if (first.value.type === "message_start") controller.enqueue(PING);
-      pinger = setInterval(() => {
-        if (ended || Date.now() - lastWrite < options.pingIntervalMs) return;
+      pinger = setTimeout(function ping() {
+        if (ended) return;
         controller.enqueue(PING);
-        lastWrite = Date.now();
-      }, Math.max(50, Math.floor(options.pingIntervalMs / 2)));
+        pinger?.refresh();
+      }, options.pingIntervalMs);
+      write(controller, stream.first);
+      // Anthropic pings right after message_start; Claude Code expects nothing else of it.
+      if (stream.first.type === "message_start") controller.enqueue(PING);
     },
     async pull(controller) {
       if (ended) return;
@@ -90,7 +83,7 @@ export async function createSseResponse(stream: MessageStream, options: SseRespo
   function write(controller: ReadableStreamDefaultController<Uint8Array>, event: MessageStreamEvent) {
     options.onEvent?.(event);
     controller.enqueue(encodeSseFrame(event));
-    lastWrite = Date.now();
+    pinger?.refresh();
   }
 
   return new Response(body, {

@@ -18,10 +18,11 @@ export async function handleCountTokens(services: AppServices, call: IncomingCal
   const normalized = normalizeAnthropicRequest(asMessage, services.config.claudeCode);
   normalized.warnings.forEach(onWarning);
   const { max_tokens: _unused, ...countable } = normalized.value;
-  const { backend, decision } = services.pool.select({ request: normalized.value, estimatedTokens: estimateInputTokens(countable) });
+  const inputTokensEstimate = estimateInputTokens(countable);
+  const { backend, decision } = services.pool.select({ request: normalized.value, estimatedTokens: inputTokensEstimate });
   const count = await backend.countTokens(
     { ...countable, model: decision.model },
-    { signal: call.signal, messageId: toMessageId(call.requestId), clientModel: request.model, onWarning },
+    { signal: call.signal, messageId: toMessageId(call.requestId), clientModel: request.model, inputTokensEstimate, onWarning },
   );
   services.metrics.requests.inc({ endpoint: "count_tokens", status: "200", backend: backend.id, stream: "false" });
   return Response.json(

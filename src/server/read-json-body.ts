@@ -27,9 +27,37 @@ export async function readJsonBody(request: Request, limitBytes: number): Promis
   } catch (error) {
     throw new InvalidRequestError(`request body is not valid JSON: ${(error as Error).message}`);
   }
-  const tooDeep = findNestingBeyond(body, MAX_NESTING);
-  if (tooDeep !== undefined) throw new InvalidRequestError(`JSON is nested more than ${MAX_NESTING} levels deep`, tooDeep);
+  if (exceedsNesting(body, MAX_NESTING)) {
+    throw new InvalidRequestError(`JSON is nested more than ${MAX_NESTING} levels deep`, findNestingBeyond(body, MAX_NESTING));
+  }
   return body;
+}
+
+/**
+ * The hot-path check: iterative (it cannot overflow itself) and allocation-light, two parallel
+ * stacks and `for…in`. Only a body that fails it pays for the path search below.
+ */
+function exceedsNesting(root: unknown, limit: number): boolean {
+  const values: unknown[] = [root];
+  const depths: number[] = [0];
+  while (values.length > 0) {
+    const value = values.pop();
+    const depth = depths.pop()!;
+    if (typeof value !== "object" || value === null) continue;
+    if (depth >= limit) return true;
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        values.push(value[i]);
+        depths.push(depth + 1);
+      }
+    } else {
+      for (const key in value) {
+        values.push((value as Record<string, unknown>)[key]);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return false;
 }
 
 /**
@@ -37,6 +65,7 @@ export async function readJsonBody(request: Request, limitBytes: number): Promis
  * sits, shortened to the fields that name it (`messages.1.content.0.input.x.0.0…`).
  */
 function findNestingBeyond(root: unknown, limit: number): string | undefined {
+  // Only called once exceedsNesting said yes.
   type Visit = { value: unknown; depth: number; key: string; parent: Visit | undefined };
   const pending: Visit[] = [{ value: root, depth: 0, key: "", parent: undefined }];
   while (pending.length > 0) {

@@ -22,9 +22,11 @@ const SCHEMA_ARRAY_KEYWORDS = new Set(["allOf", "anyOf", "oneOf", "prefixItems"]
 const REMOVED_KEYWORDS = new Set(["$schema"]);
 
 /**
- * Returns an adapted deep copy; the input is never mutated. Values that are data rather than
- * schema (`enum`, `const`, `default`, `examples`, property names) are copied untouched, so a
- * property that happens to be called `$schema` survives.
+ * Returns an adapted copy of every schema node; the input is never mutated. Values that are
+ * data rather than schema (`enum`, `const`, `default`, `examples`, `description`) are shared
+ * with the input, not copied: the result is only ever serialized, and copying them was most of
+ * this function's cost on Claude Code's 31 KB of tool schemas. A property that happens to be
+ * called `$schema` survives.
  *
  * @example
  * adaptToolSchema({ $schema: "https://json-schema.org/draft/2020-12/schema", type: "object", additionalProperties: false });
@@ -42,7 +44,7 @@ function adaptSchemaNode(node: unknown): unknown {
     if (REMOVED_KEYWORDS.has(keyword)) continue;
     if (SCHEMA_MAP_KEYWORDS.has(keyword) && isPlainObject(value)) adapted[keyword] = mapValues(value, adaptSchemaNode);
     else if (SCHEMA_KEYWORDS.has(keyword) || SCHEMA_ARRAY_KEYWORDS.has(keyword)) adapted[keyword] = adaptSchemaNode(value);
-    else adapted[keyword] = structuredClone(value);
+    else adapted[keyword] = value;
   }
   return adapted;
 }

@@ -29,7 +29,7 @@ export function estimateInputTokens(request: CountTokensParams): number {
   }
   for (const tool of request.tools ?? []) {
     tokens += PER_TOOL_OVERHEAD;
-    chars += tool.name.length + (tool.description?.length ?? 0) + JSON.stringify(tool.input_schema ?? {}).length;
+    chars += tool.name.length + (tool.description?.length ?? 0) + measureJsonLength(tool.input_schema ?? {});
   }
   return tokens + Math.ceil(chars / CHARS_PER_TOKEN);
 }
@@ -47,7 +47,7 @@ function measureMessage(message: MessageParam): { chars: number; images: number 
         chars += block.thinking.length;
         break;
       case "tool_use":
-        chars += block.name.length + JSON.stringify(block.input ?? {}).length;
+        chars += block.name.length + measureJsonLength(block.input ?? {});
         break;
       case "tool_result":
         if (typeof block.content === "string") chars += block.content.length;
@@ -61,8 +61,35 @@ function measureMessage(message: MessageParam): { chars: number; images: number 
         images++;
         break;
       default:
-        chars += JSON.stringify(block).length;
+        chars += measureJsonLength(block);
     }
   }
   return { chars, images };
+}
+
+/**
+ * The length JSON.stringify would give, without building the string (escapes aside): this runs
+ * on every request over Claude Code's 31 KB of tool schemas, where stringifying them was the
+ * estimate's main cost. Iterative, so deep inputs cannot overflow it.
+ */
+export function measureJsonLength(root: unknown): number {
+  let length = 0;
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value === "string") length += value.length + 2;
+    else if (typeof value === "number" || typeof value === "boolean") length += String(value).length;
+    else if (value === null || value === undefined) length += 4;
+    else if (Array.isArray(value)) {
+      length += 1 + value.length;
+      for (let i = 0; i < value.length; i++) pending.push(value[i]);
+    } else if (typeof value === "object") {
+      length += 1;
+      for (const key in value) {
+        length += key.length + 4;
+        pending.push((value as Record<string, unknown>)[key]);
+      }
+    }
+  }
+  return length;
 }

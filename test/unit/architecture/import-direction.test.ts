@@ -19,11 +19,14 @@ const ALLOWED: Record<string, string[]> = {
   config: [],
   // Unpacks and loads native addons; the store and the embedder will sit above it.
   native: [],
+  store: ["protocol", "config", "native"],
+  embed: ["native"],
+  cache: ["protocol", "errors", "translate", "store", "embed", "native"],
   translate: ["protocol"],
   backends: ["protocol", "errors", "sse", "translate", "config"],
   router: ["protocol", "errors", "translate", "config", "backends"],
-  server: ["protocol", "errors", "sse", "translate", "config", "backends", "router", "log", "metrics"],
-  cli: ["protocol", "errors", "sse", "translate", "config", "backends", "router", "log", "metrics", "server", "native"],
+  server: ["protocol", "errors", "sse", "translate", "config", "backends", "router", "log", "metrics", "cache", "store", "embed", "native"],
+  cli: ["protocol", "errors", "sse", "translate", "config", "backends", "router", "log", "metrics", "server", "native", "cache", "store", "embed"],
 };
 
 function listSources(dir: string): string[] {

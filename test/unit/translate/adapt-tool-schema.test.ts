@@ -58,12 +58,14 @@ describe("adaptToolSchema", () => {
     });
   });
 
-  test("returns a deep copy and never mutates its input", () => {
+  test("copies every schema node, never mutates its input, and shares data values (serialized only)", () => {
     const schema = { $schema: DIALECT, type: "object", properties: { a: { type: "string", enum: ["x"] } } };
     const before = structuredClone(schema);
     const adapted = adaptToolSchema(schema);
     expect(schema).toEqual(before);
-    (adapted.properties as { a: { enum: string[] } }).a.enum.push("y");
-    expect(schema.properties.a.enum).toEqual(["x"]);
+    const property = (adapted.properties as { a: { enum: string[] } }).a;
+    expect(property).not.toBe(schema.properties.a);
+    expect(adapted.properties).not.toBe(schema.properties);
+    expect(property.enum).toBe(schema.properties.a.enum);
   });
 });
