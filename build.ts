@@ -21,12 +21,16 @@ const LOAD_NATIVE_ADDON = join(ROOT, "src/native/load-native-addon.ts");
 /**
  * Folders (relative to the repository) embedded whole, subfolders included, at
  * `/$bunfs/root/<folder>` inside the binary (tried with a drizzle-like folder: readdirSync and
- * readFileSync work there). The store adds `"drizzle"` here and points the stock bun-sqlite
- * migrator at `/$bunfs/root/drizzle` in the binary, `<repo>/drizzle` from source
- * (`Bun.main.startsWith("/$bunfs/")` tells which). Read with readFileSync: copyFileSync out of
- * /$bunfs fails.
+ * readFileSync work there). Read with readFileSync: copyFileSync out of /$bunfs fails.
  */
-export const EMBEDDED_ASSET_DIRS: readonly string[] = [];
+export const EMBEDDED_ASSET_DIRS: readonly string[] = [
+  // The store's migrations: the stock bun-sqlite migrator reads them at /$bunfs/root/drizzle
+  // (src/store/find-migrations-folder.ts).
+  "drizzle",
+  // The BERT vocabulary, and an all-MiniLM-L6-v2.onnx when one was put there before building
+  // (git ignores *.onnx): the embedder then needs no download (src/embed/locate-minilm-model.ts).
+  "models",
+];
 
 /**
  * A package whose own JavaScript `require`s its `.node` binding. Inside the binary that require
@@ -44,17 +48,20 @@ export interface NativeLoaderRedirect {
 }
 
 /**
- * Empty until the embedder lands. For onnxruntime-node 1.30 the entry is
- *   { loader: "onnxruntime-node/dist/binding.js",
- *     require: /require\(`\.\.\/bin\/napi-v6\/\$\{process\.platform\}\/\$\{process\.arch\}\/onnxruntime_binding\.node`\)/,
- *     addon: "onnxruntime" }
- * and the embedder imports `onnxruntime_binding.node` and `libonnxruntime.so.1` from
- * `onnxruntime-node/bin/napi-v6/linux/x64/` `with { type: "file" }`, calls loadNativeAddon with
- * both, then `await import("onnxruntime-node")`. hnswlib-node needs no entry: its JavaScript is
- * only `require("bindings")("addon")`, so the index code imports `build/Release/addon.node` as a
- * file and uses what loadNativeAddon returns directly.
+ * onnxruntime-node's dist/binding.js requires its binding by a template path; the embedder
+ * (src/embed/load-onnxruntime.ts) unpacks `onnxruntime_binding.node` and `libonnxruntime.so.1`
+ * (src/embed/onnxruntime-addon.ts) with loadNativeAddon before it imports the package.
+ * hnswlib-node needs no entry: its JavaScript is only `require("bindings")("addon")`, so the
+ * index code imports `build/Release/addon.node` as a file and uses what loadNativeAddon returns
+ * directly.
  */
-export const NATIVE_LOADER_REDIRECTS: readonly NativeLoaderRedirect[] = [];
+export const NATIVE_LOADER_REDIRECTS: readonly NativeLoaderRedirect[] = [
+  {
+    loader: "onnxruntime-node/dist/binding.js",
+    require: /require\(`\.\.\/bin\/napi-v6\/\$\{process\.platform\}\/\$\{process\.arch\}\/onnxruntime_binding\.node`\)/,
+    addon: "onnxruntime",
+  },
+];
 
 export interface BinaryTarget {
   name: "native" | "baseline";

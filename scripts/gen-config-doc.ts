@@ -29,14 +29,23 @@ backends:
     url: http://127.0.0.1:11434        # Ollama
     kind: ollama
     mode: translate
+    maxConcurrency: 2                  # more requests wait in line, interactive ones first
 
 models:
   opus: llama/qwen3-coder-30b-a3b      # backendId/model
-  sonnet: llama/qwen3-coder-30b-a3b
+  sonnet: coder                        # a model group, below
   haiku: ollama/qwen3:4b
   default: llama/qwen3-coder-30b-a3b
   aliases:
     claude-3-5-haiku-20241022: ollama/qwen3:4b
+
+modelGroups:
+  coder:
+    strategy: prefix-affinity          # a conversation stays where its prompt is cached
+    targets: [llama/qwen3-coder-30b-a3b, ollama/qwen3-coder:30b]
+    contextFallback: long              # a prompt too long for both goes here
+  long:
+    targets: [ollama/qwen3-coder:30b-256k]
 
 logging:
   level: info
@@ -81,7 +90,14 @@ export function renderConfigurationDoc(): string {
     EXAMPLE_YAML.trimEnd(),
     "```",
     "",
-    "Model targets are `model` or `backendId/model`.",
+    "Model targets are `model`, `backendId/model`, or the name of a model group (`modelGroups`).",
+    "For each request a group's strategy orders its targets. A failed attempt (408, 409, 429, 5xx, a",
+    "refused or reset connection, a timeout, a broken answer) is retried on the same target up to",
+    "`retry.maxAttempts` times with backoff, then the next target is tried, then the groups in",
+    "`fallbacks`; a prompt that does not fit a target's context window goes to `contextFallback`.",
+    "Nothing is retried once the first byte of an answer reached the client, and `retry.deadlineMs`",
+    "bounds all attempts together. Each answer names the backend that gave it (`x-anyclaude-backend`)",
+    "and the attempts it took (`x-anyclaude-attempts`).",
     "",
     "## Fields",
     "",
@@ -143,8 +159,13 @@ function renderFieldSections(): string[] {
   return lines;
 }
 
-/** One row per leaf field under `schema`; objects and lists of objects are walked into. */
+/** One row per leaf field under `schema`; objects, lists of objects and maps of objects are walked into. */
 function collectFieldRows(schema: TSchema, path: string): string[][] {
+  const valueSchema = schema.patternProperties ? Object.values(schema.patternProperties as Record<string, TSchema>)[0] : undefined;
+  if (valueSchema?.type === "object" && valueSchema.properties) {
+    const row = [`\`${path}\``, escapeCell(describeSchemaType(schema)), `\`${formatDefault(schema.default ?? {})}\``, escapeCell(schema.description ?? "")];
+    return [row, ...collectFieldRows(valueSchema, `${path}.<name>`)];
+  }
   const element = schema.type === "array" ? (schema.items as TSchema) : schema;
   if (element.type === "object" && element.properties) {
     const prefix = schema.type === "array" ? `${path}[]` : path;

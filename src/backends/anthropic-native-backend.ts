@@ -10,6 +10,7 @@ import type { MessageStreamEvent } from "../protocol/anthropic/stream-events";
 import { convertAnthropicRequestToOpenAIChat } from "../translate/convert-anthropic-request-to-openai-chat";
 import type { Backend, BackendModel, CallOptions, MessageStream, TokenCount } from "./backend";
 import { buildAuthHeaders, type BackendSettings } from "./backend-settings";
+import { checkBackendHealth } from "./check-backend-health";
 import { countTokensWithEngine } from "./count-tokens-with-engine";
 import { fetchBackend } from "./fetch-backend";
 import { listBackendModels } from "./list-backend-models";
@@ -97,7 +98,16 @@ export class AnthropicNativeBackend implements Backend {
     return listBackendModels(this.settings, signal);
   }
 
-  /** llama-server's native endpoint ignores `thinking`; its chat template takes `enable_thinking`. */
+  checkHealth(options: { timeoutMs: number; signal?: AbortSignal }): Promise<void> {
+    return checkBackendHealth(this.settings, options);
+  }
+
+  /**
+   * llama-server's native endpoint ignores `thinking`; its chat template takes `enable_thinking`.
+   * `options.slot` is not sent: that endpoint rebuilds the body keeping only temperature, top_p,
+   * top_k, stream and chat_template_kwargs (server_chat_convert_anthropic_to_oai, llama.cpp
+   * 80fb11a), so `id_slot` would be dropped; its own prompt-similarity slot choice applies.
+   */
   private prepare(request: MessageCreateParams, stream: boolean): MessageCreateParams {
     const body: MessageCreateParams = { ...request, stream };
     if (this.settings.kind === "llamacpp" && request.thinking && body.chat_template_kwargs === undefined) {

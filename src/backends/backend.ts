@@ -14,6 +14,8 @@ export interface BackendModel {
   id: string;
   /** Tokens the backend accepts for prompt + output, when it says. */
   contextWindow?: number;
+  /** llama-server's parallel slots (`/props` total_slots): where prefix affinity pins requests. */
+  slots?: number;
 }
 
 export interface CallOptions {
@@ -26,6 +28,8 @@ export interface CallOptions {
   inputTokensEstimate: number;
   /** Called for every translation warning, so the server can log and count it. */
   onWarning: (warning: TranslationWarning) => void;
+  /** llama-server slot whose KV cache holds this prompt's prefix (`id_slot`); set by prefix-affinity routing. */
+  slot?: number;
 }
 
 export interface TokenCount {
@@ -57,4 +61,7 @@ export interface Backend {
   countTokens(request: CountTokensParams, options: CallOptions): Promise<TokenCount>;
 
   listModels(signal?: AbortSignal): Promise<BackendModel[]>;
+
+  /** The router's health probe: resolves when the engine answers its cheapest endpoint in time, throws a ProxyError otherwise. */
+  checkHealth(options: { timeoutMs: number; signal?: AbortSignal }): Promise<void>;
 }

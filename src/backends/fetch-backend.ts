@@ -45,7 +45,8 @@ export async function fetchBackend(request: BackendRequest): Promise<BackendResp
     () => controller.abort(new BackendTimeoutError(request.backendId, "first byte", request.timeouts.firstByteMs)),
     request.timeouts.firstByteMs,
   );
-  const onClientAbort = () => controller.abort(new ClientAbortError());
+  // The caller may abort with a reason of its own (the router's overall deadline); any other abort is the client leaving.
+  const onClientAbort = () => controller.abort(request.signal?.reason instanceof ProxyError ? request.signal.reason : new ClientAbortError());
   if (request.signal?.aborted) onClientAbort();
   request.signal?.addEventListener("abort", onClientAbort, { once: true });
   // Also run once a body is read in full: a pending total deadline would keep the request alive.

@@ -1,7 +1,8 @@
 /**
  * Which models a backend serves and how large their context windows are, asked in each
- * engine's own dialect: llama-server (`/v1/models` meta.n_ctx), vLLM (`max_model_len`),
- * LM Studio (`/api/v0/models`), Ollama (`/api/tags` + `/api/show`), anything else `/v1/models`.
+ * engine's own dialect: llama-server (`/v1/models` meta.n_ctx, and `/props` total_slots for
+ * prefix affinity), vLLM (`max_model_len`), LM Studio (`/api/v0/models`), Ollama (`/api/tags`
+ * + `/api/show`), anything else `/v1/models`.
  */
 import { BackendProtocolError } from "../errors/proxy-error";
 import type { BackendModel } from "./backend";
@@ -30,15 +31,31 @@ async function discoverModels(settings: BackendSettings, signal?: AbortSignal): 
         contextWindow: asPositive(entry.loaded_context_length) ?? asPositive(entry.max_context_length),
       }));
     }
-    default: {
-      const page = await getJson(settings, "/v1/models", signal);
-      return readData(settings.id, page).map((entry) => ({
-        id: String(entry.id),
-        // llama-server: meta.n_ctx (the slot's window); vLLM: max_model_len.
-        contextWindow: asPositive((entry.meta as Record<string, unknown> | undefined)?.n_ctx) ?? asPositive(entry.max_model_len),
-      }));
+    case "llamacpp": {
+      const [models, slots] = await Promise.all([listOpenAIModels(settings, signal), readLlamaSlots(settings, signal)]);
+      return slots === undefined ? models : models.map((model) => ({ ...model, slots }));
     }
+    default:
+      return listOpenAIModels(settings, signal);
   }
+}
+
+/** The slot count prefix affinity pins to; a llama-server without /props only loses the pinning. */
+async function readLlamaSlots(settings: BackendSettings, signal?: AbortSignal): Promise<number | undefined> {
+  try {
+    return asPositive(((await getJson(settings, "/props", signal)) as { total_slots?: unknown }).total_slots);
+  } catch {
+    return undefined;
+  }
+}
+
+async function listOpenAIModels(settings: BackendSettings, signal?: AbortSignal): Promise<BackendModel[]> {
+  const page = await getJson(settings, "/v1/models", signal);
+  return readData(settings.id, page).map((entry) => ({
+    id: String(entry.id),
+    // llama-server: meta.n_ctx (the slot's window); vLLM: max_model_len.
+    contextWindow: asPositive((entry.meta as Record<string, unknown> | undefined)?.n_ctx) ?? asPositive(entry.max_model_len),
+  }));
 }
 
 async function listOllamaModels(settings: BackendSettings, signal?: AbortSignal): Promise<BackendModel[]> {

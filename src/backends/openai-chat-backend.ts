@@ -12,6 +12,7 @@ import { convertOpenAIChatCompletionToAnthropic } from "../translate/convert-ope
 import { OpenAIChatStreamConverter } from "../translate/openai-chat-stream-converter";
 import type { Backend, BackendModel, CallOptions, MessageStream, TokenCount } from "./backend";
 import { buildAuthHeaders, type BackendSettings } from "./backend-settings";
+import { checkBackendHealth } from "./check-backend-health";
 import { countTokensWithEngine } from "./count-tokens-with-engine";
 import { fetchBackend } from "./fetch-backend";
 import { listBackendModels } from "./list-backend-models";
@@ -97,6 +98,10 @@ export class OpenAIChatBackend implements Backend {
     return listBackendModels(this.settings, signal);
   }
 
+  checkHealth(options: { timeoutMs: number; signal?: AbortSignal }): Promise<void> {
+    return checkBackendHealth(this.settings, options);
+  }
+
   private buildChatRequest(request: MessageCreateParams, stream: boolean, options: CallOptions) {
     const { value, warnings } = convertAnthropicRequestToOpenAIChat(request, {
       thinkingStyle: this.settings.thinkingStyle,
@@ -104,7 +109,10 @@ export class OpenAIChatBackend implements Backend {
     });
     warnings.forEach(options.onWarning);
     // llama-server keeps the prompt in the slot's KV cache only when asked (default differs by version).
-    if (this.settings.kind === "llamacpp") value.cache_prompt = true;
+    if (this.settings.kind === "llamacpp") {
+      value.cache_prompt = true;
+      if (options.slot !== undefined) value.id_slot = options.slot;
+    }
     return value;
   }
 

@@ -43,6 +43,9 @@ export class ProbingBackend implements Backend {
   async listModels(signal?: AbortSignal): Promise<BackendModel[]> {
     return (await this.resolve()).listModels(signal);
   }
+  async checkHealth(options: { timeoutMs: number; signal?: AbortSignal }): Promise<void> {
+    return (await this.resolve()).checkHealth(options);
+  }
 
   private resolve(): Promise<Backend> {
     if (this.resolved) return Promise.resolve(this.resolved);

@@ -19,6 +19,7 @@ Commands:
   serve            Start the proxy Claude Code talks to
   doctor           Check the binary, its directories and every backend; print fixes
   service          Install or remove the systemd unit that runs serve
+  models pull      Download the embedding model the semantic cache uses
   help [command]   Show help for anyclaude or a command
 
 Options:
@@ -100,4 +101,26 @@ function formatOptions(extra: [string, string][]): string {
   ];
   const width = Math.max(...rows.map(([left]) => left.length)) + 2;
   return rows.map(([left, right]) => `  ${left.padEnd(width)}${right}`).join("\n");
+}
+
+/**
+ * @example
+ * io.stdout(formatModelsHelp()); // "Usage: anyclaude models pull [--url URL] [--sha256 HEX] [options]\n..."
+ */
+export function formatModelsHelp(): string {
+  const options = formatOptions([
+    ["    --url URL", "Where to download from (default: sentence-transformers' all-MiniLM-L6-v2 ONNX export)"],
+    ["    --sha256 HEX", "The SHA-256 the file must have; checked besides any the host states"],
+  ]);
+  return `Usage: anyclaude models pull [--url URL] [--sha256 HEX] [options]
+
+Downloads all-MiniLM-L6-v2 (ONNX, about 90 MB) into <cache dir>/models/, where the semantic
+cache's embedder finds it. The file is checked against the SHA-256 the host states and the one
+given with --sha256, and kept only if every check passes; what was checked is recorded in
+all-MiniLM-L6-v2.onnx.json beside it. Without any hash to check, the file is kept and its
+SHA-256 printed so you can compare it with the publisher's. A progress bar shows on a terminal.
+
+Options:
+${options}
+`;
 }

@@ -1,28 +1,32 @@
 /**
  * Doctor's checks of the backends: for each configured one (or, with none configured, each
  * found on the usual local ports) whether it answers and as what, its models and their context
- * windows, and whether it has a native Anthropic /v1/messages. Probing is the backends' own
- * (detectBackendKind, resolveBackendSettings, listBackendModels); this file only words results.
+ * windows, whether it has a native Anthropic /v1/messages and whether it passes the router's
+ * health probe; then what a running `anyclaude serve` knows of each. Probing is the backends'
+ * own (detectBackendKind, resolveBackendSettings, listBackendModels, checkBackendHealth); this
+ * file only words results.
  */
 import { Value } from "@sinclair/typebox/value";
 import type { BackendModel } from "../backends/backend";
 import { buildAuthHeaders, type BackendSettings } from "../backends/backend-settings";
+import { checkBackendHealth, selectHealthPath } from "../backends/check-backend-health";
 import { probeNativeMessages } from "../backends/detect-backend-kind";
 import { discoverLocalBackends } from "../backends/discover-local-backends";
 import { listBackendModels } from "../backends/list-backend-models";
 import { BackendSetupError, BackendUnreachableError, nameBackend, resolveBackendSettings } from "../backends/resolve-backend-settings";
-import { type BackendConfig, TimeoutsSchema } from "../config/config-schema";
+import { type BackendConfig, BackendSchema } from "../config/config-schema";
 import type { DoctorCheck, DoctorContext, DoctorRow } from "./doctor-check";
+import { checkRunningRouter } from "./doctor-router-check";
 
 export const BACKENDS_CHECK: DoctorCheck = {
   name: "backends",
   async run(context) {
     const { config } = context;
-    if (config.backends.length > 0) {
-      const rows = await Promise.all(config.backends.map((backend, index) => checkBackend(backend, `backends[${index}]`, context)));
-      return rows.flat();
-    }
-    return checkDiscoveredBackends(context);
+    const rows =
+      config.backends.length > 0
+        ? (await Promise.all(config.backends.map((backend, index) => checkBackend(backend, `backends[${index}]`, context)))).flat()
+        : await checkDiscoveredBackends(context);
+    return [...rows, ...(await checkRunningRouter(config))];
   },
 };
 
@@ -37,7 +41,7 @@ async function checkDiscoveredBackends(context: DoctorContext): Promise<DoctorRo
     return [{ check: "backends", status: "fail", detail: `none configured; nothing answered on 127.0.0.1 ports ${discovery.ports.join(", ")}`, fix: noBackendFix }];
   }
   // Discovery already knows kind and mode, as `serve` would take them.
-  const configs = found.map((entry): BackendConfig => ({ url: entry.url, kind: entry.kind, mode: entry.mode, thinking: "auto", timeouts: Value.Create(TimeoutsSchema) }));
+  const configs = found.map((entry) => Value.Default(BackendSchema, { url: entry.url, kind: entry.kind, mode: entry.mode }) as BackendConfig);
   const rows = await Promise.all(configs.map((backend) => checkBackend(backend, "discovered", context)));
   return rows.flat();
 }
@@ -77,10 +81,24 @@ async function checkBackend(backend: BackendConfig, where: string, { config, env
   const native = await probeNativeMessages(settings.baseUrl, { timeoutMs: config.discovery.timeoutMs, headers: buildAuthHeaders({ ...settings, mode: "native" }) });
   rows.push(describeNativeMessages(settings, native, where, row));
   rows.push(describeContextWindows(models, where, row));
+  rows.push(await describeHealthProbe(settings, config.health.timeoutMs, row));
   return rows;
 }
 
 type MakeRow = (check: string, status: DoctorRow["status"], detail: string, fix?: string) => DoctorRow;
+
+/** The probe the router repeats every `health.intervalMs`: a backend failing it is taken out of rotation. */
+async function describeHealthProbe(settings: BackendSettings, timeoutMs: number, row: MakeRow): Promise<DoctorRow> {
+  const probe = `GET ${selectHealthPath(settings.kind)}`;
+  const started = performance.now();
+  try {
+    await checkBackendHealth(settings, { timeoutMs });
+    return row("health probe", "ok", `${probe} answered in ${Math.round(performance.now() - started)} ms`);
+  } catch (error) {
+    const fix = "the router takes a backend that fails this out of rotation; a llama-server still loading its model answers 503 until it is ready";
+    return row("health probe", "fail", `${probe}: ${(error as Error).message}`, fix);
+  }
+}
 
 function describeNativeMessages(settings: BackendSettings, native: boolean, where: string, row: MakeRow): DoctorRow {
   const check = "native /v1/messages";

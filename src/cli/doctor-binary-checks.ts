@@ -1,12 +1,14 @@
 /**
  * Doctor's checks of what the binary carries and where it writes: the embedded Swagger UI
- * files, and the data and cache directories. The database (migrations apply), the native addons
- * (hnswlib-node, onnxruntime-node with libonnxruntime.so.1) and the embedder join this list.
+ * files, the data and cache directories, the database (opens, migrations apply), and the native
+ * addons (hnswlib-node, onnxruntime-node with libonnxruntime.so.1).
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SWAGGER_UI_ASSETS } from "../server/swagger-ui-assets";
 import type { DoctorCheck, DoctorRow } from "./doctor-check";
+import { DATABASE_CHECK } from "./doctor-database-check";
+import { VECTOR_INDEX_CHECK } from "./doctor-vector-index-check";
 
 const SWAGGER_UI_CHECK: DoctorCheck = {
   name: "swagger ui",
@@ -38,7 +40,7 @@ const CACHE_DIR_CHECK: DoctorCheck = {
 };
 
 /** In the order doctor prints them. */
-export const BINARY_CHECKS: readonly DoctorCheck[] = [SWAGGER_UI_CHECK, DATA_DIR_CHECK, CACHE_DIR_CHECK];
+export const BINARY_CHECKS: readonly DoctorCheck[] = [SWAGGER_UI_CHECK, DATA_DIR_CHECK, CACHE_DIR_CHECK, DATABASE_CHECK, VECTOR_INDEX_CHECK];
 
 /**
  * Creates the directory if needed (serve would) and writes and removes a file in it: only a

@@ -14,11 +14,12 @@ import { formatDoctorHelp } from "./cli-help";
 import { BACKENDS_CHECK } from "./doctor-backend-checks";
 import { BINARY_CHECKS } from "./doctor-binary-checks";
 import { type DoctorCheck, type DoctorRow, formatDoctorTable, runDoctorCheck } from "./doctor-check";
+import { EMBEDDER_CHECK } from "./doctor-embedder-check";
 import { CONFIG_OPTIONS, pickConfigFlags, readCommandOptions } from "./read-command-options";
 import { COMMIT, VERSION } from "./version";
 
 /** Run in this order; each one's rows print in it. */
-const DOCTOR_CHECKS: readonly DoctorCheck[] = [...BINARY_CHECKS, BACKENDS_CHECK];
+const DOCTOR_CHECKS: readonly DoctorCheck[] = [...BINARY_CHECKS, EMBEDDER_CHECK, BACKENDS_CHECK];
 
 /**
  * Exit status: 0 when every line is ok or a warning, 1 when a check failed, 78 (EX_CONFIG) when

@@ -70,6 +70,7 @@ function installService(scope: SystemdUnitSpec["scope"], unitPath: string, value
   const flags = pickConfigFlags(values);
   if (flags.dataDir) flags.dataDir = resolve(flags.dataDir);
   if (flags.cacheDir) flags.cacheDir = resolve(flags.cacheDir);
+  if (flags.modelPath) flags.modelPath = resolve(flags.modelPath);
   const command = [...findRunningCommand(), "serve", ...(file ? ["--config", file] : [])];
   // Every configuration flag given here is the service's too.
   for (const flag of CONFIG_FLAGS) {

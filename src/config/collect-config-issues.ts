@@ -53,6 +53,9 @@ export function collectConfigIssues(value: unknown, layers: readonly ConfigLayer
 function describeValueError(error: ValueError, path: ConfigPath): string {
   switch (error.type) {
     case ValueErrorType.ObjectAdditionalProperties: {
+      // A map (model groups): any name is a field, as long as it has the right form.
+      const [namePattern] = Object.keys((error.schema.patternProperties ?? {}) as Record<string, TSchema>);
+      if (namePattern !== undefined) return `not a valid name here; names must match ${namePattern}`;
       const known = Object.keys((error.schema.properties ?? {}) as Record<string, TSchema>);
       return `unknown field; known fields here: ${known.join(", ")}`;
     }

@@ -5,18 +5,31 @@
  * from this file: descriptions written here are what users read.
  */
 import { Type as t, type Static } from "@sinclair/typebox";
+import {
+  CircuitBreakerOverrideSchema,
+  CircuitBreakerSchema,
+  HealthSchema,
+  ModelGroupsSchema,
+  QueueSchema,
+  RetryOverrideSchema,
+  RetrySchema,
+} from "./router-config-schema";
 
 const Milliseconds = (defaultValue: number, description: string) =>
   t.Integer({ minimum: 1, default: defaultValue, description });
 
 export const TimeoutsSchema = t.Object(
   {
-    connectMs: Milliseconds(5_000, "Time to open the TCP connection to the backend."),
     firstByteMs: Milliseconds(600_000, "Time until the backend answers with headers (prompt evaluation can take minutes on a large prompt)."),
     idleMs: Milliseconds(120_000, "Longest silence allowed between two chunks of a streamed answer."),
     totalMs: Milliseconds(1_800_000, "Upper bound for a whole request."),
   },
-  { default: {}, additionalProperties: false, description: "How long to wait for this backend." },
+  {
+    default: {},
+    additionalProperties: false,
+    description:
+      "How long to wait for this backend. There is no separate connect timeout (Bun's fetch cannot bound the connection phase alone): a refused connection fails at once, and a host that does not answer fails its health probe within `health.timeoutMs` and leaves the rotation.",
+  },
 );
 
 export const BackendKindSchema = t.Union(
@@ -62,6 +75,12 @@ export const BackendSchema = t.Object(
     contextWindow: t.Optional(t.Integer({ minimum: 1, description: "Override the context window the backend reports." })),
     thinking: ThinkingStyleSchema,
     timeouts: TimeoutsSchema,
+    weight: t.Number({ exclusiveMinimum: 0, default: 1, description: "Share of a model group's traffic relative to its other targets (`simple-shuffle`, `prefix-affinity`, tie-breaks)." }),
+    priority: t.Integer({ minimum: 0, default: 0, description: "Tier for the `priority` strategy: tier 0 is filled first, then 1, ..." }),
+    maxConcurrency: t.Optional(t.Integer({ minimum: 1, description: "Requests sent to this backend at once; more wait in `queue`. Unset: no limit (the engine queues)." })),
+    queue: QueueSchema,
+    retry: t.Optional(RetryOverrideSchema),
+    circuitBreaker: t.Optional(CircuitBreakerOverrideSchema),
   },
   { additionalProperties: false, description: "One inference server." },
 );
@@ -159,6 +178,61 @@ export const PathsSchema = t.Object(
   { default: {}, additionalProperties: false, description: "Where anyclaude keeps files (XDG base directories unless set)." },
 );
 
+export const EmbeddingSchema = t.Object(
+  {
+    source: t.Union([t.Literal("minilm"), t.Literal("backend")], {
+      default: "minilm",
+      description:
+        "What turns request text into vectors for the semantic cache: `minilm` runs all-MiniLM-L6-v2 inside anyclaude (ONNX Runtime, one CPU thread); `backend` asks an embedding endpoint of an inference server.",
+    }),
+    modelPath: t.Optional(
+      t.String({
+        minLength: 1,
+        description:
+          "The all-MiniLM-L6-v2 ONNX file. Default: the one `anyclaude models pull` downloaded into the cache dir, else one built into the binary. `~/` expands to HOME.",
+      }),
+    ),
+    threads: t.Integer({ minimum: 1, default: 1, description: "ONNX Runtime threads for `minilm`; the proxy's other work shares the same cores." }),
+    backendUrl: t.Optional(
+      t.String({ pattern: "^https?://", description: "Server for `backend` embeddings, root URL with or without /v1. Default: the first backend's URL." }),
+    ),
+    backendModel: t.Optional(t.String({ minLength: 1, description: "Embedding model the server runs (e.g. `nomic-embed-text`); required for `backend`." })),
+    backendApi: t.Union([t.Literal("openai"), t.Literal("ollama")], {
+      default: "openai",
+      description: "`openai`: POST /v1/embeddings (llama-server with --embeddings, LM Studio, vLLM, Ollama); `ollama`: Ollama's own POST /api/embed.",
+    }),
+  },
+  { default: {}, additionalProperties: false, description: "Embeddings for the semantic cache." },
+);
+
+export const RedisCacheSchema = t.Object(
+  {
+    url: t.String({
+      pattern: "^(redis|rediss|valkey|valkeys|redis\\+tls|redis\\+unix|redis\\+tls\\+unix)://",
+      default: "redis://127.0.0.1:6379",
+      description: "`redis://[user:password@]host:port[/db]`; `rediss://` for TLS, `redis+unix:///path` for a socket. Standalone Redis 6.2+ or Valkey; not Redis Cluster.",
+    }),
+    keyPrefix: t.String({
+      minLength: 1,
+      default: "anyclaude:cache:",
+      description: "Prefix of every key anyclaude writes, so it can share a Redis with other data. Instances that should share hits use the same prefix.",
+    }),
+  },
+  { default: {}, additionalProperties: false, description: "The Redis server for `cache.store: redis`." },
+);
+
+export const CacheSchema = t.Object(
+  {
+    store: t.Union([t.Literal("sqlite"), t.Literal("redis")], {
+      default: "sqlite",
+      description:
+        "Where exact-cache answers live: `sqlite` in the data dir (one instance), `redis` on a Redis server several instances share. Redis down: requests bypass the cache and are still served.",
+    }),
+    redis: RedisCacheSchema,
+  },
+  { default: {}, additionalProperties: false, description: "The response cache." },
+);
+
 export const ConfigSchema = t.Object(
   {
     server: ServerSchema,
@@ -169,6 +243,12 @@ export const ConfigSchema = t.Object(
     discovery: DiscoverySchema,
     logging: LoggingSchema,
     paths: PathsSchema,
+    modelGroups: ModelGroupsSchema,
+    retry: RetrySchema,
+    circuitBreaker: CircuitBreakerSchema,
+    health: HealthSchema,
+    embedding: EmbeddingSchema,
+    cache: CacheSchema,
   },
   { additionalProperties: false },
 );
@@ -177,3 +257,6 @@ export type Config = Static<typeof ConfigSchema>;
 export type BackendConfig = Static<typeof BackendSchema>;
 export type TimeoutsConfig = Static<typeof TimeoutsSchema>;
 export type PathsConfig = Static<typeof PathsSchema>;
+export type ModelGroupConfig = Static<typeof ModelGroupsSchema>[string];
+export type EmbeddingConfig = Static<typeof EmbeddingSchema>;
+export type CacheConfig = Static<typeof CacheSchema>;

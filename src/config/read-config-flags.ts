@@ -16,6 +16,7 @@ export interface ConfigFlags {
   logFormat?: string;
   dataDir?: string;
   cacheDir?: string;
+  modelPath?: string;
 }
 
 export interface ConfigFlag {
@@ -43,6 +44,7 @@ export const CONFIG_FLAGS: readonly ConfigFlag[] = [
   { key: "logFormat", name: "log-format", valueName: "FORMAT", path: ["logging", "format"], multiple: false, description: "text or json." },
   { key: "dataDir", name: "data-dir", valueName: "DIR", path: ["paths", "dataDir"], multiple: false, description: "Database and index (default $XDG_DATA_HOME/anyclaude)." },
   { key: "cacheDir", name: "cache-dir", valueName: "DIR", path: ["paths", "cacheDir"], multiple: false, description: "Unpacked native libraries and models (default $XDG_CACHE_HOME/anyclaude)." },
+  { key: "modelPath", name: "model-path", valueName: "FILE", path: ["embedding", "modelPath"], multiple: false, description: "all-MiniLM-L6-v2 ONNX file for the semantic cache (default: pulled or built in)." },
 ];
 
 /**

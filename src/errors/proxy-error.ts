@@ -120,6 +120,16 @@ export class BackendProtocolError extends ProxyError {
   }
 }
 
+/**
+ * 529: anyclaude itself is holding back (a backend's queue is full, or a request waited in it
+ * too long). Claude Code backs off and retries on 529; `retry-after` says when.
+ */
+export class OverloadedError extends ProxyError {
+  constructor(detail: string, retryAfterSeconds: number) {
+    super(`overloaded: ${detail}`, { status: 529, type: "overloaded_error", retryable: true, retryAfterSeconds });
+  }
+}
+
 /** anyclaude has no backend to send anything to (none configured, none found at start-up). */
 export class NoBackendError extends ProxyError {
   constructor() {

@@ -2,7 +2,7 @@
  * anyclaude's Prometheus metrics, on a registry of its own per server (no globals, so tests and
  * several servers in one process do not share counts). Exposed at `GET /metrics`.
  */
-import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
 export interface Metrics {
   registry: Registry;
@@ -10,16 +10,39 @@ export interface Metrics {
   requestSeconds: Histogram<"endpoint" | "stream">;
   translationWarnings: Counter<"code">;
   backendErrors: Counter<"backend" | "type">;
+  routerAttempts: Counter<"backend" | "outcome">;
+  routerRetries: Counter<"backend">;
+  routerFallbacks: Counter<"backend" | "reason">;
+  circuitTransitions: Counter<"backend" | "from" | "to">;
 }
+
+/** One backend's live router state, read when /metrics is scraped (the router's BackendStatus fits). */
+export interface BackendGaugeReading {
+  id: string;
+  circuit: "closed" | "half-open" | "open";
+  healthy: boolean;
+  inFlight: number;
+  queued: number;
+}
+
+export interface MetricsOptions {
+  /** Process-wide metrics (CPU, memory, event loop). */
+  processMetrics?: boolean;
+  /** The backends' state for the gauges; none when absent. */
+  readBackends?: () => BackendGaugeReading[];
+}
+
+const CIRCUIT_STATE_VALUES = { closed: 0, "half-open": 1, open: 2 } as const;
 
 /**
  * @example
  * const metrics = createMetrics();
  * metrics.translationWarnings.inc({ code: "dropped-field" });
  */
-export function createMetrics(options: { processMetrics?: boolean } = {}): Metrics {
+export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new Registry();
   if (options.processMetrics) collectDefaultMetrics({ register: registry, prefix: "anyclaude_" });
+  registerBackendGauges(registry, options.readBackends ?? (() => []));
   return {
     registry,
     requests: new Counter({
@@ -47,5 +70,48 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
       labelNames: ["backend", "type"],
       registers: [registry],
     }),
+    routerAttempts: new Counter({
+      name: "anyclaude_router_attempts_total",
+      help: "Attempts the router made, by backend and outcome (`answered` or the Anthropic error type).",
+      labelNames: ["backend", "outcome"],
+      registers: [registry],
+    }),
+    routerRetries: new Counter({
+      name: "anyclaude_router_retries_total",
+      help: "Retries on the same backend after a retryable failure.",
+      labelNames: ["backend"],
+      registers: [registry],
+    }),
+    routerFallbacks: new Counter({
+      name: "anyclaude_router_fallbacks_total",
+      help: "Times the router left a backend for the next target, by reason (retries-exhausted, circuit-open, overloaded, context-overflow).",
+      labelNames: ["backend", "reason"],
+      registers: [registry],
+    }),
+    circuitTransitions: new Counter({
+      name: "anyclaude_circuit_transitions_total",
+      help: "Circuit-breaker transitions, by backend, from and to state.",
+      labelNames: ["backend", "from", "to"],
+      registers: [registry],
+    }),
   };
+}
+
+/** Gauges read at scrape time, so they can never disagree with the router's own state. */
+function registerBackendGauges(registry: Registry, readBackends: () => BackendGaugeReading[]): void {
+  const gauge = (name: string, help: string, read: (backend: BackendGaugeReading) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ["backend"],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const backend of readBackends()) this.set({ backend: backend.id }, read(backend));
+      },
+    });
+  gauge("anyclaude_circuit_state", "Circuit state per backend: 0 closed, 1 half-open, 2 open.", (backend) => CIRCUIT_STATE_VALUES[backend.circuit]);
+  gauge("anyclaude_backend_healthy", "1 while the backend is in rotation, 0 while unhealthy.", (backend) => (backend.healthy ? 1 : 0));
+  gauge("anyclaude_backend_in_flight", "Requests running on the backend now.", (backend) => backend.inFlight);
+  gauge("anyclaude_backend_queue_depth", "Requests waiting for a concurrency slot on the backend.", (backend) => backend.queued);
 }

@@ -1,142 +1,144 @@
 /**
- * The backends anyclaude serves from, what each one offers, and whether it answered lately.
- * Routing decisions come from resolveRoute; this class only holds state and hands out the
- * chosen Backend.
+ * The backends anyclaude serves from, each with its live state (BackendEntry), and the one
+ * place their model lists are read: at start-up, by the health monitor, and before routing
+ * while a backend's list is still unknown (an engine that came up after anyclaude).
  */
 import type { Backend, BackendModel } from "../backends/backend";
-import type { Config } from "../config/config-schema";
-import { NotFoundError, ProxyError } from "../errors/proxy-error";
+import type { BackendConfig } from "../config/config-schema";
+import { BackendConnectionError } from "../errors/proxy-error";
+import { BackendEntry, type RouterSettings } from "./backend-entry";
+import type { BackendState } from "./backend-health";
+import type { CircuitState } from "./circuit-breaker";
 import type { CatalogEntry } from "./model-catalog";
-import { resolveRoute, type RouteDecision, type RouteInput } from "./resolve-route";
+import type { RouterClock } from "./router-clock";
+import type { RouterObserver } from "./router-observer";
 
-export type BackendState = "up" | "down" | "unknown";
+export type { BackendState } from "./backend-health";
 
+/** A backend with the part of its config the router reads (share, tier, limits, overrides). */
+export interface PooledBackend {
+  backend: Backend;
+  config?: Partial<BackendConfig>;
+}
+
+/** One backend as /health, doctor and `serve` show it. */
 export interface BackendStatus {
   id: string;
   kind: string;
   mode: string;
   url: string;
+  /** The last check's outcome (probe, model listing or request). */
   state: BackendState;
+  /** False once `health.unhealthyAfter` failures came in a row: tried only after every healthy target. */
+  healthy: boolean;
+  circuit: CircuitState;
+  inFlight: number;
+  queued: number;
+  maxConcurrency: number | null;
+  latencyEwmaMs: number | null;
+  tokensPerMinute: number;
   models: BackendModel[] | undefined;
   lastError?: string;
   checkedAt?: string;
 }
 
-export interface DispatchTarget {
-  backend: Backend;
-  decision: RouteDecision;
-}
-
-export interface AttemptRecord {
-  backendId: string;
-  model: string;
-  error?: unknown;
-}
-
-export interface Dispatched<T> extends DispatchTarget {
-  result: T;
-  /** Every backend tried, in order; the last one answered. */
-  attempts: AttemptRecord[];
-}
-
-/** The last attempt's error, with every attempt made, for logs, metrics and headers. */
-export class DispatchError extends Error {
-  constructor(
-    readonly failure: unknown,
-    readonly attempts: AttemptRecord[],
-  ) {
-    super(failure instanceof Error ? failure.message : String(failure), { cause: failure });
-  }
-}
-
-interface Entry {
-  backend: Backend;
-  status: BackendStatus;
-}
-
 export class BackendPool {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, BackendEntry>();
+  /** Model listings under way, shared by the requests that wait for them. */
+  private readonly listing = new Map<string, Promise<void>>();
+  /** When a listing last failed with the engine answering (not a refused connection), per backend. */
+  private readonly listingFailedAt = new Map<string, number>();
 
   constructor(
-    backends: Backend[],
-    private readonly routing: Pick<Config, "models" | "routes">,
-    private readonly now: () => Date = () => new Date(),
+    backends: PooledBackend[],
+    private readonly settings: RouterSettings,
+    private readonly clock: RouterClock,
+    observer: RouterObserver,
   ) {
-    for (const backend of backends) {
-      this.entries.set(backend.id, {
-        backend,
-        status: { id: backend.id, kind: backend.kind, mode: backend.mode, url: backend.baseUrl, state: "unknown", models: undefined },
-      });
-    }
+    for (const { backend, config } of backends) this.entries.set(backend.id, new BackendEntry(backend, config ?? {}, settings, clock, observer));
   }
 
   get size(): number {
     return this.entries.size;
   }
 
-  /** Asks every backend for its models; a backend that fails is marked down with the reason. */
+  get(backendId: string): BackendEntry | undefined {
+    return this.entries.get(backendId);
+  }
+
+  all(): BackendEntry[] {
+    return [...this.entries.values()];
+  }
+
+  /** Asks every backend for its models; the outcome counts as a health check. */
   async refresh(signal?: AbortSignal): Promise<BackendStatus[]> {
-    await Promise.all(
-      [...this.entries.values()].map(async (entry) => {
-        try {
-          entry.status.models = await entry.backend.listModels(signal);
-          this.markUp(entry.backend.id);
-        } catch (error) {
-          this.markDown(entry.backend.id, error);
-        }
-      }),
-    );
+    await Promise.all(this.all().map((entry) => this.listModels(entry, signal)));
     return this.statuses();
   }
 
   /**
-   * Routes the request and runs `attempt` against the chosen backend. This is the seam where
-   * retries, fallbacks and circuit breaking belong: `attempt` must only resolve once the answer
-   * is certain to be sendable (see startAnswer), so whatever it throws can be tried elsewhere.
+   * Lists the models of every backend whose list is unknown, before a request is routed: an
+   * engine that was down at start-up must not get its first request for model "default". A
+   * refused connection is cheap to ask again on the next request; an engine that answered
+   * wrongly or not at all is asked at most every `health.unhealthyIntervalMs`.
    */
-  async dispatch<T>(input: RouteInput, attempt: (target: DispatchTarget) => Promise<T>): Promise<Dispatched<T>> {
-    const target = this.select(input);
-    const attempts: AttemptRecord[] = [];
-    try {
-      const result = await attempt(target);
-      attempts.push({ backendId: target.backend.id, model: target.decision.model });
-      this.markUp(target.backend.id);
-      return { result, ...target, attempts };
-    } catch (error) {
-      attempts.push({ backendId: target.backend.id, model: target.decision.model, error });
-      if (error instanceof ProxyError && error.retryable) this.markDown(target.backend.id, error);
-      throw new DispatchError(error, attempts);
-    }
+  async listUnknownModels(signal?: AbortSignal): Promise<void> {
+    const now = this.clock.now();
+    const pending = this.all().filter((entry) => {
+      if (entry.models !== undefined) return false;
+      const failedAt = this.listingFailedAt.get(entry.id);
+      return failedAt === undefined || now - failedAt >= this.settings.health.unhealthyIntervalMs;
+    });
+    if (pending.length === 0) return;
+    const timeout = AbortSignal.timeout(this.settings.health.timeoutMs);
+    await Promise.all(pending.map((entry) => this.listModels(entry, signal ? AbortSignal.any([signal, timeout]) : timeout)));
   }
 
-  select(input: RouteInput): DispatchTarget {
-    const decision = resolveRoute(input, this.routing, this.catalog());
-    const entry = this.entries.get(decision.backendId);
-    if (!entry) throw new NotFoundError(`route target names unknown backend "${decision.backendId}"`);
-    return { backend: entry.backend, decision };
+  /** Lists one backend's models, once at a time however many callers ask. */
+  listModels(entry: BackendEntry, signal?: AbortSignal): Promise<void> {
+    const running = this.listing.get(entry.id);
+    if (running) return running;
+    const listing = entry.backend
+      .listModels(signal)
+      .then((models) => {
+        entry.models = models;
+        entry.health.recordSuccess();
+        this.listingFailedAt.delete(entry.id);
+      })
+      .catch((error: unknown) => {
+        entry.health.recordFailure(error);
+        if (!(error instanceof BackendConnectionError)) this.listingFailedAt.set(entry.id, this.clock.now());
+      })
+      .finally(() => this.listing.delete(entry.id));
+    this.listing.set(entry.id, listing);
+    return listing;
   }
 
   catalog(): CatalogEntry[] {
-    return [...this.entries.values()].map(({ status }) => ({ backendId: status.id, models: status.models }));
+    return this.all().map((entry) => ({ backendId: entry.id, models: entry.models }));
   }
 
   statuses(): BackendStatus[] {
-    return [...this.entries.values()].map(({ status }) => ({ ...status }));
-  }
-
-  markUp(backendId: string): void {
-    const status = this.entries.get(backendId)?.status;
-    if (!status) return;
-    status.state = "up";
-    status.lastError = undefined;
-    status.checkedAt = this.now().toISOString();
-  }
-
-  markDown(backendId: string, error: unknown): void {
-    const status = this.entries.get(backendId)?.status;
-    if (!status) return;
-    status.state = "down";
-    status.lastError = error instanceof Error ? error.message : String(error);
-    status.checkedAt = this.now().toISOString();
+    return this.all().map((entry) => {
+      const { backend, health } = entry;
+      const status: BackendStatus = {
+        id: entry.id,
+        kind: backend.kind,
+        mode: backend.mode,
+        url: backend.baseUrl,
+        state: health.state,
+        healthy: health.healthy,
+        circuit: entry.circuit.state,
+        inFlight: entry.limiter.inFlight,
+        queued: entry.limiter.queued,
+        maxConcurrency: Number.isFinite(entry.maxConcurrency) ? entry.maxConcurrency : null,
+        latencyEwmaMs: entry.stats.latencyEwmaMs === undefined ? null : Math.round(entry.stats.latencyEwmaMs),
+        tokensPerMinute: entry.stats.tokensPerMinute,
+        models: entry.models,
+      };
+      if (health.lastError !== undefined) status.lastError = health.lastError;
+      if (health.checkedAt !== undefined) status.checkedAt = health.checkedAt.toISOString();
+      return status;
+    });
   }
 }

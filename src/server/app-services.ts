@@ -2,11 +2,14 @@
 import type { Config } from "../config/config-schema";
 import type { Logger } from "../log/logger";
 import type { Metrics } from "../metrics/metrics";
-import type { BackendPool } from "../router/backend-pool";
+import type { HealthMonitor } from "../router/health-monitor";
+import type { Router } from "../router/router";
 
 export interface AppServices {
   config: Config;
-  pool: BackendPool;
+  router: Router;
+  /** Probes the backends; /health asks it for a fresh round when probing is switched off. */
+  health: HealthMonitor;
   logger: Logger;
   metrics: Metrics;
   /** Version string reported by /health and the OpenAPI document. */

@@ -19,7 +19,8 @@ export async function handleCountTokens(services: AppServices, call: IncomingCal
   normalized.warnings.forEach(onWarning);
   const { max_tokens: _unused, ...countable } = normalized.value;
   const inputTokensEstimate = estimateInputTokens(countable);
-  const { backend, decision } = services.pool.select({ request: normalized.value, estimatedTokens: inputTokensEstimate });
+  await services.router.listUnknownModels(call.signal);
+  const { backend, decision } = services.router.select({ request: normalized.value, estimatedTokens: inputTokensEstimate });
   const count = await backend.countTokens(
     { ...countable, model: decision.model },
     { signal: call.signal, messageId: toMessageId(call.requestId), clientModel: request.model, inputTokensEstimate, onWarning },

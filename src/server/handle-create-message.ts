@@ -3,13 +3,15 @@
  * backend, answer as JSON or SSE. Takes plain values, never the framework's context.
  */
 import type { CallOptions } from "../backends/backend";
+import { ProxyError } from "../errors/proxy-error";
 import { startAnswer, type StartedAnswer } from "../backends/start-answer";
-import { DispatchError, type AttemptRecord } from "../router/backend-pool";
+import { DispatchError, type AttemptRecord } from "../router/dispatch-result";
 import { estimateInputTokens } from "../translate/estimate-input-tokens";
 import { normalizeAnthropicRequest } from "../translate/normalize-anthropic-request";
 import type { TranslationWarning } from "../translate/translation-warning";
 import type { AppServices } from "./app-services";
 import { createSseResponse, type StreamOutcome } from "./create-sse-response";
+import { renderErrorResponse } from "./render-error-response";
 import { toMessageId } from "./request-id";
 import { validateMessageCreate } from "./validate-message-request";
 
@@ -59,8 +61,10 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
 
   let dispatched;
   try {
-    dispatched = await services.pool.dispatch<StartedAnswer>({ request: normalized.value, estimatedTokens: inputTokensEstimate }, ({ backend, decision }) =>
-      startAnswer(backend, { ...normalized.value, model: decision.model }, options, stream),
+    dispatched = await services.router.dispatch<StartedAnswer>(
+      { request: normalized.value, estimatedTokens: inputTokensEstimate, signal: abort.signal },
+      // The router's signal adds its overall deadline to the client's abort.
+      ({ backend, decision, signal, slot }) => startAnswer(backend, { ...normalized.value, model: decision.model }, { ...options, signal, slot }, stream),
     );
   } catch (error) {
     const attempts = error instanceof DispatchError ? error.attempts : [];
@@ -70,10 +74,16 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
       if (type) services.metrics.backendErrors.inc({ backend: attempt.backendId, type });
     }
     finish((failure as { status?: number }).status ?? 500, `failed: ${(failure as Error).message}`, attempts);
-    throw failure;
+    // Anything else is a bug, which the route logs before answering.
+    if (!(failure instanceof ProxyError)) throw failure;
+    const response = renderErrorResponse(failure, call.requestId);
+    response.headers.set("x-anyclaude-attempts", String(attempts.length));
+    const last = attempts.at(-1);
+    if (last) response.headers.set("x-anyclaude-backend", last.backendId);
+    return response;
   }
 
-  const { result: answer, backend, decision, attempts } = dispatched;
+  const { result: answer, backend, decision, attempts, settle } = dispatched;
   const headers = {
     "request-id": call.requestId,
     "x-anyclaude-backend": backend.id,
@@ -82,15 +92,21 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
     "x-anyclaude-attempts": String(attempts.length),
   };
   if (answer.kind === "message") {
+    settle({ kind: "completed", outputTokens: answer.message.usage.output_tokens });
     finish(200, "completed", attempts);
     return Response.json(answer.message, { headers });
   }
+  let outputTokens: number | undefined;
   return createSseResponse(answer, {
     headers,
     pingIntervalMs: services.config.server.pingIntervalMs,
     requestId: call.requestId,
     abortBackend: () => abort.abort(),
+    onEvent: (event) => {
+      if (event.type === "message_delta") outputTokens = event.usage.output_tokens;
+    },
     onEnd: (outcome: StreamOutcome) => {
+      settle(outcome.kind === "completed" ? { kind: "completed", outputTokens } : outcome);
       if (outcome.kind === "failed") services.metrics.backendErrors.inc({ backend: backend.id, type: outcome.error.type });
       finish(200, outcome.kind === "failed" ? `failed mid-stream: ${outcome.error.message}` : outcome.kind, attempts);
     },

@@ -1,29 +1,26 @@
 /**
- * Liveness and backend state. `/health` answers 200 while anyclaude serves; its body says
- * whether each backend answered its last check (refreshed when older than `maxAgeMs`).
+ * Liveness and the router's view of each backend. `/health` answers 200 while anyclaude serves;
+ * its body says, per backend, whether it answers, whether it is in rotation, its circuit, its
+ * load (in flight, queued), its latency average and its last error. The health monitor keeps
+ * that fresh; with probing switched off, a read older than `MAX_AGE_MS` probes first.
  */
 import { Elysia } from "elysia";
 import type { AppServices } from "./app-services";
 
 const MAX_AGE_MS = 5_000;
-const REFRESH_TIMEOUT_MS = 2_000;
 
 export function createHealthRoutes(services: AppServices) {
   const startedAt = Date.now();
-  let lastRefresh = 0;
 
   return new Elysia({ name: "health-routes" })
     .get(
       "/health",
       async () => {
-        if (Date.now() - lastRefresh > MAX_AGE_MS) {
-          lastRefresh = Date.now();
-          await services.pool.refresh(AbortSignal.timeout(REFRESH_TIMEOUT_MS));
-        }
-        const backends = services.pool.statuses();
-        const up = backends.filter((backend) => backend.state === "up").length;
+        if (!services.config.health.enabled) await services.health.probeAll(MAX_AGE_MS);
+        const backends = services.router.statuses();
+        const serving = backends.filter((backend) => backend.state === "up" && backend.circuit !== "open");
         return {
-          status: backends.length > 0 && up === backends.length ? "ok" : up > 0 ? "degraded" : "no_backend",
+          status: backends.length > 0 && serving.length === backends.length ? "ok" : serving.length > 0 ? "degraded" : "no_backend",
           version: services.version,
           uptime_s: Math.round((Date.now() - startedAt) / 1000),
           backends,

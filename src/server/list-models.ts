@@ -5,14 +5,14 @@
 import type { Config } from "../config/config-schema";
 import { NoBackendError, NotFoundError } from "../errors/proxy-error";
 import type { ModelInfo, ModelsPage } from "../protocol/anthropic/models";
-import type { BackendPool } from "../router/backend-pool";
+import type { Router } from "../router/router";
 
 /** The names Claude Code 2.1.x requests by default; configured aliases are listed too. */
 const CLAUDE_CODE_MODELS = ["claude-opus-5-5", "claude-sonnet-5-5", "claude-haiku-5-5"];
 const EPOCH = "1970-01-01T00:00:00Z";
 
-export function listModels(pool: BackendPool, config: Config, query: { limit?: number; after_id?: string }): ModelsPage {
-  const local: ModelInfo[] = pool.statuses().flatMap((status) =>
+export function listModels(router: Router, config: Config, query: { limit?: number; after_id?: string }): ModelsPage {
+  const local: ModelInfo[] = router.statuses().flatMap((status) =>
     (status.models ?? []).map((model) => ({
       type: "model" as const,
       id: model.id,
@@ -23,8 +23,10 @@ export function listModels(pool: BackendPool, config: Config, query: { limit?: n
   const claudeNames = [...new Set([...CLAUDE_CODE_MODELS, ...Object.keys(config.models.aliases)])];
   const mapped: ModelInfo[] = claudeNames.flatMap((id) => {
     try {
-      const { decision } = pool.select({ request: { model: id }, estimatedTokens: 0 });
-      return [{ type: "model" as const, id, display_name: `${id} → ${decision.backendId}/${decision.model}`, created_at: EPOCH }];
+      const { decision } = router.select({ request: { model: id }, estimatedTokens: 0 });
+      // A group's first target changes from request to request; its name is what stays.
+      const target = decision.group === undefined ? `${decision.backendId}/${decision.model}` : `model group ${decision.group}`;
+      return [{ type: "model" as const, id, display_name: `${id} → ${target}`, created_at: EPOCH }];
     } catch (error) {
       // No backend can answer this name right now: leave it out of the list.
       if (error instanceof NotFoundError || error instanceof NoBackendError) return [];

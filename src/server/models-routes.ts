@@ -8,14 +8,14 @@ import { createRequestId } from "./request-id";
 
 export function createModelsRoutes(services: AppServices) {
   return new Elysia({ name: "models-routes" })
-    .get("/v1/models", ({ query }) => listModels(services.pool, services.config, { limit: query.limit, after_id: query.after_id }), {
+    .get("/v1/models", ({ query }) => listModels(services.router, services.config, { limit: query.limit, after_id: query.after_id }), {
       query: t.Object({ limit: t.Optional(t.Numeric()), after_id: t.Optional(t.String()), before_id: t.Optional(t.String()) }),
       detail: { summary: "List models", tags: ["Anthropic"] },
     })
     .get(
       "/v1/models/:id",
       ({ params }) => {
-        const found = listModels(services.pool, services.config, { limit: 1000 }).data.find((model) => model.id === params.id);
+        const found = listModels(services.router, services.config, { limit: 1000 }).data.find((model) => model.id === params.id);
         return found ?? renderErrorResponse(new NotFoundError(`model "${params.id}" not found`), createRequestId());
       },
       { detail: { summary: "Get a model", tags: ["Anthropic"] } },

@@ -1,6 +1,6 @@
 /**
  * Wires anyclaude together from a validated config: finds and probes the backends, builds the
- * pool, metrics and app, and starts listening. Used by `anyclaude serve`, the tests and the
+ * router, its health monitor, metrics and app, and starts listening. Used by `anyclaude serve`, the tests and the
  * benchmarks alike, so all three run exactly the same server.
  */
 import type { Backend } from "../backends/backend";
@@ -12,8 +12,12 @@ import { Value } from "@sinclair/typebox/value";
 import { BackendSchema, type BackendConfig, type Config } from "../config/config-schema";
 import type { Logger } from "../log/logger";
 import { createMetrics } from "../metrics/metrics";
-import { BackendPool, type BackendStatus } from "../router/backend-pool";
+import type { BackendStatus } from "../router/backend-pool";
+import { HealthMonitor } from "../router/health-monitor";
+import { Router } from "../router/router";
+import type { RouterClock } from "../router/router-clock";
 import { createApp } from "./create-app";
+import { createRouterObserver } from "./create-router-observer";
 
 export interface StartOptions {
   logger: Logger;
@@ -23,6 +27,10 @@ export interface StartOptions {
   processMetrics?: boolean;
   /** How often a backend that was down at start-up may be probed again; default 5 s. */
   reprobeMs?: number;
+  /** The router's clock (circuit cool-offs, backoff, latency); tests step a fake one. Default: real time. */
+  clock?: RouterClock;
+  /** Uniform in [0, 1) for shuffles and backoff jitter; default Math.random. */
+  random?: () => number;
 }
 
 export interface RunningServer {
@@ -41,11 +49,19 @@ const REPROBE_MS = 5_000;
 export async function startServer(config: Config, options: StartOptions): Promise<RunningServer> {
   const { configs, discovered } = await selectBackendConfigs(config, options.logger);
   const backends = await Promise.all(configs.map((backendConfig) => buildBackend(backendConfig, config, options)));
-  const pool = new BackendPool(backends, config);
-  await pool.refresh(AbortSignal.timeout(STARTUP_REFRESH_MS));
+  let router: Router | undefined;
+  const metrics = createMetrics({ processMetrics: options.processMetrics, readBackends: () => router?.statuses() ?? [] });
+  const observer = createRouterObserver(metrics, options.logger);
+  router = new Router(
+    backends.map((backend, index) => ({ backend, config: configs[index] })),
+    config,
+    { clock: options.clock, random: options.random, observer },
+  );
+  await router.refresh(AbortSignal.timeout(STARTUP_REFRESH_MS));
+  const health = new HealthMonitor(router.pool, config.health, options.clock);
+  health.start();
 
-  const metrics = createMetrics({ processMetrics: options.processMetrics });
-  const app = createApp({ config, pool, logger: options.logger, metrics, version: options.version });
+  const app = createApp({ config, router, health, logger: options.logger, metrics, version: options.version });
   app.listen({
     hostname: config.server.host,
     port: config.server.port,
@@ -64,9 +80,10 @@ export async function startServer(config: Config, options: StartOptions): Promis
   return {
     url: `http://${host}:${server.port}`,
     port: server.port ?? config.server.port,
-    backends: pool.statuses(),
+    backends: router.statuses(),
     discovered,
     async stop(graceMs = 10_000) {
+      health.stop();
       const drained = server.stop(false);
       const timer = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), graceMs).unref());
       if ((await Promise.race([drained, timer])) === "timeout") await server.stop(true);

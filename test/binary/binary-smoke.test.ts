@@ -1,12 +1,13 @@
 /**
  * The compiled binary on a bare machine: copied alone into an empty directory, with fresh HOME,
  * XDG directories and a noexec TMPDIR, no node_modules and nothing inherited from this process.
- * It must answer --version, pass doctor, serve /health, /docs with its own assets and both kinds
- * of /v1/messages through a loopback engine, never print the backend's API key, and exit
- * promptly on SIGTERM.
+ * It must answer --version, pass doctor, load ONNX Runtime from its cache dir and embed with the
+ * stand-in MiniLM (given with --model-path, then pulled from a loopback server), serve /health,
+ * /docs with its own assets and both kinds of /v1/messages through a loopback engine, never
+ * print the backend's API key, and exit promptly on SIGTERM.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { version as packageVersion } from "../../package.json" with { type: "json" };
@@ -16,6 +17,7 @@ import { type AnyclaudeBinary, type BareMachine, findOrBuildAnyclaudeBinary, pre
 import { checkAnthropicEventOrder } from "../support/check-anthropic-event-order";
 import { type FakeOpenAIBackend, openAIJson, openAIStream, startFakeOpenAIBackend } from "../support/fake-openai-backend";
 import { llamaServerChunks, llamaServerCompletion } from "../support/fake-openai-chunks";
+import { writeMiniLMStandin } from "../support/generate-minilm-standin";
 import { ServeProcess } from "../support/spawn-anyclaude-serve";
 
 // Compiling takes a few seconds on a quiet machine, much longer on two busy cores.
@@ -29,10 +31,26 @@ let machine: BareMachine;
 let backend: FakeOpenAIBackend;
 let serve: ServeProcess;
 let baseUrl: string;
+let standinModelPath: string;
+let standinSha256: string;
+let modelServer: { url: string; stop(): void };
 /** Everything the binary printed, to check no secret was among it. */
 const printed: string[] = [];
 
 beforeAll(async () => {
+  standinModelPath = writeMiniLMStandin(join(scratch, "minilm-standin.onnx"));
+  const standin = readFileSync(standinModelPath);
+  standinSha256 = new Bun.CryptoHasher("sha256").update(standin).digest("hex");
+  // Served as a model hub serves it: a redirect stating the SHA-256, then the bytes.
+  const server = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    fetch: (request) =>
+      new URL(request.url).pathname === "/model.onnx"
+        ? new Response(null, { status: 302, headers: { location: "/blob", "x-linked-etag": `"${standinSha256}"` } })
+        : new Response(standin),
+  });
+  modelServer = { url: `http://127.0.0.1:${server.port}`, stop: () => server.stop(true) };
   binary = await findOrBuildAnyclaudeBinary(scratch);
   machine = prepareBareMachine(binary.path, scratch);
   if (machine.noexecTmpProblem) console.warn(`TMPDIR is an ordinary directory, not a noexec mount: ${machine.noexecTmpProblem}`);
@@ -48,6 +66,7 @@ beforeAll(async () => {
 }, BUILD_TIMEOUT_MS);
 
 afterAll(async () => {
+  modelServer?.stop();
   if (serve?.running) serve.kill("SIGKILL");
   await backend?.stop();
   machine?.remove();
@@ -77,9 +96,10 @@ describe("the compiled binary, alone on a bare machine", () => {
     expect(stdout).toMatch(new RegExp(`^anyclaude ${packageVersion.replaceAll(".", "\\.")} \\(commit ${commit}\\)\\n$`));
   }, STEP_TIMEOUT_MS);
 
-  test("doctor passes: embedded Swagger files, writable XDG directories, the backend from the XDG config file", async () => {
+  test("doctor passes: embedded Swagger files, writable XDG directories, the database migrated, the hnswlib addon, the backend from the XDG config file", async () => {
     const { stdout, status } = await runBinary(["doctor"]);
-    expect(stdout).toContain("No problems.");
+    // No embedding model on this machine yet: a warning on that line, nothing failed.
+    expect(stdout).toContain("No problems, 1 warning.");
     expect(status).toBe(0);
     const lines = stdout.split("\n").map((line) => line.replace(/ {2,}/g, " | "));
     expect(lines).toContain(`config | ok | valid, from ${machine.env.XDG_CONFIG_HOME}/anyclaude/config.yaml`);
@@ -87,7 +107,42 @@ describe("the compiled binary, alone on a bare machine", () => {
     expect(lines.some((line) => /^\/docs swagger-ui\.css \| ok \| embedded, /.test(line))).toBe(true);
     expect(lines).toContain(`data dir | ok | ${machine.env.XDG_DATA_HOME}/anyclaude (writable)`);
     expect(lines).toContain(`cache dir | ok | ${machine.env.XDG_CACHE_HOME}/anyclaude (writable)`);
+    // The store's migrations come from the drizzle/ folder embedded in the binary.
+    const migrations = readdirSync(join(import.meta.dir, "../../drizzle")).filter((name) => name.endsWith(".sql")).length;
+    expect(lines).toContain(`database | ok | ${machine.env.XDG_DATA_HOME}/anyclaude/anyclaude.db, ${migrations} of ${migrations} migrations applied (embedded)`);
+    // hnswlib-node's addon, embedded and unpacked into the cache dir: TMPDIR is noexec.
+    expect(lines).toContain(`hnswlib addon | ok | loads and searches (embedded, unpacked under ${machine.env.XDG_CACHE_HOME}/anyclaude)`);
+    const nativeDirs = readdirSync(join(machine.env.XDG_CACHE_HOME!, "anyclaude")).filter((name) => name.startsWith("native-"));
+    expect(nativeDirs.some((name) => readdirSync(join(machine.env.XDG_CACHE_HOME!, "anyclaude", name)).includes("addon.node"))).toBe(true);
     expect(lines).toContain(`llamacpp-${backend.port} context window | ok | qwen3-coder-30b-a3b 32768`);
+    // onnxruntime-node's binding and libonnxruntime.so.1, embedded and unpacked side by side into the cache dir.
+    expect(lines).toContain(`onnxruntime | ok | onnxruntime-node 1.30.0 loaded (embedded, unpacked under ${machine.env.XDG_CACHE_HOME}/anyclaude)`);
+    expect(lines).toContain(
+      `embedder | WARN | no all-MiniLM-L6-v2 ONNX file at ${machine.env.XDG_CACHE_HOME}/anyclaude/models/all-MiniLM-L6-v2.onnx or /$bunfs/root/models/all-MiniLM-L6-v2.onnx; run \`anyclaude models pull\`, or pass --model-path FILE (config embedding.modelPath)`,
+    );
+  }, STEP_TIMEOUT_MS);
+
+  test("doctor --model-path: ONNX Runtime runs the stand-in MiniLM from the cache dir, telemetry off", async () => {
+    const { stdout, status } = await runBinary(["doctor", "--model-path", standinModelPath]);
+    expect(stdout).toContain("No problems.");
+    expect(status).toBe(0);
+    const lines = stdout.split("\n").map((line) => line.replace(/ {2,}/g, " | "));
+    expect(lines.some((line) => new RegExp(`^embedder \\| ok \\| all-MiniLM-L6-v2 \\(configured\\) ${RegExp.escape(standinModelPath)}: 384 dims, loaded in \\d+ ms$`).test(line))).toBe(true);
+    const cacheDir = join(machine.env.XDG_CACHE_HOME!, "anyclaude");
+    const nativeFiles = readdirSync(cacheDir).filter((name) => name.startsWith("native-")).flatMap((name) => readdirSync(join(cacheDir, name)));
+    expect(nativeFiles).toEqual(expect.arrayContaining(["onnxruntime_binding.node", "libonnxruntime.so.1"]));
+    expect(existsSync(join(machine.env.HOME!, ".cache", "Microsoft"))).toBe(false);
+    expect(existsSync(join(machine.env.XDG_CACHE_HOME!, "Microsoft"))).toBe(false);
+  }, STEP_TIMEOUT_MS);
+
+  test("models pull fetches the model into the cache dir, verified; doctor then embeds with it", async () => {
+    const pull = await runBinary(["models", "pull", "--url", `${modelServer.url}/model.onnx`]);
+    expect(pull.status).toBe(0);
+    const target = `${machine.env.XDG_CACHE_HOME}/anyclaude/models/all-MiniLM-L6-v2.onnx`;
+    expect(pull.stdout).toBe(`saved ${target} (0.6 MB)\nsha256 ${standinSha256}, verified against x-linked-etag\n`);
+    const { stdout, status } = await runBinary(["doctor"]);
+    expect(status).toBe(0);
+    expect(stdout).toContain(`all-MiniLM-L6-v2 (downloaded) ${target}: 384 dims`);
   }, STEP_TIMEOUT_MS);
 
   test("serve --port 0 listens and /health answers", async () => {

@@ -1,7 +1,7 @@
 /**
  * What the streaming and fault integration tests share: the real server (test/support's
- * `startProxy`) in front of one backend with deadlines short enough that a fault test takes well
- * under a second, and the client side (post a request, read the frames it gets back).
+ * `startProxy`) in front of one backend, without retries, with deadlines short enough that a fault
+ * test takes well under a second, and the client side (post a request, read the frames it gets back).
  */
 import type { TimeoutsConfig } from "../../src/config/config-schema";
 import type { ErrorBody } from "../../src/protocol/anthropic/errors";
@@ -19,7 +19,7 @@ export interface ProxyForOptions {
 export const BACKEND_ID = "local";
 
 /** Long enough for a busy 2-core machine, short enough that a deadline test is quick. */
-const TEST_TIMEOUTS: TimeoutsConfig = { connectMs: 1_000, firstByteMs: 400, idleMs: 400, totalMs: 10_000 };
+const TEST_TIMEOUTS: TimeoutsConfig = { firstByteMs: 400, idleMs: 400, totalMs: 10_000 };
 
 /**
  * Kind and mode are given, so nothing is probed: a backend stopped after start-up stays the
@@ -37,7 +37,9 @@ export function startProxyFor(backendUrl: string, options: ProxyForOptions): Pro
     mode: options.mode,
     timeouts: { ...TEST_TIMEOUTS, ...options.timeouts },
   };
-  return startProxy({ server: { pingIntervalMs: options.pingIntervalMs ?? 60_000 } }, [backend]);
+  // One attempt: these tests check what one backend's failure looks like to the client;
+  // retries and fallback have their own suite (router-faults.test.ts).
+  return startProxy({ server: { pingIntervalMs: options.pingIntervalMs ?? 60_000 }, retry: { maxAttempts: 1 } }, [backend]);
 }
 
 /** @example const response = await postMessage(proxy, { stream: true }, { signal }); */

@@ -12,7 +12,7 @@ import { compileAnyclaude, readBuildStamp, type BuildStamp } from "../../build";
 const ROOT = join(import.meta.dir, "../..");
 const DIST_BINARY = join(ROOT, "dist/anyclaude");
 /** What the binary is built from; a change to any of them makes dist/anyclaude stale. */
-const SOURCES = ["src", "build.ts", "package.json", "package-lock.json", "bun.lock", "tsconfig.json"];
+const SOURCES = ["src", "models", "drizzle", "build.ts", "package.json", "package-lock.json", "bun.lock", "tsconfig.json"];
 
 export interface AnyclaudeBinary {
   path: string;

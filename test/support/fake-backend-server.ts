@@ -61,6 +61,7 @@ export function startFakeBackend(options: FakeBackendOptions): FakeBackend {
     contextWindow: options.contextWindow ?? 32768,
     loadedContextLength: options.loadedContextLength,
     legacyLlamaServer: options.legacyLlamaServer,
+    totalSlots: options.totalSlots,
   };
   const scripts = new Map<string, { script: FakeScript; queue: FakeReply[]; served: number }>();
   const setScript = (path: string, script: FakeScript) =>

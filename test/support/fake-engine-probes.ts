@@ -24,6 +24,8 @@ export interface FakeEngineInfo {
   loadedContextLength?: number;
   /** llama-server builds older than /v1/chat/completions/input_tokens answer it with 404. */
   legacyLlamaServer?: boolean;
+  /** llama-server's parallel slots (`/props` total_slots, `-np`); 1 when unset. */
+  totalSlots?: number;
 }
 
 /** Fixed, so recorded answers do not change from run to run (2026-01-01T00:00:00Z). */
@@ -65,7 +67,7 @@ function answerLlamaServer(engine: FakeEngineInfo, route: string, body: unknown)
     case "GET /props":
       return Response.json({
         default_generation_settings: { params: { n_predict: -1, temperature: 0.8 }, n_ctx: engine.contextWindow },
-        total_slots: 1,
+        total_slots: engine.totalSlots ?? 1,
         model_alias: engine.model,
         model_path: `/models/${engine.model}.gguf`,
         modalities: { vision: false, video: false, audio: false },

@@ -24,7 +24,7 @@ export interface StartedProxy {
   stop(): Promise<void>;
 }
 
-export interface StartProxyOptions extends Partial<Pick<StartOptions, "reprobeMs" | "env">> {}
+export interface StartProxyOptions extends Partial<Pick<StartOptions, "reprobeMs" | "env" | "clock" | "random">> {}
 
 /**
  * Discovery is off unless the overrides turn it on, so a test never finds an engine that happens
@@ -50,6 +50,6 @@ export async function startProxy(overrides: ConfigOverrides = {}, backends: Prox
 
   const logs: StartedProxy["logs"] = [];
   const logger = createLogger({ level: config.logging.level, format: "json", write: (line) => logs.push(JSON.parse(line)) });
-  const server = await startServer(config, { logger, env: options.env ?? {}, version: "0.0.0-test", reprobeMs: options.reprobeMs });
+  const server = await startServer(config, { logger, env: options.env ?? {}, version: "0.0.0-test", reprobeMs: options.reprobeMs, clock: options.clock, random: options.random });
   return { url: server.url, server, config, logs, stop: () => server.stop(0) };
 }

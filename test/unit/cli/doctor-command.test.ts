@@ -9,12 +9,18 @@ import { join } from "node:path";
 import { runCli } from "../../../src/cli/run-cli";
 import { startFakeBackend, type FakeBackend } from "../../support/fake-backend-server";
 import { anthropicError } from "../../support/fake-anthropic-backend";
+import { writeMiniLMStandin } from "../../support/generate-minilm-standin";
 
 const dir = mkdtempSync(join(tmpdir(), "anyclaude-doctor-"));
+// Every run gets an embedding model, so the totals do not depend on whether one sits in models/;
+// doctor-embedder-check.test.ts covers a missing one.
+const modelPath = writeMiniLMStandin(join(dir, "minilm-standin.onnx"));
 let llama: FakeBackend;
 let nativeLlama: FakeBackend;
 let openai: FakeBackend;
 let closedUrl: string;
+/** Where doctor looks for a running `anyclaude serve`: a closed port, so no server on this machine shows up. */
+let closedPort: number;
 
 beforeAll(async () => {
   llama = startFakeBackend({ kind: "llamacpp", routes: {} });
@@ -23,6 +29,7 @@ beforeAll(async () => {
   openai = startFakeBackend({ kind: "openai", model: "gpt-local", routes: {} });
   const closed = startFakeBackend({ kind: "llamacpp", routes: {} });
   closedUrl = closed.url;
+  closedPort = closed.port;
   await closed.stop();
 });
 afterAll(async () => {
@@ -35,7 +42,7 @@ async function runDoctor(args: string[], env: Record<string, string> = {}) {
   let stderr = "";
   const home = mkdtempSync(join(dir, "home-"));
   const status = await runCli(["doctor", ...args], {
-    env: { HOME: home, ...env },
+    env: { HOME: home, ANYCLAUDE_EMBEDDING__MODEL_PATH: modelPath, ANYCLAUDE_PORT: String(closedPort), ...env },
     stdout: (text) => void (stdout += text),
     stderr: (text) => void (stderr += text),
     stderrIsTerminal: false,
@@ -57,10 +64,16 @@ describe("anyclaude doctor", () => {
       expect.stringMatching(/^\/docs swagger-ui\.css \| ok \| from .*swagger-ui\.css, \d+ kB$/),
       `data dir | ok | ${home}/.local/share/anyclaude (writable)`,
       `cache dir | ok | ${home}/.cache/anyclaude (writable)`,
+      expect.stringMatching(new RegExp(`^database \\| ok \\| ${home}/\\.local/share/anyclaude/anyclaude\\.db, (\\d+) of \\1 migrations applied \\(from .*/drizzle\\)$`)),
+      expect.stringMatching(/^hnswlib addon \| ok \| loads and searches \(from .*hnswlib-node\/build\/Release\/addon\.node\)$/),
+      "onnxruntime | ok | onnxruntime-node 1.30.0 loaded (from node_modules)",
+      expect.stringMatching(new RegExp(`^embedder \\| ok \\| all-MiniLM-L6-v2 \\(configured\\) ${modelPath}: 384 dims, loaded in \\d+ ms$`)),
       `llamacpp-${llama.port} reachable | ok | llamacpp (detected) at ${llama.url}, translate mode`,
       `llamacpp-${llama.port} models | ok | qwen3-coder-30b-a3b`,
       `llamacpp-${llama.port} native /v1/messages | ok | no; requests are translated to /v1/chat/completions`,
       `llamacpp-${llama.port} context window | ok | qwen3-coder-30b-a3b 32768`,
+      expect.stringMatching(new RegExp(`^llamacpp-${llama.port} health probe \\| ok \\| GET /health answered in \\d+ ms$`)),
+      `router | ok | no anyclaude serve answering at http://127.0.0.1:${closedPort}/health; the router's live state shows here while one runs`,
       "",
       "No problems.",
       "",

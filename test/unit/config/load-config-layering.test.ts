@@ -78,7 +78,7 @@ describe("loadConfig layering", () => {
   test("backends from env or flags get the per-backend defaults", () => {
     const config = loadConfig({ env: {}, flags: { backend: ["http://127.0.0.1:8080"] } });
     expect(config.backends[0]).toMatchObject({ url: "http://127.0.0.1:8080", kind: "auto", mode: "auto", thinking: "auto" });
-    expect(config.backends[0]!.timeouts.connectMs).toBe(5_000);
+    expect(config.backends[0]!.timeouts.firstByteMs).toBe(600_000);
   });
 
   test("an empty --backend list leaves the configured backends alone", () => {

@@ -1,0 +1,143 @@
+/**
+ * The router: where a request goes, and where it goes next when that fails. It resolves the
+ * route to a model group (or one target), ranks the group's targets by its strategy over the
+ * backends' live state, and walks the fallback chain under the circuit breakers, concurrency
+ * limits, retry policy and one overall deadline. The pure decisions live in their own files;
+ * this class holds the state and wires them together.
+ */
+import type { Backend } from "../backends/backend";
+import { ConfigError } from "../config/config-error";
+import type { Config } from "../config/config-schema";
+import { NotFoundError } from "../errors/proxy-error";
+import type { MessageCreateParams } from "../protocol/anthropic/messages";
+import { BackendPool, type BackendStatus, type PooledBackend } from "./backend-pool";
+import { buildCandidates } from "./build-candidates";
+import { computeAffinityKey } from "./compute-affinity-key";
+import { DispatchError, type Dispatched, type DispatchTarget } from "./dispatch-result";
+import type { CatalogEntry } from "./model-catalog";
+import { checkModelGroups, resolveGroup } from "./model-groups";
+import { rankCandidates } from "./rank-candidates";
+import { isBackgroundRequest, resolveRoute, type RouteDecision, type RouteInput } from "./resolve-route";
+import { SYSTEM_CLOCK, type RouterClock } from "./router-clock";
+import { DeadlineExceededError } from "./router-errors";
+import { SILENT_OBSERVER, type RouterObserver } from "./router-observer";
+import { walkFallbackChain } from "./walk-fallback-chain";
+
+export type RouterConfig = Pick<Config, "models" | "routes" | "modelGroups" | "retry" | "circuitBreaker" | "health">;
+
+export interface RouterOptions {
+  /** Circuit cool-offs, backoff, latency and usage windows run on it; tests step it by hand. */
+  clock?: RouterClock;
+  /** Uniform in [0, 1): shuffles and backoff jitter; tests seed it. */
+  random?: () => number;
+  observer?: RouterObserver;
+}
+
+export interface DispatchInput extends RouteInput {
+  /** The normalized request: its prompt prefix is what prefix affinity hashes. */
+  request: RouteInput["request"] & Pick<MessageCreateParams, "system" | "messages">;
+  /** The client's: when it aborts, waiting, retrying and the attempt stop. */
+  signal?: AbortSignal;
+}
+
+export class Router {
+  readonly pool: BackendPool;
+  private readonly clock: RouterClock;
+  private readonly random: () => number;
+  private readonly observer: RouterObserver;
+
+  constructor(
+    backends: PooledBackend[],
+    private readonly config: RouterConfig,
+    options: RouterOptions = {},
+  ) {
+    const problems = checkModelGroups(config.modelGroups, backends.map(({ backend }) => backend.id));
+    if (problems.length > 0) throw new ConfigError(problems.map((problem) => ({ path: "", message: problem })));
+    this.clock = options.clock ?? SYSTEM_CLOCK;
+    this.random = options.random ?? Math.random;
+    this.observer = options.observer ?? SILENT_OBSERVER;
+    this.pool = new BackendPool(backends, config, this.clock, this.observer);
+  }
+
+  get size(): number {
+    return this.pool.size;
+  }
+
+  refresh(signal?: AbortSignal): Promise<BackendStatus[]> {
+    return this.pool.refresh(signal);
+  }
+
+  statuses(): BackendStatus[] {
+    return this.pool.statuses();
+  }
+
+  catalog(): CatalogEntry[] {
+    return this.pool.catalog();
+  }
+
+  /** Reads the model lists still unknown (an engine that came up after anyclaude); see BackendPool. */
+  listUnknownModels(signal?: AbortSignal): Promise<void> {
+    return this.pool.listUnknownModels(signal);
+  }
+
+  /** Where the request would go first, without sending anything (token counts, the model list). */
+  select(input: RouteInput): { backend: Backend; decision: RouteDecision } {
+    const catalog = this.pool.catalog();
+    const decision = resolveRoute(input, this.config, catalog);
+    const group = resolveGroup(decision, this.config.modelGroups, catalog);
+    const [first] = rankCandidates(group.strategy, buildCandidates(group, this.pool), { random: this.random });
+    const entry = first && this.pool.get(first.backendId);
+    if (!first || !entry) throw new NotFoundError(`route target names unknown backend "${decision.backendId}"`);
+    return { backend: entry.backend, decision: { ...decision, backendId: first.backendId, model: first.model } };
+  }
+
+  /**
+   * Routes the request and runs `attempt` against targets until one answers. `attempt` must
+   * resolve only once the answer is certain to be sendable (see startAnswer), so whatever it
+   * throws can be retried or sent elsewhere; once it resolved, nothing is. The caller must call
+   * `settle` when the answer ends. Throws DispatchError with the attempts made.
+   *
+   * @example
+   * const { result, settle } = await router.dispatch({ request, estimatedTokens, signal }, ({ backend, decision, signal }) =>
+   *   startAnswer(backend, { ...request, model: decision.model }, { ...options, signal }, stream));
+   */
+  async dispatch<T>(input: DispatchInput, attempt: (target: DispatchTarget) => Promise<T>): Promise<Dispatched<T>> {
+    await this.listUnknownModels(input.signal);
+    const catalog = this.pool.catalog();
+    const decision = resolveRoute(input, this.config, catalog);
+    const start = resolveGroup(decision, this.config.modelGroups, catalog);
+
+    const { deadlineMs } = this.config.retry;
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new DeadlineExceededError(deadlineMs)), deadlineMs);
+    const signal = input.signal ? AbortSignal.any([input.signal, deadline.signal]) : deadline.signal;
+    let affinityKey: string | undefined;
+    try {
+      return await walkFallbackChain({
+        pool: this.pool,
+        groups: this.config.modelGroups,
+        catalog,
+        start,
+        decision,
+        priority: isBackgroundRequest(input.request) ? "background" : "interactive",
+        signal,
+        deadlineAt: this.clock.now() + deadlineMs,
+        deadlineMs,
+        affinityKey: () => (affinityKey ??= computeAffinityKey(input.request)),
+        estimatedTokens: input.estimatedTokens,
+        attempt,
+        clock: this.clock,
+        random: this.random,
+        observer: this.observer,
+      });
+    } catch (error) {
+      if (error instanceof DispatchError && error.failure === undefined) {
+        throw new DispatchError(new NotFoundError(`no target of route "${decision.route}" is served by a configured backend`), error.attempts);
+      }
+      throw error;
+    } finally {
+      // Only the deadline's timer: an answer that started keeps reading under `signal`.
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * The fallback chain of one request: the route's group, its targets in the strategy's order,
+ * then the groups in its `fallbacks` (and theirs), or, when the prompt does not fit, its
+ * `contextFallback`. Stops at the first answer, at a failure no other target could fix, or at
+ * the overall deadline; every attempt made is recorded on the way.
+ */
+import type { BackendEntry } from "./backend-entry";
+import type { BackendPool } from "./backend-pool";
+import { buildCandidates } from "./build-candidates";
+import { chooseLlamaSlot } from "./choose-llama-slot";
+import type { ReleaseSlot, RequestPriority } from "./concurrency-limiter";
+import { DispatchError, type AnswerOutcome, type AttemptRecord, type Dispatched, type DispatchTarget } from "./dispatch-result";
+import type { CatalogEntry } from "./model-catalog";
+import { resolveNamedGroup, type ModelGroups, type ResolvedGroup } from "./model-groups";
+import { rankCandidates } from "./rank-candidates";
+import type { RouteDecision } from "./resolve-route";
+import { isRetryableError } from "./retry-policy";
+import type { RouterClock } from "./router-clock";
+import { DeadlineExceededError } from "./router-errors";
+import type { RouterObserver } from "./router-observer";
+import { tryTarget } from "./try-target";
+
+export interface ChainWalk<T> {
+  pool: BackendPool;
+  groups: ModelGroups;
+  catalog: CatalogEntry[];
+  start: ResolvedGroup;
+  decision: RouteDecision;
+  priority: RequestPriority;
+  signal: AbortSignal;
+  deadlineAt: number;
+  deadlineMs: number;
+  /** Computed at most once, and only when a group ranks by prefix affinity. */
+  affinityKey: () => string;
+  estimatedTokens: number;
+  attempt: (target: DispatchTarget) => Promise<T>;
+  clock: RouterClock;
+  random: () => number;
+  observer: RouterObserver;
+}
+
+/**
+ * @example
+ * const dispatched = await walkFallbackChain({ pool, groups, catalog, start, decision, priority, signal, deadlineAt, ... });
+ */
+export async function walkFallbackChain<T>(walk: ChainWalk<T>): Promise<Dispatched<T>> {
+  const attempts: AttemptRecord[] = [];
+  const tried = new Set<string>();
+  const queue: ResolvedGroup[] = [walk.start];
+  const visited = new Set<string | undefined>([walk.start.name]);
+  let failure: unknown;
+  let overflow: unknown;
+  while (queue.length > 0) {
+    const group = queue.shift()!;
+    const affinityKey = group.strategy === "prefix-affinity" ? walk.affinityKey() : undefined;
+    const ranked = rankCandidates(group.strategy, buildCandidates(group, walk.pool), { random: walk.random, affinityKey });
+    let overflowed = false;
+    for (const candidate of ranked) {
+      if (tried.has(candidate.id)) continue;
+      tried.add(candidate.id);
+      if (walk.clock.now() >= walk.deadlineAt) throw new DispatchError(new DeadlineExceededError(walk.deadlineMs, failure), attempts);
+      const entry = walk.pool.get(candidate.backendId)!;
+      const decision: RouteDecision = { ...walk.decision, backendId: candidate.backendId, model: candidate.model };
+      const slot = affinityKey === undefined ? undefined : pinLlamaSlot(entry, candidate.model, affinityKey);
+      let outcome;
+      try {
+        outcome = await tryTarget({ ...walk, entry, decision, slot: slot?.slot, attempts });
+      } catch (error) {
+        slot?.unpin();
+        throw new DispatchError(error, attempts);
+      }
+      if (outcome.kind === "answered") {
+        entry.stats.recordTokens(walk.estimatedTokens);
+        return { result: outcome.result, backend: entry.backend, decision, signal: walk.signal, slot: slot?.slot, attempts, settle: settleOnce(entry, outcome.release, slot?.unpin) };
+      }
+      slot?.unpin();
+      if (outcome.reason === "deadline") throw new DispatchError(new DeadlineExceededError(walk.deadlineMs, failure), attempts);
+      failure = outcome.error;
+      walk.observer.onFallback({ backendId: candidate.backendId, model: candidate.model, reason: outcome.reason, error: outcome.error });
+      if (outcome.reason === "context-overflow") {
+        overflowed = true;
+        break;
+      }
+    }
+    // A prompt too long for this group fits only the group named for that, not the ordinary
+    // fallbacks; without one, the overflow goes back and Claude Code compacts the conversation.
+    if (overflowed) {
+      overflow = failure;
+      queue.length = 0;
+    }
+    for (const name of overflowed ? [group.contextFallback].filter((name) => name !== undefined) : group.fallbacks) {
+      if (visited.has(name)) continue;
+      visited.add(name);
+      queue.push(resolveNamedGroup(name, walk.groups, walk.catalog));
+    }
+  }
+  // After an overflow, compacting is what helps most, whatever the larger group said.
+  throw new DispatchError(overflow ?? failure, attempts);
+}
+
+/**
+ * The slot of the key on this llama-server, unless one of our requests is already running
+ * there: pinning behind it would queue this one although another slot may be free, so it is
+ * left to the engine's own choice (by prompt similarity) instead.
+ */
+function pinLlamaSlot(entry: BackendEntry, model: string, affinityKey: string): { slot: number | undefined; unpin: () => void } | undefined {
+  const slots = entry.backend.kind === "llamacpp" ? entry.slotsOf(model) : undefined;
+  if (slots === undefined) return undefined;
+  const slot = chooseLlamaSlot(affinityKey, slots);
+  const busy = entry.slotsInFlight.get(slot) ?? 0;
+  entry.slotsInFlight.set(slot, busy + 1);
+  let pinned = true;
+  const unpin = () => {
+    if (!pinned) return;
+    pinned = false;
+    const left = (entry.slotsInFlight.get(slot) ?? 1) - 1;
+    if (left > 0) entry.slotsInFlight.set(slot, left);
+    else entry.slotsInFlight.delete(slot);
+  };
+  return { slot: busy === 0 ? slot : undefined, unpin };
+}
+
+/** The answer's end, once: frees the slot, and a backend fault mid-answer counts against the backend. */
+function settleOnce(entry: BackendEntry, release: ReleaseSlot, unpin: (() => void) | undefined): (outcome: AnswerOutcome) => void {
+  let settled = false;
+  return (outcome) => {
+    if (settled) return;
+    settled = true;
+    release();
+    unpin?.();
+    if (outcome.kind === "completed") entry.stats.recordTokens(outcome.outputTokens ?? 0);
+    if (outcome.kind === "failed" && isRetryableError(outcome.error)) entry.circuit.recordFailure();
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * Prefix affinity end to end: a Claude Code conversation (the recorded requests) keeps going to
+ * the same llama-server, pinned to the slot that holds its prompt prefix (`id_slot` with
+ * `cache_prompt`), turn after turn; a slot that is busy with one of our requests is not pinned
+ * to again, so the engine can pick a free one.
+ */
+import { afterEach, describe, expect, test } from "bun:test";
+import { Value } from "@sinclair/typebox/value";
+import { ClaudeCodeSchema } from "../../src/config/config-schema";
+import type { MessageCreateParams } from "../../src/protocol/anthropic/messages";
+import { chooseLlamaSlot } from "../../src/router/choose-llama-slot";
+import { computeAffinityKey } from "../../src/router/compute-affinity-key";
+import { normalizeAnthropicRequest } from "../../src/translate/normalize-anthropic-request";
+import { readClaudeCodeRequests } from "../support/claude-code-fixtures";
+import type { RecordedRequest } from "../support/fake-backend-server";
+import { readFrames } from "./proxy-test-client";
+import { answer, backendFor, chatRequests, routing, startEngine, startRouter, stopAll, waitFor } from "./router-test-kit";
+
+afterEach(stopAll);
+
+const SLOTS = 4;
+const sayHi = readClaudeCodeRequests().find((request) => request.name.includes("p-say-hi"))!;
+
+function post(url: string, body: MessageCreateParams): Promise<Response> {
+  return fetch(`${url}${sayHi.url}`, { method: "POST", headers: sayHi.headers, body: JSON.stringify(body) });
+}
+
+/** The slot the router should pin this request to: the same normalization, key and slot choice. */
+function expectedSlot(body: MessageCreateParams): number {
+  const normalized = normalizeAnthropicRequest(body, Value.Default(ClaudeCodeSchema, {}) as never).value;
+  return chooseLlamaSlot(computeAffinityKey(normalized), SLOTS);
+}
+
+/** The next turn of the same conversation: the answer and a new user message appended. */
+function nextTurn(body: MessageCreateParams): MessageCreateParams {
+  return {
+    ...body,
+    messages: [...body.messages, { role: "assistant", content: "Hi! What should we work on?" }, { role: "user", content: "Run the tests." }],
+  };
+}
+
+const sentSlot = (request: RecordedRequest) => (request.body as { id_slot?: number }).id_slot;
+
+describe("prefix-affinity on llama-server", () => {
+  test("one conversation: the same backend and the same slot every turn, with cache_prompt", async () => {
+    const a = startEngine(answer("from a"), { totalSlots: SLOTS });
+    const b = startEngine(answer("from b"), { totalSlots: SLOTS });
+    const proxy = await startRouter([backendFor("a", a.url), backendFor("b", b.url)], { pair: { strategy: "prefix-affinity" } });
+    const turns = [sayHi.body, nextTurn(sayHi.body), nextTurn(nextTurn(sayHi.body))];
+    const served: Array<string | null> = [];
+    for (const body of turns) {
+      const response = await post(proxy.url, body);
+      served.push(routing(response).backend);
+      await readFrames(response);
+    }
+    expect(new Set(served).size).toBe(1);
+    const engine = served[0] === "a" ? a : b;
+    const requests = chatRequests(engine);
+    expect(requests.map(sentSlot)).toEqual([expectedSlot(sayHi.body), expectedSlot(sayHi.body), expectedSlot(sayHi.body)]);
+    expect(requests.every((request) => (request.body as { cache_prompt?: boolean }).cache_prompt === true)).toBe(true);
+  });
+
+  test("a slot busy with one of our requests is not pinned to again: the engine picks", async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const a = startEngine(
+      async (request, index) => {
+        if (index === 0) await held;
+        return answer("from a")(request);
+      },
+      { totalSlots: SLOTS },
+    );
+    const patient = { timeouts: { firstByteMs: 10_000, idleMs: 10_000, totalMs: 20_000 } };
+    const proxy = await startRouter([backendFor("a", a.url, patient)], { pair: { strategy: "prefix-affinity" } });
+    const first = post(proxy.url, sayHi.body);
+    await waitFor(() => chatRequests(a).length === 1);
+    const second = await post(proxy.url, nextTurn(sayHi.body));
+    await readFrames(second);
+    release();
+    await readFrames(await first);
+    expect(chatRequests(a).map(sentSlot)).toEqual([expectedSlot(sayHi.body), undefined]);
+  });
+
+  test("other strategies pin nothing", async () => {
+    const a = startEngine(answer("from a"), { totalSlots: SLOTS });
+    const proxy = await startRouter([backendFor("a", a.url)]);
+    await readFrames(await post(proxy.url, sayHi.body));
+    expect(chatRequests(a).map(sentSlot)).toEqual([undefined]);
+  });
+});
