@@ -142,8 +142,11 @@ async function runMemorySeries(backendUrl: string, pairs: Map<string, RequestPai
 function startProxy(backendUrl: string, bunFlags: string[] = []): Promise<BenchProcess> {
   if (settings.floor) return spawnBenchProcess(["bench/floor-forwarder.ts", backendUrl, settings.floor], { cwd: ROOT });
   const serve = ["serve", "--port", "0", "--backend", backendUrl, "--log-level", "warn"];
-  if (settings.binary) return spawnBenchProcess(serve, { cwd: ROOT, executable: settings.binary });
-  return spawnBenchProcess([...bunFlags, "src/cli/main.ts", ...serve], { cwd: ROOT });
+  // The same requests go out thousands of times: with the response cache on, anyclaude would
+  // answer them itself and this would measure the cache (bench/cache.ts does), not the proxy.
+  const env = { ANYCLAUDE_CACHE__ENABLED: "false" };
+  if (settings.binary) return spawnBenchProcess(serve, { cwd: ROOT, executable: settings.binary, env });
+  return spawnBenchProcess([...bunFlags, "src/cli/main.ts", ...serve], { cwd: ROOT, env });
 }
 
 function summarizeScenario(

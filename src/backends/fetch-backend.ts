@@ -81,7 +81,7 @@ export async function fetchBackend(request: BackendRequest): Promise<BackendResp
     response.text().then(
       (text) => (release(), text),
       (error: unknown) => {
-        const failure = convertFetchFailure(request.backendId, error, controller.signal);
+        const failure = convertFetchFailure(request.backendId, error, controller.signal, "read");
         controller.abort(failure);
         throw failure;
       },
@@ -90,9 +90,9 @@ export async function fetchBackend(request: BackendRequest): Promise<BackendResp
 }
 
 /** A fetch rejection is a timeout or client abort when our signal fired, else a connection failure. */
-export function convertFetchFailure(backendId: string, error: unknown, signal: AbortSignal): ProxyError {
+export function convertFetchFailure(backendId: string, error: unknown, signal: AbortSignal, phase: "connect" | "read" = "connect"): ProxyError {
   if (error instanceof ProxyError) return error;
   if (signal.aborted && signal.reason instanceof ProxyError) return signal.reason;
   const detail = error instanceof Error ? `${(error as { code?: string }).code ?? error.name}: ${error.message}` : String(error);
-  return new BackendConnectionError(backendId, detail, error);
+  return new BackendConnectionError(backendId, detail, error, phase);
 }

@@ -56,7 +56,7 @@ export async function* readBackendEvents(
       yield* decoder.push(next.value);
     }
   } catch (error) {
-    throw convertFetchFailure(backendId, stalled ?? error, started.signal);
+    throw convertFetchFailure(backendId, stalled ?? error, started.signal, "read");
   } finally {
     clearTimeout(timer);
     // Early exit (client gone, converter done) or failure: release the backend's socket. If the

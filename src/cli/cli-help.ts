@@ -20,6 +20,8 @@ Commands:
   doctor           Check the binary, its directories and every backend; print fixes
   service          Install or remove the systemd unit that runs serve
   models pull      Download the embedding model the semantic cache uses
+  cache stats      What the response cache holds, its hits, misses and savings
+  cache clear      Empty the response cache (exact and semantic)
   help [command]   Show help for anyclaude or a command
 
 Options:
@@ -119,6 +121,26 @@ cache's embedder finds it. The file is checked against the SHA-256 the host stat
 given with --sha256, and kept only if every check passes; what was checked is recorded in
 all-MiniLM-L6-v2.onnx.json beside it. Without any hash to check, the file is kept and its
 SHA-256 printed so you can compare it with the publisher's. A progress bar shows on a terminal.
+
+Options:
+${options}
+`;
+}
+
+/**
+ * @example
+ * io.stdout(formatCacheHelp()); // "Usage: anyclaude cache stats [--json] [options]\n..."
+ */
+export function formatCacheHelp(): string {
+  const options = formatOptions([["    --json", "stats: print the report as JSON (the same object GET /v1/cache/stats returns)"]]);
+  return `Usage: anyclaude cache stats [--json] [options]
+       anyclaude cache clear [options]
+
+stats prints what the response cache holds (answers and bytes in its store, semantic entries)
+and its counters today and over every day kept: hits, semantic hits, misses, bypasses, store
+errors, bytes and tokens saved, mean lookup time. clear deletes every cached answer, exact and
+semantic, and keeps the counters; with cache.store redis it empties the shared Redis prefix for
+every instance. Both read the same configuration as serve and work while it runs.
 
 Options:
 ${options}

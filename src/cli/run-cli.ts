@@ -4,14 +4,21 @@
  */
 import { parseArgs } from "node:util";
 import { type CliIo, EXIT_OK, describeParseArgsError, isParseArgsError, reportUsageError } from "./cli-io";
-import { formatDoctorHelp, formatMainHelp, formatModelsHelp, formatServeHelp, formatServiceHelp } from "./cli-help";
+import { runCacheFromArgs } from "./cache-command";
+import { formatCacheHelp, formatDoctorHelp, formatMainHelp, formatModelsHelp, formatServeHelp, formatServiceHelp } from "./cli-help";
 import { runDoctorFromArgs } from "./doctor-command";
 import { runModelsFromArgs } from "./models-command";
 import { runServeFromArgs } from "./run-serve-from-args";
 import { runServiceFromArgs } from "./service-command";
 import { COMMIT, VERSION } from "./version";
 
-const COMMAND_HELP: Readonly<Record<string, () => string>> = { serve: formatServeHelp, doctor: formatDoctorHelp, service: formatServiceHelp, models: formatModelsHelp };
+const COMMAND_HELP: Readonly<Record<string, () => string>> = {
+  serve: formatServeHelp,
+  doctor: formatDoctorHelp,
+  service: formatServiceHelp,
+  models: formatModelsHelp,
+  cache: formatCacheHelp,
+};
 
 /**
  * The command comes first (`anyclaude serve --port 9000`); with no command anyclaude prints
@@ -26,6 +33,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (command === "doctor") return runDoctorFromArgs(rest, io);
   if (command === "service") return runServiceFromArgs(rest, io);
   if (command === "models") return runModelsFromArgs(rest, io);
+  if (command === "cache") return runCacheFromArgs(rest, io);
 
   let parsed: { values: { help?: boolean; version?: boolean }; positionals: string[] };
   try {

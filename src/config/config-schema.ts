@@ -221,16 +221,74 @@ export const RedisCacheSchema = t.Object(
   { default: {}, additionalProperties: false, description: "The Redis server for `cache.store: redis`." },
 );
 
+export const ExactCacheSchema = t.Object(
+  {
+    enabled: t.Boolean({ default: true, description: "Replay an identical request's stored answer (same target, system, messages, tools and settings)." }),
+    ttlSeconds: t.Integer({
+      minimum: 1,
+      default: 3600,
+      description: "How long an answer stays valid. An hour covers retries, re-runs and side calls while keeping time-dependent answers fresh; see docs/decisions/0010-response-cache-policy.md.",
+    }),
+    maxEntries: t.Integer({ minimum: 1, default: 10_000, description: "Answers kept; beyond it the least recently used go." }),
+    maxBytes: t.Integer({ minimum: 1024, default: 256 * 1024 * 1024, description: "Bytes of answers kept (their JSON); beyond it the least recently used go." }),
+  },
+  { default: {}, additionalProperties: false, description: "The exact cache: a hash of the normalized request finds the answer." },
+);
+
+export const SemanticCacheSchema = t.Object(
+  {
+    enabled: t.Boolean({
+      default: true,
+      description: "Look up answers by the meaning of the last user turn when everything before it is identical. Which requests qualify: `sideCalls`, `plainRequests`, `withTools`.",
+    }),
+    threshold: t.Number({
+      minimum: 0,
+      maximum: 1,
+      default: 0.95,
+      description: "Least cosine similarity of the last user turn's embedding for a hit; see docs/decisions/0010-response-cache-policy.md.",
+    }),
+    sideCalls: t.Boolean({ default: true, description: "Tool-less requests with a JSON output format, such as Claude Code's session title." }),
+    plainRequests: t.Boolean({ default: false, description: "Other tool-less requests (plain chat). Off: a near paraphrase can ask a different question." }),
+    withTools: t.Boolean({ default: false, description: "Requests that offer tools (Claude Code's main loop). Off: a wrong tool call costs more than a slow answer." }),
+    ttlSeconds: t.Integer({ minimum: 1, default: 3600, description: "How long an answer can be found by meaning." }),
+    maxEntries: t.Integer({ minimum: 1, default: 10_000, description: "Answers kept in the semantic cache; beyond it the least recently used go." }),
+  },
+  { default: {}, additionalProperties: false, description: "The semantic cache (always in the local SQLite store and its HNSW index, even with `store: redis`)." },
+);
+
+export const CacheControlSchema = t.Object(
+  {
+    inject: t.Boolean({
+      default: true,
+      description: "Add `cache_control: {type: ephemeral}` for `kind: anthropic` upstreams, which honour Anthropic prompt caching. llama-server needs none: anyclaude sends `cache_prompt` and pins slots.",
+    }),
+    points: t.Array(t.Union([t.Literal("system"), t.Literal("last_user_message")]), {
+      default: ["system", "last_user_message"],
+      description: "Where: the last system block, the last block of the last user message. Skipped where a marker already is, and never beyond Anthropic's 4 breakpoints.",
+    }),
+  },
+  { default: {}, additionalProperties: false, description: "Prompt-caching breakpoints for upstreams that honour them." },
+);
+
 export const CacheSchema = t.Object(
   {
+    enabled: t.Boolean({ default: true, description: "The response cache as a whole (exact and semantic). Off: no store is opened." }),
     store: t.Union([t.Literal("sqlite"), t.Literal("redis")], {
       default: "sqlite",
       description:
         "Where exact-cache answers live: `sqlite` in the data dir (one instance), `redis` on a Redis server several instances share. Redis down: requests bypass the cache and are still served.",
     }),
     redis: RedisCacheSchema,
+    exact: ExactCacheSchema,
+    semantic: SemanticCacheSchema,
+    bypassRoutes: t.Array(t.String({ minLength: 1 }), {
+      default: [],
+      description:
+        "Never cache requests whose route (`alias`, `direct`, `background`, `longContext`, `thinking`, `opus`, `sonnet`, `haiku`, `default`) or model group is listed. A client can also bypass per request: header `x-anyclaude-cache: bypass`, or `cache-control: no-cache` (refresh) / `no-store`.",
+    }),
+    control: CacheControlSchema,
   },
-  { default: {}, additionalProperties: false, description: "The response cache." },
+  { default: {}, additionalProperties: false, description: "The response cache, and prompt-caching hints for upstreams." },
 );
 
 export const ConfigSchema = t.Object(

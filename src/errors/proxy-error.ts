@@ -86,10 +86,14 @@ export class BackendHttpError extends ProxyError {
   }
 }
 
-/** The backend could not be reached at all (refused, reset, DNS). 529 tells Claude Code to back off. */
+/**
+ * The connection failed: before an answer (refused, reset, DNS: the backend is unreachable) or
+ * while reading one (cut mid-answer). 529 tells Claude Code to back off and try again.
+ */
 export class BackendConnectionError extends ProxyError {
-  constructor(readonly backendId: string, detail: string, cause?: unknown) {
-    super(`backend ${backendId} is unreachable: ${detail}`, {
+  constructor(readonly backendId: string, detail: string, cause?: unknown, phase: "connect" | "read" = "connect") {
+    const what = phase === "connect" ? "is unreachable" : "dropped the connection while answering";
+    super(`backend ${backendId} ${what}: ${detail}`, {
       status: 529,
       type: "overloaded_error",
       retryable: true,

@@ -14,6 +14,11 @@ export interface Metrics {
   routerRetries: Counter<"backend">;
   routerFallbacks: Counter<"backend" | "reason">;
   circuitTransitions: Counter<"backend" | "from" | "to">;
+  cacheLookups: Counter<"outcome">;
+  cacheLookupSeconds: Histogram<never>;
+  cacheStoreErrors: Counter<"store" | "operation">;
+  cacheBytesSaved: Counter<never>;
+  cacheTokensSaved: Counter<never>;
 }
 
 /** One backend's live router state, read when /metrics is scraped (the router's BackendStatus fits). */
@@ -92,6 +97,30 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: "anyclaude_circuit_transitions_total",
       help: "Circuit-breaker transitions, by backend, from and to state.",
       labelNames: ["backend", "from", "to"],
+      registers: [registry],
+    }),
+    cacheLookups: new Counter({
+      name: "anyclaude_cache_lookups_total",
+      help: "Messages requests by response-cache outcome: hit, semantic (hit by meaning), miss, bypass (not consulted, or its store failed).",
+      labelNames: ["outcome"],
+      registers: [registry],
+    }),
+    cacheLookupSeconds: new Histogram({
+      name: "anyclaude_cache_lookup_duration_seconds",
+      help: "Time a cache lookup took: key hashing, the store, and embedding when the semantic cache applied.",
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5],
+      registers: [registry],
+    }),
+    cacheStoreErrors: new Counter({
+      name: "anyclaude_cache_store_errors_total",
+      help: "Cache store operations that failed (Redis down, a disk error); the request was served without the cache.",
+      labelNames: ["store", "operation"],
+      registers: [registry],
+    }),
+    cacheBytesSaved: new Counter({ name: "anyclaude_cache_bytes_saved_total", help: "Bytes of answers served from the cache.", registers: [registry] }),
+    cacheTokensSaved: new Counter({
+      name: "anyclaude_cache_tokens_saved_total",
+      help: "Input plus output tokens of the answers served from the cache: what a backend did not have to process.",
       registers: [registry],
     }),
   };

@@ -1,4 +1,5 @@
 /** What the HTTP layer needs from the rest of anyclaude, handed in as plain values (no globals). */
+import type { ResponseCache } from "../cache/response-cache";
 import type { Config } from "../config/config-schema";
 import type { Logger } from "../log/logger";
 import type { Metrics } from "../metrics/metrics";
@@ -12,6 +13,8 @@ export interface AppServices {
   health: HealthMonitor;
   logger: Logger;
   metrics: Metrics;
+  /** The response cache; absent when `cache.enabled` is false or its data dir cannot be used. */
+  cache?: ResponseCache;
   /** Version string reported by /health and the OpenAPI document. */
   version: string;
 }

@@ -5,6 +5,7 @@
 import { Elysia } from "elysia";
 import { NotFoundError, InvalidRequestError } from "../errors/proxy-error";
 import type { AppServices } from "./app-services";
+import { createCacheRoutes } from "./cache-routes";
 import { createDocsRoutes } from "./docs-routes";
 import { createHealthRoutes } from "./health-routes";
 import { createMessagesRoutes } from "./messages-routes";
@@ -35,5 +36,6 @@ export function createApp(services: AppServices) {
     .use(createModelsRoutes(services))
     .use(createHealthRoutes(services))
     .use(createMetricsRoutes(services))
+    .use(createCacheRoutes(services))
     .use(createDocsRoutes(services.version));
 }

@@ -1,8 +1,9 @@
 /**
- * `POST /v1/messages` as a service: validate, normalize (Claude Code specifics), dispatch to a
- * backend, answer as JSON or SSE. Takes plain values, never the framework's context.
+ * `POST /v1/messages` as a service: validate, normalize (Claude Code specifics), answer from
+ * the response cache when it can, else dispatch to a backend, answer as JSON or SSE, and hand
+ * a complete answer to the cache. Takes plain values, never the framework's context.
  */
-import type { CallOptions } from "../backends/backend";
+import type { Backend, CallOptions } from "../backends/backend";
 import { ProxyError } from "../errors/proxy-error";
 import { startAnswer, type StartedAnswer } from "../backends/start-answer";
 import { DispatchError, type AttemptRecord } from "../router/dispatch-result";
@@ -13,11 +14,17 @@ import type { AppServices } from "./app-services";
 import { createSseResponse, type StreamOutcome } from "./create-sse-response";
 import { renderErrorResponse } from "./render-error-response";
 import { toMessageId } from "./request-id";
+import { injectAnthropicCacheControl } from "../translate/inject-anthropic-cache-control";
+import type { MessageCreateParams } from "../protocol/anthropic/messages";
+import { recordStreamForCache } from "./record-stream-for-cache";
+import { serveFromCache } from "./serve-from-cache";
 import { validateMessageCreate } from "./validate-message-request";
 
 export interface IncomingCall {
   body: unknown;
   requestId: string;
+  /** The client's request headers (cache directives). */
+  headers: Headers;
   /** Fires when the client disconnects. */
   signal: AbortSignal;
 }
@@ -34,6 +41,16 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
   const normalized = normalizeAnthropicRequest(request, services.config.claudeCode);
   normalized.warnings.forEach(onWarning);
   const inputTokensEstimate = estimateInputTokens(normalized.value);
+  const cached = await serveFromCache(services, {
+    request: normalized.value,
+    clientModel: request.model,
+    headers: call.headers,
+    stream,
+    requestId: call.requestId,
+    estimatedTokens: inputTokensEstimate,
+    startedAt: started,
+  });
+  if (cached?.response) return cached.response;
 
   const abort = new AbortController();
   const onClientGone = () => abort.abort();
@@ -53,10 +70,24 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
       target: last?.model,
       attempts: attempts.length,
       stream,
+      cache: cached?.lookup.outcome,
       outcome,
       ms: Math.round(seconds * 1000),
       warnings: warnings.length > 0 ? warnings.map((warning) => `${warning.code}@${warning.path}`).join(",") : undefined,
     });
+  };
+
+  // Upstreams that honour Anthropic prompt caching get breakpoints; computed once, whatever the retries.
+  let withBreakpoints: MessageCreateParams | undefined;
+  const prepareFor = (kind: Backend["kind"]): MessageCreateParams => {
+    const control = services.config.cache.control;
+    if (kind !== "anthropic" || !control.inject) return normalized.value;
+    if (withBreakpoints === undefined) {
+      const injected = injectAnthropicCacheControl(normalized.value, control.points);
+      injected.warnings.forEach(onWarning);
+      withBreakpoints = injected.value;
+    }
+    return withBreakpoints;
   };
 
   let dispatched;
@@ -64,7 +95,8 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
     dispatched = await services.router.dispatch<StartedAnswer>(
       { request: normalized.value, estimatedTokens: inputTokensEstimate, signal: abort.signal },
       // The router's signal adds its overall deadline to the client's abort.
-      ({ backend, decision, signal, slot }) => startAnswer(backend, { ...normalized.value, model: decision.model }, { ...options, signal, slot }, stream),
+      ({ backend, decision, signal, slot }) =>
+        startAnswer(backend, { ...prepareFor(backend.kind), model: decision.model }, { ...options, signal, slot }, stream),
     );
   } catch (error) {
     const attempts = error instanceof DispatchError ? error.attempts : [];
@@ -78,6 +110,7 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
     if (!(failure instanceof ProxyError)) throw failure;
     const response = renderErrorResponse(failure, call.requestId);
     response.headers.set("x-anyclaude-attempts", String(attempts.length));
+    for (const [name, value] of Object.entries(cached?.headers ?? {})) response.headers.set(name, value);
     const last = attempts.at(-1);
     if (last) response.headers.set("x-anyclaude-backend", last.backendId);
     return response;
@@ -90,13 +123,17 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
     "x-anyclaude-model": decision.model,
     "x-anyclaude-route": decision.route,
     "x-anyclaude-attempts": String(attempts.length),
+    ...cached?.headers,
   };
+  const ticket = cached?.lookup.ticket;
   if (answer.kind === "message") {
+    if (ticket) services.cache!.remember(ticket, answer.message);
     settle({ kind: "completed", outputTokens: answer.message.usage.output_tokens });
     finish(200, "completed", attempts);
     return Response.json(answer.message, { headers });
   }
   let outputTokens: number | undefined;
+  const cacheHooks = ticket ? recordStreamForCache(services.cache!, ticket) : undefined;
   return createSseResponse(answer, {
     headers,
     pingIntervalMs: services.config.server.pingIntervalMs,
@@ -104,8 +141,10 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
     abortBackend: () => abort.abort(),
     onEvent: (event) => {
       if (event.type === "message_delta") outputTokens = event.usage.output_tokens;
+      cacheHooks?.onEvent(event);
     },
     onEnd: (outcome: StreamOutcome) => {
+      cacheHooks?.onEnd(outcome);
       settle(outcome.kind === "completed" ? { kind: "completed", outputTokens } : outcome);
       if (outcome.kind === "failed") services.metrics.backendErrors.inc({ backend: backend.id, type: outcome.error.type });
       finish(200, outcome.kind === "failed" ? `failed mid-stream: ${outcome.error.message}` : outcome.kind, attempts);

@@ -23,7 +23,7 @@ export function createMessagesRoutes(services: AppServices) {
       const requestId = createRequestId();
       try {
         const body = await readJsonBody(request, limit);
-        return await handler(services, { body, requestId, signal: request.signal });
+        return await handler(services, { body, requestId, headers: request.headers, signal: request.signal });
       } catch (error) {
         // A ProxyError is an answer meant for the client; anything else is a bug worth a log line.
         if (!(error instanceof ProxyError)) services.logger.error("unhandled error", { requestId, path: new URL(request.url).pathname, error });

@@ -16,7 +16,9 @@ import type { BackendStatus } from "../router/backend-pool";
 import { HealthMonitor } from "../router/health-monitor";
 import { Router } from "../router/router";
 import type { RouterClock } from "../router/router-clock";
+import type { ResponseCache } from "../cache/response-cache";
 import { createApp } from "./create-app";
+import { createResponseCache } from "./create-response-cache";
 import { createRouterObserver } from "./create-router-observer";
 
 export interface StartOptions {
@@ -39,6 +41,8 @@ export interface RunningServer {
   backends: BackendStatus[];
   /** Backend configs that came from probing local ports rather than from config. */
   discovered: boolean;
+  /** The response cache, when on: `whenIdle()` waits for answers still being stored, `stats()` reads its counters. */
+  cache?: ResponseCache;
   /** Stops accepting, lets in-flight requests finish for up to `graceMs`, then closes what is left. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -61,7 +65,8 @@ export async function startServer(config: Config, options: StartOptions): Promis
   const health = new HealthMonitor(router.pool, config.health, options.clock);
   health.start();
 
-  const app = createApp({ config, router, health, logger: options.logger, metrics, version: options.version });
+  const cache = createResponseCache(config, { env: options.env, logger: options.logger, metrics });
+  const app = createApp({ config, router, health, logger: options.logger, metrics, cache, version: options.version });
   app.listen({
     hostname: config.server.host,
     port: config.server.port,
@@ -82,11 +87,14 @@ export async function startServer(config: Config, options: StartOptions): Promis
     port: server.port ?? config.server.port,
     backends: router.statuses(),
     discovered,
+    cache,
     async stop(graceMs = 10_000) {
       health.stop();
       const drained = server.stop(false);
       const timer = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), graceMs).unref());
       if ((await Promise.race([drained, timer])) === "timeout") await server.stop(true);
+      // After the last answer: it may still be on its way into the cache.
+      await cache?.close();
     },
   };
 }

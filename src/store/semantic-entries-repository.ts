@@ -24,6 +24,8 @@ export interface NewSemanticEntry {
 
 export interface SemanticAnswer {
   id: number;
+  /** What was embedded for this answer, so a match can be checked against the new text. */
+  requestText: string;
   message: string;
   bytes: number;
   createdAt: number;
@@ -35,7 +37,7 @@ const now = sql.placeholder("now");
 const embedderId = sql.placeholder("embedderId");
 
 function prepareStatements(db: StoreDatabase) {
-  const answerColumns = { id: semanticEntries.id, message: semanticEntries.message, bytes: semanticEntries.bytes, createdAt: semanticEntries.createdAt, expiresAt: semanticEntries.expiresAt };
+  const answerColumns = { id: semanticEntries.id, requestText: semanticEntries.requestText, message: semanticEntries.message, bytes: semanticEntries.bytes, createdAt: semanticEntries.createdAt, expiresAt: semanticEntries.expiresAt };
   return {
     findLive: db
       .select(answerColumns)
@@ -51,6 +53,7 @@ function prepareStatements(db: StoreDatabase) {
       .limit(sql.placeholder("limit"))
       .prepare(),
     countFor: db.select({ count: count() }).from(semanticEntries).where(eq(semanticEntries.embedderId, embedderId)).prepare(),
+    countAll: db.select({ count: count() }).from(semanticEntries).prepare(),
     deleteExpired: db.delete(semanticEntries).where(lte(semanticEntries.expiresAt, now)).returning({ id: semanticEntries.id }).prepare(),
     deleteLeastRecentlyUsed: db
       .delete(semanticEntries)
@@ -103,6 +106,11 @@ export class SemanticEntriesRepository {
 
   count(embedderId: string): number {
     return this.#statements.countFor.get({ embedderId })?.count ?? 0;
+  }
+
+  /** Every entry, whatever model embedded it: what `cache stats` reports before the embedder is loaded. */
+  countAll(): number {
+    return this.#statements.countAll.get()?.count ?? 0;
   }
 
   deleteExpired(now: number): number[] {

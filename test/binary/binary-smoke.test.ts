@@ -190,6 +190,14 @@ describe("the compiled binary, alone on a bare machine", () => {
     expect(text).toBe("Streamed from the binary.");
   }, STEP_TIMEOUT_MS);
 
+  test("the same request again is answered from the response cache in the data dir (embedded migrations)", async () => {
+    const calls = backend.requestsTo("/v1/chat/completions").length;
+    const response = await postMessage(false);
+    expect(response.headers.get("x-anyclaude-cache")).toBe("hit");
+    expect(((await response.json()) as { content: unknown }).content).toEqual([{ type: "text", text: "Answered by the binary." }]);
+    expect(backend.requestsTo("/v1/chat/completions").length).toBe(calls);
+  }, STEP_TIMEOUT_MS);
+
   test("SIGTERM: exits with status 0 within 10 s", async () => {
     serve.kill("SIGTERM");
     const deadline = new Promise<"still running">((resolve) => setTimeout(() => resolve("still running"), 10_000).unref());
@@ -212,6 +220,7 @@ function postMessage(stream: boolean): Promise<Response> {
   return fetch(`${baseUrl}/v1/messages`, {
     method: "POST",
     headers: { "content-type": "application/json", "anthropic-version": "2023-06-01", "x-api-key": "ignored-by-anyclaude" },
-    body: JSON.stringify({ model: "claude-sonnet-4-5", max_tokens: 64, stream, messages: [{ role: "user", content: "Say hello." }] }),
+    // Two different requests: the same one again would be answered by the response cache.
+    body: JSON.stringify({ model: "claude-sonnet-4-5", max_tokens: 64, stream, messages: [{ role: "user", content: stream ? "Stream hello." : "Say hello." }] }),
   });
 }

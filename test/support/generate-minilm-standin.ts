@@ -13,6 +13,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { onnx } from "onnx-proto";
+import { seededRandom } from "./seeded-random";
 
 export const STANDIN_DIMENSIONS = 384;
 const OPSET = 17;
@@ -29,7 +30,7 @@ export interface StandinOptions {
  * const bytes = generateMiniLMStandin(); // Uint8Array, an ONNX ModelProto
  */
 export function generateMiniLMStandin(options: StandinOptions = {}): Uint8Array {
-  const random = createRandom(options.seed ?? 1);
+  const random = seededRandom(options.seed ?? 1);
   const d = options.dimensions ?? STANDIN_DIMENSIONS;
   const initializers = [
     floatTensor("freq", [d], () => 0.05 + random() * 2),
@@ -105,16 +106,4 @@ function int64Tensor(name: string, dims: number[], values: number[]): onnx.ITens
 function valueInfo(name: string, elemType: number, shape: (string | number)[]): onnx.IValueInfoProto {
   const dim = shape.map((size) => (typeof size === "string" ? { dimParam: size } : { dimValue: size }));
   return { name, type: { tensorType: { elemType, shape: { dim } } } };
-}
-
-/** mulberry32: small, fast and the same on every machine, so the file is byte-identical across runs. */
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -3,6 +3,7 @@
  * embeddings rather than uniform noise: texts cluster by topic, and a paraphrase lands near the
  * text it rephrases. Also the brute-force nearest neighbour to check the index against.
  */
+import { seededRandom } from "./seeded-random";
 
 export interface RandomVectors {
   /** Uniform in [0, 1), from the seed. */
@@ -22,7 +23,7 @@ export interface RandomVectors {
  * const query = random.near(stored[7]!, 0.5);
  */
 export function createRandomVectors(seed: number, dimensions: number, topics = 200): RandomVectors {
-  const next = mulberry32(seed);
+  const next = seededRandom(seed);
   const gaussian = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
   const uniform = () => normalize(Float32Array.from({ length: dimensions }, gaussian));
   const near = (of: Float32Array, noise: number) => {
@@ -67,16 +68,4 @@ export function findNearestByBruteForce(stored: readonly Float32Array[], query: 
 function normalize(vector: Float32Array): Float32Array {
   const norm = Math.hypot(...vector);
   return vector.map((value) => value / norm);
-}
-
-/** A small, fast, seedable generator: Math.random cannot replay a failing case. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -5,6 +5,7 @@
  */
 import type { GgufTensor } from "./gguf-writer";
 import { type TinyVocabulary, SPACE, SpecialTokens, TokenType, byteTokenText } from "./tiny-model-vocabulary";
+import { seededRandom } from "./seeded-random";
 
 export type TinyModelVariant = "chatty" | "tool-caller";
 
@@ -86,16 +87,9 @@ const DETECTOR = [
 /** q and k gains: score = 4.5 * 8 * 4.5 * 1 / sqrt(16) ≈ 40. */
 const DETECTOR_GAIN = 4.5;
 
-/** A small deterministic PRNG (mulberry32) with a Box-Muller normal on top. */
+/** A deterministic normal draw: Box-Muller on top of the seeded uniform generator. */
 function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = seededRandom(seed);
   return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
 }
 

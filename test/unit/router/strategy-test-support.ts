@@ -1,20 +1,7 @@
 /** Shared by the router strategy tests: a seeded random source and a candidate builder with the documented defaults. */
 import type { Candidate } from "../../../src/router/candidate";
 
-/**
- * mulberry32: a small, well-mixed 32-bit generator. Seeded, so every property test draws the
- * same numbers on every run and a failure reproduces.
- */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+export { seededRandom } from "../../support/seeded-random";
 
 export function candidate(backendId: string, fields: Partial<Candidate> = {}): Candidate {
   const model = fields.model ?? "qwen3-coder";

@@ -44,7 +44,7 @@ describe("SemanticEntriesRepository", () => {
     const id = semantic.insert(first);
     const second = semantic.insert(entry("reverse a string"));
     expect(second).toBeGreaterThan(id);
-    expect(semantic.findLive(id, "context-a", first.embedderId, T0 + 1)).toEqual({ id, message: first.message, bytes: first.bytes, createdAt: T0, expiresAt: first.expiresAt });
+    expect(semantic.findLive(id, "context-a", first.embedderId, T0 + 1)).toEqual({ id, requestText: first.requestText, message: first.message, bytes: first.bytes, createdAt: T0, expiresAt: first.expiresAt });
     expect(semantic.findLive(id, "context-b", first.embedderId, T0 + 1)).toBeUndefined();
     expect(semantic.findLive(id, "context-a", "another-model", T0 + 1)).toBeUndefined();
     expect(semantic.findLive(id, "context-a", first.embedderId, first.expiresAt)).toBeUndefined();

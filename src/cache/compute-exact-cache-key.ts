@@ -1,0 +1,31 @@
+/**
+ * The exact cache's key: SHA-256 over the resolved target and the canonical request, so two
+ * requests get the same key exactly when the same backend model would be asked the same
+ * thing. The target is the router's (a model group, or `backend/model`), not the client's
+ * model name: two Claude model names routed to one local model share answers, and one name
+ * routed elsewhere after a config change does not reuse the old model's.
+ */
+import type { MessageCreateParams } from "../protocol/anthropic/messages";
+import { serializeRequestForCache, type SerializedRequest } from "./serialize-request-for-cache";
+
+/**
+ * @example
+ * computeExactCacheKey(normalized, "group:coder"); // "3f0c…" (64 hex digits)
+ */
+export function computeExactCacheKey(request: MessageCreateParams, resolvedTarget: string): string {
+  return hashSerializedRequest(serializeRequestForCache(request), resolvedTarget);
+}
+
+/**
+ * The same key from a request already serialized (the semantic cache needs the parts too).
+ * Lines separate the parts: canonical JSON never contains a raw newline.
+ *
+ * @example
+ * hashSerializedRequest(serializeRequestForCache(normalized), "llama/qwen3-coder");
+ */
+export function hashSerializedRequest(serialized: SerializedRequest, resolvedTarget: string): string {
+  const hasher = new Bun.CryptoHasher("sha256");
+  hasher.update(`exact\n${JSON.stringify(resolvedTarget)}\n${serialized.settings}\n`);
+  for (const message of serialized.messages) hasher.update(`${message}\n`);
+  return hasher.digest("hex");
+}

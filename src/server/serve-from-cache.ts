@@ -1,0 +1,88 @@
+/**
+ * The request path's cache step, before dispatch: resolve where the request would go (the key
+ * names the route target, not the client's model name), read the client's and the route's
+ * cache directives, look up, and on a hit answer at once, as JSON or as the same SSE stream a
+ * live answer makes (same framing, pings and headers, through createSseResponse).
+ */
+import type { CacheLookup } from "../cache/response-cache";
+import { readCacheDirective } from "../cache/read-cache-directive";
+import { replayMessageAsEvents } from "../cache/replay-message-as-events";
+import type { MessageCreateParams } from "../protocol/anthropic/messages";
+import type { MessageStreamEvent } from "../protocol/anthropic/stream-events";
+import { resolveRoute, type RouteDecision } from "../router/resolve-route";
+import type { AppServices } from "./app-services";
+import { createSseResponse } from "./create-sse-response";
+import { toMessageId } from "./request-id";
+
+export interface CacheStepInput {
+  /** The normalized request. */
+  request: MessageCreateParams;
+  clientModel: string;
+  headers: Headers;
+  stream: boolean;
+  requestId: string;
+  estimatedTokens: number;
+  /** performance.now() when the request arrived, for the request-duration metric. */
+  startedAt: number;
+}
+
+export interface CacheStep {
+  lookup: CacheLookup;
+  /** `x-anyclaude-cache` and `x-anyclaude-cache-key`, for whatever response goes out. */
+  headers: Record<string, string>;
+  /** The replayed answer on a hit. */
+  response?: Response;
+}
+
+/**
+ * Undefined when there is no cache or the route cannot be resolved (dispatch then reports why).
+ *
+ * @example
+ * const cached = await serveFromCache(services, { request: normalized, clientModel, headers, stream, requestId, estimatedTokens, startedAt });
+ * if (cached?.response) return cached.response;
+ */
+export async function serveFromCache(services: AppServices, input: CacheStepInput): Promise<CacheStep | undefined> {
+  const cache = services.cache;
+  if (!cache) return undefined;
+  let decision: RouteDecision;
+  try {
+    decision = resolveRoute({ request: input.request, estimatedTokens: input.estimatedTokens }, services.config, services.router.catalog());
+  } catch {
+    return undefined; // an unknown target: the dispatch that follows answers with the reason
+  }
+  const target = decision.group === undefined ? `${decision.backendId}/${decision.model}` : `group:${decision.group}`;
+  const directive = readCacheDirective(input.headers, decision, services.config.cache.bypassRoutes);
+  let lookup: CacheLookup;
+  try {
+    lookup = await cache.lookup(input.request, target, directive);
+  } catch (error) {
+    // Store failures are handled inside; this is a bug, and still no reason to fail the request.
+    services.logger.error("cache lookup failed; answering without the cache", { requestId: input.requestId, error });
+    return undefined;
+  }
+  const headers = { "x-anyclaude-cache": lookup.outcome, "x-anyclaude-cache-key": lookup.key };
+  if (lookup.message === undefined) return { lookup, headers };
+
+  const message = { ...lookup.message, id: toMessageId(input.requestId), model: input.clientModel };
+  const responseHeaders = { "request-id": input.requestId, "x-anyclaude-route": decision.route, ...headers };
+  const finish = (outcome: string) => {
+    const seconds = (performance.now() - input.startedAt) / 1000;
+    services.metrics.requests.inc({ endpoint: "messages", status: "200", backend: "cache", stream: String(input.stream) });
+    services.metrics.requestSeconds.observe({ endpoint: "messages", stream: String(input.stream) }, seconds);
+    services.logger.info("messages", { requestId: input.requestId, model: input.clientModel, cache: lookup.outcome, similarity: lookup.similarity, stream: input.stream, outcome, ms: Math.round(seconds * 1000) });
+  };
+  if (!input.stream) {
+    finish("completed");
+    return { lookup, headers, response: Response.json(message, { headers: responseHeaders }) };
+  }
+  const [first, ...rest] = replayMessageAsEvents(message);
+  const response = createSseResponse(
+    { kind: "stream", first: first!, rest: iterate(rest) },
+    { headers: responseHeaders, pingIntervalMs: services.config.server.pingIntervalMs, requestId: input.requestId, abortBackend: () => {}, onEnd: (outcome) => finish(outcome.kind) },
+  );
+  return { lookup, headers, response };
+}
+
+async function* iterate(events: MessageStreamEvent[]): AsyncGenerator<MessageStreamEvent> {
+  yield* events;
+}
