@@ -2,23 +2,29 @@
  * anyclaude's Prometheus metrics, on a registry of its own per server (no globals, so tests and
  * several servers in one process do not share counts). Exposed at `GET /metrics`.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+// One module at a time: prom-client's index costs ~10 MB of idle memory (see src/types/prom-client-parts.d.ts).
+import type { Counter as CounterType, Histogram as HistogramType, Registry as RegistryType } from "prom-client";
+import Counter from "prom-client/lib/counter";
+import Gauge from "prom-client/lib/gauge";
+import Histogram from "prom-client/lib/histogram";
+import Registry from "prom-client/lib/registry";
+import { registerProcessMetrics } from "./register-process-metrics";
 
 export interface Metrics {
-  registry: Registry;
-  requests: Counter<"endpoint" | "status" | "backend" | "stream">;
-  requestSeconds: Histogram<"endpoint" | "stream">;
-  translationWarnings: Counter<"code">;
-  backendErrors: Counter<"backend" | "type">;
-  routerAttempts: Counter<"backend" | "outcome">;
-  routerRetries: Counter<"backend">;
-  routerFallbacks: Counter<"backend" | "reason">;
-  circuitTransitions: Counter<"backend" | "from" | "to">;
-  cacheLookups: Counter<"outcome">;
-  cacheLookupSeconds: Histogram<never>;
-  cacheStoreErrors: Counter<"store" | "operation">;
-  cacheBytesSaved: Counter<never>;
-  cacheTokensSaved: Counter<never>;
+  registry: RegistryType;
+  requests: CounterType<"endpoint" | "status" | "backend" | "stream">;
+  requestSeconds: HistogramType<"endpoint" | "stream">;
+  translationWarnings: CounterType<"code">;
+  backendErrors: CounterType<"backend" | "type">;
+  routerAttempts: CounterType<"backend" | "outcome">;
+  routerRetries: CounterType<"backend">;
+  routerFallbacks: CounterType<"backend" | "reason">;
+  circuitTransitions: CounterType<"backend" | "from" | "to">;
+  cacheLookups: CounterType<"outcome">;
+  cacheLookupSeconds: HistogramType<never>;
+  cacheStoreErrors: CounterType<"store" | "operation">;
+  cacheBytesSaved: CounterType<never>;
+  cacheTokensSaved: CounterType<never>;
 }
 
 /** One backend's live router state, read when /metrics is scraped (the router's BackendStatus fits). */
@@ -46,7 +52,7 @@ const CIRCUIT_STATE_VALUES = { closed: 0, "half-open": 1, open: 2 } as const;
  */
 export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new Registry();
-  if (options.processMetrics) collectDefaultMetrics({ register: registry, prefix: "anyclaude_" });
+  if (options.processMetrics) registerProcessMetrics(registry);
   registerBackendGauges(registry, options.readBackends ?? (() => []));
   return {
     registry,
@@ -127,7 +133,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
 }
 
 /** Gauges read at scrape time, so they can never disagree with the router's own state. */
-function registerBackendGauges(registry: Registry, readBackends: () => BackendGaugeReading[]): void {
+function registerBackendGauges(registry: RegistryType, readBackends: () => BackendGaugeReading[]): void {
   const gauge = (name: string, help: string, read: (backend: BackendGaugeReading) => number) =>
     new Gauge({
       name,

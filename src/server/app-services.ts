@@ -1,5 +1,5 @@
 /** What the HTTP layer needs from the rest of anyclaude, handed in as plain values (no globals). */
-import type { ResponseCache } from "../cache/response-cache";
+import type { ResponseCacheLike } from "./deferred-response-cache";
 import type { Config } from "../config/config-schema";
 import type { Logger } from "../log/logger";
 import type { Metrics } from "../metrics/metrics";
@@ -14,7 +14,7 @@ export interface AppServices {
   logger: Logger;
   metrics: Metrics;
   /** The response cache; absent when `cache.enabled` is false or its data dir cannot be used. */
-  cache?: ResponseCache;
+  cache?: ResponseCacheLike;
   /** Version string reported by /health and the OpenAPI document. */
   version: string;
 }

@@ -5,7 +5,8 @@
  * such step: it is whole when it arrives, and goes to `ResponseCache.remember` directly.
  */
 import { StreamedMessageAssembler } from "../cache/assemble-streamed-message";
-import type { CacheTicket, ResponseCache } from "../cache/response-cache";
+import type { CacheTicket } from "../cache/response-cache";
+import type { ResponseCacheLike } from "./deferred-response-cache";
 import type { MessageStreamEvent } from "../protocol/anthropic/stream-events";
 import type { StreamOutcome } from "./create-sse-response";
 
@@ -21,7 +22,7 @@ export interface StreamCacheHooks {
  * const hooks = recordStreamForCache(services.cache, ticket);
  * createSseResponse(answer, { …, onEvent: hooks.onEvent, onEnd: (outcome) => { hooks.onEnd(outcome); … } });
  */
-export function recordStreamForCache(cache: ResponseCache, ticket: CacheTicket): StreamCacheHooks {
+export function recordStreamForCache(cache: ResponseCacheLike, ticket: CacheTicket): StreamCacheHooks {
   const assembler = new StreamedMessageAssembler();
   return {
     onEvent: (event) => assembler.accept(event),

@@ -16,9 +16,9 @@ import type { BackendStatus } from "../router/backend-pool";
 import { HealthMonitor } from "../router/health-monitor";
 import { Router } from "../router/router";
 import type { RouterClock } from "../router/router-clock";
-import type { ResponseCache } from "../cache/response-cache";
 import { createApp } from "./create-app";
 import { createResponseCache } from "./create-response-cache";
+import { DeferredResponseCache, type ResponseCacheLike } from "./deferred-response-cache";
 import { createRouterObserver } from "./create-router-observer";
 
 export interface StartOptions {
@@ -42,7 +42,7 @@ export interface RunningServer {
   /** Backend configs that came from probing local ports rather than from config. */
   discovered: boolean;
   /** The response cache, when on: `whenIdle()` waits for answers still being stored, `stats()` reads its counters. */
-  cache?: ResponseCache;
+  cache?: ResponseCacheLike;
   /** Stops accepting, lets in-flight requests finish for up to `graceMs`, then closes what is left. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -65,7 +65,9 @@ export async function startServer(config: Config, options: StartOptions): Promis
   const health = new HealthMonitor(router.pool, config.health, options.clock);
   health.start();
 
-  const cache = createResponseCache(config, { env: options.env, logger: options.logger, metrics });
+  const cache = config.cache.enabled
+    ? new DeferredResponseCache(() => createResponseCache(config, { env: options.env, logger: options.logger, metrics }))
+    : undefined;
   const app = createApp({ config, router, health, logger: options.logger, metrics, cache, version: options.version });
   app.listen({
     hostname: config.server.host,
