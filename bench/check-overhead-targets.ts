@@ -50,10 +50,17 @@ export function checkOverheadTargets(results: readonly ScenarioResult[], rss: Rs
     checks.push(checkAtMost(`added p99 <= ${TARGETS.concurrentAddedP99Ms} ms, ${labelScenario(result)}`, result.added.p99, TARGETS.concurrentAddedP99Ms));
   }
   if (bigSequential.length === 0) checks.push({ target: "sequential targets on the 49 KB body", measured: "not measured", met: false });
+  // The issue says "RSS after 10,000 requests": read strictly (the peak while under load) and as
+  // written (once the load has stopped). Both are printed; neither hides the other.
   checks.push({
-    target: `RSS <= ${formatMegabytes(TARGETS.rssBytes)}`,
+    target: `RSS <= ${formatMegabytes(TARGETS.rssBytes)} under load`,
     measured: `peak ${formatMegabytes(rss.peakBytes)}`,
     met: rss.peakBytes <= TARGETS.rssBytes,
+  });
+  checks.push({
+    target: `RSS <= ${formatMegabytes(TARGETS.rssBytes)} after the requests (settled ${rss.settleMs / 1000} s)`,
+    measured: formatMegabytes(rss.settledBytes),
+    met: rss.settledBytes <= TARGETS.rssBytes,
   });
   checks.push({
     target: `RSS not growing over the second half (trend <= ${formatSignedMegabytes(TARGETS.secondHalfGrowthBytes)})`,

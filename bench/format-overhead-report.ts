@@ -86,7 +86,7 @@ function formatRssTrack(rss: RssTrack, run: RunDescription): string {
     "",
     formatMarkdownTable(header, [row]),
     "",
-    `Peak ${formatMegabytes(rss.peakBytes)}; first half ${formatSignedMegabytes(rss.firstHalfGrowthBytes)}, second half ${formatSignedMegabytes(rss.secondHalfGrowthBytes)} end to end, ${formatSignedMegabytes(rss.secondHalfTrendBytes)} by its trend.`,
+    `Peak ${formatMegabytes(rss.peakBytes)}; first half ${formatSignedMegabytes(rss.firstHalfGrowthBytes)}, second half ${formatSignedMegabytes(rss.secondHalfGrowthBytes)} end to end, ${formatSignedMegabytes(rss.secondHalfTrendBytes)} by its trend; ${formatMegabytes(rss.settledBytes)} ${rss.settleMs / 1000} s after the last request.`,
   ].join("\n");
 }
 

@@ -23,6 +23,9 @@ export interface RssTrack {
    * sensitive than two end points to the steps in which the GC resizes its heap.
    */
   secondHalfTrendBytes: number;
+  /** RSS once the load has stopped and `settleMs` passed: what the process keeps, not what it borrowed. */
+  settledBytes: number;
+  settleMs: number;
 }
 
 export interface RssTrackOptions {
@@ -30,6 +33,8 @@ export interface RssTrackOptions {
   every: number;
   concurrency: number;
   readRss: () => number;
+  /** Idle time after the last batch before the settled sample (default 5 s). */
+  settleMs?: number;
 }
 
 /**
@@ -51,6 +56,9 @@ export async function trackProxyRss(requests: BenchRequest[], options: RssTrackO
     done += size;
     samples.push({ requests: done, bytes: options.readRss() });
   }
+  const settleMs = options.settleMs ?? 5_000;
+  await Bun.sleep(settleMs);
+  const settledBytes = options.readRss();
   const middleIndex = Math.floor((samples.length - 1) / 2);
   const [first, middle, last] = [samples[0]!, samples[middleIndex]!, samples[samples.length - 1]!];
   return {
@@ -59,6 +67,8 @@ export async function trackProxyRss(requests: BenchRequest[], options: RssTrackO
     firstHalfGrowthBytes: middle.bytes - first.bytes,
     secondHalfGrowthBytes: last.bytes - middle.bytes,
     secondHalfTrendBytes: fitSlope(samples.slice(middleIndex)) * (last.requests - middle.requests),
+    settledBytes,
+    settleMs,
   };
 }
 

@@ -20,7 +20,7 @@ const Milliseconds = (defaultValue: number, description: string) =>
 
 export const TimeoutsSchema = t.Object(
   {
-    firstByteMs: Milliseconds(600_000, "Time until the backend answers with headers (prompt evaluation can take minutes on a large prompt)."),
+    firstByteMs: Milliseconds(600_000, "Time until the backend answers with headers and, for a stream, its first chunk (prompt evaluation can take minutes on a large prompt)."),
     idleMs: Milliseconds(120_000, "Longest silence allowed between two chunks of a streamed answer."),
     totalMs: Milliseconds(1_800_000, "Upper bound for a whole request."),
   },
