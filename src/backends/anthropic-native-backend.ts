@@ -8,12 +8,9 @@ import type { CountTokensParams, Message, MessageCreateParams } from "../protoco
 import { checkMessage, checkStreamEvent } from "../protocol/anthropic/response-schema";
 import type { MessageStreamEvent } from "../protocol/anthropic/stream-events";
 import { convertAnthropicRequestToOpenAIChat } from "../translate/convert-anthropic-request-to-openai-chat";
-import type { Backend, BackendModel, CallOptions, MessageStream, TokenCount } from "./backend";
-import { buildAuthHeaders, type BackendSettings } from "./backend-settings";
-import { checkBackendHealth } from "./check-backend-health";
+import type { Backend, CallOptions, MessageStream, TokenCount } from "./backend";
 import { countTokensWithEngine } from "./count-tokens-with-engine";
-import { fetchBackend } from "./fetch-backend";
-import { listBackendModels } from "./list-backend-models";
+import { HttpBackend } from "./http-backend";
 import { parseBackendJson } from "./parse-backend-json";
 import { convertInStreamError } from "./read-backend-error";
 import { readBackendEvents } from "./read-backend-events";
@@ -21,22 +18,11 @@ import { requestBackendJson } from "./request-backend-json";
 
 const ANTHROPIC_VERSION = "2023-06-01";
 
-export class AnthropicNativeBackend implements Backend {
+export class AnthropicNativeBackend extends HttpBackend implements Backend {
   readonly mode = "native" as const;
   /** Set once the backend answered 404 to count_tokens, so later counts skip straight to the fallback. */
   private lacksCountTokens = false;
 
-  constructor(private readonly settings: BackendSettings) {}
-
-  get id() {
-    return this.settings.id;
-  }
-  get kind() {
-    return this.settings.kind;
-  }
-  get baseUrl() {
-    return this.settings.baseUrl;
-  }
 
   async createMessage(request: MessageCreateParams, options: CallOptions): Promise<Message> {
     const started = await this.post("/v1/messages", this.prepare(request, false), options.signal);
@@ -94,12 +80,8 @@ export class AnthropicNativeBackend implements Backend {
     return countTokensWithEngine(this.settings, chat, request, options.signal);
   }
 
-  listModels(signal?: AbortSignal): Promise<BackendModel[]> {
-    return listBackendModels(this.settings, signal);
-  }
-
-  checkHealth(options: { timeoutMs: number; signal?: AbortSignal }): Promise<void> {
-    return checkBackendHealth(this.settings, options);
+  protected override extraHeaders(): Record<string, string> {
+    return { "anthropic-version": ANTHROPIC_VERSION };
   }
 
   /**
@@ -116,14 +98,4 @@ export class AnthropicNativeBackend implements Backend {
     return body;
   }
 
-  private post(path: string, body: unknown, signal: AbortSignal) {
-    return fetchBackend({
-      backendId: this.id,
-      url: `${this.baseUrl}${path}`,
-      body,
-      headers: { "anthropic-version": ANTHROPIC_VERSION, ...buildAuthHeaders(this.settings) },
-      timeouts: this.settings.timeouts,
-      signal,
-    });
-  }
 }

@@ -10,30 +10,16 @@ import { checkChatCompletion, checkChatCompletionChunk } from "../protocol/opena
 import { convertAnthropicRequestToOpenAIChat } from "../translate/convert-anthropic-request-to-openai-chat";
 import { convertOpenAIChatCompletionToAnthropic } from "../translate/convert-openai-chat-completion-to-anthropic";
 import { OpenAIChatStreamConverter } from "../translate/openai-chat-stream-converter";
-import type { Backend, BackendModel, CallOptions, MessageStream, TokenCount } from "./backend";
-import { buildAuthHeaders, type BackendSettings } from "./backend-settings";
-import { checkBackendHealth } from "./check-backend-health";
+import type { Backend, CallOptions, MessageStream, TokenCount } from "./backend";
 import { countTokensWithEngine } from "./count-tokens-with-engine";
-import { fetchBackend } from "./fetch-backend";
-import { listBackendModels } from "./list-backend-models";
+import { HttpBackend } from "./http-backend";
 import { parseBackendJson } from "./parse-backend-json";
 import { convertInStreamError } from "./read-backend-error";
 import { readBackendEvents } from "./read-backend-events";
 
-export class OpenAIChatBackend implements Backend {
+export class OpenAIChatBackend extends HttpBackend implements Backend {
   readonly mode = "translate" as const;
 
-  constructor(private readonly settings: BackendSettings) {}
-
-  get id() {
-    return this.settings.id;
-  }
-  get kind() {
-    return this.settings.kind;
-  }
-  get baseUrl() {
-    return this.settings.baseUrl;
-  }
 
   async createMessage(request: MessageCreateParams, options: CallOptions): Promise<Message> {
     const body = this.buildChatRequest(request, false, options);
@@ -94,14 +80,6 @@ export class OpenAIChatBackend implements Backend {
     return countTokensWithEngine(this.settings, chat, request, options.signal);
   }
 
-  listModels(signal?: AbortSignal): Promise<BackendModel[]> {
-    return listBackendModels(this.settings, signal);
-  }
-
-  checkHealth(options: { timeoutMs: number; signal?: AbortSignal }): Promise<void> {
-    return checkBackendHealth(this.settings, options);
-  }
-
   private buildChatRequest(request: MessageCreateParams, stream: boolean, options: CallOptions) {
     const { value, warnings } = convertAnthropicRequestToOpenAIChat(request, {
       thinkingStyle: this.settings.thinkingStyle,
@@ -116,16 +94,6 @@ export class OpenAIChatBackend implements Backend {
     return value;
   }
 
-  private post(path: string, body: unknown, signal: AbortSignal) {
-    return fetchBackend({
-      backendId: this.id,
-      url: `${this.baseUrl}${path}`,
-      body,
-      headers: buildAuthHeaders(this.settings),
-      timeouts: this.settings.timeouts,
-      signal,
-    });
-  }
 }
 
 function isErrorObject(value: unknown): value is { error: unknown } {

@@ -5,7 +5,6 @@
  * this machine lets us mount.
  */
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compileAnyclaude, readBuildStamp, type BuildStamp } from "../../build";
 

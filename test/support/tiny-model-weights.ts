@@ -122,7 +122,7 @@ function orderGlobally(vocab: TinyVocabulary): number[] {
 }
 
 export function buildTinyModelTensors(vocab: TinyVocabulary, variant: TinyModelVariant, seed: number): GgufTensor[] {
-  const { embedding: E, heads, headDim, feedForward: F, layers } = TinyModelShape;
+  const { embedding: E, headDim, feedForward: F, layers } = TinyModelShape;
   const V = vocab.tokens.length;
   const kvDim = TinyModelShape.kvHeads * headDim;
   const normal = createRandom(seed);

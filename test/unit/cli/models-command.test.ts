@@ -4,7 +4,7 @@
  * drawn only on a terminal; a hash mismatch fails and leaves nothing; usage mistakes exit 2.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../../../src/cli/run-cli";

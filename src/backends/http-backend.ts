@@ -1,0 +1,48 @@
+/**
+ * What both backend modes share: identity from the resolved settings, the model list, the
+ * health probe, and POSTing JSON with the backend's auth and deadlines. Each mode adds its own
+ * headers and its own way of reading the answer.
+ */
+import type { BackendModel } from "./backend";
+import { buildAuthHeaders, type BackendSettings } from "./backend-settings";
+import { checkBackendHealth } from "./check-backend-health";
+import { fetchBackend, type BackendResponse } from "./fetch-backend";
+import { listBackendModels } from "./list-backend-models";
+
+export abstract class HttpBackend {
+  constructor(protected readonly settings: BackendSettings) {}
+
+  get id(): string {
+    return this.settings.id;
+  }
+  get kind() {
+    return this.settings.kind;
+  }
+  get baseUrl(): string {
+    return this.settings.baseUrl;
+  }
+
+  listModels(signal?: AbortSignal): Promise<BackendModel[]> {
+    return listBackendModels(this.settings, signal);
+  }
+
+  checkHealth(options: { timeoutMs: number; signal?: AbortSignal }): Promise<void> {
+    return checkBackendHealth(this.settings, options);
+  }
+
+  /** Headers the mode's protocol needs besides auth (e.g. `anthropic-version`). */
+  protected extraHeaders(): Record<string, string> {
+    return {};
+  }
+
+  protected post(path: string, body: unknown, signal: AbortSignal): Promise<BackendResponse> {
+    return fetchBackend({
+      backendId: this.id,
+      url: `${this.baseUrl}${path}`,
+      body,
+      headers: { ...this.extraHeaders(), ...buildAuthHeaders(this.settings) },
+      timeouts: this.settings.timeouts,
+      signal,
+    });
+  }
+}
