@@ -5,6 +5,7 @@
  * live answer makes (same framing, pings and headers, through createSseResponse).
  */
 import type { CacheLookup } from "../cache/response-cache";
+import { ProxyError } from "../errors/proxy-error";
 import { readCacheDirective } from "../cache/read-cache-directive";
 import { replayMessageAsEvents } from "../cache/replay-message-as-events";
 import type { MessageCreateParams } from "../protocol/anthropic/messages";
@@ -47,8 +48,10 @@ export async function serveFromCache(services: AppServices, input: CacheStepInpu
   let decision: RouteDecision;
   try {
     decision = resolveRoute({ request: input.request, estimatedTokens: input.estimatedTokens }, services.config, services.router.catalog());
-  } catch {
-    return undefined; // an unknown target: the dispatch that follows answers with the reason
+  } catch (error) {
+    // An unknown target or no backend: the dispatch that follows answers with the reason.
+    if (error instanceof ProxyError) return undefined;
+    throw error;
   }
   const target = decision.group === undefined ? `${decision.backendId}/${decision.model}` : `group:${decision.group}`;
   const directive = readCacheDirective(input.headers, decision, services.config.cache.bypassRoutes);
