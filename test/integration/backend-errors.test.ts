@@ -8,7 +8,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { createServer, type Server } from "node:net";
 import type { AnthropicErrorType } from "../../src/protocol/anthropic/errors";
 import type { FakeBackend } from "../support/fake-backend-server";
-import { openAIJson } from "../support/fake-openai-backend";
+import { llamaServerContextOverflow, openAIJson } from "../support/fake-openai-backend";
 import { formatSseItem, type FakeReply, type SseFrame } from "../support/fake-reply";
 import type { StartedProxy } from "../support/start-proxy";
 import { answerItems, DIALECTS, sse, type Mode } from "./fault-dialects";
@@ -152,15 +152,7 @@ describe.each(["translate", "native"] as const)("%s mode", (mode) => {
     const tooLong = expect.stringMatching(/^prompt is too long/);
 
     test.each([false, true])("as llama-server says it (stream: %p)", async (stream) => {
-      const llamaServer: FakeReply = openAIJson({
-        error: {
-          code: 400,
-          message: "request (44361 tokens) exceeds the available context size (4096 tokens), try increasing it",
-          type: "exceed_context_size_error",
-          n_prompt_tokens: 44361,
-          n_ctx: 4096,
-        },
-      }, 400);
+      const llamaServer: FakeReply = openAIJson(llamaServerContextOverflow(), 400);
       const { proxy } = await start(mode, llamaServer);
       const response = await postMessage(proxy, { stream });
       await expectHttpError(response, 400, "invalid_request_error", tooLong);

@@ -3,11 +3,11 @@
  * read nor store; `no-cache` refreshes: asks the backend and stores the new answer) and per
  * route (`cache.bypassRoutes`, by route name or model group).
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { anthropicJson, startFakeAnthropicBackend } from "../support/fake-anthropic-backend";
 import { anthropicMessageBody } from "../support/fake-anthropic-events";
 import type { StartedProxy } from "../support/start-proxy";
-import { BASE_REQUEST, makeScratchDir, postAndRead, removeScratch, startCachingProxy } from "./cache-test-kit";
+import { BASE_REQUEST, makeScratchDir, postAndRead, removeScratch, startCachingProxy, useCachingProxyForFile } from "./cache-test-kit";
 
 const dir = makeScratchDir("cache-bypass");
 /** Every answer names the backend call it came from, so a test can tell a replay from a fresh answer. */
@@ -21,15 +21,7 @@ function freshRequest() {
 
 const textOf = (reply: { text: string }) => JSON.parse(reply.text).content[0].text as string;
 
-beforeAll(async () => {
-  proxy = await startCachingProxy({ url: backend.url, kind: "anthropic", mode: "native" }, { dataDir: dir });
-});
-
-afterAll(async () => {
-  await proxy.stop();
-  await backend.stop();
-  removeScratch(dir);
-});
+useCachingProxyForFile(backend, dir, (started) => (proxy = started));
 
 describe("per request", () => {
   test("x-anyclaude-cache: bypass neither reads nor stores", async () => {

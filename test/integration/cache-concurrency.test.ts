@@ -3,7 +3,7 @@
  * requests back to wait for each other) and all store the same answer: every one must succeed,
  * the store must end with one consistent entry, and the next request must hit it.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { join } from "node:path";
 import { STORE_FILE_NAME } from "../../src/store/open-store";
@@ -11,7 +11,7 @@ import { anthropicJson, anthropicStream, startFakeAnthropicBackend } from "../su
 import { anthropicMessageBody, anthropicMessageEvents } from "../support/fake-anthropic-events";
 import { readAnthropicEvents } from "../support/read-anthropic-events";
 import type { StartedProxy } from "../support/start-proxy";
-import { BASE_REQUEST, exactEntries, makeScratchDir, post, postAndRead, readStats, removeScratch, startCachingProxy } from "./cache-test-kit";
+import { BASE_REQUEST, exactEntries, makeScratchDir, post, postAndRead, readStats, useCachingProxyForFile } from "./cache-test-kit";
 
 const ANSWER = { blocks: [{ type: "text" as const, text: "Same answer for everyone. ".repeat(50) }], pieces: 8 };
 const dir = makeScratchDir("cache-concurrency");
@@ -22,15 +22,7 @@ const backend = startFakeAnthropicBackend((request) =>
 );
 let proxy: StartedProxy;
 
-beforeAll(async () => {
-  proxy = await startCachingProxy({ url: backend.url, kind: "anthropic", mode: "native" }, { dataDir: dir });
-});
-
-afterAll(async () => {
-  await proxy.stop();
-  await backend.stop();
-  removeScratch(dir);
-});
+useCachingProxyForFile(backend, dir, (started) => (proxy = started));
 
 test("20 concurrent identical requests all succeed, leave one consistent entry, and the next request hits", async () => {
   const replies = await Promise.all(

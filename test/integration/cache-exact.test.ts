@@ -4,7 +4,7 @@
  * has; Claude Code's per-request noise (billing header, metadata, moved cache_control) does
  * not change the key, while a changed tool or message does.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import Anthropic from "@anthropic-ai/sdk";
 import type { Message, MessageCreateParams, TextBlockParam } from "../../src/protocol/anthropic/messages";
 import { checkAnthropicEventOrder } from "../support/check-anthropic-event-order";
@@ -13,7 +13,7 @@ import { anthropicJson, anthropicStream, startFakeAnthropicBackend } from "../su
 import { anthropicMessageBody, anthropicMessageEvents, type FakeAnthropicMessage } from "../support/fake-anthropic-events";
 import { describeEventSequence, readAnthropicEvents } from "../support/read-anthropic-events";
 import type { StartedProxy } from "../support/start-proxy";
-import { BASE_REQUEST, exactEntries, makeScratchDir, post, postAndRead, readStats, removeScratch, startCachingProxy } from "./cache-test-kit";
+import { BASE_REQUEST, exactEntries, makeScratchDir, post, postAndRead, readStats, useCachingProxyForFile } from "./cache-test-kit";
 
 const ANSWER: FakeAnthropicMessage = {
   blocks: [
@@ -43,15 +43,7 @@ function backendCalls(): number {
   return backend.requestsTo("/v1/messages").length;
 }
 
-beforeAll(async () => {
-  proxy = await startCachingProxy({ url: backend.url, kind: "anthropic", mode: "native" }, { dataDir: dir });
-});
-
-afterAll(async () => {
-  await proxy.stop();
-  await backend.stop();
-  removeScratch(dir);
-});
+useCachingProxyForFile(backend, dir, (started) => (proxy = started));
 
 describe("replaying a stored answer", () => {
   test("as JSON: the second identical request is a hit with the same answer and key, and the backend is asked once", async () => {

@@ -4,12 +4,12 @@
  * again correctly: the second must be a miss that reaches the backend, and the store must not
  * have grown in between.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { anthropicError, anthropicJson, anthropicStream, anthropicStreamError, startFakeAnthropicBackend } from "../support/fake-anthropic-backend";
 import { anthropicMessageBody, anthropicMessageEvents } from "../support/fake-anthropic-events";
 import type { FakeReply } from "../support/fake-reply";
 import type { StartedProxy } from "../support/start-proxy";
-import { BASE_REQUEST, exactEntries, makeScratchDir, post, postAndRead, readStats, removeScratch, startCachingProxy } from "./cache-test-kit";
+import { BASE_REQUEST, exactEntries, makeScratchDir, post, postAndRead, readStats, useCachingProxyForFile } from "./cache-test-kit";
 
 const dir = makeScratchDir("cache-not-stored");
 const backend = startFakeAnthropicBackend([]);
@@ -20,15 +20,7 @@ const GOOD = { blocks: [{ type: "text" as const, text: "All good." }], pieces: 3
 const goodStream = () => anthropicStream(anthropicMessageEvents(GOOD));
 const events = anthropicMessageEvents(GOOD);
 
-beforeAll(async () => {
-  proxy = await startCachingProxy({ url: backend.url, kind: "anthropic", mode: "native" }, { dataDir: dir });
-});
-
-afterAll(async () => {
-  await proxy.stop();
-  await backend.stop();
-  removeScratch(dir);
-});
+useCachingProxyForFile(backend, dir, (started) => (proxy = started));
 
 /** Sends `first` as the backend's answer to a fresh request, then the same request with a good answer. */
 async function expectNotStored(first: FakeReply, options: { stream: boolean; read?: (response: Response) => Promise<void> }) {

@@ -3,6 +3,7 @@
  * in a temporary data dir, in front of one scripted backend, and a client that posts a Messages
  * request with chosen headers and says what the cache did (`x-anyclaude-cache`).
  */
+import { afterAll, beforeAll } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -48,6 +49,27 @@ export function startCachingProxy(backend: Omit<ProxyBackend, "id">, options: Ca
     },
     [{ id: BACKEND_ID, ...backend, timeouts }],
   );
+}
+
+/**
+ * The common file setup: a native-mode caching proxy in front of `backend` for the whole file,
+ * started before the first test and stopped, with the backend and the data dir, after the last.
+ *
+ * @example
+ * let proxy: StartedProxy;
+ * useCachingProxyForFile(backend, dir, (started) => (proxy = started));
+ */
+export function useCachingProxyForFile(backend: { url: string; stop(): Promise<void> }, dataDir: string, use: (proxy: StartedProxy) => void): void {
+  let started: StartedProxy | undefined;
+  beforeAll(async () => {
+    started = await startCachingProxy({ url: backend.url, kind: "anthropic", mode: "native" }, { dataDir });
+    use(started);
+  });
+  afterAll(async () => {
+    await started?.stop();
+    await backend.stop();
+    removeScratch(dataDir);
+  });
 }
 
 export const BASE_REQUEST = { model: "claude-sonnet-5-5", max_tokens: 256, messages: [{ role: "user", content: "Say hi." }] };

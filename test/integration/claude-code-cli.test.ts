@@ -11,7 +11,7 @@ import { join } from "node:path";
 import type { MessageCreateParams, TextBlockParam, ToolResultBlockParam } from "../../src/protocol/anthropic/messages";
 import { anthropicJson, anthropicStream, startFakeAnthropicBackend } from "../support/fake-anthropic-backend";
 import { anthropicMessageBody, anthropicMessageEvents } from "../support/fake-anthropic-events";
-import { openAIJson, openAIStream, startFakeOpenAIBackend } from "../support/fake-openai-backend";
+import { llamaServerContextOverflow, openAIJson, openAIStream, startFakeOpenAIBackend } from "../support/fake-openai-backend";
 import { llamaServerChunks, llamaServerCompletion, roleChunk, textChunks } from "../support/fake-openai-chunks";
 import { runClaudeCode, type ClaudeCodeRun } from "../support/run-claude-code";
 import { startProxy, type ProxyBackend, type StartedProxy } from "../support/start-proxy";
@@ -126,7 +126,7 @@ describe("translate mode (OpenAI chat completions to a llama-server)", () => {
   }, TEST_TIMEOUT_MS);
 
   test("a context overflow on a single exchange: Claude Code reports 'Prompt is too long' and exits 1 without compacting", async () => {
-    const backend = startFakeOpenAIBackend(openAIJson(llamaServerContextOverflow(), 400));
+    const backend = startFakeOpenAIBackend(openAIJson(llamaServerContextOverflow(40_312, 32_768), 400));
     const setup = await startSetup(backend, { kind: "llamacpp", mode: "translate" });
 
     const run = await runThrough(setup, "say hi");
@@ -141,7 +141,7 @@ describe("translate mode (OpenAI chat completions to a llama-server)", () => {
     const summary = "The user asked for a marker file; Bash wrote it.";
     const backend = startFakeOpenAIBackend([
       openAIStream(llamaServerChunks({ toolCalls: [{ name: "Bash", id: "call_e2e_bash_1", args: { command: COMMAND } }] })),
-      openAIJson(llamaServerContextOverflow(), 400),
+      openAIJson(llamaServerContextOverflow(40_312, 32_768), 400),
       openAIStream(llamaServerChunks({ text: `<analysis>One command ran.</analysis>\n<summary>${summary}</summary>` })),
       openAIStream(llamaServerChunks({ text: FINAL_TEXT })),
     ]);
@@ -221,16 +221,3 @@ describe("native mode (Anthropic Messages to the engine's own /v1/messages)", ()
     expect(bodies.map((body) => [body.stream, body.max_tokens])).toEqual([[true, 128000], [false, 64000]]);
   }, TEST_TIMEOUT_MS);
 });
-
-/** llama-server's answer when the prompt does not fit n_ctx (tools/server, llama.cpp commit 80fb11a). */
-function llamaServerContextOverflow() {
-  return {
-    error: {
-      code: 400,
-      message: "the request exceeds the available context size, try increasing it",
-      type: "exceed_context_size_error",
-      n_prompt_tokens: 40_312,
-      n_ctx: 32_768,
-    },
-  };
-}

@@ -80,6 +80,17 @@ function sseEventNames(text: string): string[] {
   return [...text.matchAll(/^event: (\S+)$/gm)].map((match) => match[1]!);
 }
 
+
+/** anyclaude serve in front of a backend that starts a stream and then stalls; the client has read message_start. */
+async function startServeWithStalledStream() {
+  const backend = startBackend(openAIStream([roleChunk(), chunk({ content: "stalling" })], { end: "stall" }));
+  const serve = startServe(["--port", "0", "--backend", backend.url]);
+  const address = await serve.address();
+  const response = await postMessage(address.url, { stream: true });
+  const reader = response.body!.getReader();
+  expect(new TextDecoder().decode((await reader.read()).value)).toStartWith("event: message_start");
+  return { serve, reader };
+}
 describe("anyclaude serve", () => {
   test("--port 0 prints the bound port in the export line on 127.0.0.1, lists the backend, and serves through it", async () => {
     const backend = startBackend();
@@ -253,12 +264,7 @@ describe("anyclaude serve", () => {
   });
 
   test("SIGTERM while a stream outlasts the drain: the stream is ended and the process still exits before the deadline", async () => {
-    const backend = startBackend(openAIStream([roleChunk(), chunk({ content: "stalling" })], { end: "stall" }));
-    const serve = startServe(["--port", "0", "--backend", backend.url]);
-    const address = await serve.address();
-    const response = await postMessage(address.url, { stream: true });
-    const reader = response.body!.getReader();
-    expect(new TextDecoder().decode((await reader.read()).value)).toStartWith("event: message_start");
+    const { serve, reader } = await startServeWithStalledStream();
 
     const signalled = performance.now();
     serve.kill("SIGTERM");
@@ -274,12 +280,7 @@ describe("anyclaude serve", () => {
   });
 
   test("a second signal during the drain exits at once with status 1", async () => {
-    const backend = startBackend(openAIStream([roleChunk(), chunk({ content: "stalling" })], { end: "stall" }));
-    const serve = startServe(["--port", "0", "--backend", backend.url]);
-    const address = await serve.address();
-    const response = await postMessage(address.url, { stream: true });
-    const reader = response.body!.getReader();
-    expect(new TextDecoder().decode((await reader.read()).value)).toStartWith("event: message_start");
+    const { serve } = await startServeWithStalledStream();
 
     serve.kill("SIGTERM");
     await serve.waitForStderr(/shutting down signal=SIGTERM/);

@@ -8,7 +8,7 @@
  */
 import { afterEach, describe, expect, test } from "bun:test";
 import { SYSTEM_CLOCK } from "../../src/router/router-clock";
-import { openAIError, openAIJson, openAIStream } from "../support/fake-openai-backend";
+import { llamaServerContextOverflow, openAIError, openAIJson, openAIStream } from "../support/fake-openai-backend";
 import { llamaServerChunks } from "../support/fake-openai-chunks";
 import type { FakeReply } from "../support/fake-reply";
 import { createFakeRouterClock } from "../support/fake-router-clock";
@@ -34,18 +34,7 @@ import {
 
 afterEach(stopAll);
 
-const OVERFLOW: FakeReply = openAIJson(
-  {
-    error: {
-      code: 400,
-      message: "request (44361 tokens) exceeds the available context size (4096 tokens), try increasing it",
-      type: "exceed_context_size_error",
-      n_prompt_tokens: 44361,
-      n_ctx: 4096,
-    },
-  },
-  400,
-);
+const OVERFLOW: FakeReply = openAIJson(llamaServerContextOverflow(), 400);
 
 const listeners: Array<{ stop(closeActive?: boolean): void }> = [];
 afterEach(() => listeners.splice(0).forEach((listener) => listener.stop(true)));

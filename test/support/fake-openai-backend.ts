@@ -63,6 +63,25 @@ export function openAIStreamError(message: string, status = 500): object {
   return { error: { code: status, message, type: llamaErrorType(status) } };
 }
 
+/**
+ * llama-server's 400 when the prompt does not fit the slot's context (observed, and in
+ * tools/server at llama.cpp 80fb11a): type `exceed_context_size_error` with both counts.
+ *
+ * @example
+ * openAIJson(llamaServerContextOverflow(44_361, 4_096), 400)
+ */
+export function llamaServerContextOverflow(promptTokens = 44_361, contextTokens = 4_096) {
+  return {
+    error: {
+      code: 400,
+      message: `request (${promptTokens} tokens) exceeds the available context size (${contextTokens} tokens), try increasing it`,
+      type: "exceed_context_size_error",
+      n_prompt_tokens: promptTokens,
+      n_ctx: contextTokens,
+    },
+  };
+}
+
 function llamaErrorType(status: number): string {
   switch (status) {
     case 400:
