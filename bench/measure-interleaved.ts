@@ -25,8 +25,9 @@ export interface PairSamples {
  * const { totalMs, firstByteMs } = await timeRequest(pair.proxied);
  */
 export async function timeRequest(request: BenchRequest): Promise<{ totalMs: number; firstByteMs: number }> {
+  const body = pickBody(request);
   const started = performance.now();
-  const response = await fetch(request.url, { method: "POST", headers: request.headers, body: request.body });
+  const response = await fetch(request.url, { method: "POST", headers: request.headers, body });
   if (response.status !== 200 || !response.body) {
     throw new Error(`${request.url} answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
   }
@@ -92,6 +93,16 @@ export async function runConcurrently(
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, total) }, caller));
+}
+
+const sent = new WeakMap<BenchRequest, number>();
+
+/** The request's body, or the next of its variants in turn. */
+export function pickBody(request: BenchRequest): string {
+  if (!request.variants) return request.body;
+  const count = sent.get(request) ?? 0;
+  sent.set(request, count + 1);
+  return request.variants[count % request.variants.length]!;
 }
 
 function emptySamples(): PairSamples {

@@ -3,6 +3,12 @@
  * OpenAI request anyclaude makes of it, byte for byte, to send to the backend directly. The
  * OpenAI side is not rebuilt here: it is read back from the backend after one proxied call, so
  * "direct" is exactly the backend's share of a proxied request.
+ *
+ * The 49 KB proxied request comes in turns: each differs from the others in its user text, as
+ * every real turn of a conversation brings something new, while tools, system prompt and the
+ * environment note stay byte-identical, as Claude Code resends them. anyclaude remembers what a
+ * client resends (see ReusingJsonParser); the variants make sure that the new part of each
+ * request is measured as new, and never served from what an earlier request left behind.
  */
 import { join } from "node:path";
 
@@ -13,7 +19,12 @@ export interface BenchRequest {
   url: string;
   headers: Record<string, string>;
   body: string;
+  /** When present, requests cycle through these bodies instead of sending `body` (see above). */
+  variants?: string[];
 }
+
+/** Distinct turns of the 49 KB request; more than the proxy keeps of the same opening text (8). */
+const TURN_VARIANTS = 256;
 
 export interface RequestPair {
   direct: BenchRequest;
@@ -38,10 +49,12 @@ export async function prepareRequestPair(
   /** False for the floor forwarders, which relay the backend's OpenAI answer untranslated. */
   expectAnthropicAnswer = true,
 ): Promise<RequestPair> {
+  const body = await buildAnthropicBody(name, mode);
   const proxied: BenchRequest = {
     url: `${servers.proxyUrl}/v1/messages?beta=true`,
     headers: await readClaudeCodeHeaders(),
-    body: await buildAnthropicBody(name, mode),
+    body,
+    variants: name === "49KB" ? buildTurns(body) : undefined,
   };
   const response = await fetch(proxied.url, { method: "POST", headers: proxied.headers, body: proxied.body });
   const answer = await response.text();
@@ -68,6 +81,18 @@ async function buildAnthropicBody(name: BodyName, mode: AnswerMode): Promise<str
   const recorded = await Bun.file(CLAUDE_CODE_REQUEST).text();
   // Claude Code always streams; its JSON retry differs only in this field (and max_tokens).
   return stream ? recorded : JSON.stringify({ ...JSON.parse(recorded), stream: false });
+}
+
+/** The request with a turn number appended to its last user text, the same length for every turn. */
+function buildTurns(body: string): string[] {
+  const request = JSON.parse(body) as { messages: Array<{ role: string; content: Array<{ type: string; text?: string }> }> };
+  const user = request.messages.find((message) => message.role === "user")!;
+  const block = user.content.findLast((part) => part.type === "text")!;
+  const text = block.text!;
+  return Array.from({ length: TURN_VARIANTS }, (_, turn) => {
+    block.text = `${text} (turn ${String(turn).padStart(4, "0")})`;
+    return JSON.stringify(request);
+  });
 }
 
 async function readClaudeCodeHeaders(): Promise<Record<string, string>> {

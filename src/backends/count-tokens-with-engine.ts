@@ -45,7 +45,7 @@ async function countWithLlamaServer(settings: BackendSettings, body: Omit<ChatCo
   return { input_tokens: tokens.length, exact: true };
 }
 
-function postJson(settings: BackendSettings, path: string, body: unknown, signal: AbortSignal): Promise<unknown> {
+function postJson(settings: BackendSettings, path: string, body: object, signal: AbortSignal): Promise<unknown> {
   return requestBackendJson(settings, path, { body, signal });
 }
 

@@ -9,13 +9,15 @@ import {
   ProxyError,
 } from "../errors/proxy-error";
 import type { TimeoutsConfig } from "../config/config-schema";
+import { stringifyReusingFrozen } from "../json/stringify-reusing-frozen";
 import { readBackendError } from "./read-backend-error";
 
 export interface BackendRequest {
   backendId: string;
   url: string;
   method?: "GET" | "POST";
-  body?: unknown;
+  /** Sent as JSON; frozen members (shared tool lists) are serialized once and reused. */
+  body?: object;
   headers?: Record<string, string>;
   timeouts: Pick<TimeoutsConfig, "firstByteMs" | "totalMs">;
   /** The client's signal: when it aborts, the backend request is aborted too. */
@@ -62,7 +64,7 @@ export async function fetchBackend(request: BackendRequest): Promise<BackendResp
     response = await fetch(request.url, {
       method: request.method ?? (request.body === undefined ? "GET" : "POST"),
       headers: request.body === undefined ? request.headers : { "content-type": "application/json", ...request.headers },
-      body: request.body === undefined ? undefined : JSON.stringify(request.body),
+      body: request.body === undefined ? undefined : stringifyReusingFrozen(request.body),
       signal: controller.signal,
     });
   } catch (error) {

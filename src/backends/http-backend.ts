@@ -35,7 +35,7 @@ export abstract class HttpBackend {
     return {};
   }
 
-  protected post(path: string, body: unknown, signal: AbortSignal): Promise<BackendResponse> {
+  protected post(path: string, body: object, signal: AbortSignal): Promise<BackendResponse> {
     return fetchBackend({
       backendId: this.id,
       url: `${this.baseUrl}${path}`,

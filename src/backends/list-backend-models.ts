@@ -72,7 +72,7 @@ async function listOllamaModels(settings: BackendSettings, signal?: AbortSignal)
   );
 }
 
-function getJson(settings: BackendSettings, path: string, signal?: AbortSignal, body?: unknown): Promise<unknown> {
+function getJson(settings: BackendSettings, path: string, signal?: AbortSignal, body?: object): Promise<unknown> {
   const timeouts = { firstByteMs: Math.min(LIST_TIMEOUT_MS, settings.timeouts.firstByteMs), totalMs: LIST_TIMEOUT_MS };
   return requestBackendJson(settings, path, { body, signal, timeouts });
 }

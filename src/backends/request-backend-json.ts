@@ -6,7 +6,7 @@ import { parseBackendJson } from "./parse-backend-json";
 
 export interface JsonRequestOptions {
   /** POSTed as JSON when present; GET otherwise. */
-  body?: unknown;
+  body?: object;
   signal?: AbortSignal;
   timeouts?: Pick<TimeoutsConfig, "firstByteMs" | "totalMs">;
 }

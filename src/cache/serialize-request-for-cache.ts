@@ -7,6 +7,7 @@
  * `cache_control` markers, which Claude Code moves to the newest block on every turn.
  */
 import type { ContentBlockParam, MessageCreateParams, MessageParam, TextBlockParam, ToolParam } from "../protocol/anthropic/messages";
+import { memoizeFrozen } from "../json/memoize-frozen";
 import { stripBillingHeader } from "../translate/strip-billing-header";
 import { writeCanonicalJson } from "./canonical-json";
 
@@ -44,9 +45,12 @@ export function serializeRequestForCache(request: MessageCreateParams): Serializ
     if (!NOT_PART_OF_THE_ANSWER.has(field)) settings[field] = value;
   }
   if (request.system !== undefined) settings.system = withoutMarkers(stripBillingHeader(request.system).value);
-  if (Array.isArray(request.tools)) settings.tools = request.tools.map(withoutMarker<ToolParam>);
+  if (Array.isArray(request.tools)) settings.tools = toolsWithoutMarkers(request.tools);
   return { settings: writeCanonicalJson(settings), messages: request.messages.map((message) => writeCanonicalJson(withoutMessageMarkers(message))) };
 }
+
+/** Memoized, so that Claude Code's tools, the same frozen list every turn, are written out once. */
+const toolsWithoutMarkers = memoizeFrozen((tools: ToolParam[]) => tools.map(withoutMarker<ToolParam>));
 
 function withoutMarkers(system: string | TextBlockParam[] | undefined): unknown {
   return Array.isArray(system) ? system.map(withoutMarker<TextBlockParam>) : system;

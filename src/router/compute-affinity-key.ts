@@ -4,7 +4,8 @@
  * token prefix, and chat templates render system, then tools, then the messages in order, so
  * requests with the same key can skip re-evaluating that prefix on the engine that saw it.
  */
-import type { ContentBlockParam, MessageCreateParams } from "../protocol/anthropic/messages";
+import { memoizeFrozen } from "../json/memoize-frozen";
+import type { ContentBlockParam, MessageCreateParams, ToolParam } from "../protocol/anthropic/messages";
 
 /**
  * How many opening messages belong to the prefix: the first user turn, and the `role:
@@ -45,10 +46,7 @@ export function computeAffinityKey(request: Pick<MessageCreateParams, "system" |
   if (typeof system === "string") writeSystemText(write, system);
   else for (const block of system ?? []) writeSystemText(write, block.text);
 
-  for (const tool of request.tools ?? []) {
-    write("tool", tool.name);
-    write("schema", JSON.stringify(tool.input_schema));
-  }
+  hasher.update(describeTools(request.tools ?? []));
 
   const messages = request.messages;
   for (let index = 0; index < Math.min(AFFINITY_MESSAGE_COUNT, messages.length); index++) {
@@ -62,6 +60,17 @@ export function computeAffinityKey(request: Pick<MessageCreateParams, "system" |
 }
 
 type Write = (tag: string, text: string) => void;
+
+/** What `write` would feed the hasher for each tool, as one text; memoized for Claude Code's frozen, shared tool list. */
+const describeTools = memoizeFrozen((tools: ToolParam[]): string => {
+  let text = "";
+  for (const tool of tools) {
+    // Server tools (web_search_…) carry no schema.
+    const schema = JSON.stringify(tool.input_schema) ?? "";
+    text += `tool${tool.name.length}:${tool.name}schema${schema.length}:${schema}`;
+  }
+  return text;
+});
 
 function writeSystemText(write: Write, text: string): void {
   const kept = BILLING_HEADER.test(text) ? text.replace(BILLING_HEADER_LINES, "") : text;

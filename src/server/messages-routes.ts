@@ -5,7 +5,8 @@ import { CountTokensSchema, MessageCreateSchema } from "../protocol/anthropic/me
 import type { AppServices } from "./app-services";
 import { handleCountTokens } from "./handle-count-tokens";
 import { handleCreateMessage } from "./handle-create-message";
-import { readJsonBody } from "./read-json-body";
+import { MAX_NESTING, readJsonBody } from "./read-json-body";
+import { ReusingJsonParser } from "../json/reusing-json-parser";
 import { renderErrorResponse } from "./render-error-response";
 import { createRequestId } from "./request-id";
 
@@ -17,12 +18,14 @@ const jsonBody = (schema: object, description: string) => ({
 
 export function createMessagesRoutes(services: AppServices) {
   const limit = services.config.server.maxBodyBytes;
+  // Claude Code resends the whole conversation every turn: what it sent before is parsed once, then shared (frozen).
+  const parser = new ReusingJsonParser({ maxDepth: MAX_NESTING });
   const serve =
     (handler: typeof handleCreateMessage) =>
     async ({ request }: { request: Request }): Promise<Response> => {
       const requestId = createRequestId();
       try {
-        const body = await readJsonBody(request, limit);
+        const body = await readJsonBody(request, limit, parser);
         return await handler(services, { body, requestId, headers: request.headers, signal: request.signal });
       } catch (error) {
         // A ProxyError is an answer meant for the client; anything else is a bug worth a log line.

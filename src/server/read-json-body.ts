@@ -4,26 +4,31 @@
  * any other work is wasted on them.
  */
 import { InvalidRequestError, PayloadTooLargeError } from "../errors/proxy-error";
+import { exceedsNesting } from "../json/exceeds-nesting";
+import type { ReusingJsonParser } from "../json/reusing-json-parser";
 
 /**
  * Far beyond any real tool input or schema, far below the depth at which JSON.stringify (token
  * estimate, translation, forwarding) overflows the stack: about 30,000 levels in Bun, where a
  * parsed body would otherwise end as a 500 that Claude Code retries.
  */
-const MAX_NESTING = 1_000;
+export const MAX_NESTING = 1_000;
+
+const decoder = new TextDecoder();
 
 /**
  * @example
  * const body = await readJsonBody(request, 32 * 1024 * 1024);
+ * const reusing = await readJsonBody(request, 32 * 1024 * 1024, new ReusingJsonParser({ maxDepth: MAX_NESTING }));
  */
-export async function readJsonBody(request: Request, limitBytes: number): Promise<unknown> {
+export async function readJsonBody(request: Request, limitBytes: number, parser?: ReusingJsonParser): Promise<unknown> {
   const declared = Number(request.headers.get("content-length"));
   if (declared > limitBytes) throw new PayloadTooLargeError(limitBytes);
-  const text = Number.isFinite(declared) && request.headers.has("content-length") ? await request.text() : await readBounded(request, limitBytes);
-  if (text.length === 0) throw new InvalidRequestError("request body is empty; expected a JSON object");
+  const bytes = Number.isFinite(declared) && request.headers.has("content-length") ? new Uint8Array(await request.arrayBuffer()) : await readBounded(request, limitBytes);
+  if (bytes.length === 0) throw new InvalidRequestError("request body is empty; expected a JSON object");
   let body: unknown;
   try {
-    body = JSON.parse(text);
+    body = parser ? parser.parse(bytes) : JSON.parse(decoder.decode(bytes));
   } catch (error) {
     throw new InvalidRequestError(`request body is not valid JSON: ${(error as Error).message}`);
   }
@@ -31,33 +36,6 @@ export async function readJsonBody(request: Request, limitBytes: number): Promis
     throw new InvalidRequestError(`JSON is nested more than ${MAX_NESTING} levels deep`, findNestingBeyond(body, MAX_NESTING));
   }
   return body;
-}
-
-/**
- * The hot-path check: iterative (it cannot overflow itself) and allocation-light, two parallel
- * stacks and `for…in`. Only a body that fails it pays for the path search below.
- */
-function exceedsNesting(root: unknown, limit: number): boolean {
-  const values: unknown[] = [root];
-  const depths: number[] = [0];
-  while (values.length > 0) {
-    const value = values.pop();
-    const depth = depths.pop()!;
-    if (typeof value !== "object" || value === null) continue;
-    if (depth >= limit) return true;
-    if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) {
-        values.push(value[i]);
-        depths.push(depth + 1);
-      }
-    } else {
-      for (const key in value) {
-        values.push((value as Record<string, unknown>)[key]);
-        depths.push(depth + 1);
-      }
-    }
-  }
-  return false;
 }
 
 /**
@@ -82,15 +60,14 @@ function findNestingBeyond(root: unknown, limit: number): string | undefined {
 }
 
 /** Chunked uploads carry no length: count while reading and stop at the limit. */
-async function readBounded(request: Request, limitBytes: number): Promise<string> {
-  if (!request.body) return "";
-  const decoder = new TextDecoder();
+async function readBounded(request: Request, limitBytes: number): Promise<Uint8Array> {
+  if (!request.body) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
   let received = 0;
-  let text = "";
   for await (const chunk of request.body) {
     received += chunk.byteLength;
     if (received > limitBytes) throw new PayloadTooLargeError(limitBytes);
-    text += decoder.decode(chunk, { stream: true });
+    chunks.push(chunk);
   }
-  return text + decoder.decode();
+  return Buffer.concat(chunks, received);
 }

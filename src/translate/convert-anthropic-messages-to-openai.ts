@@ -2,7 +2,8 @@
  * Converts an Anthropic system prompt and message history to a chat-completions `messages`
  * list: one leading system message, then the turns in order.
  */
-import type { MessageCreateParams, MessageParam } from "../protocol/anthropic/messages";
+import { memoizeFrozenList } from "../json/memoize-frozen-list";
+import type { ContentBlockParam, MessageCreateParams, MessageParam } from "../protocol/anthropic/messages";
 import type { ChatMessage, ChatSystemMessage } from "../protocol/openai/chat-request";
 import { convertAnthropicAssistantMessageToOpenAI } from "./convert-anthropic-assistant-message-to-openai";
 import { convertAnthropicUserMessageToOpenAI } from "./convert-anthropic-user-message-to-openai";
@@ -59,17 +60,26 @@ function convertSystemText(
 ): ChatSystemMessage | undefined {
   if (content === undefined || content === null) return undefined;
   if (typeof content === "string") return content === "" ? undefined : { role: "system", content };
-  const texts: string[] = [];
-  content.forEach((block, index) => {
-    if (block.type === "text") {
-      if (block.text !== "") texts.push(block.text);
-      return;
-    }
-    warnings.push({
-      code: "dropped-block",
-      path: `${path}[${index}]`,
-      message: `Dropped block: a "${block.type}" block cannot be part of a system message.`,
-    });
-  });
-  return texts.length === 0 ? undefined : { role: "system", content: texts.join("\n") };
+  const joined = joinSystemBlocks(content);
+  for (const index of joined.droppedIndexes) {
+    const type = content[index]!.type;
+    warnings.push({ code: "dropped-block", path: `${path}[${index}]`, message: `Dropped block: a "${type}" block cannot be part of a system message.` });
+  }
+  return joined.message;
 }
+
+/**
+ * Memoized by block identity: Claude Code's system prompt (and the environment note hoisted
+ * into it) arrives as the same frozen blocks every turn, and joining them, then serializing the
+ * result, is otherwise done again for every request.
+ */
+const joinSystemBlocks = memoizeFrozenList((blocks: readonly ContentBlockParam[]) => {
+  const texts: string[] = [];
+  const droppedIndexes: number[] = [];
+  blocks.forEach((block, index) => {
+    if (block.type !== "text") droppedIndexes.push(index);
+    else if (block.text !== "") texts.push(block.text);
+  });
+  const message: ChatSystemMessage | undefined = texts.length === 0 ? undefined : { role: "system", content: texts.join("\n") };
+  return { message, droppedIndexes };
+});

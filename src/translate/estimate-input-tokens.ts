@@ -5,7 +5,8 @@
  * (Anthropic's figure for a ~1.15 megapixel image). Over-estimates code slightly, which errs on
  * the side of Claude Code compacting early rather than overflowing.
  */
-import type { CountTokensParams, MessageParam } from "../protocol/anthropic/messages";
+import { memoizeFrozen } from "../json/memoize-frozen";
+import type { CountTokensParams, MessageParam, ToolParam } from "../protocol/anthropic/messages";
 
 const CHARS_PER_TOKEN = 4;
 const PER_MESSAGE_OVERHEAD = 4;
@@ -27,12 +28,16 @@ export function estimateInputTokens(request: CountTokensParams): number {
     chars += counted.chars;
     tokens += counted.images * PER_IMAGE;
   }
-  for (const tool of request.tools ?? []) {
-    tokens += PER_TOOL_OVERHEAD;
-    chars += tool.name.length + (tool.description?.length ?? 0) + measureJsonLength(tool.input_schema ?? {});
-  }
-  return tokens + Math.ceil(chars / CHARS_PER_TOKEN);
+  const tools = measureTools(request.tools ?? []);
+  return tokens + tools.tokens + Math.ceil((chars + tools.chars) / CHARS_PER_TOKEN);
 }
+
+/** Memoized: Claude Code's tools arrive as the same frozen list every turn. */
+const measureTools = memoizeFrozen((tools: ToolParam[]): { tokens: number; chars: number } => {
+  let chars = 0;
+  for (const tool of tools) chars += tool.name.length + (tool.description?.length ?? 0) + measureJsonLength(tool.input_schema ?? {});
+  return { tokens: tools.length * PER_TOOL_OVERHEAD, chars };
+});
 
 function measureMessage(message: MessageParam): { chars: number; images: number } {
   if (typeof message.content === "string") return { chars: message.content.length, images: 0 };

@@ -4,13 +4,14 @@
  * tool search, so it would show the model a tool it must never call (Claude Code's
  * `DeferredToolPlaceholder` says so in its description).
  */
+import { memoizeFrozen } from "../json/memoize-frozen";
 import type { ToolParam } from "../protocol/anthropic/messages";
 import type { Translated, TranslationWarning } from "./translation-warning";
 
 /**
  * Removes deferred tools, each with a `dropped-tool` warning, and deletes the then
  * meaningless `defer_loading` key from the tools that stay. The input is never mutated; a
- * tool without the key is returned as the same object.
+ * tool without the key is returned as the same object. Memoized for frozen (shared) tool lists.
  *
  * @example
  * removeDeferredAnthropicTools([
@@ -20,7 +21,7 @@ import type { Translated, TranslationWarning } from "./translation-warning";
  * // => { value: [{ name: "Bash", input_schema: { type: "object" } }],
  * //      warnings: [{ code: "dropped-tool", path: "tools[1]", message: "…" }] }
  */
-export function removeDeferredAnthropicTools(tools: ToolParam[]): Translated<ToolParam[]> {
+export const removeDeferredAnthropicTools = memoizeFrozen(function removeDeferredAnthropicTools(tools: ToolParam[]): Translated<ToolParam[]> {
   const warnings: TranslationWarning[] = [];
   const kept: ToolParam[] = [];
   tools.forEach((tool, index) => {
@@ -40,4 +41,4 @@ export function removeDeferredAnthropicTools(tools: ToolParam[]): Translated<Too
     kept.push(rest);
   });
   return { value: kept, warnings };
-}
+});

@@ -12,6 +12,7 @@ const SRC = resolve(import.meta.dir, "../../../src");
 const ALLOWED: Record<string, string[]> = {
   types: [],
   protocol: [],
+  json: [],
   errors: ["protocol"],
   sse: [],
   log: [],
@@ -21,12 +22,12 @@ const ALLOWED: Record<string, string[]> = {
   native: [],
   store: ["protocol", "config", "native"],
   embed: ["native"],
-  cache: ["protocol", "errors", "translate", "store", "embed", "native"],
-  translate: ["protocol"],
-  backends: ["protocol", "errors", "sse", "translate", "config"],
-  router: ["protocol", "errors", "translate", "config", "backends"],
-  server: ["protocol", "errors", "sse", "translate", "config", "backends", "router", "log", "metrics", "cache", "store", "embed", "native"],
-  cli: ["protocol", "errors", "sse", "translate", "config", "backends", "router", "log", "metrics", "server", "native", "cache", "store", "embed"],
+  cache: ["json", "protocol", "errors", "translate", "store", "embed", "native"],
+  translate: ["json", "protocol"],
+  backends: ["json", "protocol", "errors", "sse", "translate", "config"],
+  router: ["json", "protocol", "errors", "translate", "config", "backends"],
+  server: ["json", "protocol", "errors", "sse", "translate", "config", "backends", "router", "log", "metrics", "cache", "store", "embed", "native"],
+  cli: ["json", "protocol", "errors", "sse", "translate", "config", "backends", "router", "log", "metrics", "server", "native", "cache", "store", "embed"],
 };
 
 function listSources(dir: string): string[] {
