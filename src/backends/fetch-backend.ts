@@ -28,6 +28,8 @@ export interface BackendResponse {
   response: Response;
   /** Aborts the backend request (stream consumers call it when they stop early). */
   abort: () => void;
+  /** Ends the deadlines once the body is read, or cancelled by its reader (nothing left to abort). */
+  release: () => void;
   /** Fires on client abort or total deadline; stream readers watch it. */
   signal: AbortSignal;
   /** The whole body as text; a body that fails halfway (cut, deadline) throws a ProxyError too. */
@@ -88,7 +90,7 @@ export async function fetchBackend(request: BackendRequest): Promise<BackendResp
         throw failure;
       },
     );
-  return { response, abort, signal: controller.signal, readText };
+  return { response, abort, release, signal: controller.signal, readText };
 }
 
 /** A fetch rejection is a timeout or client abort when our signal fired, else a connection failure. */

@@ -59,9 +59,10 @@ export async function* readBackendEvents(
     throw convertFetchFailure(backendId, stalled ?? error, started.signal, "read");
   } finally {
     clearTimeout(timer);
-    // Early exit (client gone, converter done) or failure: release the backend's socket. If the
-    // body already failed, that failure is what propagates, not the cancel's.
+    // Early exit (client gone, answer complete before the body's end) or failure: release the
+    // backend's socket. If the body already failed, that failure is what propagates, not the
+    // cancel's. A client that left has aborted the request already, through its signal.
     if (!finished) await reader.cancel().catch(() => undefined);
-    started.abort();
+    started.release();
   }
 }

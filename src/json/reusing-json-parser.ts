@@ -56,6 +56,8 @@ interface Entry {
   bucket: number;
   /** The element that followed this one last time: tried first, so a resent conversation matches in one compare per element. */
   next: Entry | undefined;
+  /** The parse that last moved it to the recent end of `recency`. */
+  touchedAt: number;
 }
 
 interface Element {
@@ -68,6 +70,8 @@ interface Element {
 interface ArrayScan {
   field: string;
   elements: Element[];
+  /** How many of the elements are remembered ones. */
+  reused: number;
   /** Just past the closing bracket. */
   end: number;
 }
@@ -82,6 +86,8 @@ const DEFAULTS: ReusingJsonParserOptions = {
 const KEY_BYTES = 96;
 /** Elements kept per hash bucket: Claude Code's user turns all open with the same reminder text. */
 const BUCKET_SIZE = 8;
+/** Parses between two moves of one entry in the recency order. */
+const TOUCH_EVERY = 16;
 const COMMA = 0x2c;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
@@ -95,6 +101,7 @@ export class ReusingJsonParser {
   /** Every remembered entry, least recently used first. */
   private readonly recency = new Set<Entry>();
   private rememberedBytes = 0;
+  private parses = 0;
   /** Per field, the last array made only of remembered elements. */
   private readonly lastArrays = new Map<string, readonly unknown[]>();
   /** For tests and the benchmark: elements reused, and bodies parsed whole after a failed proof. */
@@ -116,20 +123,26 @@ export class ReusingJsonParser {
   parse(body: Uint8Array): unknown {
     const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
     if (bytes.length < this.options.minBodyLength) return JSON.parse(this.decoder.decode(bytes));
+    this.parses++;
     const scans = this.scanArrays(bytes);
-    const reused = scans.flatMap((scan) => scan.elements.filter((element) => element.entry !== undefined));
-    if (reused.length === 0) {
+    let reused = 0;
+    for (const scan of scans) reused += scan.reused;
+    if (reused === 0) {
       const parsed: unknown = JSON.parse(this.decoder.decode(bytes));
       this.learnByStringify(bytes, parsed, scans);
       return parsed;
     }
 
+    // One placeholder per run of consecutive remembered elements: Claude Code's 27 tools are one.
     let swapped = "";
     let cursor = 0;
-    reused.forEach((element, index) => {
-      swapped += `${this.decoder.decode(bytes.subarray(cursor, element.start))}"${this.placeholderPrefix}${index}"`;
-      cursor = element.end;
-    });
+    let placeholders = 0;
+    for (const scan of scans) {
+      forEachGroup(scan.elements, undefined, (run) => {
+        swapped += `${this.decoder.decode(bytes.subarray(cursor, run[0]!.start))}"${this.placeholderPrefix}${placeholders++}"`;
+        cursor = run[run.length - 1]!.end;
+      });
+    }
     swapped += this.decoder.decode(bytes.subarray(cursor));
     let parsed: unknown;
     try {
@@ -140,24 +153,30 @@ export class ReusingJsonParser {
     }
     if (!isRecord(parsed)) return this.parseWhole(bytes);
 
+    // Each run's placeholder must come back at its own place in the top-level member; the runs
+    // are then expanded into the remembered values.
     let placeholder = 0;
     for (const scan of scans) {
+      if (scan.reused === 0) continue;
       const array = parsed[scan.field];
-      const expected = scan.elements.filter((element) => element.entry !== undefined).length;
-      if (expected === 0) continue;
-      if (!Array.isArray(array) || array.length !== scan.elements.length) return this.parseWhole(bytes);
-      for (let index = 0; index < array.length; index++) {
-        const entry = scan.elements[index]!.entry;
-        if (entry === undefined) continue;
-        if (array[index] !== `${this.placeholderPrefix}${placeholder}`) return this.parseWhole(bytes);
-        array[index] = entry.value;
-        placeholder++;
-      }
+      if (!Array.isArray(array)) return this.parseWhole(bytes);
+      const expanded: unknown[] = [];
+      let at = 0;
+      let intact = true;
+      forEachGroup(
+        scan.elements,
+        () => expanded.push(array[at++]),
+        (run) => {
+          if (array[at++] !== `${this.placeholderPrefix}${placeholder++}`) intact = false;
+          for (const element of run) expanded.push(element.entry!.value);
+        },
+      );
+      if (!intact || at !== array.length) return this.parseWhole(bytes);
+      parsed[scan.field] = expanded;
     }
-    this.stats.reusedElements += reused.length;
+    this.stats.reusedElements += reused;
     for (const scan of scans) {
-      const proven = scan.elements.some((element) => element.entry !== undefined);
-      if (proven) this.remember(bytes, parsed, scan, () => true);
+      if (scan.reused > 0) this.remember(bytes, parsed, scan, () => true);
       else this.learnByStringify(bytes, parsed, [scan]);
     }
     return parsed;
@@ -188,16 +207,18 @@ export class ReusingJsonParser {
     if (bytes[at] !== OPEN_BRACKET) return undefined;
     at = skipWhitespace(bytes, at + 1);
     const elements: Element[] = [];
-    if (bytes[at] === CLOSE_BRACKET) return { field, elements, end: at + 1 };
+    let reused = 0;
+    if (bytes[at] === CLOSE_BRACKET) return { field, elements, reused, end: at + 1 };
     let previous: Entry | undefined;
     while (true) {
       const entry = this.match(bytes, at, previous);
       const end = entry ? at + entry.raw.length : skipJsonValue(bytes, at);
       if (end < 0) return undefined;
       elements.push({ start: at, end, entry });
+      if (entry) reused++;
       previous = entry;
       at = skipWhitespace(bytes, end);
-      if (bytes[at] === CLOSE_BRACKET) return { field, elements, end: at + 1 };
+      if (bytes[at] === CLOSE_BRACKET) return { field, elements, reused, end: at + 1 };
       if (bytes[at] !== COMMA) return undefined;
       at = skipWhitespace(bytes, at + 1);
     }
@@ -213,7 +234,10 @@ export class ReusingJsonParser {
     return undefined;
   }
 
+  /** Moves the entry to the recent end, unless it was moved there lately: recency only needs to be roughly right. */
   private touch(entry: Entry): Entry {
+    if (this.parses - entry.touchedAt < TOUCH_EVERY) return entry;
+    entry.touchedAt = this.parses;
     this.recency.delete(entry);
     this.recency.add(entry);
     return entry;
@@ -265,7 +289,7 @@ export class ReusingJsonParser {
   private add(raw: Buffer, value: unknown): Entry | undefined {
     // A cheap check that the scan and the parse agree on where the element is.
     if (!startsLike(raw[0]!, value) || exceedsNesting(value, this.options.maxDepth - 2)) return undefined;
-    const entry: Entry = { raw: Buffer.from(raw), value: deepFreeze(value), bucket: hashPrefix(raw, 0), next: undefined };
+    const entry: Entry = { raw: Buffer.from(raw), value: deepFreeze(value), bucket: hashPrefix(raw, 0), next: undefined, touchedAt: this.parses };
     const bucket = this.buckets.get(entry.bucket) ?? [];
     bucket.unshift(entry);
     this.buckets.set(entry.bucket, bucket);
@@ -293,6 +317,21 @@ export class ReusingJsonParser {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** Walks the elements in order: `onNew` for each new one, `onRun` for each run of consecutive remembered ones. */
+function forEachGroup(elements: Element[], onNew: ((element: Element) => void) | undefined, onRun: (run: Element[]) => void): void {
+  for (let index = 0; index < elements.length; ) {
+    if (elements[index]!.entry === undefined) {
+      onNew?.(elements[index]!);
+      index++;
+      continue;
+    }
+    let last = index;
+    while (last + 1 < elements.length && elements[last + 1]!.entry !== undefined) last++;
+    onRun(elements.slice(index, last + 1));
+    index = last + 1;
+  }
+}
 
 /** The remembered bytes sit at `at` and end an element there (followed by `,` or `]`). */
 function holdsElementAt(bytes: Buffer, raw: Buffer, at: number): boolean {
