@@ -66,7 +66,7 @@ export async function fetchBackend(request: BackendRequest): Promise<BackendResp
     response = await fetch(request.url, {
       method: request.method ?? (request.body === undefined ? "GET" : "POST"),
       headers: request.body === undefined ? request.headers : { "content-type": "application/json", ...request.headers },
-      body: request.body === undefined ? undefined : stringifyReusingFrozen(request.body),
+      body: request.body === undefined ? undefined : stringifyReusingFrozen(request.body, takeScratch),
       signal: controller.signal,
     });
   } catch (error) {
@@ -91,6 +91,21 @@ export async function fetchBackend(request: BackendRequest): Promise<BackendResp
       },
     );
   return { response, abort, release, signal: controller.signal, readText };
+}
+
+/**
+ * One buffer for every request body anyclaude writes: fetch copies the body before it returns
+ * (test/unit/backends/fetch-copies-body.test.ts checks that this Bun still does), so the next
+ * request may overwrite it at once. A fresh 50 KB buffer per request was a third of the
+ * garbage that makes the collector pause; bodies over 1 MB get a buffer of their own.
+ */
+let scratch = Buffer.allocUnsafe(0);
+const SCRATCH_LIMIT = 1024 * 1024;
+
+function takeScratch(size: number): Buffer {
+  if (size > SCRATCH_LIMIT) return Buffer.allocUnsafe(size);
+  if (scratch.length < size) scratch = Buffer.allocUnsafe(Math.min(SCRATCH_LIMIT, size * 2));
+  return scratch;
 }
 
 /** A fetch rejection is a timeout or client abort when our signal fired, else a connection failure. */

@@ -15,12 +15,13 @@ const encoder = new TextEncoder();
  * order, `undefined` and function members left out). Frozen values are looked for among the
  * body's members and the items of its array members (the chat `messages`), where Claude Code's
  * resent parts sit. A body without any is returned as the string JSON.stringify gives (fetch
- * encodes it as it sends it).
+ * encodes it as it sends it). `allocate` gives the buffer the bytes are written to (at least
+ * the size asked); by default a new one.
  *
  * @example
  * stringifyReusingFrozen({ model: "m", tools: deepFreeze([{ name: "Bash" }]) }); // the bytes of '{"model":"m","tools":[{"name":"Bash"}]}'
  */
-export function stringifyReusingFrozen(body: object): string | Uint8Array {
+export function stringifyReusingFrozen(body: object, allocate: (size: number) => Buffer = Buffer.allocUnsafe): string | Uint8Array {
   const members = body as Record<string, unknown>;
   if (!Object.values(members).some((value) => isFrozenObject(value) || (Array.isArray(value) && value.some(isFrozenObject)))) {
     return JSON.stringify(body);
@@ -57,7 +58,7 @@ export function stringifyReusingFrozen(body: object): string | Uint8Array {
   // At most three UTF-8 bytes per UTF-16 unit: one allocation, one encoding pass per piece.
   let capacity = 0;
   for (const piece of pieces) capacity += typeof piece === "string" ? piece.length * 3 : piece.length;
-  const bytes = Buffer.allocUnsafe(capacity);
+  const bytes = allocate(capacity);
   let offset = 0;
   for (const piece of pieces) {
     if (typeof piece === "string") offset += encoder.encodeInto(piece, bytes.subarray(offset)).written;
