@@ -39,22 +39,32 @@ export class AnthropicNativeBackend extends HttpBackend implements Backend {
     const started = await this.post("/v1/messages", this.prepare(request, true), options.signal);
     const backendId = this.id;
     const timeouts = this.settings.timeouts;
-    async function* events(): AsyncGenerator<MessageStreamEvent> {
+    async function* events(): AsyncGenerator<MessageStreamEvent[]> {
       let stopped = false;
-      for await (const frame of readBackendEvents(backendId, started, timeouts)) {
-        const event = parseBackendJson(backendId, frame.data, "stream event");
-        if (frame.event === "error" || (event as { type?: unknown }).type === "error") {
-          throw convertInStreamError(backendId, (event as { error?: unknown }).error ?? event);
+      for await (const frames of readBackendEvents(backendId, started, timeouts)) {
+        const batch: MessageStreamEvent[] = [];
+        try {
+          for (const frame of frames) {
+            const event = parseBackendJson(backendId, frame.data, "stream event");
+            if (frame.event === "error" || (event as { type?: unknown }).type === "error") {
+              throw convertInStreamError(backendId, (event as { error?: unknown }).error ?? event);
+            }
+            if (!checkStreamEvent.Check(event)) {
+              const first = checkStreamEvent.Errors(event).First();
+              throw new BackendProtocolError(backendId, `event ${frame.event ?? "?"}: ${first?.path || "/"} ${first?.message ?? ""}`);
+            }
+            const typed = event as MessageStreamEvent;
+            if (typed.type === "message_start") typed.message.model = options.clientModel;
+            if (typed.type === "content_block_start" && typed.content_block.type === "tool_use") typed.content_block.input ??= {};
+            if (typed.type === "message_stop") stopped = true;
+            batch.push(typed);
+          }
+        } catch (error) {
+          // What the chunk brought before the failure still reaches the client, then the error frame.
+          if (batch.length > 0) yield batch;
+          throw error;
         }
-        if (!checkStreamEvent.Check(event)) {
-          const first = checkStreamEvent.Errors(event).First();
-          throw new BackendProtocolError(backendId, `event ${frame.event ?? "?"}: ${first?.path || "/"} ${first?.message ?? ""}`);
-        }
-        const typed = event as MessageStreamEvent;
-        if (typed.type === "message_start") typed.message.model = options.clientModel;
-        if (typed.type === "content_block_start" && typed.content_block.type === "tool_use") typed.content_block.input ??= {};
-        if (typed.type === "message_stop") stopped = true;
-        yield typed;
+        yield batch;
       }
       // A body that closes cleanly but early (engine killed, proxy in between) must not pass for a whole answer.
       if (!stopped) throw new BackendProtocolError(backendId, "the stream ended before message_stop");

@@ -43,7 +43,11 @@ export interface TokenCount {
  * the backend fails after the stream began. Breaking out of the loop aborts the backend request.
  */
 export interface MessageStream {
-  events: AsyncIterable<MessageStreamEvent>;
+  /**
+   * The events, in order, in batches: each batch holds what one piece of the backend's body
+   * brought, so that the SSE response can write it in one go. Never an empty batch.
+   */
+  events: AsyncIterable<MessageStreamEvent[]>;
 }
 
 export interface Backend {

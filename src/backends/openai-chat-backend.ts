@@ -50,26 +50,45 @@ export class OpenAIChatBackend extends HttpBackend implements Backend {
     });
     const backendId = this.id;
     const timeouts = this.settings.timeouts;
-    async function* events(): AsyncGenerator<MessageStreamEvent> {
+    async function* events(): AsyncGenerator<MessageStreamEvent[]> {
       let complete = false;
-      for await (const frame of readBackendEvents(backendId, started, timeouts)) {
-        if (frame.data === "[DONE]") {
-          complete = true;
-          break;
+      let done = false;
+      for await (const frames of readBackendEvents(backendId, started, timeouts)) {
+        const batch: MessageStreamEvent[] = [];
+        try {
+          for (const frame of frames) {
+            if (frame.data === "[DONE]") {
+              done = complete = true;
+              break;
+            }
+            const chunk = parseBackendJson(backendId, frame.data, "stream chunk");
+            if (isErrorObject(chunk)) throw convertInStreamError(backendId, chunk.error);
+            if (!checkChatCompletionChunk.Check(chunk)) {
+              throw new BackendProtocolError(backendId, describeFirstError(checkChatCompletionChunk, chunk));
+            }
+            if (chunk.choices.some((choice) => choice.finish_reason)) complete = true;
+            batch.push(...converter.push(chunk));
+            converter.drainWarnings().forEach(options.onWarning);
+          }
+        } catch (error) {
+          // What the chunk brought before the failure still reaches the client, then the error frame.
+          if (batch.length > 0) yield batch;
+          throw error;
         }
-        const chunk = parseBackendJson(backendId, frame.data, "stream chunk");
-        if (isErrorObject(chunk)) throw convertInStreamError(backendId, chunk.error);
-        if (!checkChatCompletionChunk.Check(chunk)) {
-          throw new BackendProtocolError(backendId, describeFirstError(checkChatCompletionChunk, chunk));
+        if (done) {
+          // The end of the answer goes out with the chunk that ended it.
+          batch.push(...converter.finish());
+          converter.drainWarnings().forEach(options.onWarning);
+          if (batch.length > 0) yield batch;
+          return;
         }
-        if (chunk.choices.some((choice) => choice.finish_reason)) complete = true;
-        yield* converter.push(chunk);
-        converter.drainWarnings().forEach(options.onWarning);
+        if (batch.length > 0) yield batch;
       }
       // A body that closes cleanly but early (engine killed, proxy in between) must not pass for a whole answer.
       if (!complete) throw new BackendProtocolError(backendId, "the stream ended before the answer did (no finish_reason, no [DONE])");
-      yield* converter.finish();
+      const last = [...converter.finish()];
       converter.drainWarnings().forEach(options.onWarning);
+      if (last.length > 0) yield last;
     }
     return { events: events() };
   }

@@ -1,7 +1,8 @@
 /**
  * Reads a backend's SSE body with deadlines (the first chunk gets `firstByteMs`, later silences
  * `idleMs`), turning every way the body can fail (cut connection, stall, client abort, total
- * deadline) into a ProxyError. One loop with one timer: this runs once per streamed chunk.
+ * deadline) into a ProxyError. One loop with one timer: this runs once per streamed chunk, and
+ * yields the events of each chunk together (never an empty batch).
  */
 import type { TimeoutsConfig } from "../config/config-schema";
 import { BackendTimeoutError } from "../errors/proxy-error";
@@ -13,13 +14,13 @@ import { convertFetchFailure, type BackendResponse } from "./fetch-backend";
  * it, so the first wait is the prompt's and gets `firstByteMs`.
  *
  * @example
- * for await (const { data } of readBackendEvents("llama", started, { firstByteMs: 600_000, idleMs: 120_000 })) handle(data);
+ * for await (const frames of readBackendEvents("llama", started, { firstByteMs: 600_000, idleMs: 120_000 })) for (const { data } of frames) handle(data);
  */
 export async function* readBackendEvents(
   backendId: string,
   started: BackendResponse,
   timeouts: Pick<TimeoutsConfig, "firstByteMs" | "idleMs">,
-): AsyncGenerator<SseEvent> {
+): AsyncGenerator<SseEvent[]> {
   const body = started.response.body;
   if (!body) return;
   const reader = body.getReader();
@@ -45,7 +46,8 @@ export async function* readBackendEvents(
       if (stalled) throw stalled;
       if (next.done) {
         finished = true;
-        yield* decoder.flush();
+        const last = decoder.flush();
+        if (last.length > 0) yield last;
         return;
       }
       if (waitingForFirstChunk && next.value.byteLength > 0) {
@@ -53,7 +55,8 @@ export async function* readBackendEvents(
         clearTimeout(timer);
         timer = setTimeout(expire("idle between chunks", timeouts.idleMs), timeouts.idleMs);
       }
-      yield* decoder.push(next.value);
+      const events = decoder.push(next.value);
+      if (events.length > 0) yield events;
     }
   } catch (error) {
     throw convertFetchFailure(backendId, stalled ?? error, started.signal, "read");

@@ -10,7 +10,8 @@ import type { Backend, CallOptions } from "./backend";
 
 export type StartedAnswer =
   | { kind: "message"; message: Message }
-  | { kind: "stream"; first: MessageStreamEvent; rest: AsyncIterator<MessageStreamEvent> };
+  /** `first`: the first batch of events (see MessageStream), pings left out; never empty. */
+  | { kind: "stream"; first: MessageStreamEvent[]; rest: AsyncIterator<MessageStreamEvent[]> };
 
 /**
  * @example
@@ -22,7 +23,11 @@ export async function startAnswer(backend: Backend, request: MessageCreateParams
   const rest = started.events[Symbol.asyncIterator]();
   let first = await rest.next();
   // anyclaude sends its own pings; a backend's leading ones say nothing about success.
-  while (!first.done && first.value.type === "ping") first = await rest.next();
+  while (!first.done && first.value.every(isPing)) first = await rest.next();
   if (first.done) throw new BackendProtocolError(backend.id, "the stream ended before its first event");
-  return { kind: "stream", first: first.value, rest };
+  return { kind: "stream", first: first.value.filter((event) => !isPing(event)), rest };
+}
+
+export function isPing(event: MessageStreamEvent): boolean {
+  return event.type === "ping";
 }

@@ -2,12 +2,13 @@
  * Turns a started Anthropic event stream into the SSE response Claude Code reads. The stream's
  * first event has already arrived (see startAnswer), so anything failing now ends the stream
  * with exactly one `event: error` frame. Pings fill silences; the client's pace drives the
- * reading (pull), and a client that leaves aborts the backend.
+ * reading (pull), and a client that leaves aborts the backend. Each batch of events (what one
+ * piece of the backend's body brought) goes out as one write.
  */
 import { toProxyError, type ProxyError } from "../errors/proxy-error";
-import type { StartedAnswer } from "../backends/start-answer";
+import { isPing, type StartedAnswer } from "../backends/start-answer";
 import type { MessageStreamEvent } from "../protocol/anthropic/stream-events";
-import { encodeSseFrame } from "../sse/encode-sse";
+import { encodeSseFrame, formatSseFrame } from "../sse/encode-sse";
 
 export type StreamOutcome = { kind: "completed" } | { kind: "failed"; error: ProxyError } | { kind: "cancelled" };
 
@@ -23,6 +24,8 @@ export interface SseResponseOptions {
 }
 
 const PING = encodeSseFrame({ type: "ping" });
+const PING_TEXT = formatSseFrame({ type: "ping" });
+const encoder = new TextEncoder();
 
 /**
  * @example
@@ -49,15 +52,13 @@ export function createSseResponse(stream: Extract<StartedAnswer, { kind: "stream
         pinger?.refresh();
       }, options.pingIntervalMs);
       write(controller, stream.first);
-      // Anthropic pings right after message_start; Claude Code expects nothing else of it.
-      if (stream.first.type === "message_start") controller.enqueue(PING);
     },
     async pull(controller) {
       if (ended) return;
       try {
         let next = await iterator.next();
         // Pings are ours to send (after message_start, then in silences); a backend's would double them.
-        while (!next.done && next.value.type === "ping" && !ended) next = await iterator.next();
+        while (!next.done && next.value.every(isPing) && !ended) next = await iterator.next();
         if (ended) return;
         if (next.done) {
           controller.close();
@@ -80,9 +81,17 @@ export function createSseResponse(stream: Extract<StartedAnswer, { kind: "stream
     },
   });
 
-  function write(controller: ReadableStreamDefaultController<Uint8Array>, event: MessageStreamEvent) {
-    options.onEvent?.(event);
-    controller.enqueue(encodeSseFrame(event));
+  function write(controller: ReadableStreamDefaultController<Uint8Array>, events: MessageStreamEvent[]) {
+    let text = "";
+    for (const event of events) {
+      if (isPing(event)) continue;
+      options.onEvent?.(event);
+      text += formatSseFrame(event);
+      // Anthropic pings right after message_start; Claude Code expects nothing else of it.
+      if (event.type === "message_start") text += PING_TEXT;
+    }
+    if (text === "") return;
+    controller.enqueue(encoder.encode(text));
     pinger?.refresh();
   }
 

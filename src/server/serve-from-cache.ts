@@ -78,14 +78,12 @@ export async function serveFromCache(services: AppServices, input: CacheStepInpu
     finish("completed");
     return { lookup, headers, response: Response.json(message, { headers: responseHeaders }) };
   }
-  const [first, ...rest] = replayMessageAsEvents(message);
+  // The whole answer is at hand: one batch, one write.
   const response = createSseResponse(
-    { kind: "stream", first: first!, rest: iterate(rest) },
+    { kind: "stream", first: replayMessageAsEvents(message), rest: nothingMore() },
     { headers: responseHeaders, pingIntervalMs: services.config.server.pingIntervalMs, requestId: input.requestId, abortBackend: () => {}, onEnd: (outcome) => finish(outcome.kind) },
   );
   return { lookup, headers, response };
 }
 
-async function* iterate(events: MessageStreamEvent[]): AsyncGenerator<MessageStreamEvent> {
-  yield* events;
-}
+async function* nothingMore(): AsyncGenerator<MessageStreamEvent[]> {}
