@@ -2,8 +2,8 @@
  * Turns one configured backend into settings the backends can use: reads its API key, probes
  * the server when kind or mode is `auto`, and names it.
  */
-import { readFileSync } from "node:fs";
 import type { BackendConfig } from "../config/config-schema";
+import { readSecret, SecretUnavailableError } from "../config/read-secret";
 import { selectThinkingStyle, type BackendSettings } from "./backend-settings";
 import { detectBackendKind } from "./detect-backend-kind";
 
@@ -47,20 +47,12 @@ export async function resolveBackendSettings(config: BackendConfig, options: Res
 }
 
 function readApiKey(config: BackendConfig, env: Record<string, string | undefined>): string | undefined {
-  if (config.apiKey) return config.apiKey;
-  if (config.apiKeyEnv) {
-    const value = env[config.apiKeyEnv];
-    if (!value) throw new BackendSetupError(`backend ${config.url}: environment variable ${config.apiKeyEnv} (apiKeyEnv) is not set`);
-    return value;
+  try {
+    return readSecret(config, env);
+  } catch (error) {
+    if (error instanceof SecretUnavailableError) throw new BackendSetupError(`backend ${config.url}: ${error.message}`, { cause: error });
+    throw error;
   }
-  if (config.apiKeyFile) {
-    try {
-      return readFileSync(config.apiKeyFile, "utf8").trim();
-    } catch (error) {
-      throw new BackendSetupError(`backend ${config.url}: cannot read apiKeyFile ${config.apiKeyFile}: ${(error as Error).message}`);
-    }
-  }
-  return undefined;
 }
 
 /** "llamacpp-8080": short, stable, and valid in route targets (`backendId/model`). */

@@ -55,9 +55,15 @@ function formatServeBanner(server: Pick<RunningServer, "url" | "port" | "backend
     "",
     "Point Claude Code at it:",
     `  export ANTHROPIC_BASE_URL=http://${dialHost}:${server.port}`,
+    // The key itself is never printed: stdout ends up in logs.
+    ...(hasClientKey(config) ? ["  export ANTHROPIC_API_KEY=<your server.apiKey>"] : []),
     "",
   ];
   return `${lines.join("\n")}\n`;
+}
+
+function hasClientKey(config: Config): boolean {
+  return Boolean(config.server.apiKey || config.server.apiKeyEnv || config.server.apiKeyFile);
 }
 
 function describeBackends(backends: BackendStatus[], discovered: boolean, config: Config): string[] {

@@ -130,6 +130,15 @@ export const ServerSchema = t.Object(
     port: t.Integer({ minimum: 0, maximum: 65535, default: 8082, description: "Port to listen on; 0 picks a free one." }),
     maxBodyBytes: t.Integer({ minimum: 1024, default: 32 * 1024 * 1024, description: "Larger request bodies get 413." }),
     pingIntervalMs: t.Integer({ minimum: 100, default: 10_000, description: "Ping frames on a stream that is otherwise silent." }),
+    apiKey: t.Optional(
+      t.String({
+        minLength: 1,
+        description:
+          "Key every client must send, as `x-api-key` or `Authorization: Bearer` (Claude Code sends ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN); others get 401. `/health` and `/docs` stay open. Set it before listening beyond 127.0.0.1. Prefer apiKeyEnv or apiKeyFile.",
+      }),
+    ),
+    apiKeyEnv: t.Optional(t.String({ minLength: 1, description: "Name of an environment variable holding server.apiKey." })),
+    apiKeyFile: t.Optional(t.String({ minLength: 1, description: "Path of a file holding server.apiKey." })),
   },
   { default: {}, additionalProperties: false, description: "The HTTP listener Claude Code talks to." },
 );

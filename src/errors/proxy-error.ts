@@ -53,6 +53,13 @@ export class ContextOverflowError extends ProxyError {
   }
 }
 
+/** 401: the client did not send the key anyclaude was configured to require (`server.apiKey`). */
+export class AuthenticationError extends ProxyError {
+  constructor(message: string) {
+    super(message, { status: 401, type: "authentication_error" });
+  }
+}
+
 export class NotFoundError extends ProxyError {
   constructor(message: string) {
     super(message, { status: 404, type: "not_found_error" });

@@ -17,4 +17,6 @@ export interface AppServices {
   cache?: ResponseCacheLike;
   /** Version string reported by /health and the OpenAPI document. */
   version: string;
+  /** The key clients must send (`server.apiKey`, read from wherever the config says); none when unset. */
+  clientKey?: string;
 }

@@ -6,6 +6,7 @@ import { Elysia } from "elysia";
 import { NotFoundError, InvalidRequestError } from "../errors/proxy-error";
 import type { AppServices } from "./app-services";
 import { createCacheRoutes } from "./cache-routes";
+import { createClientKeyCheck } from "./check-client-key";
 import { createDocsRoutes } from "./docs-routes";
 import { createHealthRoutes } from "./health-routes";
 import { createMessagesRoutes } from "./messages-routes";
@@ -20,7 +21,12 @@ import { createRequestId } from "./request-id";
  * const response = await app.handle(new Request("http://localhost/health"));
  */
 export function createApp(services: AppServices) {
+  const checkKey = services.clientKey === undefined ? undefined : createClientKeyCheck(services.clientKey);
   return new Elysia()
+    .onRequest(({ request }) => {
+      const refused = checkKey?.(request, new URL(request.url).pathname);
+      return refused ? renderErrorResponse(refused, createRequestId()) : undefined;
+    })
     .onError(({ code, error, request }) => {
       const requestId = createRequestId();
       if (code === "NOT_FOUND") {

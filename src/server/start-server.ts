@@ -10,6 +10,8 @@ import { ProbingBackend } from "../backends/probing-backend";
 import { BackendUnreachableError, nameBackend, resolveBackendSettings } from "../backends/resolve-backend-settings";
 import { Value } from "@sinclair/typebox/value";
 import { BackendSchema, type BackendConfig, type Config } from "../config/config-schema";
+import { ConfigError } from "../config/config-error";
+import { readSecret, SecretUnavailableError } from "../config/read-secret";
 import type { Logger } from "../log/logger";
 import { createMetrics } from "../metrics/metrics";
 import type { BackendStatus } from "../router/backend-pool";
@@ -51,6 +53,10 @@ const STARTUP_REFRESH_MS = 5_000;
 const REPROBE_MS = 5_000;
 
 export async function startServer(config: Config, options: StartOptions): Promise<RunningServer> {
+  const clientKey = readClientKey(config, options.env);
+  if (clientKey === undefined && !isLoopback(config.server.host)) {
+    options.logger.warn("listening beyond loopback without server.apiKey: anyone who can reach this port can use your models", { host: config.server.host });
+  }
   const { configs, discovered } = await selectBackendConfigs(config, options.logger);
   const backends = await Promise.all(configs.map((backendConfig) => buildBackend(backendConfig, config, options)));
   let router: Router | undefined;
@@ -68,7 +74,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
   const cache = config.cache.enabled
     ? new DeferredResponseCache(() => createResponseCache(config, { env: options.env, logger: options.logger, metrics }))
     : undefined;
-  const app = createApp({ config, router, health, logger: options.logger, metrics, cache, version: options.version });
+  const app = createApp({ config, router, health, logger: options.logger, metrics, cache, version: options.version, clientKey });
   app.listen({
     hostname: config.server.host,
     port: config.server.port,
@@ -122,4 +128,19 @@ async function buildBackend(backendConfig: BackendConfig, config: Config, option
     options.logger.warn("backend not reachable at start-up; will probe again on use", { backend: id, url: backendConfig.url, error });
     return new ProbingBackend(id, backendConfig, { ...resolveOptions, retryMs: options.reprobeMs ?? REPROBE_MS });
   }
+}
+
+/** `server.apiKey` from wherever the config says; a variable or file that is missing stops start-up. */
+function readClientKey(config: Config, env: Record<string, string | undefined>): string | undefined {
+  try {
+    return readSecret(config.server, env);
+  } catch (error) {
+    if (!(error instanceof SecretUnavailableError)) throw error;
+    const field = config.server.apiKeyEnv ? "server.apiKeyEnv" : "server.apiKeyFile";
+    throw new ConfigError([{ path: field, message: error.message }], { cause: error });
+  }
+}
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\./.test(host);
 }
