@@ -1,5 +1,6 @@
 /** What the HTTP layer needs from the rest of anyclaude, handed in as plain values (no globals). */
 import type { ResponseCacheLike } from "./deferred-response-cache";
+import type { OpenStreams } from "./open-streams";
 import type { Config } from "../config/config-schema";
 import type { Logger } from "../log/logger";
 import type { Metrics } from "../metrics/metrics";
@@ -17,6 +18,8 @@ export interface AppServices {
   cache?: ResponseCacheLike;
   /** Version string reported by /health and the OpenAPI document. */
   version: string;
+  /** The SSE answers being written; a shutdown ends those that outlast its drain. */
+  streams?: OpenStreams;
   /** The key clients must send (`server.apiKey`, read from wherever the config says); none when unset. */
   clientKey?: string;
 }

@@ -9,6 +9,7 @@ import { toProxyError, type ProxyError } from "../errors/proxy-error";
 import { isPing, type StartedAnswer } from "../backends/start-answer";
 import type { MessageStreamEvent } from "../protocol/anthropic/stream-events";
 import { encodeSseFrame, formatSseFrame } from "../sse/encode-sse";
+import type { OpenStreams } from "./open-streams";
 
 export type StreamOutcome = { kind: "completed" } | { kind: "failed"; error: ProxyError } | { kind: "cancelled" };
 
@@ -21,6 +22,8 @@ export interface SseResponseOptions {
   onEvent?: (event: MessageStreamEvent) => void;
   /** Aborts the backend call when the client leaves. */
   abortBackend: () => void;
+  /** Where the stream registers while it is open, so that a shutdown can end it (see OpenStreams). */
+  streams?: OpenStreams;
 }
 
 const PING = encodeSseFrame({ type: "ping" });
@@ -37,15 +40,25 @@ export function createSseResponse(stream: Extract<StartedAnswer, { kind: "stream
   // One timer, pushed back by every write: it fires only after a full interval of silence.
   let pinger: ReturnType<typeof setTimeout> | undefined;
 
+  let forget: (() => void) | undefined;
   const end = (outcome: StreamOutcome) => {
     if (ended) return;
     ended = true;
     clearTimeout(pinger);
+    forget?.();
     options.onEnd(outcome);
   };
 
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
+      forget = options.streams?.add((error) => {
+        if (ended) return;
+        controller.enqueue(encodeSseFrame(error.toAnthropicBody(options.requestId)));
+        controller.close();
+        end({ kind: "failed", error });
+        // A pull waiting on the backend sees `ended` once the abort settles it.
+        options.abortBackend();
+      });
       pinger = setTimeout(function ping() {
         if (ended) return;
         controller.enqueue(PING);

@@ -139,6 +139,7 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
     pingIntervalMs: services.config.server.pingIntervalMs,
     requestId: call.requestId,
     abortBackend: () => abort.abort(),
+    streams: services.streams,
     onEvent: (event) => {
       if (event.type === "message_delta") outputTokens = event.usage.output_tokens;
       cacheHooks?.onEvent(event);

@@ -81,7 +81,7 @@ export async function serveFromCache(services: AppServices, input: CacheStepInpu
   // The whole answer is at hand: one batch, one write.
   const response = createSseResponse(
     { kind: "stream", first: replayMessageAsEvents(message), rest: nothingMore() },
-    { headers: responseHeaders, pingIntervalMs: services.config.server.pingIntervalMs, requestId: input.requestId, abortBackend: () => {}, onEnd: (outcome) => finish(outcome.kind) },
+    { headers: responseHeaders, pingIntervalMs: services.config.server.pingIntervalMs, requestId: input.requestId, abortBackend: () => {}, streams: services.streams, onEnd: (outcome) => finish(outcome.kind) },
   );
   return { lookup, headers, response };
 }

@@ -19,6 +19,8 @@ import { HealthMonitor } from "../router/health-monitor";
 import { Router } from "../router/router";
 import type { RouterClock } from "../router/router-clock";
 import { createApp } from "./create-app";
+import { OpenStreams } from "./open-streams";
+import { OverloadedError } from "../errors/proxy-error";
 import { createResponseCache } from "./create-response-cache";
 import { DeferredResponseCache, type ResponseCacheLike } from "./deferred-response-cache";
 import { createRouterObserver } from "./create-router-observer";
@@ -50,6 +52,10 @@ export interface RunningServer {
 }
 
 const STARTUP_REFRESH_MS = 5_000;
+/** After ending the streams that outlasted the drain: time for their last frames to go out. */
+const LAST_FRAMES_MS = 500;
+/** What the closing error frame asks clients to wait: a restarting service is back by then. */
+const SHUTDOWN_RETRY_AFTER_S = 5;
 const REPROBE_MS = 5_000;
 
 export async function startServer(config: Config, options: StartOptions): Promise<RunningServer> {
@@ -74,7 +80,8 @@ export async function startServer(config: Config, options: StartOptions): Promis
   const cache = config.cache.enabled
     ? new DeferredResponseCache(() => createResponseCache(config, { env: options.env, logger: options.logger, metrics }))
     : undefined;
-  const app = createApp({ config, router, health, logger: options.logger, metrics, cache, version: options.version, clientKey });
+  const streams = new OpenStreams();
+  const app = createApp({ config, router, health, logger: options.logger, metrics, cache, version: options.version, clientKey, streams });
   app.listen({
     hostname: config.server.host,
     port: config.server.port,
@@ -99,8 +106,12 @@ export async function startServer(config: Config, options: StartOptions): Promis
     async stop(graceMs = 10_000) {
       health.stop();
       const drained = server.stop(false);
-      const timer = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), graceMs).unref());
-      if ((await Promise.race([drained, timer])) === "timeout") await server.stop(true);
+      if ((await Promise.race([drained, timeout(graceMs)])) === "timeout") {
+        // Streams still open get an error frame Claude Code retries on, instead of a reset.
+        const closed = streams.closeAll(new OverloadedError("anyclaude is shutting down", SHUTDOWN_RETRY_AFTER_S));
+        if (closed > 0) options.logger.warn("drain ran out; open streams ended with an overloaded_error frame", { streams: closed });
+        if ((await Promise.race([drained, timeout(LAST_FRAMES_MS)])) === "timeout") await server.stop(true);
+      }
       // After the last answer: it may still be on its way into the cache.
       await cache?.close();
     },
@@ -143,4 +154,8 @@ function readClientKey(config: Config, env: Record<string, string | undefined>):
 
 function isLoopback(host: string): boolean {
   return host === "localhost" || host === "::1" || /^127\./.test(host);
+}
+
+function timeout(ms: number): Promise<"timeout"> {
+  return new Promise((resolve) => setTimeout(() => resolve("timeout"), ms).unref());
 }

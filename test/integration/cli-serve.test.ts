@@ -263,20 +263,23 @@ describe("anyclaude serve", () => {
     expect(serve.stderr).toContain("shutting down signal=SIGTERM");
   });
 
-  test("SIGTERM while a stream outlasts the drain: the stream is ended and the process still exits before the deadline", async () => {
+  test("SIGTERM while a stream outlasts the drain: the stream ends with an overloaded_error frame and the process exits before the deadline", async () => {
     const { serve, reader } = await startServeWithStalledStream();
 
     const signalled = performance.now();
     serve.kill("SIGTERM");
-    // The stream is cut when the drain runs out (today the client sees a reset, not an error frame).
-    const ending = await (async () => {
-      for (let next = await reader.read(); !next.done; next = await reader.read());
-      return "end of body";
-    })().catch((error: unknown) => `read failed: ${String(error)}`);
-    console.log(`SIGTERM with a stalled stream: ${ending}, ${Math.round(performance.now() - signalled)} ms after SIGTERM`);
+    const decoder = new TextDecoder();
+    let text = "";
+    for (let next = await reader.read(); !next.done; next = await reader.read()) text += decoder.decode(next.value, { stream: true });
+    console.log(`SIGTERM with a stalled stream: ended ${Math.round(performance.now() - signalled)} ms after SIGTERM`);
 
+    // Not a reset: an error Claude Code knows to retry, then the end of the body.
+    expect(sseEventNames(text).at(-1)).toBe("error");
+    expect(text).toContain('"type":"overloaded_error"');
+    expect(text).toContain("anyclaude is shutting down");
     expect(await exitsBefore(serve, signalled, STOP_DEADLINE_MS, "SIGTERM with a stalled stream")).toBe(true);
     expect((await serve.ended()).status).toBe(0);
+    expect(serve.stderr).toContain("drain ran out; open streams ended with an overloaded_error frame streams=1");
   });
 
   test("a second signal during the drain exits at once with status 1", async () => {
