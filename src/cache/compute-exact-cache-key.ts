@@ -18,7 +18,8 @@ export function computeExactCacheKey(request: MessageCreateParams, resolvedTarge
 
 /**
  * The same key from a request already serialized (the semantic cache needs the parts too).
- * Lines separate the parts: canonical JSON never contains a raw newline.
+ * Lines separate the parts: canonical JSON and hex digests never contain a raw newline. The
+ * messages count by the last link of their hash chain, which stands for all of them.
  *
  * @example
  * hashSerializedRequest(serializeRequestForCache(normalized), "llama/qwen3-coder");
@@ -26,6 +27,6 @@ export function computeExactCacheKey(request: MessageCreateParams, resolvedTarge
 export function hashSerializedRequest(serialized: SerializedRequest, resolvedTarget: string): string {
   const hasher = new Bun.CryptoHasher("sha256");
   hasher.update(`exact\n${JSON.stringify(resolvedTarget)}\n${serialized.settings}\n`);
-  for (const message of serialized.messages) hasher.update(`${message}\n`);
+  hasher.update(`${serialized.messages.at(-1) ?? ""}\n`);
   return hasher.digest("hex");
 }

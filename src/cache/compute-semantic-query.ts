@@ -45,6 +45,7 @@ export function computeSemanticQuery(request: MessageCreateParams, serialized: S
   if (text.trim() === "") return undefined;
   const hasher = new Bun.CryptoHasher("sha256");
   hasher.update(`semantic\n${JSON.stringify(resolvedTarget)}\n${serialized.settings}\n`);
-  for (const message of serialized.messages.slice(0, -1)) hasher.update(`${message}\n`);
+  // The chain's link before the last message stands for every message before it.
+  hasher.update(`${serialized.messages.at(-2) ?? ""}\n`);
   return { contextHash: hasher.digest("hex"), text };
 }

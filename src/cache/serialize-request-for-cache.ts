@@ -8,13 +8,22 @@
  */
 import type { ContentBlockParam, MessageCreateParams, MessageParam, TextBlockParam, ToolParam } from "../protocol/anthropic/messages";
 import { memoizeFrozen } from "../json/memoize-frozen";
+import { memoizeFrozenList } from "../json/memoize-frozen-list";
 import { stripBillingHeader } from "../translate/strip-billing-header";
 import { writeCanonicalJson } from "./canonical-json";
 
 export interface SerializedRequest {
-  /** Everything but the messages: system, tools, tool_choice, sampling, max_tokens, output format, thinking, unknown extras. */
+  /**
+   * Everything but the messages, as canonical JSON: tool_choice, sampling, max_tokens, output
+   * format, thinking, unknown extras; system and tools by the SHA-256 of their canonical JSON.
+   */
   settings: string;
-  /** One canonical text per message, in order. */
+  /**
+   * A hash chain over the messages: entry i is the SHA-256 of entry i-1 and message i's own
+   * digest, so it stands for the conversation up to and including message i. A long
+   * conversation's earlier turns are the same frozen messages every turn: their links are
+   * reused, and a turn hashes only what is new.
+   */
   messages: string[];
 }
 
@@ -37,23 +46,61 @@ const NOT_PART_OF_THE_ANSWER = new Set([
  *
  * @example
  * serializeRequestForCache({ model: "claude-opus-5-5", max_tokens: 64, stream: true, messages: [{ role: "user", content: "hi" }] });
- * // { settings: '{"max_tokens":64}', messages: ['{"content":"hi","role":"user"}'] }
+ * // { settings: '{"max_tokens":64}', messages: [<SHA-256 of '{"content":"hi","role":"user"}'>] }
  */
 export function serializeRequestForCache(request: MessageCreateParams): SerializedRequest {
   const settings: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(request)) {
     if (!NOT_PART_OF_THE_ANSWER.has(field)) settings[field] = value;
   }
-  if (request.system !== undefined) settings.system = withoutMarkers(stripBillingHeader(request.system).value);
-  if (Array.isArray(request.tools)) settings.tools = toolsWithoutMarkers(request.tools);
-  return { settings: writeCanonicalJson(settings), messages: request.messages.map((message) => writeCanonicalJson(withoutMessageMarkers(message))) };
+  if (request.system !== undefined) settings.system = digestSystem(stripBillingHeader(request.system).value);
+  if (Array.isArray(request.tools)) settings.tools = digestTools(request.tools);
+  return { settings: writeCanonicalJson(settings), messages: chainMessages(request.messages) };
 }
 
-/** Memoized, so that Claude Code's tools, the same frozen list every turn, are written out once. */
-const toolsWithoutMarkers = memoizeFrozen((tools: ToolParam[]) => tools.map(withoutMarker<ToolParam>));
+const sha256 = (text: string) => new Bun.CryptoHasher("sha256").update(text).digest("hex");
 
-function withoutMarkers(system: string | TextBlockParam[] | undefined): unknown {
-  return Array.isArray(system) ? system.map(withoutMarker<TextBlockParam>) : system;
+/** Memoized: Claude Code's tools, the same frozen list every turn, are written out and hashed once. */
+const digestTools = memoizeFrozen((tools: ToolParam[]) => sha256(writeCanonicalJson(tools.map(withoutMarker<ToolParam>))));
+
+/** Blocks by their identity (Claude Code's system prompt is the same frozen blocks every turn); a string as it is. */
+const digestSystemBlocks = memoizeFrozenList((blocks: readonly TextBlockParam[]) => sha256(writeCanonicalJson(blocks.map(withoutMarker<TextBlockParam>))));
+function digestSystem(system: string | TextBlockParam[] | undefined): string | undefined {
+  if (system === undefined) return undefined;
+  return typeof system === "string" ? sha256(writeCanonicalJson(system)) : digestSystemBlocks(system);
+}
+
+/** Memoized: a conversation's earlier messages arrive as the same frozen objects every turn. */
+const digestMessage = memoizeFrozen((message: MessageParam) => sha256(writeCanonicalJson(withoutMessageMarkers(message))));
+
+interface Chain {
+  /** The frozen messages the links stand for, compared by identity. */
+  items: MessageParam[];
+  links: string[];
+}
+
+/** A few conversations at once (Claude Code's main loop and its subagents), most recent first. */
+let chains: Chain[] = [];
+const REMEMBERED_CHAINS = 4;
+
+function chainMessages(messages: MessageParam[]): string[] {
+  const known = chains.find((chain) => chain.items[0] === messages[0]);
+  let same = 0;
+  if (known !== undefined) {
+    while (same < Math.min(known.items.length, messages.length) && known.items[same] === messages[same]) same++;
+  }
+  const links = known === undefined ? [] : known.links.slice(0, same);
+  for (let index = same; index < messages.length; index++) {
+    links.push(sha256(`${links.at(-1) ?? ""}\n${digestMessage(messages[index]!)}`));
+  }
+  // Only a run of frozen messages can be trusted to be the same next time.
+  let frozen = 0;
+  while (frozen < messages.length && Object.isFrozen(messages[frozen])) frozen++;
+  if (frozen > 0) {
+    const chain = { items: messages.slice(0, frozen), links: links.slice(0, frozen) };
+    chains = [chain, ...chains.filter((other) => other !== known && other.items[0] !== messages[0])].slice(0, REMEMBERED_CHAINS);
+  }
+  return links;
 }
 
 function withoutMessageMarkers(message: MessageParam): unknown {

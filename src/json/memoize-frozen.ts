@@ -27,3 +27,28 @@ export function memoizeFrozen<Argument, Result>(compute: (argument: Argument) =>
     return result;
   };
 }
+
+/**
+ * memoizeFrozen for a function that also takes a context (a message's position, what came
+ * before it): the last result per frozen argument is reused while `sameContext` says the
+ * context is the same. Claude Code's earlier messages keep their place and their neighbours
+ * from turn to turn, so each is converted once per conversation.
+ *
+ * @example
+ * const convert = memoizeFrozenInContext(convertAssistant, (a: string, b: string) => a === b);
+ * convert(message, "messages[3]") === convert(message, "messages[3]"); // true when `message` is frozen
+ */
+export function memoizeFrozenInContext<Argument, Context, Result>(
+  compute: (argument: Argument, context: Context) => Result,
+  sameContext: (a: Context, b: Context) => boolean,
+): (argument: Argument, context: Context) => Result {
+  const results = new WeakMap<object, { context: Context; result: Result }>();
+  return (argument: Argument, context: Context): Result => {
+    if (typeof argument !== "object" || argument === null || !Object.isFrozen(argument)) return compute(argument, context);
+    const known = results.get(argument);
+    if (known !== undefined && sameContext(known.context, context)) return known.result;
+    const result = deepFreeze(compute(argument, context));
+    results.set(argument, { context, result });
+    return result;
+  };
+}

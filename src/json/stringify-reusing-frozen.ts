@@ -44,12 +44,15 @@ export function stringifyReusingFrozen(body: object, allocate: (size: number) =>
     if (isFrozenObject(value)) flush(encodeFrozen(value));
     else if (Array.isArray(value)) {
       text += "[";
-      value.forEach((item, index) => {
+      const prefix = encodeFrozenPrefix(value);
+      if (prefix.count > 0) flush(prefix.bytes);
+      for (let index = prefix.count; index < value.length; index++) {
+        const item: unknown = value[index];
         if (index > 0) text += ",";
         if (isFrozenObject(item)) flush(encodeFrozen(item));
         // Inside arrays JSON.stringify writes null for what it cannot write.
         else text += JSON.stringify(item) ?? "null";
-      });
+      }
       text += "]";
     }
   }
@@ -66,6 +69,58 @@ export function stringifyReusingFrozen(body: object, allocate: (size: number) =>
   }
   return bytes.subarray(0, offset);
 }
+
+interface FrozenPrefix {
+  /** The items, all frozen: compared by identity. */
+  items: unknown[];
+  /** Where each item's JSON ends in `buffer`. */
+  ends: number[];
+  /** The items' JSON, comma-separated, then room to append. */
+  buffer: Buffer;
+}
+
+/** A few conversations at once (Claude Code's main loop and its subagents), most recent first. */
+const prefixes: FrozenPrefix[] = [];
+const REMEMBERED_PREFIXES = 4;
+const COMMA = 0x2c;
+
+/**
+ * The bytes of the longest run of frozen items an array starts with; valid until the next call
+ * (the caller copies them at once). A conversation's messages are the same frozen objects from
+ * turn to turn, except the newest ones (and the one Claude Code just took its cache marker off):
+ * the run seen last time is followed by identity (a pointer comparison per item) as far as it
+ * matches, and only the items after that are written, in place. A turn costs what is new, not
+ * the whole conversation again.
+ */
+function encodeFrozenPrefix(items: readonly unknown[]): { count: number; bytes: Buffer } {
+  let count = 0;
+  while (count < items.length && isFrozenObject(items[count])) count++;
+  if (count === 0) return { count, bytes: EMPTY };
+  const prefix = prefixes.find((known) => known.items[0] === items[0]) ?? { items: [], ends: [], buffer: EMPTY };
+  let same = 0;
+  while (same < Math.min(prefix.items.length, count) && prefix.items[same] === items[same]) same++;
+  prefix.items.length = same;
+  prefix.ends.length = same;
+  for (let index = same; index < count; index++) append(prefix, items[index] as object);
+  prefixes.splice(0, prefixes.length, prefix, ...prefixes.filter((known) => known !== prefix && known.items[0] !== items[0]).slice(0, REMEMBERED_PREFIXES - 1));
+  return { count, bytes: prefix.buffer.subarray(0, prefix.ends[count - 1]) };
+}
+
+function append(prefix: FrozenPrefix, item: object): void {
+  const json = encodeFrozen(item);
+  let at = prefix.ends.at(-1) ?? 0;
+  if (at + json.length + 1 > prefix.buffer.length) {
+    const grown = Buffer.allocUnsafe(Math.max(at + json.length + 1, prefix.buffer.length * 2, 64 * 1024));
+    prefix.buffer.copy(grown, 0, 0, at);
+    prefix.buffer = grown;
+  }
+  if (prefix.items.length > 0) prefix.buffer[at++] = COMMA;
+  at += json.copy(prefix.buffer, at);
+  prefix.items.push(item);
+  prefix.ends.push(at);
+}
+
+const EMPTY = Buffer.alloc(0);
 
 function isFrozenObject(value: unknown): value is object {
   return typeof value === "object" && value !== null && Object.isFrozen(value);

@@ -28,20 +28,37 @@ export function validateCountTokens(body: unknown): CountTokensParams {
   return body as CountTokensParams;
 }
 
+/**
+ * Messages already found valid, by identity. Only frozen ones go in: a conversation's earlier
+ * turns arrive as the same frozen objects every turn (see ReusingJsonParser) and cannot have
+ * changed, so each is checked once; a long conversation is not checked whole on every turn.
+ */
+const validMessages = new WeakSet<object>();
+
 function assertValid(check: TypeCheck<TSchema>, body: unknown): void {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw new InvalidRequestError("request body must be a JSON object");
   }
-  if (!check.Check(body)) throw describe(check, body, "");
+  const all = (body as { messages?: unknown }).messages;
+  const known = (message: unknown) => typeof message === "object" && message !== null && validMessages.has(message);
+  // The schema checks each message on its own, so leaving out known ones changes no verdict
+  // (one stays, for the schema's at-least-one rule); errors are described on the whole body.
+  let subject = body;
+  if (Array.isArray(all) && all.some(known)) {
+    const unknown = all.filter((message) => !known(message));
+    subject = { ...body, messages: unknown.length > 0 ? unknown : [all[0]] };
+  }
+  if (!check.Check(subject)) throw describe(check, body, "");
   const { messages, tools } = body as { messages: Array<{ content: unknown }>; tools?: Array<{ name: string }> };
   messages.forEach((message, m) => {
-    if (!Array.isArray(message.content)) return;
+    if (known(message) || !Array.isArray(message.content)) return;
     message.content.forEach((block: { type: string }, b: number) => {
       const blockCheck = checkBlock[block.type];
       if (blockCheck && !blockCheck.Check(block)) throw describe(blockCheck, block, `messages.${m}.content.${b}`);
       if (block.type === "tool_result") validateToolResultContent(block as { content?: unknown }, `messages.${m}.content.${b}`);
     });
   });
+  for (const message of messages) if (Object.isFrozen(message)) validMessages.add(message);
   const names = new Set<string>();
   tools?.forEach((tool, i) => {
     if (names.has(tool.name)) throw new InvalidRequestError(`tool names must be unique ("${tool.name}")`, `tools.${i}.name`);

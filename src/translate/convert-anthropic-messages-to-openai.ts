@@ -2,6 +2,7 @@
  * Converts an Anthropic system prompt and message history to a chat-completions `messages`
  * list: one leading system message, then the turns in order.
  */
+import { memoizeFrozenInContext } from "../json/memoize-frozen";
 import { memoizeFrozenList } from "../json/memoize-frozen-list";
 import type { ContentBlockParam, MessageCreateParams, MessageParam } from "../protocol/anthropic/messages";
 import type { ChatMessage, ChatSystemMessage } from "../protocol/openai/chat-request";
@@ -30,28 +31,96 @@ export function convertAnthropicMessagesToOpenAI(
   const leading = convertSystemText(system, "system", warnings);
   if (leading !== undefined) converted.push(leading);
 
-  let openCalls = new Map<string, string>();
-  messages.forEach((message, index) => {
+  // The conversation's start converted last time, as far as its messages are the same objects.
+  const run = runs.find((known) => known.messages[0] === messages[0]);
+  let same = 0;
+  if (run !== undefined) while (same < Math.min(run.messages.length, messages.length) && run.messages[same] === messages[same]) same++;
+  const marks: Mark[] = run === undefined ? [] : run.marks.slice(0, same);
+  const turns: ChatMessage[] = run === undefined || same === 0 ? [] : run.converted.slice(0, marks[same - 1]!.converted);
+  const turnWarnings: TranslationWarning[] = run === undefined || same === 0 ? [] : run.warnings.slice(0, marks[same - 1]!.warnings);
+  let { openCalls, previous } = same > 0 ? marks[same - 1]! : { openCalls: NO_CALLS, previous: undefined as MessageParam | undefined };
+
+  for (let index = same; index < messages.length; index++) {
+    const message = messages[index]!;
     const path = `messages[${index}]`;
     if (message.role === "assistant") {
-      const assistant = convertAnthropicAssistantMessageToOpenAI(message, path);
-      warnings.push(...assistant.warnings);
-      converted.push(assistant.value);
+      const assistant = convertAssistant(message, path);
+      turnWarnings.push(...assistant.warnings);
+      turns.push(assistant.value);
       openCalls = new Map((assistant.value.tool_calls ?? []).map((call) => [call.id, call.function.name]));
-      return;
+      previous = message;
+    } else if (message.role === "system") {
+      const inPlace = convertSystemText(message.content, `${path}.content`, turnWarnings);
+      if (inPlace !== undefined) turns.push(inPlace);
+    } else {
+      const user = convertUser(message, { path, openCalls, previous });
+      turnWarnings.push(...user.warnings);
+      turns.push(...user.value);
+      openCalls = NO_CALLS;
+      previous = undefined;
     }
-    if (message.role === "system") {
-      const inPlace = convertSystemText(message.content, `${path}.content`, warnings);
-      if (inPlace !== undefined) converted.push(inPlace);
-      return;
-    }
-    const user = convertAnthropicUserMessageToOpenAI(message, openCalls, path);
-    warnings.push(...user.warnings);
-    converted.push(...user.value);
-    openCalls = new Map();
-  });
+    marks.push({ converted: turns.length, warnings: turnWarnings.length, openCalls, previous });
+  }
+  rememberRun(messages, marks, turns, turnWarnings);
+  converted.push(...turns);
+  warnings.push(...turnWarnings);
   return { value: converted, warnings };
 }
+
+/** After a message: how many chat messages and warnings the turns so far made, and what the next user turn answers. */
+interface Mark {
+  converted: number;
+  warnings: number;
+  openCalls: ReadonlyMap<string, string>;
+  previous: MessageParam | undefined;
+}
+
+interface ConvertedRun {
+  /** Frozen messages, compared by identity. */
+  messages: MessageParam[];
+  marks: Mark[];
+  converted: ChatMessage[];
+  warnings: TranslationWarning[];
+}
+
+/** A few conversations at once (Claude Code's main loop and its subagents), most recent first. */
+let runs: ConvertedRun[] = [];
+const REMEMBERED_RUNS = 4;
+
+/**
+ * Keeps the conversion of the conversation's leading frozen messages: next turn, the same
+ * messages (the same frozen objects, see ReusingJsonParser) are taken over with a pointer
+ * comparison each, instead of being looked up and converted one by one.
+ */
+function rememberRun(messages: MessageParam[], marks: Mark[], converted: ChatMessage[], warnings: TranslationWarning[]): void {
+  let frozen = 0;
+  while (frozen < messages.length && Object.isFrozen(messages[frozen])) frozen++;
+  if (frozen === 0) return;
+  const kept = { messages: messages.slice(0, frozen), marks: marks.slice(0, frozen), converted, warnings };
+  runs = [kept, ...runs.filter((known) => known.messages[0] !== messages[0])].slice(0, REMEMBERED_RUNS);
+}
+
+const NO_CALLS: ReadonlyMap<string, string> = new Map();
+
+/*
+ * Per message, memoized for frozen messages: a conversation's earlier turns arrive as the same
+ * frozen objects every turn (see ReusingJsonParser) and keep their place, so each is converted
+ * once. A user turn's conversion also depends on the assistant turn before it (which tool calls
+ * its results answer): the same frozen assistant message means the same calls.
+ */
+const convertAssistant = memoizeFrozenInContext(convertAnthropicAssistantMessageToOpenAI, (a: string, b: string) => a === b);
+
+interface UserContext {
+  path: string;
+  openCalls: ReadonlyMap<string, string>;
+  /** The assistant message `openCalls` come from; undefined when the turn before was not one. */
+  previous: MessageParam | undefined;
+}
+
+const convertUser = memoizeFrozenInContext(
+  (message: MessageParam, context: UserContext) => convertAnthropicUserMessageToOpenAI(message, context.openCalls, context.path),
+  (a: UserContext, b: UserContext) => a.path === b.path && a.previous === b.previous && (a.previous === undefined || Object.isFrozen(a.previous)),
+);
 
 function convertSystemText(
   content: MessageParam["content"] | undefined | null,

@@ -39,7 +39,8 @@ const measureTools = memoizeFrozen((tools: ToolParam[]): { tokens: number; chars
   return { tokens: tools.length * PER_TOOL_OVERHEAD, chars };
 });
 
-function measureMessage(message: MessageParam): { chars: number; images: number } {
+/** Memoized: a conversation's earlier messages arrive as the same frozen objects every turn. */
+const measureMessage = memoizeFrozen(function measureMessage(message: MessageParam): { chars: number; images: number } {
   if (typeof message.content === "string") return { chars: message.content.length, images: 0 };
   let chars = 0;
   let images = 0;
@@ -70,7 +71,7 @@ function measureMessage(message: MessageParam): { chars: number; images: number 
     }
   }
   return { chars, images };
-}
+});
 
 /**
  * The length JSON.stringify would give, without building the string (escapes aside): this runs
