@@ -30,7 +30,8 @@
  */
 import { deepFreeze } from "./deep-freeze";
 import { exceedsNesting } from "./exceeds-nesting";
-import { isWhitespace, skipJsonValue } from "./skip-json-value";
+import { CLOSE_BRACKET, COMMA, OPEN_BRACE, OPEN_BRACKET, QUOTE, skipWhitespace } from "./json-bytes";
+import { skipJsonValue } from "./skip-json-value";
 
 export interface ReusingJsonParserOptions {
   /**
@@ -88,9 +89,6 @@ const KEY_BYTES = 96;
 const BUCKET_SIZE = 8;
 /** Parses between two moves of one entry in the recency order. */
 const TOUCH_EVERY = 16;
-const COMMA = 0x2c;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
 
 export class ReusingJsonParser {
   private readonly options: ReusingJsonParserOptions;
@@ -348,16 +346,12 @@ function hashPrefix(bytes: Uint8Array, at: number): number {
   return hash >>> 0;
 }
 
-function skipWhitespace(bytes: Uint8Array, at: number): number {
-  while (at < bytes.length && isWhitespace(bytes[at]!)) at++;
-  return at;
-}
 
 /** Whether the first byte of an element's JSON fits its parsed value's type. */
 function startsLike(first: number, value: unknown): boolean {
-  if (first === 0x7b) return isRecord(value);
+  if (first === OPEN_BRACE) return isRecord(value);
   if (first === OPEN_BRACKET) return Array.isArray(value);
-  if (first === 0x22) return typeof value === "string";
+  if (first === QUOTE) return typeof value === "string";
   return typeof value !== "object" || value === null;
 }
 

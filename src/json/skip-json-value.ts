@@ -4,13 +4,7 @@
  * punctuation, numbers and literals between strings.
  */
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const COMMA = 0x2c;
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COMMA, OPEN_BRACE, OPEN_BRACKET, QUOTE, isWhitespace } from "./json-bytes";
 
 /**
  * The index just past the value starting at `start`, or -1 when the bytes end first or are not
@@ -59,8 +53,4 @@ function skipString(bytes: Uint8Array, opening: number): number {
     if (backslashes % 2 === 0) return quote + 1;
     at = quote + 1;
   }
-}
-
-export function isWhitespace(byte: number): boolean {
-  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 }

@@ -5,6 +5,7 @@
  * on every turn (see ReusingJsonParser), so their JSON is written and encoded once and copied
  * in afterwards.
  */
+import { COMMA } from "./json-bytes";
 import { memoizeFrozen } from "./memoize-frozen";
 
 const encodeFrozen = memoizeFrozen((value: object) => Buffer.from(JSON.stringify(value)));
@@ -82,7 +83,6 @@ interface FrozenPrefix {
 /** A few conversations at once (Claude Code's main loop and its subagents), most recent first. */
 const prefixes: FrozenPrefix[] = [];
 const REMEMBERED_PREFIXES = 4;
-const COMMA = 0x2c;
 
 /**
  * The bytes of the longest run of frozen items an array starts with; valid until the next call
