@@ -43,6 +43,23 @@ describe("BackendLoadStats", () => {
     expect(stats.tokensPerMinute).toBe(0);
   });
 
+  test("over minutes of traffic, to the second, it equals a sum over every record still in the window", () => {
+    const { stats, advance } = statsAt(123_456);
+    let now = 123_456;
+    const records: Array<[number, number]> = [];
+    for (let step = 0; step < 600; step++) {
+      const tokens = (step * 37) % 500;
+      stats.recordTokens(tokens);
+      if (tokens > 0) records.push([now, tokens]);
+      const ms = 150 + ((step * 97) % 900);
+      advance(ms);
+      now += ms;
+      const second = Math.floor(now / 1_000);
+      const expected = records.filter(([at]) => Math.floor(at / 1_000) > second - 60).reduce((sum, [, tokens]) => sum + tokens, 0);
+      expect(stats.tokensPerMinute).toBe(expected);
+    }
+  });
+
   test("zero, negative and NaN token counts are ignored", () => {
     const { stats } = statsAt();
     for (const tokens of [0, -5, Number.NaN]) stats.recordTokens(tokens);
