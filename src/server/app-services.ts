@@ -1,6 +1,7 @@
 /** What the HTTP layer needs from the rest of anyclaude, handed in as plain values (no globals). */
 import type { ResponseCacheLike } from "./deferred-response-cache";
 import type { OpenStreams } from "./open-streams";
+import type { FullGcSchedule } from "./full-gc-schedule";
 import type { Config } from "../config/config-schema";
 import type { Logger } from "../log/logger";
 import type { Metrics } from "../metrics/metrics";
@@ -18,6 +19,8 @@ export interface AppServices {
   cache?: ResponseCacheLike;
   /** Version string reported by /health and the OpenAPI document. */
   version: string;
+  /** Counts answered requests and collects garbage in full now and then (server.fullGcEveryRequests). */
+  gc?: FullGcSchedule;
   /** The SSE answers being written; a shutdown ends those that outlast its drain. */
   streams?: OpenStreams;
   /** The key clients must send (`server.apiKey`, read from wherever the config says); none when unset. */

@@ -26,7 +26,9 @@ export function createMessagesRoutes(services: AppServices) {
       const requestId = createRequestId();
       try {
         const body = await readJsonBody(request, limit, parser);
-        return await handler(services, { body, requestId, headers: request.headers, signal: request.signal });
+        const response = await handler(services, { body, requestId, headers: request.headers, signal: request.signal });
+        services.gc?.noteRequest();
+        return response;
       } catch (error) {
         // A ProxyError is an answer meant for the client; anything else is a bug worth a log line.
         if (!(error instanceof ProxyError)) services.logger.error("unhandled error", { requestId, path: new URL(request.url).pathname, error });

@@ -20,6 +20,7 @@ import { Router } from "../router/router";
 import type { RouterClock } from "../router/router-clock";
 import { createApp } from "./create-app";
 import { OpenStreams } from "./open-streams";
+import { FullGcSchedule } from "./full-gc-schedule";
 import { OverloadedError } from "../errors/proxy-error";
 import { createResponseCache } from "./create-response-cache";
 import { DeferredResponseCache, type ResponseCacheLike } from "./deferred-response-cache";
@@ -81,7 +82,8 @@ export async function startServer(config: Config, options: StartOptions): Promis
     ? new DeferredResponseCache(() => createResponseCache(config, { env: options.env, logger: options.logger, metrics }))
     : undefined;
   const streams = new OpenStreams();
-  const app = createApp({ config, router, health, logger: options.logger, metrics, cache, version: options.version, clientKey, streams });
+  const gc = new FullGcSchedule(config.server.fullGcEveryRequests);
+  const app = createApp({ config, router, health, logger: options.logger, metrics, cache, version: options.version, clientKey, streams, gc });
   app.listen({
     hostname: config.server.host,
     port: config.server.port,
