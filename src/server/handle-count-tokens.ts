@@ -1,13 +1,15 @@
 /**
  * `POST /v1/messages/count_tokens` as a service: the same normalization and routing as a real
  * request (so the count matches what the backend will see), counted by the backend's own
- * tokenizer when it has one. `x-anyclaude-token-count` says `exact` or `estimate`.
+ * tokenizer when it has one, with the router's retries and fallbacks. `x-anyclaude-token-count`
+ * says `exact` or `estimate`.
  */
 import { normalizeAnthropicRequest } from "../translate/normalize-anthropic-request";
 import { estimateInputTokens } from "../translate/estimate-input-tokens";
 import type { MessageCreateParams } from "../protocol/anthropic/messages";
 import type { AppServices } from "./app-services";
 import type { IncomingCall } from "./handle-create-message";
+import { DispatchError } from "../router/dispatch-result";
 import { toMessageId } from "./request-id";
 import { validateCountTokens } from "./validate-message-request";
 
@@ -19,12 +21,27 @@ export async function handleCountTokens(services: AppServices, call: IncomingCal
   normalized.warnings.forEach(onWarning);
   const { max_tokens: _unused, ...countable } = normalized.value;
   const inputTokensEstimate = estimateInputTokens(countable);
-  await services.router.listUnknownModels(call.signal);
-  const { backend, decision } = services.router.select({ request: normalized.value, estimatedTokens: inputTokensEstimate });
-  const count = await backend.countTokens(
-    { ...countable, model: decision.model },
-    { signal: call.signal, messageId: toMessageId(call.requestId), clientModel: request.model, inputTokensEstimate, onWarning },
-  );
+  // The same retries, fallbacks and circuit breakers as a Messages request: a count from the
+  // next backend is better than an error (Claude Code shows it as the context's size).
+  let dispatched;
+  try {
+    dispatched = await services.router.dispatch(
+      { request: normalized.value, estimatedTokens: inputTokensEstimate, signal: call.signal },
+      ({ backend, decision, signal }) =>
+        backend.countTokens(
+          { ...countable, model: decision.model },
+          { signal, messageId: toMessageId(call.requestId), clientModel: request.model, inputTokensEstimate, onWarning },
+        ),
+    );
+  } catch (error) {
+    const attempts = error instanceof DispatchError ? error.attempts : [];
+    const failure = error instanceof DispatchError ? error.failure : error;
+    const status = (failure as { status?: number }).status ?? 500;
+    services.metrics.requests.inc({ endpoint: "count_tokens", status: String(status), backend: attempts.at(-1)?.backendId ?? "none", stream: "false" });
+    throw failure;
+  }
+  const { result: count, backend, attempts, settle } = dispatched;
+  settle({ kind: "completed" });
   services.metrics.requests.inc({ endpoint: "count_tokens", status: "200", backend: backend.id, stream: "false" });
   return Response.json(
     { input_tokens: count.input_tokens },
@@ -32,6 +49,7 @@ export async function handleCountTokens(services: AppServices, call: IncomingCal
       headers: {
         "request-id": call.requestId,
         "x-anyclaude-backend": backend.id,
+        "x-anyclaude-attempts": String(attempts.length),
         "x-anyclaude-token-count": count.exact ? "exact" : "estimate",
       },
     },

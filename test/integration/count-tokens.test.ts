@@ -138,3 +138,24 @@ test("a native backend whose count_tokens fails: an error status, never input_to
   expect(body).not.toHaveProperty("input_tokens");
   expect(body).toMatchObject({ type: "error", error: { type: "api_error", message: expect.stringContaining("counter broke") } });
 });
+
+test("a backend whose counting fails: the count comes from the next one, as a Messages request would", async () => {
+  const down = startFakeBackend({ model: MODEL, routes: { "/v1/chat/completions/input_tokens": openAIError(500, "tokenizer crashed") }, kind: "llamacpp" });
+  running.push(down);
+  const up = startFakeBackend({ model: MODEL, routes: {}, kind: "llamacpp" });
+  running.push(up);
+  const proxy = await startProxy(
+    { models: { default: "pair" }, health: { enabled: false }, modelGroups: { pair: { strategy: "priority", fallbacks: [], targets: [`first/${MODEL}`, `second/${MODEL}`] } } },
+    [
+      { id: "first", url: down.url, kind: "llamacpp", mode: "translate", priority: 0 },
+      { id: "second", url: up.url, kind: "llamacpp", mode: "translate", priority: 1 },
+    ],
+  );
+  running.push(proxy);
+  const response = await countTokens(proxy);
+  expect(response.status).toBe(200);
+  expect(response.headers.get("x-anyclaude-backend")).toBe("second");
+  expect(Number(response.headers.get("x-anyclaude-attempts"))).toBeGreaterThan(1);
+  expect(down.requestsTo("/v1/chat/completions/input_tokens").length).toBeGreaterThan(0);
+  expect(await response.json()).toEqual({ input_tokens: countFakeTokens(applyFakeChatTemplate(convertForCounting())) });
+});
