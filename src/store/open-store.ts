@@ -85,8 +85,9 @@ export function openStore(options: OpenStoreOptions): Store {
 function openAndMigrate(options: OpenStoreOptions): Omit<Store, "warnings"> {
   const walPath = `${options.path}-wal`;
   const walLeftBehind = existsSync(walPath) && statSync(walPath).size > 0;
-  const damage = walLeftBehind ? undefined : findDatabaseFileDamage(options.path);
-  if (damage !== undefined) throw new DamagedDatabaseError(damage);
+  // Only a hint: another process may be extending the file right now (two servers starting on
+  // one new file), so what the header check sees is confirmed by SQLite itself, under its lock.
+  const suspectedDamage = walLeftBehind ? undefined : findDatabaseFileDamage(options.path);
   const sqlite = new Database(options.path, { create: true, readwrite: true });
   try {
     // busy_timeout first: switching to WAL takes a lock another process may hold.
@@ -96,9 +97,9 @@ function openAndMigrate(options: OpenStoreOptions): Omit<Store, "warnings"> {
     sqlite.run("PRAGMA foreign_keys = ON");
     // A burst of large answers must not leave a WAL of that size behind after the checkpoint.
     sqlite.run("PRAGMA journal_size_limit = 67108864");
-    if (walLeftBehind || options.fullCheck) {
+    if (walLeftBehind || options.fullCheck || suspectedDamage !== undefined) {
       const problems = sqlite.query<{ quick_check: string }, []>("PRAGMA quick_check").all().map((row) => row.quick_check);
-      if (problems[0] !== "ok") throw new DamagedDatabaseError(`quick_check: ${problems.slice(0, 3).join("; ")}`);
+      if (problems[0] !== "ok") throw new DamagedDatabaseError(`${suspectedDamage ?? "quick_check"}: ${problems.slice(0, 3).join("; ")}`);
     }
     const db = drizzle({ client: sqlite, schema });
     migrateStore(db, options.migrationsFolder ?? findMigrationsFolder());
@@ -119,6 +120,8 @@ function openAndMigrate(options: OpenStoreOptions): Omit<Store, "warnings"> {
     };
   } catch (error) {
     sqlite.close();
+    // SQLite confirms what the header check saw: report the header check's plainer words.
+    if (suspectedDamage !== undefined && isDatabaseCorruptError(error)) throw new DamagedDatabaseError(suspectedDamage, { cause: error });
     throw error;
   }
 }
