@@ -38,6 +38,11 @@ export interface DispatchInput extends RouteInput {
   request: RouteInput["request"] & Pick<MessageCreateParams, "system" | "messages">;
   /** The client's: when it aborts, waiting, retrying and the attempt stop. */
   signal?: AbortSignal;
+  /**
+   * False for work that says nothing of a backend's load or speed (counting tokens): it then
+   * feeds neither the latency average nor the tokens-per-minute figure strategies rank by.
+   */
+  measured?: boolean;
 }
 
 export class Router {
@@ -125,6 +130,7 @@ export class Router {
         deadlineMs,
         affinityKey: () => (affinityKey ??= computeAffinityKey(input.request)),
         estimatedTokens: input.estimatedTokens,
+        measured: input.measured ?? true,
         attempt,
         clock: this.clock,
         random: this.random,

@@ -29,6 +29,8 @@ export interface TargetCall<T> {
   clock: RouterClock;
   random: () => number;
   observer: RouterObserver;
+  /** Whether the answer's time to first byte feeds the backend's latency average. */
+  measured: boolean;
 }
 
 export type TargetOutcome<T> =
@@ -70,7 +72,7 @@ export async function tryTarget<T>(call: TargetCall<T>): Promise<TargetOutcome<T
     const started = clock.now();
     try {
       const result = await call.attempt({ backend: entry.backend, decision, signal: call.signal, slot: call.slot });
-      entry.stats.recordFirstByte(clock.now() - started);
+      if (call.measured) entry.stats.recordFirstByte(clock.now() - started);
       entry.circuit.recordSuccess();
       entry.health.recordSuccess();
       call.attempts.push(target);

@@ -33,6 +33,8 @@ export interface ChainWalk<T> {
   /** Computed at most once, and only when a group ranks by prefix affinity. */
   affinityKey: () => string;
   estimatedTokens: number;
+  /** Whether answers feed the backend's load and latency figures (see DispatchInput.measured). */
+  measured: boolean;
   attempt: (target: DispatchTarget) => Promise<T>;
   clock: RouterClock;
   random: () => number;
@@ -70,8 +72,8 @@ export async function walkFallbackChain<T>(walk: ChainWalk<T>): Promise<Dispatch
         throw new DispatchError(error, attempts);
       }
       if (outcome.kind === "answered") {
-        entry.stats.recordTokens(walk.estimatedTokens);
-        return { result: outcome.result, backend: entry.backend, decision, signal: walk.signal, slot: slot?.slot, attempts, settle: settleOnce(entry, outcome.release, slot?.unpin) };
+        if (walk.measured) entry.stats.recordTokens(walk.estimatedTokens);
+        return { result: outcome.result, backend: entry.backend, decision, signal: walk.signal, slot: slot?.slot, attempts, settle: settleOnce(entry, outcome.release, slot?.unpin, walk.measured) };
       }
       slot?.unpin();
       if (outcome.reason === "deadline") throw new DispatchError(new DeadlineExceededError(walk.deadlineMs, failure), attempts);
@@ -121,14 +123,14 @@ function pinLlamaSlot(entry: BackendEntry, model: string, affinityKey: string): 
 }
 
 /** The answer's end, once: frees the slot, and a backend fault mid-answer counts against the backend. */
-function settleOnce(entry: BackendEntry, release: ReleaseSlot, unpin: (() => void) | undefined): (outcome: AnswerOutcome) => void {
+function settleOnce(entry: BackendEntry, release: ReleaseSlot, unpin: (() => void) | undefined, measured: boolean): (outcome: AnswerOutcome) => void {
   let settled = false;
   return (outcome) => {
     if (settled) return;
     settled = true;
     release();
     unpin?.();
-    if (outcome.kind === "completed") entry.stats.recordTokens(outcome.outputTokens ?? 0);
+    if (outcome.kind === "completed" && measured) entry.stats.recordTokens(outcome.outputTokens ?? 0);
     if (outcome.kind === "failed" && isRetryableError(outcome.error)) entry.circuit.recordFailure();
   };
 }

@@ -26,7 +26,8 @@ export async function handleCountTokens(services: AppServices, call: IncomingCal
   let dispatched;
   try {
     dispatched = await services.router.dispatch(
-      { request: normalized.value, estimatedTokens: inputTokensEstimate, signal: call.signal },
+      // A count is quick and serves no tokens: it must not make a backend look fast or busy.
+      { request: normalized.value, estimatedTokens: inputTokensEstimate, signal: call.signal, measured: false },
       ({ backend, decision, signal }) =>
         backend.countTokens(
           { ...countable, model: decision.model },

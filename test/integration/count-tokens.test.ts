@@ -159,3 +159,11 @@ test("a backend whose counting fails: the count comes from the next one, as a Me
   expect(down.requestsTo("/v1/chat/completions/input_tokens").length).toBeGreaterThan(0);
   expect(await response.json()).toEqual({ input_tokens: countFakeTokens(applyFakeChatTemplate(convertForCounting())) });
 });
+
+test("counting feeds neither the latency average nor the tokens per minute that strategies rank by", async () => {
+  const { proxy } = await serve({ kind: "llamacpp" }, { kind: "llamacpp", mode: "translate" });
+  for (let i = 0; i < 3; i++) expect((await countTokens(proxy)).status).toBe(200);
+  const health = (await (await fetch(`${proxy.url}/health`)).json()) as { backends: Array<{ latencyEwmaMs: number | null; tokensPerMinute: number }> };
+  expect(health.backends).toHaveLength(1);
+  expect(health.backends[0]).toMatchObject({ latencyEwmaMs: null, tokensPerMinute: 0 });
+});
