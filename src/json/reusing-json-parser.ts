@@ -43,7 +43,7 @@ export interface ReusingJsonParserOptions {
   fields: string[];
   /** Bodies shorter than this are parsed whole: too little to gain. */
   minBodyLength: number;
-  /** Bytes of remembered elements kept at most; the least recently used go first. */
+  /** Bytes of remembered elements kept at most; the least recently used go first. Elements over a quarter of it are not remembered. */
   maxRememberedBytes: number;
   /** The body's nesting limit: an element nested deeper is not remembered (see exceedsNesting). */
   maxDepth: number;
@@ -267,7 +267,9 @@ export class ReusingJsonParser {
     let complete = true;
     scan.elements.forEach((element, index) => {
       let entry = element.entry;
-      if (entry === undefined && element.end - element.start >= KEY_BYTES && proves(element, array[index])) {
+      const size = element.end - element.start;
+      // An element past a quarter of the budget would push out everything else, then itself.
+      if (entry === undefined && size >= KEY_BYTES && size <= this.options.maxRememberedBytes / 4 && proves(element, array[index])) {
         entry = this.add(bytes.subarray(element.start, element.end), array[index]);
       }
       if (entry === undefined) complete = false;

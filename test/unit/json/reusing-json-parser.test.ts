@@ -159,3 +159,16 @@ describe("ReusingJsonParser", () => {
     expect(parser.stats.reusedElements).toBe(0);
   });
 });
+
+test("an element too large for the budget is parsed every time, and evicts nothing", () => {
+  const parser = new ReusingJsonParser({ minBodyLength: 0, maxRememberedBytes: 4_000 });
+  const small = { role: "user", content: `kept ${"k".repeat(300)}` };
+  const huge = { role: "user", content: `huge ${"h".repeat(2_000)}` };
+  parser.parse(new TextEncoder().encode(JSON.stringify({ model: "m", messages: [small] })));
+  for (let i = 0; i < 3; i++) {
+    const body = { model: "m", messages: [small, huge] };
+    expect(parser.parse(new TextEncoder().encode(JSON.stringify(body)))).toEqual(body);
+  }
+  const internals = parser as unknown as { recency: Set<{ raw: Buffer }> };
+  expect([...internals.recency].map((entry) => entry.raw.length)).toEqual([Buffer.byteLength(JSON.stringify(small))]);
+});
