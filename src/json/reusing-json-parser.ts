@@ -28,9 +28,9 @@
  * Whenever a proof fails, or the swapped body does not parse, the whole body is parsed as usual,
  * errors and all.
  */
-import { deepFreeze } from "./deep-freeze";
 import { exceedsNesting } from "./exceeds-nesting";
-import { CLOSE_BRACKET, COMMA, OPEN_BRACE, OPEN_BRACKET, QUOTE, skipWhitespace } from "./json-bytes";
+import { CLOSE_BRACKET, COMMA, OPEN_BRACKET, skipWhitespace } from "./json-bytes";
+import { RememberedElements, type RememberedElement } from "./remembered-elements";
 import { skipJsonValue } from "./skip-json-value";
 
 export interface ReusingJsonParserOptions {
@@ -49,23 +49,11 @@ export interface ReusingJsonParserOptions {
   maxDepth: number;
 }
 
-interface Entry {
-  /** The element's bytes, as the client sent them. */
-  raw: Buffer;
-  /** Deep-frozen. */
-  value: unknown;
-  bucket: number;
-  /** The element that followed this one last time: tried first, so a resent conversation matches in one compare per element. */
-  next: Entry | undefined;
-  /** The parse that last moved it to the recent end of `recency`. */
-  touchedAt: number;
-}
-
 interface Element {
   start: number;
   end: number;
   /** Set when the bytes are a remembered element. */
-  entry?: Entry;
+  entry?: RememberedElement;
 }
 
 interface ArrayScan {
@@ -83,23 +71,14 @@ const DEFAULTS: ReusingJsonParserOptions = {
   maxRememberedBytes: 4 * 1024 * 1024,
   maxDepth: 1_000,
 };
-/** Elements are found by a hash of their first bytes; shorter elements are not remembered (cheap to parse anyway). */
-const KEY_BYTES = 96;
-/** Elements kept per hash bucket: Claude Code's user turns all open with the same reminder text. */
-const BUCKET_SIZE = 8;
-/** Parses between two moves of one entry in the recency order. */
-const TOUCH_EVERY = 16;
 
 export class ReusingJsonParser {
   private readonly options: ReusingJsonParserOptions;
   private readonly keys: Map<string, Buffer>;
   private readonly placeholderPrefix = `anyclaude-reused-${crypto.randomUUID()}-`;
   private readonly decoder = new TextDecoder();
-  private readonly buckets = new Map<number, Entry[]>();
-  /** Every remembered entry, least recently used first. */
-  private readonly recency = new Set<Entry>();
-  private rememberedBytes = 0;
-  private parses = 0;
+  /** What is remembered, and how much of it: its `bytes` and `count` show the memory it holds. */
+  readonly remembered: RememberedElements;
   /** Per field, the last array made only of remembered elements. */
   private readonly lastArrays = new Map<string, readonly unknown[]>();
   /** For tests and the benchmark: elements reused, and bodies parsed whole after a failed proof. */
@@ -107,6 +86,7 @@ export class ReusingJsonParser {
 
   constructor(options: Partial<ReusingJsonParserOptions> = {}) {
     this.options = { ...DEFAULTS, ...options };
+    this.remembered = new RememberedElements({ maxBytes: this.options.maxRememberedBytes, maxDepth: this.options.maxDepth });
     this.keys = new Map(this.options.fields.map((field) => [field, Buffer.from(`${JSON.stringify(field)}:`)]));
   }
 
@@ -121,7 +101,7 @@ export class ReusingJsonParser {
   parse(body: Uint8Array): unknown {
     const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
     if (bytes.length < this.options.minBodyLength) return JSON.parse(this.decoder.decode(bytes));
-    this.parses++;
+    this.remembered.startParse();
     const scans = this.scanArrays(bytes);
     let reused = 0;
     for (const scan of scans) reused += scan.reused;
@@ -207,9 +187,9 @@ export class ReusingJsonParser {
     const elements: Element[] = [];
     let reused = 0;
     if (bytes[at] === CLOSE_BRACKET) return { field, elements, reused, end: at + 1 };
-    let previous: Entry | undefined;
+    let previous: RememberedElement | undefined;
     while (true) {
-      const entry = this.match(bytes, at, previous);
+      const entry = this.remembered.match(bytes, at, previous);
       const end = entry ? at + entry.raw.length : skipJsonValue(bytes, at);
       if (end < 0) return undefined;
       elements.push({ start: at, end, entry });
@@ -220,25 +200,6 @@ export class ReusingJsonParser {
       if (bytes[at] !== COMMA) return undefined;
       at = skipWhitespace(bytes, at + 1);
     }
-  }
-
-  private match(bytes: Buffer, at: number, previous: Entry | undefined): Entry | undefined {
-    const next = previous?.next;
-    if (next !== undefined && this.recency.has(next) && holdsElementAt(bytes, next.raw, at)) return this.touch(next);
-    if (bytes.length - at < KEY_BYTES) return undefined;
-    for (const entry of this.buckets.get(hashPrefix(bytes, at)) ?? []) {
-      if (holdsElementAt(bytes, entry.raw, at)) return this.touch(entry);
-    }
-    return undefined;
-  }
-
-  /** Moves the entry to the recent end, unless it was moved there lately: recency only needs to be roughly right. */
-  private touch(entry: Entry): Entry {
-    if (this.parses - entry.touchedAt < TOUCH_EVERY) return entry;
-    entry.touchedAt = this.parses;
-    this.recency.delete(entry);
-    this.recency.add(entry);
-    return entry;
   }
 
   /** For arrays without a proof from placeholders: remember the elements JSON.stringify writes byte for byte. */
@@ -263,14 +224,12 @@ export class ReusingJsonParser {
   ): void {
     const array = parsed[scan.field];
     if (!Array.isArray(array) || array.length !== scan.elements.length) return;
-    let previous: Entry | undefined;
+    let previous: RememberedElement | undefined;
     let complete = true;
     scan.elements.forEach((element, index) => {
       let entry = element.entry;
-      const size = element.end - element.start;
-      // An element past a quarter of the budget would push out everything else, then itself.
-      if (entry === undefined && size >= KEY_BYTES && size <= this.options.maxRememberedBytes / 4 && proves(element, array[index])) {
-        entry = this.add(bytes.subarray(element.start, element.end), array[index]);
+      if (entry === undefined && this.remembered.accepts(element.end - element.start) && proves(element, array[index])) {
+        entry = this.remembered.add(bytes.subarray(element.start, element.end), array[index]);
       }
       if (entry === undefined) complete = false;
       else if (previous !== undefined) previous.next = entry;
@@ -285,38 +244,7 @@ export class ReusingJsonParser {
     }
     this.lastArrays.set(scan.field, Object.freeze(array));
   }
-
-  private add(raw: Buffer, value: unknown): Entry | undefined {
-    // A cheap check that the scan and the parse agree on where the element is.
-    if (!startsLike(raw[0]!, value) || exceedsNesting(value, this.options.maxDepth - 2)) return undefined;
-    const entry: Entry = { raw: Buffer.from(raw), value: deepFreeze(value), bucket: hashPrefix(raw, 0), next: undefined, touchedAt: this.parses };
-    const bucket = this.buckets.get(entry.bucket) ?? [];
-    bucket.unshift(entry);
-    this.buckets.set(entry.bucket, bucket);
-    this.recency.add(entry);
-    this.rememberedBytes += raw.length;
-    if (bucket.length > BUCKET_SIZE) this.forget(bucket[bucket.length - 1]!);
-    for (const oldest of this.recency) {
-      if (this.rememberedBytes <= this.options.maxRememberedBytes) break;
-      this.forget(oldest);
-    }
-    return entry;
-  }
-
-  private forget(entry: Entry): void {
-    this.recency.delete(entry);
-    this.rememberedBytes -= entry.raw.length;
-    const bucket = this.buckets.get(entry.bucket)!;
-    bucket.splice(bucket.indexOf(entry), 1);
-    if (bucket.length === 0) this.buckets.delete(entry.bucket);
-    // An entry that still points here keeps only this empty shell alive.
-    entry.raw = EMPTY;
-    entry.value = undefined;
-    entry.next = undefined;
-  }
 }
-
-const EMPTY = Buffer.alloc(0);
 
 /** Walks the elements in order: `onNew` for each new one, `onRun` for each run of consecutive remembered ones. */
 function forEachGroup(elements: Element[], onNew: ((element: Element) => void) | undefined, onRun: (run: Element[]) => void): void {
@@ -331,30 +259,6 @@ function forEachGroup(elements: Element[], onNew: ((element: Element) => void) |
     onRun(elements.slice(index, last + 1));
     index = last + 1;
   }
-}
-
-/** The remembered bytes sit at `at` and end an element there (followed by `,` or `]`). */
-function holdsElementAt(bytes: Buffer, raw: Buffer, at: number): boolean {
-  const end = at + raw.length;
-  if (end > bytes.length || bytes.compare(raw, 0, raw.length, at, end) !== 0) return false;
-  const after = bytes[skipWhitespace(bytes, end)];
-  return after === COMMA || after === CLOSE_BRACKET;
-}
-
-/** FNV-1a over the first KEY_BYTES bytes from `at`. */
-function hashPrefix(bytes: Uint8Array, at: number): number {
-  let hash = 0x811c9dc5;
-  for (let index = at; index < at + KEY_BYTES; index++) hash = Math.imul(hash ^ bytes[index]!, 0x01000193);
-  return hash >>> 0;
-}
-
-
-/** Whether the first byte of an element's JSON fits its parsed value's type. */
-function startsLike(first: number, value: unknown): boolean {
-  if (first === OPEN_BRACE) return isRecord(value);
-  if (first === OPEN_BRACKET) return Array.isArray(value);
-  if (first === QUOTE) return typeof value === "string";
-  return typeof value !== "object" || value === null;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -131,9 +131,8 @@ describe("ReusingJsonParser", () => {
     const parser = new ReusingJsonParser({ minBodyLength: 0, maxRememberedBytes: 2_000 });
     const message = (n: number) => ({ role: "user", content: `${n} ${"m".repeat(300)}` });
     for (let n = 0; n < 50; n++) parser.parse(encode({ model: "m", messages: [message(n)] }));
-    const internals = parser as unknown as { rememberedBytes: number; recency: Set<unknown> };
-    expect(internals.rememberedBytes).toBeLessThanOrEqual(2_000);
-    expect(internals.recency.size).toBeLessThanOrEqual(6);
+    expect(parser.remembered.bytes).toBeLessThanOrEqual(2_000);
+    expect(parser.remembered.count).toBeLessThanOrEqual(6);
     // What was forgotten is parsed anew, correctly.
     expect(parser.parse(encode({ model: "m", messages: [message(1)] }))).toEqual({ model: "m", messages: [message(1)] });
   });
@@ -169,6 +168,6 @@ test("an element too large for the budget is parsed every time, and evicts nothi
     const body = { model: "m", messages: [small, huge] };
     expect(parser.parse(new TextEncoder().encode(JSON.stringify(body)))).toEqual(body);
   }
-  const internals = parser as unknown as { recency: Set<{ raw: Buffer }> };
-  expect([...internals.recency].map((entry) => entry.raw.length)).toEqual([Buffer.byteLength(JSON.stringify(small))]);
+  expect(parser.remembered.count).toBe(1);
+  expect(parser.remembered.bytes).toBe(Buffer.byteLength(JSON.stringify(small)));
 });
