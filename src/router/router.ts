@@ -39,8 +39,9 @@ export interface DispatchInput extends RouteInput {
   /** The client's: when it aborts, waiting, retrying and the attempt stop. */
   signal?: AbortSignal;
   /**
-   * False for work that says nothing of a backend's load or speed (counting tokens): it then
-   * feeds neither the latency average nor the tokens-per-minute figure strategies rank by.
+   * False for work that says nothing of a backend's generation (counting tokens): it then feeds
+   * neither the latency average, nor the tokens-per-minute figure strategies rank by, nor the
+   * circuit breaker.
    */
   measured?: boolean;
 }

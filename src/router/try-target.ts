@@ -29,7 +29,11 @@ export interface TargetCall<T> {
   clock: RouterClock;
   random: () => number;
   observer: RouterObserver;
-  /** Whether the answer's time to first byte feeds the backend's latency average. */
+  /**
+   * Whether the outcome speaks for the backend's generation: feeds its latency average and its
+   * circuit. Unmeasured work (counting tokens) only frees a half-open probe slot: a broken
+   * tokenizer endpoint must not open the circuit generation goes through.
+   */
   measured: boolean;
 }
 
@@ -72,8 +76,10 @@ export async function tryTarget<T>(call: TargetCall<T>): Promise<TargetOutcome<T
     const started = clock.now();
     try {
       const result = await call.attempt({ backend: entry.backend, decision, signal: call.signal, slot: call.slot });
-      if (call.measured) entry.stats.recordFirstByte(clock.now() - started);
-      entry.circuit.recordSuccess();
+      if (call.measured) {
+        entry.stats.recordFirstByte(clock.now() - started);
+        entry.circuit.recordSuccess();
+      } else entry.circuit.recordAbandoned();
       entry.health.recordSuccess();
       call.attempts.push(target);
       observer.onAttempt(target);
@@ -89,12 +95,14 @@ export async function tryTarget<T>(call: TargetCall<T>): Promise<TargetOutcome<T
       }
       if (isContextOverflow(error) || !isRetryableError(error)) {
         // The engine answered, and sensibly: the request, not the backend, is what failed.
-        entry.circuit.recordSuccess();
+        if (call.measured) entry.circuit.recordSuccess();
+        else entry.circuit.recordAbandoned();
         if (isContextOverflow(error)) return { kind: "gave-up", reason: "context-overflow", error };
         throw error;
       }
       // Real traffic feeds the circuit (passive detection); the probes alone decide health.
-      entry.circuit.recordFailure();
+      if (call.measured) entry.circuit.recordFailure();
+      else entry.circuit.recordAbandoned();
       lastError = error;
     }
   }

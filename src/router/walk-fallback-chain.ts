@@ -131,6 +131,6 @@ function settleOnce(entry: BackendEntry, release: ReleaseSlot, unpin: (() => voi
     release();
     unpin?.();
     if (outcome.kind === "completed" && measured) entry.stats.recordTokens(outcome.outputTokens ?? 0);
-    if (outcome.kind === "failed" && isRetryableError(outcome.error)) entry.circuit.recordFailure();
+    if (outcome.kind === "failed" && measured && isRetryableError(outcome.error)) entry.circuit.recordFailure();
   };
 }

@@ -26,7 +26,8 @@ export async function handleCountTokens(services: AppServices, call: IncomingCal
   let dispatched;
   try {
     dispatched = await services.router.dispatch(
-      // A count is quick and serves no tokens: it must not make a backend look fast or busy.
+      // A count is quick, serves no tokens and goes to another endpoint: it must not make a
+      // backend look fast, busy or broken to the generation that follows.
       { request: normalized.value, estimatedTokens: inputTokensEstimate, signal: call.signal, measured: false },
       ({ backend, decision, signal }) =>
         backend.countTokens(

@@ -167,3 +167,18 @@ test("counting feeds neither the latency average nor the tokens per minute that 
   expect(health.backends).toHaveLength(1);
   expect(health.backends[0]).toMatchObject({ latencyEwmaMs: null, tokensPerMinute: 0 });
 });
+
+test("a tokenizer endpoint that keeps failing does not open the circuit generation goes through", async () => {
+  const reply = openAIJson({ id: "c", object: "chat.completion", model: MODEL, choices: [{ index: 0, message: { role: "assistant", content: "fine" }, finish_reason: "stop" }], usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 } });
+  const { proxy } = await serve(
+    { kind: "llamacpp", routes: { "/v1/chat/completions/input_tokens": openAIError(500, "tokenizer crashed"), "/v1/chat/completions": reply } },
+    { kind: "llamacpp", mode: "translate" },
+  );
+  for (let i = 0; i < 8; i++) expect((await countTokens(proxy)).status).toBeGreaterThanOrEqual(500);
+  const generation = await fetch(`${proxy.url}/v1/messages`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ model: "claude-sonnet-4-5", max_tokens: 8, messages: [{ role: "user", content: "hi" }] }),
+  });
+  expect(generation.status).toBe(200);
+});
