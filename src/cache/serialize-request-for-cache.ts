@@ -9,6 +9,7 @@
 import type { ContentBlockParam, MessageCreateParams, MessageParam, TextBlockParam, ToolParam } from "../protocol/anthropic/messages";
 import { memoizeFrozen } from "../json/memoize-frozen";
 import { memoizeFrozenList } from "../json/memoize-frozen-list";
+import { countFrozenLeading, RecentRuns, type Run } from "../json/recent-runs";
 import { stripBillingHeader } from "../translate/strip-billing-header";
 import { writeCanonicalJson } from "./canonical-json";
 
@@ -73,33 +74,21 @@ function digestSystem(system: string | TextBlockParam[] | undefined): string | u
 /** Memoized: a conversation's earlier messages arrive as the same frozen objects every turn. */
 const digestMessage = memoizeFrozen((message: MessageParam) => sha256(writeCanonicalJson(withoutMessageMarkers(message))));
 
-interface Chain {
-  /** The frozen messages the links stand for, compared by identity. */
-  items: MessageParam[];
+interface Chain extends Run {
   links: string[];
 }
 
-/** A few conversations at once (Claude Code's main loop and its subagents), most recent first. */
-let chains: Chain[] = [];
-const REMEMBERED_CHAINS = 4;
+/** The hash chains of the last few conversations' leading frozen messages (see RecentRuns). */
+const chains = new RecentRuns<Chain>();
 
 function chainMessages(messages: MessageParam[]): string[] {
-  const known = chains.find((chain) => chain.items[0] === messages[0]);
-  let same = 0;
-  if (known !== undefined) {
-    while (same < Math.min(known.items.length, messages.length) && known.items[same] === messages[same]) same++;
-  }
-  const links = known === undefined ? [] : known.links.slice(0, same);
-  for (let index = same; index < messages.length; index++) {
+  const { run, shared } = chains.find(messages);
+  const links = run === undefined ? [] : run.links.slice(0, shared);
+  for (let index = shared; index < messages.length; index++) {
     links.push(sha256(`${links.at(-1) ?? ""}\n${digestMessage(messages[index]!)}`));
   }
-  // Only a run of frozen messages can be trusted to be the same next time.
-  let frozen = 0;
-  while (frozen < messages.length && Object.isFrozen(messages[frozen])) frozen++;
-  if (frozen > 0) {
-    const chain = { items: messages.slice(0, frozen), links: links.slice(0, frozen) };
-    chains = [chain, ...chains.filter((other) => other !== known && other.items[0] !== messages[0])].slice(0, REMEMBERED_CHAINS);
-  }
+  const frozen = countFrozenLeading(messages);
+  if (frozen > 0) chains.keep({ items: messages.slice(0, frozen), links: links.slice(0, frozen) });
   return links;
 }
 

@@ -17,15 +17,8 @@ import { deepFreeze } from "./deep-freeze";
  * convert(tools) === convert(tools); // true when `tools` is frozen
  */
 export function memoizeFrozen<Argument, Result>(compute: (argument: Argument) => Result): (argument: Argument) => Result {
-  const results = new WeakMap<object, Result>();
-  return (argument: Argument): Result => {
-    if (typeof argument !== "object" || argument === null || !Object.isFrozen(argument)) return compute(argument);
-    const known = results.get(argument);
-    if (known !== undefined) return known;
-    const result = deepFreeze(compute(argument));
-    results.set(argument, result);
-    return result;
-  };
+  const memoized = memoizeFrozenInContext((argument: Argument) => compute(argument), () => true);
+  return (argument) => memoized(argument, undefined);
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import { COMMA } from "./json-bytes";
 import { memoizeFrozen } from "./memoize-frozen";
+import { countFrozenLeading, RecentRuns, type Run } from "./recent-runs";
 
 const encodeFrozen = memoizeFrozen((value: object) => Buffer.from(JSON.stringify(value)));
 const encoder = new TextEncoder();
@@ -71,8 +72,7 @@ export function stringifyReusingFrozen(body: object, allocate: (size: number) =>
   return bytes.subarray(0, offset);
 }
 
-interface FrozenPrefix {
-  /** The items, all frozen: compared by identity. */
+interface FrozenPrefix extends Run {
   items: unknown[];
   /** Where each item's JSON ends in `buffer`. */
   ends: number[];
@@ -80,9 +80,7 @@ interface FrozenPrefix {
   buffer: Buffer;
 }
 
-/** A few conversations at once (Claude Code's main loop and its subagents), most recent first. */
-const prefixes: FrozenPrefix[] = [];
-const REMEMBERED_PREFIXES = 4;
+const prefixes = new RecentRuns<FrozenPrefix>();
 
 /**
  * The bytes of the longest run of frozen items an array starts with; valid until the next call
@@ -93,16 +91,15 @@ const REMEMBERED_PREFIXES = 4;
  * the whole conversation again.
  */
 function encodeFrozenPrefix(items: readonly unknown[]): { count: number; bytes: Buffer } {
-  let count = 0;
-  while (count < items.length && isFrozenObject(items[count])) count++;
+  const count = countFrozenLeading(items);
   if (count === 0) return { count, bytes: EMPTY };
-  const prefix = prefixes.find((known) => known.items[0] === items[0]) ?? { items: [], ends: [], buffer: EMPTY };
-  let same = 0;
-  while (same < Math.min(prefix.items.length, count) && prefix.items[same] === items[same]) same++;
-  prefix.items.length = same;
-  prefix.ends.length = same;
-  for (let index = same; index < count; index++) append(prefix, items[index] as object);
-  prefixes.splice(0, prefixes.length, prefix, ...prefixes.filter((known) => known !== prefix && known.items[0] !== items[0]).slice(0, REMEMBERED_PREFIXES - 1));
+  // Only frozen items were kept, so the shared run never reaches past `count`.
+  const found = prefixes.find(items);
+  const prefix = found.run ?? { items: [], ends: [], buffer: EMPTY };
+  prefix.items.length = found.shared;
+  prefix.ends.length = found.shared;
+  for (let index = found.shared; index < count; index++) append(prefix, items[index] as object);
+  prefixes.keep(prefix);
   return { count, bytes: prefix.buffer.subarray(0, prefix.ends[count - 1]) };
 }
 

@@ -4,6 +4,7 @@
  */
 import { memoizeFrozenInContext } from "../json/memoize-frozen";
 import { memoizeFrozenList } from "../json/memoize-frozen-list";
+import { countFrozenLeading, RecentRuns, type Run } from "../json/recent-runs";
 import type { ContentBlockParam, MessageCreateParams, MessageParam } from "../protocol/anthropic/messages";
 import type { ChatMessage, ChatSystemMessage } from "../protocol/openai/chat-request";
 import { convertAnthropicAssistantMessageToOpenAI } from "./convert-anthropic-assistant-message-to-openai";
@@ -32,15 +33,15 @@ export function convertAnthropicMessagesToOpenAI(
   if (leading !== undefined) converted.push(leading);
 
   // The conversation's start converted last time, as far as its messages are the same objects.
-  const run = runs.find((known) => known.messages[0] === messages[0]);
-  let same = 0;
-  if (run !== undefined) while (same < Math.min(run.messages.length, messages.length) && run.messages[same] === messages[same]) same++;
-  const marks: Mark[] = run === undefined ? [] : run.marks.slice(0, same);
-  const turns: ChatMessage[] = run === undefined || same === 0 ? [] : run.converted.slice(0, marks[same - 1]!.converted);
-  const turnWarnings: TranslationWarning[] = run === undefined || same === 0 ? [] : run.warnings.slice(0, marks[same - 1]!.warnings);
-  let { openCalls, previous } = same > 0 ? marks[same - 1]! : { openCalls: NO_CALLS, previous: undefined as MessageParam | undefined };
+  const { run, shared } = runs.find(messages);
+  const marks: Mark[] = run?.marks.slice(0, shared) ?? [];
+  const resumed = marks.at(-1);
+  const turns: ChatMessage[] = resumed ? run!.converted.slice(0, resumed.converted) : [];
+  const turnWarnings: TranslationWarning[] = resumed ? run!.warnings.slice(0, resumed.warnings) : [];
+  let openCalls = resumed?.openCalls ?? NO_CALLS;
+  let previous = resumed?.previous;
 
-  for (let index = same; index < messages.length; index++) {
+  for (let index = shared; index < messages.length; index++) {
     const message = messages[index]!;
     const path = `messages[${index}]`;
     if (message.role === "assistant") {
@@ -61,7 +62,9 @@ export function convertAnthropicMessagesToOpenAI(
     }
     marks.push({ converted: turns.length, warnings: turnWarnings.length, openCalls, previous });
   }
-  rememberRun(messages, marks, turns, turnWarnings);
+  // Kept for the conversation's leading frozen messages: next turn they are taken over whole.
+  const frozen = countFrozenLeading(messages);
+  if (frozen > 0) runs.keep({ items: messages.slice(0, frozen), marks: marks.slice(0, frozen), converted: turns, warnings: turnWarnings });
   converted.push(...turns);
   warnings.push(...turnWarnings);
   return { value: converted, warnings };
@@ -75,30 +78,14 @@ interface Mark {
   previous: MessageParam | undefined;
 }
 
-interface ConvertedRun {
-  /** Frozen messages, compared by identity. */
-  messages: MessageParam[];
+interface ConvertedRun extends Run {
   marks: Mark[];
   converted: ChatMessage[];
   warnings: TranslationWarning[];
 }
 
-/** A few conversations at once (Claude Code's main loop and its subagents), most recent first. */
-let runs: ConvertedRun[] = [];
-const REMEMBERED_RUNS = 4;
-
-/**
- * Keeps the conversion of the conversation's leading frozen messages: next turn, the same
- * messages (the same frozen objects, see ReusingJsonParser) are taken over with a pointer
- * comparison each, instead of being looked up and converted one by one.
- */
-function rememberRun(messages: MessageParam[], marks: Mark[], converted: ChatMessage[], warnings: TranslationWarning[]): void {
-  let frozen = 0;
-  while (frozen < messages.length && Object.isFrozen(messages[frozen])) frozen++;
-  if (frozen === 0) return;
-  const kept = { messages: messages.slice(0, frozen), marks: marks.slice(0, frozen), converted, warnings };
-  runs = [kept, ...runs.filter((known) => known.messages[0] !== messages[0])].slice(0, REMEMBERED_RUNS);
-}
+/** The conversions of the last few conversations' leading frozen messages (see RecentRuns). */
+const runs = new RecentRuns<ConvertedRun>();
 
 const NO_CALLS: ReadonlyMap<string, string> = new Map();
 
