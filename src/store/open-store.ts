@@ -90,9 +90,10 @@ function openAndMigrate(options: OpenStoreOptions): Omit<Store, "warnings"> {
   const suspectedDamage = walLeftBehind ? undefined : findDatabaseFileDamage(options.path);
   const sqlite = new Database(options.path, { create: true, readwrite: true });
   try {
+    const busyTimeoutMs = Math.trunc(options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
     // busy_timeout first: switching to WAL takes a lock another process may hold.
-    sqlite.run(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS)}`);
-    sqlite.run("PRAGMA journal_mode = WAL");
+    sqlite.run(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
+    whileBusy(busyTimeoutMs, () => sqlite.run("PRAGMA journal_mode = WAL"));
     sqlite.run("PRAGMA synchronous = NORMAL");
     sqlite.run("PRAGMA foreign_keys = ON");
     // A burst of large answers must not leave a WAL of that size behind after the checkpoint.
@@ -124,6 +125,31 @@ function openAndMigrate(options: OpenStoreOptions): Omit<Store, "warnings"> {
     if (suspectedDamage !== undefined && isDatabaseCorruptError(error)) throw new DamagedDatabaseError(suspectedDamage, { cause: error });
     throw error;
   }
+}
+
+/**
+ * Runs `step` again while SQLite answers SQLITE_BUSY, for up to `timeoutMs`. Switching a new file
+ * to WAL needs the exclusive lock, and when another connection holds a lock this one would have
+ * to wait behind while holding its own, SQLite answers busy at once instead of calling the busy
+ * handler (it would deadlock); two servers starting on one new file meet that. Retried every few
+ * milliseconds, with jitter so two processes do not keep colliding; anything else is thrown.
+ */
+function whileBusy(timeoutMs: number, step: () => void): void {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    try {
+      step();
+      return;
+    } catch (error) {
+      if (!isBusyError(error) || performance.now() >= deadline) throw error;
+      Bun.sleepSync(1 + Math.random() * 4);
+    }
+  }
+}
+
+function isBusyError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && code.startsWith("SQLITE_BUSY");
 }
 
 /**

@@ -3,18 +3,22 @@
  * each entry's key on its own line only after `put` has returned, i.e. after the commit. The
  * durability tests kill it with SIGKILL mid-run, or run two at once on one file.
  *
- *   bun test/support/cache-writer-process.ts <db path> <label> <count>
+ *   bun test/support/cache-writer-process.ts <db path> <label> <count> [<start at, epoch ms>]
+ *
+ * With a start time, it waits until then before opening the file, so that several writers
+ * started one after another open it at the same moment.
  */
 import { openStore } from "../../src/store/open-store";
 import { SqliteCacheStore } from "../../src/store/sqlite-cache-store";
 import { makeCachedAnswer } from "./cache-store-conformance";
 
-const [path, label, count] = process.argv.slice(2);
+const [path, label, count, startAt] = process.argv.slice(2);
 if (!path || !label || !count) {
   console.error("usage: bun test/support/cache-writer-process.ts <db path> <label> <count>");
   process.exit(2);
 }
 
+if (startAt !== undefined) await Bun.sleep(Math.max(0, Number(startAt) - Date.now()));
 const store = openStore({ path });
 for (const warning of store.warnings) console.error(warning.message);
 const cache = new SqliteCacheStore(store.db, { maxEntries: 1_000_000, maxBytes: 10e9 });
