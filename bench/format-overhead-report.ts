@@ -9,6 +9,7 @@ import {
   formatSignedMegabytes,
   labelScenario,
 } from "./check-overhead-targets";
+import type { GcPauses, PauseSummary } from "./gc-pauses";
 import type { Percentiles } from "./latency-stats";
 import type { RssTrack } from "./track-proxy-rss";
 
@@ -29,6 +30,8 @@ export interface RunDescription {
   idleRssBytes: number;
   /** The latency runs' proxy when they ended: requests served (warm-up included) and RSS. */
   latencyRun: { requests: number; rssBytes: number };
+  /** The latency runs' collector pauses, when `--gc` asked for them. */
+  gcPauses?: GcPauses;
   /** The settings as given: requests per scenario, warm-up, RSS requests... */
   settings: Record<string, number | string | boolean>;
 }
@@ -46,6 +49,7 @@ export function formatOverheadReport(run: RunDescription, results: readonly Scen
     "",
     formatScenarioTable(results),
     "",
+    ...(run.gcPauses ? [formatGcPauses(run.gcPauses, run.latencyRun.requests), ""] : []),
     formatRssTrack(rss, run),
     "",
     formatTargetChecks(checks),
@@ -107,4 +111,12 @@ function formatMarkdownTable(header: string[], rows: string[][]): string {
   const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => row[column]!.length)));
   const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(" | ")} |`;
   return [line(header), `|${widths.map((width) => "-".repeat(width + 2)).join("|")}|`, ...rows.map(line)].join("\n");
+}
+
+function formatGcPauses(pauses: GcPauses, requests: number): string {
+  const describe = (name: string, summary: PauseSummary) =>
+    summary.count === 0
+      ? `no ${name} collection`
+      : `${summary.count} ${name} (one per ${Math.round(requests / summary.count)} requests), pause p50 ${summary.p50!.toFixed(2)} / p90 ${summary.p90!.toFixed(2)} / max ${summary.max!.toFixed(2)} ms`;
+  return `Collector pauses in the proxy over the latency runs' ${requests} requests (BUN_JSC_logGC=1): ${describe("young", pauses.eden)}; ${describe("full", pauses.full)}.`;
 }

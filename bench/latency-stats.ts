@@ -15,8 +15,17 @@ export interface Percentiles {
 export function summarizeLatencies(samples: readonly number[]): Percentiles {
   if (samples.length === 0) throw new Error("no samples to summarize");
   const sorted = [...samples].sort((a, b) => a - b);
-  const rank = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-  return { p50: rank(50), p95: rank(95), p99: rank(99) };
+  return { p50: nearestRank(sorted, 50), p95: nearestRank(sorted, 95), p99: nearestRank(sorted, 99) };
+}
+
+/**
+ * The nearest-rank percentile of samples sorted in ascending order (at least one).
+ *
+ * @example
+ * nearestRank([1, 2, 3, 4], 50) // 2
+ */
+export function nearestRank(sorted: readonly number[], percent: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((percent / 100) * sorted.length) - 1))]!;
 }
 
 /**

@@ -17,6 +17,7 @@ import { formatOverheadReport } from "./format-overhead-report";
 import { subtractPercentiles, summarizeLatencies } from "./latency-stats";
 import { type PairSamples, measureConcurrent, measureSequential, runConcurrently } from "./measure-interleaved";
 import { type AnswerMode, type BodyName, type RequestPair, prepareRequestPair } from "./prepare-overhead-requests";
+import { type GcPauses, summarizeGcPauses } from "./gc-pauses";
 import { type BenchProcess, spawnBenchProcess } from "./spawn-bench-process";
 import { type RssTrack, trackProxyRss } from "./track-proxy-rss";
 
@@ -31,6 +32,8 @@ const HELP = `Usage: bun bench/overhead.ts [options]
   --binary PATH      measure a compiled anyclaude (e.g. dist/anyclaude) instead of the sources
   --floor KIND       measure bench/floor-forwarder.ts instead of anyclaude, for scale: "bare"
                      relays the bytes, "json" also parses and re-serializes the body
+  --gc               log the latency runs' proxy's collector pauses (BUN_JSC_logGC=1) and
+                     summarize them: count, p50, p90 and max, young and full collections
   --cpu-prof DIR     profile the latency runs' anyclaude with Bun's sampling profiler, writing
                      a .cpuprofile and a Markdown summary into DIR (slows it down: its figures
                      are then no measure of overhead)
@@ -52,6 +55,8 @@ interface Settings {
   cpuProfileDir?: string;
   /** A compiled anyclaude to run instead of `bun src/cli/main.ts`. */
   binary?: string;
+  /** Log and summarize the latency runs' collector pauses. */
+  gc: boolean;
   /** Measure the floor forwarder of this kind instead of anyclaude. */
   floor?: "bare" | "json";
 }
@@ -73,6 +78,7 @@ try {
     commit: describeCommit(),
     date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
     idleRssBytes: latency.idleRssBytes,
+    gcPauses: latency.gcPauses,
     latencyRun: latency.end,
     settings: describeSettings(settings),
   };
@@ -84,26 +90,34 @@ try {
 /** Every scenario, one after the other, on one anyclaude process. */
 async function runLatencyScenarios(backendUrl: string) {
   const profileFlags = settings.cpuProfileDir ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${settings.cpuProfileDir}`] : [];
-  const proxy = await startProxy(backendUrl, profileFlags);
+  const proxy = await startProxy(backendUrl, profileFlags, settings.gc);
+  let measured;
   try {
-    const idleRssBytes = proxy.readRss();
-    const pairs = new Map<string, RequestPair>();
-    for (const body of BODIES) {
-      for (const mode of MODES) {
-        pairs.set(`${body} ${mode}`, await prepareRequestPair(body, mode, { proxyUrl: proxy.url, backendUrl }, !settings.floor));
-      }
-    }
-    const results: ScenarioResult[] = [];
-    for (const concurrency of [1, settings.concurrency]) {
-      for (const body of BODIES) {
-        for (const mode of MODES) results.push(await measureScenario(proxy, pairs.get(`${body} ${mode}`)!, { body, mode, concurrency }));
-      }
-    }
-    const requests = pairs.size + results.length * (settings.warmup + settings.requests);
-    return { pairs, results, idleRssBytes, end: { requests, rssBytes: proxy.readRss() } };
+    measured = await measureLatencies(proxy, backendUrl);
   } finally {
     await proxy.stop();
   }
+  // Read once it has exited: its last lines are in.
+  const gcPauses: GcPauses | undefined = settings.gc ? summarizeGcPauses(proxy.readStderr()) : undefined;
+  return { ...measured, gcPauses };
+}
+
+async function measureLatencies(proxy: BenchProcess, backendUrl: string) {
+  const idleRssBytes = proxy.readRss();
+  const pairs = new Map<string, RequestPair>();
+  for (const body of BODIES) {
+    for (const mode of MODES) {
+      pairs.set(`${body} ${mode}`, await prepareRequestPair(body, mode, { proxyUrl: proxy.url, backendUrl }, !settings.floor));
+    }
+  }
+  const results: ScenarioResult[] = [];
+  for (const concurrency of [1, settings.concurrency]) {
+    for (const body of BODIES) {
+      for (const mode of MODES) results.push(await measureScenario(proxy, pairs.get(`${body} ${mode}`)!, { body, mode, concurrency }));
+    }
+  }
+  const requests = pairs.size + results.length * (settings.warmup + settings.requests);
+  return { pairs, results, idleRssBytes, end: { requests, rssBytes: proxy.readRss() } };
 }
 
 async function measureScenario(
@@ -139,14 +153,15 @@ async function runMemorySeries(backendUrl: string, pairs: Map<string, RequestPai
 }
 
 /** anyclaude as a user starts it, in its own process. */
-function startProxy(backendUrl: string, bunFlags: string[] = []): Promise<BenchProcess> {
-  if (settings.floor) return spawnBenchProcess(["bench/floor-forwarder.ts", backendUrl, settings.floor], { cwd: ROOT });
+function startProxy(backendUrl: string, bunFlags: string[] = [], logGc = false): Promise<BenchProcess> {
+  const gc: { captureStderr: boolean; env: Record<string, string> } = { captureStderr: logGc, env: logGc ? { BUN_JSC_logGC: "1" } : {} };
+  if (settings.floor) return spawnBenchProcess(["bench/floor-forwarder.ts", backendUrl, settings.floor], { cwd: ROOT, ...gc });
   const serve = ["serve", "--port", "0", "--backend", backendUrl, "--log-level", "warn"];
   // The same requests go out thousands of times: with the response cache on, anyclaude would
   // answer them itself and this would measure the cache (bench/cache.ts does), not the proxy.
-  const env = { ANYCLAUDE_CACHE__ENABLED: "false" };
-  if (settings.binary) return spawnBenchProcess(serve, { cwd: ROOT, executable: settings.binary, env });
-  return spawnBenchProcess([...bunFlags, "src/cli/main.ts", ...serve], { cwd: ROOT, env });
+  const env = { ANYCLAUDE_CACHE__ENABLED: "false", ...gc.env };
+  if (settings.binary) return spawnBenchProcess(serve, { cwd: ROOT, executable: settings.binary, env, captureStderr: logGc });
+  return spawnBenchProcess([...bunFlags, "src/cli/main.ts", ...serve], { cwd: ROOT, env, captureStderr: logGc });
 }
 
 function summarizeScenario(
@@ -170,6 +185,7 @@ function readSettings(): Settings {
       "rss-requests": { type: "string" },
       "rss-every": { type: "string" },
       quick: { type: "boolean", default: false },
+      gc: { type: "boolean", default: false },
       "cpu-prof": { type: "string" },
       binary: { type: "string" },
       floor: { type: "string" },
@@ -191,6 +207,7 @@ function readSettings(): Settings {
     rssRequests: readCount(values["rss-requests"], quick ? 2000 : 10_000, "--rss-requests"),
     rssEvery: readCount(values["rss-every"], quick ? 200 : 1000, "--rss-every"),
     quick,
+    gc: values.gc === true,
     cpuProfileDir: values["cpu-prof"],
     binary: values.binary === undefined ? undefined : resolve(values.binary),
     floor: values.floor as Settings["floor"],

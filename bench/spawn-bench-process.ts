@@ -15,6 +15,8 @@ export interface BenchProcess {
   readCpuSeconds(): number;
   /** SIGTERM, then waits for the exit (servers drain and write profiles on the way out). */
   stop(): Promise<void>;
+  /** What it wrote to stderr so far, when started with `captureStderr` (else it goes to ours). */
+  readStderr(): string;
 }
 
 const STARTUP_MS = 30_000;
@@ -26,6 +28,8 @@ export interface SpawnOptions {
   env?: Record<string, string>;
   /** The program to run; default this Bun, so `args` start with a script. */
   executable?: string;
+  /** Keep its stderr (e.g. the collector's log) for `readStderr` instead of passing it through. */
+  captureStderr?: boolean;
 }
 
 /**
@@ -38,9 +42,11 @@ export async function spawnBenchProcess(args: string[], options: SpawnOptions = 
     cwd: options.cwd,
     stdin: "ignore",
     stdout: "pipe",
-    stderr: "inherit",
+    stderr: options.captureStderr ? "pipe" : "inherit",
     env: { ...process.env, NO_COLOR: "1", ...options.env },
   });
+  let stderr = "";
+  const collecting = child.stderr instanceof ReadableStream ? collectText(child.stderr, (text) => (stderr += text)) : Promise.resolve();
   const url = await waitForListeningUrl(child, args.join(" "));
   return {
     url,
@@ -50,11 +56,18 @@ export async function spawnBenchProcess(args: string[], options: SpawnOptions = 
     async stop() {
       child.kill("SIGTERM");
       await child.exited;
+      await collecting;
     },
+    readStderr: () => stderr,
   };
 }
 
-async function waitForListeningUrl(child: Subprocess<"ignore", "pipe", "inherit">, label: string): Promise<string> {
+async function collectText(stream: ReadableStream<Uint8Array>, append: (text: string) => void): Promise<void> {
+  const decoder = new TextDecoder();
+  for await (const chunk of stream) append(decoder.decode(chunk, { stream: true }));
+}
+
+async function waitForListeningUrl(child: Subprocess<"ignore", "pipe", "inherit" | "pipe">, label: string): Promise<string> {
   const decoder = new TextDecoder();
   const reader = child.stdout.getReader();
   let seen = "";
