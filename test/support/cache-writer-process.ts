@@ -14,7 +14,7 @@ import { makeCachedAnswer } from "./cache-store-conformance";
 
 const [path, label, count, startAt] = process.argv.slice(2);
 if (!path || !label || !count) {
-  console.error("usage: bun test/support/cache-writer-process.ts <db path> <label> <count>");
+  console.error("usage: bun test/support/cache-writer-process.ts <db path> <label> <count> [<start at, epoch ms>]");
   process.exit(2);
 }
 
