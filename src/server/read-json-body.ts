@@ -24,18 +24,38 @@ const decoder = new TextDecoder();
 export async function readJsonBody(request: Request, limitBytes: number, parser?: ReusingJsonParser): Promise<unknown> {
   const declared = Number(request.headers.get("content-length"));
   if (declared > limitBytes) throw new PayloadTooLargeError(limitBytes);
-  const bytes = Number.isFinite(declared) && request.headers.has("content-length") ? new Uint8Array(await request.arrayBuffer()) : await readBounded(request, limitBytes);
-  if (bytes.length === 0) throw new InvalidRequestError("request body is empty; expected a JSON object");
-  let body: unknown;
-  try {
-    body = parser ? parser.parse(bytes) : JSON.parse(decoder.decode(bytes));
-  } catch (error) {
-    throw new InvalidRequestError(`request body is not valid JSON: ${(error as Error).message}`);
-  }
+  const parse = (bytes: Uint8Array): unknown => {
+    if (bytes.length === 0) throw new InvalidRequestError("request body is empty; expected a JSON object");
+    try {
+      return parser ? parser.parse(bytes) : JSON.parse(decoder.decode(bytes));
+    } catch (error) {
+      throw new InvalidRequestError(`request body is not valid JSON: ${(error as Error).message}`);
+    }
+  };
+  const body =
+    Number.isFinite(declared) && request.headers.has("content-length")
+      ? parseThenRelease(await request.arrayBuffer(), parse)
+      : parse(await readBounded(request, limitBytes));
   if (exceedsNesting(body, MAX_NESTING)) {
     throw new InvalidRequestError(`JSON is nested more than ${MAX_NESTING} levels deep`, findNestingBeyond(body, MAX_NESTING));
   }
   return body;
+}
+
+/**
+ * Parses a buffer only this request holds, then frees its bytes at once (detaching it), parsed
+ * or not: what the parse returns holds copies. Left to the collector, Claude Code's 49 KB bodies
+ * pile up between collections, about 8 MB of the proxy's memory under load.
+ *
+ * @example
+ * const body = parseThenRelease(await request.arrayBuffer(), (bytes) => JSON.parse(decoder.decode(bytes)));
+ */
+export function parseThenRelease(buffer: ArrayBuffer, parse: (bytes: Uint8Array) => unknown): unknown {
+  try {
+    return parse(new Uint8Array(buffer));
+  } finally {
+    buffer.transfer(0);
+  }
 }
 
 /**
