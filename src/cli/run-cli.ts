@@ -4,12 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { type CliIo, EXIT_OK, describeParseArgsError, isParseArgsError, reportUsageError } from "./cli-io";
-import { runCacheFromArgs } from "./cache-command";
 import { formatCacheHelp, formatDoctorHelp, formatMainHelp, formatModelsHelp, formatServeHelp, formatServiceHelp } from "./cli-help";
-import { runDoctorFromArgs } from "./doctor-command";
-import { runModelsFromArgs } from "./models-command";
-import { runServeFromArgs } from "./run-serve-from-args";
-import { runServiceFromArgs } from "./service-command";
 import { COMMIT, VERSION } from "./version";
 
 const COMMAND_HELP: Readonly<Record<string, () => string>> = {
@@ -29,11 +24,12 @@ const COMMAND_HELP: Readonly<Record<string, () => string>> = {
  */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === "serve") return runServeFromArgs(rest, io);
-  if (command === "doctor") return runDoctorFromArgs(rest, io);
-  if (command === "service") return runServiceFromArgs(rest, io);
-  if (command === "models") return runModelsFromArgs(rest, io);
-  if (command === "cache") return runCacheFromArgs(rest, io);
+  // Each command loads its own modules: `serve` never holds the cache CLI's, doctor's or the model downloader's.
+  if (command === "serve") return (await import("./run-serve-from-args")).runServeFromArgs(rest, io);
+  if (command === "doctor") return (await import("./doctor-command")).runDoctorFromArgs(rest, io);
+  if (command === "service") return (await import("./service-command")).runServiceFromArgs(rest, io);
+  if (command === "models") return (await import("./models-command")).runModelsFromArgs(rest, io);
+  if (command === "cache") return (await import("./cache-command")).runCacheFromArgs(rest, io);
 
   let parsed: { values: { help?: boolean; version?: boolean }; positionals: string[] };
   try {

@@ -1,8 +1,9 @@
 /**
- * The response cache, opened on its first use rather than at start-up: an anyclaude that has
- * not served anything yet holds no database, no drizzle and no page cache (about 4 MB of its
- * 60 MB idle budget), and starts listening without touching the data dir. If the cache cannot
- * open then, requests go on without it (`bypass`), as when a store fails later.
+ * The response cache, opened on its first use rather than at start-up, modules and all: an
+ * anyclaude that has not served anything yet holds no database, no page cache and none of the
+ * store's, drizzle's or the embedder's code (8 MB of a source run's idle memory, 2-3 MB of the
+ * binary's), and starts listening without touching the data dir. If the cache cannot open then,
+ * requests go on without it (`bypass`), as when a store fails later.
  */
 import type { ResponseCache } from "../cache/response-cache";
 import type { CacheLookup, CacheTicket, ResponseCacheStats } from "../cache/response-cache-types";
@@ -12,19 +13,20 @@ import type { CacheDirective } from "../cache/read-cache-directive";
 export type ResponseCacheLike = Pick<ResponseCache, "lookup" | "remember" | "whenIdle" | "stats" | "clear" | "close">;
 
 export class DeferredResponseCache implements ResponseCacheLike {
+  #opening: Promise<ResponseCache | undefined> | undefined;
   #opened: ResponseCache | undefined;
-  #tried = false;
 
-  /** `open` returns undefined when the cache cannot be used (it logs why). */
-  constructor(private readonly open: () => ResponseCache | undefined) {}
+  /** `open` resolves to undefined when the cache cannot be used (it logs why). */
+  constructor(private readonly open: () => Promise<ResponseCache | undefined>) {}
 
-  lookup(request: MessageCreateParams, resolvedTarget: string, directive: CacheDirective): Promise<CacheLookup> {
-    const cache = this.#cache();
-    return cache ? cache.lookup(request, resolvedTarget, directive) : Promise.resolve({ outcome: "bypass", key: "" });
+  async lookup(request: MessageCreateParams, resolvedTarget: string, directive: CacheDirective): Promise<CacheLookup> {
+    const cache = await this.#cache();
+    return cache ? cache.lookup(request, resolvedTarget, directive) : { outcome: "bypass", key: "" };
   }
 
+  /** A ticket comes from a lookup, which opened the cache. */
   remember(ticket: CacheTicket, message: Message): void {
-    this.#cache()?.remember(ticket, message);
+    this.#opened?.remember(ticket, message);
   }
 
   async whenIdle(): Promise<void> {
@@ -32,24 +34,22 @@ export class DeferredResponseCache implements ResponseCacheLike {
   }
 
   async stats(): Promise<ResponseCacheStats> {
-    const cache = this.#cache();
+    const cache = await this.#cache();
     if (!cache) throw new Error("the response cache could not be opened (see the log)");
     return cache.stats();
   }
 
   async clear(): Promise<void> {
-    await this.#cache()?.clear();
+    await (await this.#cache())?.clear();
   }
 
   async close(): Promise<void> {
-    await this.#opened?.close();
+    // A cache still opening is closed once open, so no store is left behind.
+    await (await this.#opening)?.close();
   }
 
-  #cache(): ResponseCache | undefined {
-    if (!this.#tried) {
-      this.#tried = true;
-      this.#opened = this.open();
-    }
-    return this.#opened;
+  #cache(): Promise<ResponseCache | undefined> {
+    this.#opening ??= this.open().then((cache) => (this.#opened = cache));
+    return this.#opening;
   }
 }

@@ -22,7 +22,6 @@ import { createApp } from "./create-app";
 import { OpenStreams } from "./open-streams";
 import { FullGcSchedule } from "./full-gc-schedule";
 import { OverloadedError } from "../errors/proxy-error";
-import { createResponseCache } from "./create-response-cache";
 import { DeferredResponseCache, type ResponseCacheLike } from "./deferred-response-cache";
 import { createRouterObserver } from "./create-router-observer";
 
@@ -79,7 +78,11 @@ export async function startServer(config: Config, options: StartOptions): Promis
   health.start();
 
   const cache = config.cache.enabled
-    ? new DeferredResponseCache(() => createResponseCache(config, { env: options.env, logger: options.logger, metrics }))
+    ? new DeferredResponseCache(async () => {
+        // Loaded on first use too: with the cache never used, its store, drizzle and embedder modules stay out of memory.
+        const { createResponseCache } = await import("./create-response-cache");
+        return createResponseCache(config, { env: options.env, logger: options.logger, metrics });
+      })
     : undefined;
   const streams = new OpenStreams();
   const gc = new FullGcSchedule(config.server.fullGcEveryRequests);
