@@ -1,8 +1,16 @@
 #!/usr/bin/env bun
 /** The `anyclaude` executable: runs the command line against the real process. */
 import { runCli } from "./run-cli";
+import { applyServeJitSettings } from "./serve-jit-settings";
 
-process.exitCode = await runCli(process.argv.slice(2), {
+const argv = process.argv.slice(2);
+if (argv[0] === "serve") {
+  // On success this process is replaced by itself with the settings (same PID); it returns otherwise.
+  const jit = applyServeJitSettings(process.env);
+  if (jit.kind === "failed") process.stderr.write(`anyclaude: serving with Bun's default JIT settings (${jit.reason})\n`);
+}
+
+process.exitCode = await runCli(argv, {
   env: process.env,
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),

@@ -18,7 +18,7 @@ import { checkAnthropicEventOrder } from "../support/check-anthropic-event-order
 import { type FakeOpenAIBackend, openAIJson, openAIStream, startFakeOpenAIBackend } from "../support/fake-openai-backend";
 import { llamaServerChunks, llamaServerCompletion } from "../support/fake-openai-chunks";
 import { writeMiniLMStandin } from "../support/generate-minilm-standin";
-import { ServeProcess } from "../support/spawn-anyclaude-serve";
+import { readProcessEnvironment, ServeProcess } from "../support/spawn-anyclaude-serve";
 
 // Compiling takes a few seconds on a quiet machine, much longer on two busy cores.
 const BUILD_TIMEOUT_MS = 300_000;
@@ -145,10 +145,12 @@ describe("the compiled binary, alone on a bare machine", () => {
     expect(stdout).toContain(`all-MiniLM-L6-v2 (downloaded) ${target}: 384 dims`);
   }, STEP_TIMEOUT_MS);
 
-  test("serve --port 0 listens and /health answers", async () => {
+  test("serve --port 0 listens, runs without JavaScriptCore's FTL tier (restarted in place, same PID), and /health answers", async () => {
     const child = Bun.spawn([machine.binary, "serve", "--port", "0"], { cwd: machine.cwd, env: machine.env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
     serve = new ServeProcess(child);
     baseUrl = (await serve.address()).url;
+    expect(readProcessEnvironment(child.pid).BUN_JSC_useFTLJIT).toBe("0");
+    expect(serve.stderr).not.toContain("default JIT settings");
     const response = await fetch(`${baseUrl}/health`);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ status: "ok", version: packageVersion });

@@ -4,13 +4,13 @@
  * finds backends, configuration files, a port already taken, and how it stops on SIGTERM.
  */
 import { afterAll, afterEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FakeScript } from "../support/fake-backend-server";
 import { openAIJson, openAIStream, startFakeOpenAIBackend, type FakeOpenAIBackend } from "../support/fake-openai-backend";
 import { chunk, finishChunk, llamaServerChunks, llamaServerCompletion, roleChunk } from "../support/fake-openai-chunks";
-import { spawnAnyclaudeServe, type ServeProcess } from "../support/spawn-anyclaude-serve";
+import { readProcessEnvironment, spawnAnyclaudeServe, type ServeProcess } from "../support/spawn-anyclaude-serve";
 
 const LOCAL_MODEL = "qwen3-coder-30b-a3b";
 const STOP_DEADLINE_MS = 10_000;
@@ -110,6 +110,24 @@ describe("anyclaude serve", () => {
     const message = (await response.json()) as { content: Array<{ type: string; text?: string }> };
     expect(message.content).toEqual([{ type: "text", text: "Hello from the fake." }]);
     expect(backend.requestsTo("/v1/chat/completions").map((request) => (request.body as { model: string }).model)).toEqual([LOCAL_MODEL]);
+  });
+
+  test("runs without JavaScriptCore's FTL tier: the same process (same PID) carries BUN_JSC_useFTLJIT=0 and serves", async () => {
+    const backend = startBackend();
+    const serve = startServe(["--port", "0", "--backend", backend.url]);
+    const address = await serve.address();
+
+    expect(readProcessEnvironment(serve.child.pid).BUN_JSC_useFTLJIT).toBe("0");
+    expect(readFileSync(`/proc/${serve.child.pid}/cmdline`, "latin1").split("\0").slice(-6, -1)).toEqual(["serve", "--port", "0", "--backend", backend.url]);
+    expect(serve.stderr).not.toContain("default JIT settings");
+    expect((await postMessage(address.url)).status).toBe(200);
+  });
+
+  test("a BUN_JSC_useFTLJIT the user set is left as it is", async () => {
+    const backend = startBackend();
+    const serve = startServe(["--port", "0", "--backend", backend.url], { BUN_JSC_useFTLJIT: "1" });
+    await serve.address();
+    expect(readProcessEnvironment(serve.child.pid).BUN_JSC_useFTLJIT).toBe("1");
   });
 
   test("--backend repeats, with or without /v1, and each backend is reachable", async () => {

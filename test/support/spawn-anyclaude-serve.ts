@@ -3,6 +3,7 @@
  * and collects what it prints so a test can wait for a line, read the address it announced,
  * signal it, and read its exit status.
  */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 
@@ -107,4 +108,16 @@ export function spawnAnyclaudeServe(args: string[], options: SpawnServeOptions):
     stderr: "pipe",
   });
   return new ServeProcess(child);
+}
+
+/**
+ * A process's environment as the kernel holds it: what it started with, which is what
+ * JavaScriptCore read (`serve` restarts itself with its JIT settings added).
+ *
+ * @example
+ * expect(readProcessEnvironment(serve.child.pid).BUN_JSC_useFTLJIT).toBe("0");
+ */
+export function readProcessEnvironment(pid: number): Record<string, string> {
+  const entries = readFileSync(`/proc/${pid}/environ`, "latin1").split("\0").filter(Boolean);
+  return Object.fromEntries(entries.map((entry) => [entry.slice(0, entry.indexOf("=")), entry.slice(entry.indexOf("=") + 1)]));
 }
