@@ -49,27 +49,28 @@ export function applyServeJitSettings(env: Record<string, string | undefined>, p
   }
 }
 
+/**
+ * What execve reads through raw addresses: the collector cannot see those, so the buffers stay
+ * referenced from here (a few KB, only ever filled when the restart fails).
+ */
+const handedToExecve: ArrayBufferView[] = [];
+
 /** libc's execve; returns errno when it fails (on success it does not return). */
 function execve(file: string, argv: string[], environment: string[]): number {
   const libc = dlopen("libc.so.6", {
     execve: { args: [FFIType.ptr, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
     __errno_location: { args: [], returns: FFIType.ptr },
   });
-  // The strings must stay reachable until the call: the pointer tables hold only their addresses.
-  const strings: Buffer[] = [];
+  const keep = <T extends ArrayBufferView>(view: T): T => {
+    handedToExecve.push(view);
+    return view;
+  };
   const table = (items: string[]) => {
-    const pointers = new BigUint64Array(items.length + 1);
-    items.forEach((item, index) => {
-      const bytes = Buffer.from(`${item}\0`);
-      strings.push(bytes);
-      pointers[index] = BigInt(ptr(bytes));
-    });
+    const pointers = keep(new BigUint64Array(items.length + 1));
+    items.forEach((item, index) => (pointers[index] = BigInt(ptr(keep(Buffer.from(`${item}\0`))))));
     return pointers;
   };
-  const path = Buffer.from(`${file}\0`);
-  const argvTable = table(argv);
-  const environmentTable = table(environment);
-  libc.symbols.execve(ptr(path), ptr(argvTable), ptr(environmentTable));
+  libc.symbols.execve(ptr(keep(Buffer.from(`${file}\0`))), ptr(table(argv)), ptr(table(environment)));
   const errno = read.i32(libc.symbols.__errno_location()!, 0);
   libc.close();
   return errno;
