@@ -7,7 +7,7 @@
  * JavaScriptCore reads its options from the environment once, as the process starts, so `serve`
  * applies them by replacing itself: execve of the same executable with the same arguments and
  * the options added to its environment. The process keeps its PID, its open files and its
- * parent (a shell, systemd, a test), and runs its start-up once more (about 20 ms). A user who
+ * parent (a shell, systemd, a test), and runs its start-up once more (about 10 ms). A user who
  * sets the variable themselves (e.g. `BUN_JSC_useFTLJIT=1` to keep FTL) is left as they chose.
  */
 import { dlopen, FFIType, ptr, read } from "bun:ffi";
@@ -33,8 +33,7 @@ export type JitSettingsOutcome =
  * if (outcome.kind === "failed") process.stderr.write(`JIT settings not applied: ${outcome.reason}\n`);
  */
 export function applyServeJitSettings(env: Record<string, string | undefined>, platform: string = process.platform): JitSettingsOutcome {
-  const missing = Object.keys(SERVE_JIT_ENVIRONMENT).filter((name) => env[name] === undefined);
-  if (missing.length === 0) return { kind: "in-effect" };
+  if (Object.keys(SERVE_JIT_ENVIRONMENT).every((name) => env[name] !== undefined)) return { kind: "in-effect" };
   if (platform !== "linux") return { kind: "unsupported", platform };
   try {
     // The arguments exactly as this process got them (Bun's own flags included), NUL-separated.
