@@ -34,6 +34,8 @@ const HELP = `Usage: bun bench/overhead.ts [options]
                      relays the bytes, "json" also parses and re-serializes the body
   --gc               log the latency runs' proxy's collector pauses (BUN_JSC_logGC=1) and
                      summarize them: count, p50, p90 and max, young and full collections
+  --proxy-env N=V    set N=V in the environment of the proxy under test only (repeatable),
+                     e.g. --proxy-env BUN_GC_TIMER_DISABLE=1 to measure a runtime setting
   --cpu-prof DIR     profile the latency runs' anyclaude with Bun's sampling profiler, writing
                      a .cpuprofile and a Markdown summary into DIR (slows it down: its figures
                      are then no measure of overhead)
@@ -57,6 +59,8 @@ interface Settings {
   binary?: string;
   /** Log and summarize the latency runs' collector pauses. */
   gc: boolean;
+  /** Added to the environment of the proxy under test, and of nothing else. */
+  proxyEnv: Record<string, string>;
   /** Measure the floor forwarder of this kind instead of anyclaude. */
   floor?: "bare" | "json";
 }
@@ -154,7 +158,7 @@ async function runMemorySeries(backendUrl: string, pairs: Map<string, RequestPai
 
 /** anyclaude as a user starts it, in its own process. */
 function startProxy(backendUrl: string, bunFlags: string[] = [], logGc = false): Promise<BenchProcess> {
-  const gc: { captureStderr: boolean; env: Record<string, string> } = { captureStderr: logGc, env: logGc ? { BUN_JSC_logGC: "1" } : {} };
+  const gc: { captureStderr: boolean; env: Record<string, string> } = { captureStderr: logGc, env: { ...settings.proxyEnv, ...(logGc ? { BUN_JSC_logGC: "1" } : {}) } };
   if (settings.floor) return spawnBenchProcess(["bench/floor-forwarder.ts", backendUrl, settings.floor], { cwd: ROOT, ...gc });
   const serve = ["serve", "--port", "0", "--backend", backendUrl, "--log-level", "warn"];
   // The same requests go out thousands of times: with the response cache on, anyclaude would
@@ -189,6 +193,7 @@ function readSettings(): Settings {
       "cpu-prof": { type: "string" },
       binary: { type: "string" },
       floor: { type: "string" },
+      "proxy-env": { type: "string", multiple: true, default: [] },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -211,6 +216,7 @@ function readSettings(): Settings {
     cpuProfileDir: values["cpu-prof"],
     binary: values.binary === undefined ? undefined : resolve(values.binary),
     floor: values.floor as Settings["floor"],
+    proxyEnv: readProxyEnv(values["proxy-env"] ?? []),
   };
 }
 
@@ -219,8 +225,21 @@ function describeProxy(): string {
   return settings.binary ? `anyclaude ${VERSION}, compiled binary ${settings.binary}` : `anyclaude ${VERSION} from source`;
 }
 
-function describeSettings({ cpuProfileDir, binary: _binary, floor: _floor, ...counts }: Settings): Record<string, number | string | boolean> {
-  return cpuProfileDir ? { ...counts, cpuProfile: `${cpuProfileDir} (figures slowed by the profiler)` } : counts;
+function describeSettings({ cpuProfileDir, binary: _binary, floor: _floor, proxyEnv, ...counts }: Settings): Record<string, number | string | boolean> {
+  const described: Record<string, number | string | boolean> = { ...counts };
+  const assignments = Object.entries(proxyEnv).map(([name, value]) => `${name}=${value}`);
+  if (assignments.length > 0) described.proxyEnv = assignments.join(" ");
+  if (cpuProfileDir) described.cpuProfile = `${cpuProfileDir} (figures slowed by the profiler)`;
+  return described;
+}
+
+function readProxyEnv(assignments: string[]): Record<string, string> {
+  const entries = assignments.map((assignment) => {
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(assignment);
+    if (!match) throw new Error(`--proxy-env takes NAME=VALUE, not "${assignment}"`);
+    return [match[1]!, match[2]!] as const;
+  });
+  return Object.fromEntries(entries);
 }
 
 function readCount(given: string | undefined, fallback: number, flag: string): number {

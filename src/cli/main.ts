@@ -1,13 +1,13 @@
 #!/usr/bin/env bun
 /** The `anyclaude` executable: runs the command line against the real process. */
 import { runCli } from "./run-cli";
-import { applyServeJitSettings } from "./serve-jit-settings";
+import { applyServeRuntimeSettings } from "./serve-runtime-settings";
 
 const argv = process.argv.slice(2);
 if (argv[0] === "serve") {
   // On success this process is replaced by itself with the settings (same PID); it returns otherwise.
-  const jit = applyServeJitSettings(process.env);
-  if (jit.kind === "failed") process.stderr.write(`anyclaude: serving with Bun's default JIT settings (${jit.reason})\n`);
+  const settings = applyServeRuntimeSettings(process.env);
+  if (settings.kind === "failed") process.stderr.write(`anyclaude: serving with Bun's default runtime settings (${settings.reason})\n`);
 }
 
 process.exitCode = await runCli(argv, {

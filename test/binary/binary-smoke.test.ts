@@ -11,6 +11,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { version as packageVersion } from "../../package.json" with { type: "json" };
+import { SERVE_RUNTIME_ENVIRONMENT } from "../../src/cli/serve-runtime-settings";
 import { parseSse } from "../../src/sse/parse-sse";
 import type { MessageStreamEvent } from "../../src/protocol/anthropic/stream-events";
 import { type AnyclaudeBinary, type BareMachine, findOrBuildAnyclaudeBinary, prepareBareMachine } from "../support/anyclaude-binary";
@@ -145,12 +146,12 @@ describe("the compiled binary, alone on a bare machine", () => {
     expect(stdout).toContain(`all-MiniLM-L6-v2 (downloaded) ${target}: 384 dims`);
   }, STEP_TIMEOUT_MS);
 
-  test("serve --port 0 listens, runs without JavaScriptCore's FTL tier (restarted in place, same PID), and /health answers", async () => {
+  test("serve --port 0 listens, runs with the proxy's runtime settings (restarted in place, same PID), and /health answers", async () => {
     const child = Bun.spawn([machine.binary, "serve", "--port", "0"], { cwd: machine.cwd, env: machine.env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
     serve = new ServeProcess(child);
     baseUrl = (await serve.address()).url;
-    expect(readProcessEnvironment(child.pid).BUN_JSC_useFTLJIT).toBe("0");
-    expect(serve.stderr).not.toContain("default JIT settings");
+    expect(readProcessEnvironment(child.pid)).toMatchObject({ ...SERVE_RUNTIME_ENVIRONMENT });
+    expect(serve.stderr).not.toContain("default runtime settings");
     const response = await fetch(`${baseUrl}/health`);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ status: "ok", version: packageVersion });

@@ -112,22 +112,30 @@ describe("anyclaude serve", () => {
     expect(backend.requestsTo("/v1/chat/completions").map((request) => (request.body as { model: string }).model)).toEqual([LOCAL_MODEL]);
   });
 
-  test("runs without JavaScriptCore's FTL tier: the same process (same PID) carries BUN_JSC_useFTLJIT=0 and serves", async () => {
+  test("runs with the proxy's runtime settings (no FTL, sooner old-generation collections, prompt purge): the same process (same PID) carries them and serves", async () => {
     const backend = startBackend();
     const serve = startServe(["--port", "0", "--backend", backend.url]);
     const address = await serve.address();
 
-    expect(readProcessEnvironment(serve.child.pid).BUN_JSC_useFTLJIT).toBe("0");
+    expect(readProcessEnvironment(serve.child.pid)).toMatchObject({
+      BUN_JSC_useFTLJIT: "0",
+      BUN_JSC_minEdenToOldGenerationRatio: "0.6",
+      MIMALLOC_PURGE_DELAY: "0",
+    });
     expect(readFileSync(`/proc/${serve.child.pid}/cmdline`, "latin1").split("\0").slice(-6, -1)).toEqual(["serve", "--port", "0", "--backend", backend.url]);
-    expect(serve.stderr).not.toContain("default JIT settings");
+    expect(serve.stderr).not.toContain("default runtime settings");
     expect((await postMessage(address.url)).status).toBe(200);
   });
 
-  test("a BUN_JSC_useFTLJIT the user set is left as it is", async () => {
+  test("a setting the user chose keeps their value, and the others are still added", async () => {
     const backend = startBackend();
     const serve = startServe(["--port", "0", "--backend", backend.url], { BUN_JSC_useFTLJIT: "1" });
     await serve.address();
-    expect(readProcessEnvironment(serve.child.pid).BUN_JSC_useFTLJIT).toBe("1");
+    expect(readProcessEnvironment(serve.child.pid)).toMatchObject({
+      BUN_JSC_useFTLJIT: "1",
+      BUN_JSC_minEdenToOldGenerationRatio: "0.6",
+      MIMALLOC_PURGE_DELAY: "0",
+    });
   });
 
   test("--backend repeats, with or without /v1, and each backend is reachable", async () => {

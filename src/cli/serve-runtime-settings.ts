@@ -1,22 +1,32 @@
 /**
- * `anyclaude serve` runs JavaScriptCore without its top JIT tier (FTL). On a proxy's short,
- * branchy request path FTL's compilations cost more than they return: with it off, the same
- * requests take less CPU, the one-at-a-time p95 and p99 fall, p50 stays where it was, and the
- * process holds 7-9 MB less under load (docs/decisions/0012-serve-without-ftl.md has the runs).
+ * `anyclaude serve` runs its runtime with settings made for a proxy rather than the defaults
+ * (JavaScriptCore's are tuned for a browser): JavaScriptCore without its top JIT tier (FTL), its old
+ * generation collected sooner, and mimalloc giving freed pages back at once. Under load the
+ * process then takes less CPU and a shorter one-at-a-time tail, holds 9-10 MB less and stops
+ * growing (docs/decisions/0012-serve-without-ftl.md and 0013-serve-collects-sooner.md have the
+ * runs).
  *
- * JavaScriptCore reads its options from the environment once, as the process starts, so `serve`
- * applies them by replacing itself: execve of the same executable with the same arguments and
- * the options added to its environment. The process keeps its PID, its open files and its
- * parent (a shell, systemd, a test), and runs its start-up once more (about 10 ms). A user who
- * sets the variable themselves (e.g. `BUN_JSC_useFTLJIT=1` to keep FTL) is left as they chose.
+ * JavaScriptCore and mimalloc read these settings from the environment once, as the process
+ * starts, so `serve` applies them by replacing itself: execve of the same executable with the
+ * same arguments and the settings added to its environment. The process keeps its PID, its open
+ * files and its parent (a shell, systemd, a test), and runs its start-up once more (about 10 ms).
+ * A variable the user set themselves (e.g. `BUN_JSC_useFTLJIT=1` to keep FTL) keeps their value.
  */
 import { dlopen, FFIType, ptr, read } from "bun:ffi";
 import { readFileSync } from "node:fs";
 
-/** What `serve` adds to its environment before JavaScriptCore starts. */
-export const SERVE_JIT_ENVIRONMENT: Readonly<Record<string, string>> = { BUN_JSC_useFTLJIT: "0" };
+/** What `serve` adds to its environment before the runtime starts (each one's reason in its decision). */
+export const SERVE_RUNTIME_ENVIRONMENT: Readonly<Record<string, string>> = {
+  // Decision 0012: FTL's compilations cost a proxy's short request path more than they return.
+  BUN_JSC_useFTLJIT: "0",
+  // Decision 0013: a full collection once young collections would get less than 60% of the heap's
+  // budget (JavaScriptCore: a third), so what requests in flight left in the old generation goes sooner.
+  BUN_JSC_minEdenToOldGenerationRatio: "0.6",
+  // Decision 0013: freed pages go back to the system at once, not after 100 ms.
+  MIMALLOC_PURGE_DELAY: "0",
+};
 
-export type JitSettingsOutcome =
+export type RuntimeSettingsOutcome =
   /** Every variable was already in the environment: this process runs with them (or with the user's values). */
   | { kind: "in-effect" }
   /** Not on Linux, where /proc and execve are: the process runs with Bun's defaults. */
@@ -29,16 +39,17 @@ export type JitSettingsOutcome =
  * this call never returns.
  *
  * @example
- * const outcome = applyServeJitSettings(process.env);
- * if (outcome.kind === "failed") process.stderr.write(`JIT settings not applied: ${outcome.reason}\n`);
+ * const outcome = applyServeRuntimeSettings(process.env);
+ * if (outcome.kind === "failed") process.stderr.write(`runtime settings not applied: ${outcome.reason}\n`);
  */
-export function applyServeJitSettings(env: Record<string, string | undefined>, platform: string = process.platform): JitSettingsOutcome {
-  if (Object.keys(SERVE_JIT_ENVIRONMENT).every((name) => env[name] !== undefined)) return { kind: "in-effect" };
+export function applyServeRuntimeSettings(env: Record<string, string | undefined>, platform: string = process.platform): RuntimeSettingsOutcome {
+  if (Object.keys(SERVE_RUNTIME_ENVIRONMENT).every((name) => env[name] !== undefined)) return { kind: "in-effect" };
   if (platform !== "linux") return { kind: "unsupported", platform };
   try {
     // The arguments exactly as this process got them (Bun's own flags included), NUL-separated.
     const argv = readFileSync("/proc/self/cmdline", "latin1").split("\0").slice(0, -1);
-    const environment = Object.entries({ ...env, ...SERVE_JIT_ENVIRONMENT })
+    // The user's own values come last, so they win over ours.
+    const environment = Object.entries({ ...SERVE_RUNTIME_ENVIRONMENT, ...env })
       .filter((entry): entry is [string, string] => entry[1] !== undefined)
       .map(([name, value]) => `${name}=${value}`);
     const errno = execve("/proc/self/exe", argv, environment);
