@@ -17,7 +17,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { summarizeLatencies } from "./latency-stats";
 import { timeRequest } from "./measure-interleaved";
-import { spawnBenchProcess } from "./spawn-bench-process";
+import { spawnBenchProcess, startBenchProxy } from "./spawn-bench-process";
 
 const ROOT = join(import.meta.dir, "..");
 const FIXTURE = join(ROOT, "test/fixtures/claude-code-2.1.332/cc-2.1.332_p-say-hi_stream.body.json");
@@ -65,13 +65,11 @@ function buildTurn(n: number, stream: boolean, name = "measured"): string {
 }
 
 const backend = await spawnBenchProcess(["bench/lean-openai-backend.ts"], { cwd: ROOT });
-const serve = ["serve", "--port", "0", "--backend", backend.url, "--log-level", "warn"];
-const env = { ANYCLAUDE_CACHE__ENABLED: "false" };
-const proxy = values.floor
-  ? await spawnBenchProcess(["bench/floor-forwarder.ts", backend.url, values.floor], { cwd: ROOT })
-  : values.binary
-    ? await spawnBenchProcess(serve, { cwd: ROOT, executable: resolve(values.binary), env })
-    : await spawnBenchProcess(["src/cli/main.ts", ...serve], { cwd: ROOT, env });
+const proxy = await startBenchProxy(backend.url, {
+  root: ROOT,
+  floor: values.floor as "bare" | "json" | undefined,
+  binary: values.binary === undefined ? undefined : resolve(values.binary),
+});
 
 const rows: Array<{ turn: number; bytes: number; added: number }> = [];
 try {

@@ -18,7 +18,7 @@ import { subtractPercentiles, summarizeLatencies } from "./latency-stats";
 import { type PairSamples, measureConcurrent, measureSequential, runConcurrently } from "./measure-interleaved";
 import { type AnswerMode, type BodyName, type RequestPair, prepareRequestPair } from "./prepare-overhead-requests";
 import { type GcPauses, summarizeGcPauses } from "./gc-pauses";
-import { type BenchProcess, spawnBenchProcess } from "./spawn-bench-process";
+import { type BenchProcess, spawnBenchProcess, startBenchProxy } from "./spawn-bench-process";
 import { type RssTrack, trackProxyRss } from "./track-proxy-rss";
 
 const HELP = `Usage: bun bench/overhead.ts [options]
@@ -156,16 +156,10 @@ async function runMemorySeries(backendUrl: string, pairs: Map<string, RequestPai
   }
 }
 
-/** anyclaude as a user starts it, in its own process. */
+/** The proxy under test, in its own process. */
 function startProxy(backendUrl: string, bunFlags: string[] = [], logGc = false): Promise<BenchProcess> {
-  const gc: { captureStderr: boolean; env: Record<string, string> } = { captureStderr: logGc, env: { ...settings.proxyEnv, ...(logGc ? { BUN_JSC_logGC: "1" } : {}) } };
-  if (settings.floor) return spawnBenchProcess(["bench/floor-forwarder.ts", backendUrl, settings.floor], { cwd: ROOT, ...gc });
-  const serve = ["serve", "--port", "0", "--backend", backendUrl, "--log-level", "warn"];
-  // The same requests go out thousands of times: with the response cache on, anyclaude would
-  // answer them itself and this would measure the cache (bench/cache.ts does), not the proxy.
-  const env = { ANYCLAUDE_CACHE__ENABLED: "false", ...gc.env };
-  if (settings.binary) return spawnBenchProcess(serve, { cwd: ROOT, executable: settings.binary, env, captureStderr: logGc });
-  return spawnBenchProcess([...bunFlags, "src/cli/main.ts", ...serve], { cwd: ROOT, env, captureStderr: logGc });
+  const env = { ...settings.proxyEnv, ...(logGc ? { BUN_JSC_logGC: "1" } : {}) };
+  return startBenchProxy(backendUrl, { root: ROOT, floor: settings.floor, binary: settings.binary, bunFlags, env, captureStderr: logGc });
 }
 
 function summarizeScenario(

@@ -62,6 +62,36 @@ export async function spawnBenchProcess(args: string[], options: SpawnOptions = 
   };
 }
 
+/** Which proxy a benchmark measures, and how it runs. */
+export interface ProxyUnderTest {
+  /** bench/floor-forwarder.ts of this kind instead of anyclaude, for scale. */
+  floor?: "bare" | "json";
+  /** A compiled anyclaude (absolute path) instead of `bun src/cli/main.ts`. */
+  binary?: string;
+  /** Bun's own flags, for anyclaude from source (e.g. --cpu-prof). */
+  bunFlags?: string[];
+  /** Added to the proxy's environment. */
+  env?: Record<string, string>;
+  captureStderr?: boolean;
+}
+
+/**
+ * anyclaude as a user starts it (`serve` in front of `backendUrl`), or a floor forwarder.
+ *
+ * @example
+ * const proxy = await startBenchProxy(backend.url, { root, binary: "/abs/dist/anyclaude" });
+ */
+export function startBenchProxy(backendUrl: string, proxy: ProxyUnderTest & { root: string }): Promise<BenchProcess> {
+  const options = { cwd: proxy.root, captureStderr: proxy.captureStderr };
+  if (proxy.floor) return spawnBenchProcess(["bench/floor-forwarder.ts", backendUrl, proxy.floor], { ...options, env: proxy.env });
+  const serve = ["serve", "--port", "0", "--backend", backendUrl, "--log-level", "warn"];
+  // The same requests go out thousands of times: with the response cache on, anyclaude would
+  // answer them itself and the benchmark would measure the cache (bench/cache.ts does), not the proxy.
+  const env = { ANYCLAUDE_CACHE__ENABLED: "false", ...proxy.env };
+  if (proxy.binary) return spawnBenchProcess(serve, { ...options, executable: proxy.binary, env });
+  return spawnBenchProcess([...(proxy.bunFlags ?? []), "src/cli/main.ts", ...serve], { ...options, env });
+}
+
 async function collectText(stream: ReadableStream<Uint8Array>, append: (text: string) => void): Promise<void> {
   const decoder = new TextDecoder();
   for await (const chunk of stream) append(decoder.decode(chunk, { stream: true }));

@@ -52,9 +52,11 @@ export class OpenAIChatBackend extends HttpBackend implements Backend {
     const timeouts = this.settings.timeouts;
     async function* events(): AsyncGenerator<MessageStreamEvent[]> {
       let complete = false;
-      let done = false;
+      // The events of the chunk that brought [DONE]: they go out together with the end of the answer.
+      let last: MessageStreamEvent[] = [];
       for await (const frames of readBackendEvents(backendId, started, timeouts)) {
         const batch: MessageStreamEvent[] = [];
+        let done = false;
         try {
           for (const frame of frames) {
             if (frame.data === "[DONE]") {
@@ -76,17 +78,14 @@ export class OpenAIChatBackend extends HttpBackend implements Backend {
           throw error;
         }
         if (done) {
-          // The end of the answer goes out with the chunk that ended it.
-          batch.push(...converter.finish());
-          converter.drainWarnings().forEach(options.onWarning);
-          if (batch.length > 0) yield batch;
-          return;
+          last = batch;
+          break;
         }
         if (batch.length > 0) yield batch;
       }
       // A body that closes cleanly but early (engine killed, proxy in between) must not pass for a whole answer.
       if (!complete) throw new BackendProtocolError(backendId, "the stream ended before the answer did (no finish_reason, no [DONE])");
-      const last = [...converter.finish()];
+      last.push(...converter.finish());
       converter.drainWarnings().forEach(options.onWarning);
       if (last.length > 0) yield last;
     }
