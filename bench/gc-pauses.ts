@@ -22,24 +22,60 @@ export interface GcPauses {
 
 const LINE = /^\[GC<(0x[0-9a-f]+)>: (START .*?=> (Eden|Full)Collection|M a=).*? p=([0-9.]+)ms/;
 
+/** One pause of the collector, under the scope of the collection it belongs to. */
+export interface GcPause {
+  scope: "Eden" | "Full";
+  ms: number;
+}
+
+/**
+ * Reads the log as it arrives, in chunks that may cut lines anywhere, and returns the pauses of
+ * the lines each chunk completes: a benchmark that notes when each chunk came can tell which
+ * requests a pause met (bench/tail-attribution.ts).
+ *
+ * @example
+ * const reader = new GcLogReader();
+ * reader.push("[GC<0x1>: START M 9kb => EdenCol"); // []
+ * reader.push("lection, a=0kb p=1.5ms (max 1.5) END]\n"); // [{ scope: "Eden", ms: 1.5 }]
+ */
+export class GcLogReader {
+  readonly #scopeOfHeap = new Map<string, GcPause["scope"]>();
+  #partial = "";
+
+  push(text: string): GcPause[] {
+    const lines = (this.#partial + text).split("\n");
+    this.#partial = lines.pop()!;
+    return lines.flatMap((line) => this.#read(line));
+  }
+
+  /** Reads what is left after the last newline (the end of the log). */
+  end(): GcPause[] {
+    const last = this.#partial;
+    this.#partial = "";
+    return this.#read(last);
+  }
+
+  #read(line: string): GcPause[] {
+    const match = LINE.exec(line);
+    if (!match) return [];
+    const [, heap, , startedScope, pause] = match;
+    if (startedScope === "Eden" || startedScope === "Full") this.#scopeOfHeap.set(heap!, startedScope);
+    const scope = this.#scopeOfHeap.get(heap!);
+    // A continuation whose start was not in the log cannot be attributed: left out.
+    return scope ? [{ scope, ms: Number(pause) }] : [];
+  }
+}
+
 /**
  * @example
  * summarizeGcPauses("[GC<0x1>: START M 9kb => EdenCollection, a=0kb p=1.5ms (max 1.5) END]\n")
  * // { eden: { count: 1, p50: 1.5, p90: 1.5, max: 1.5 }, full: { count: 0 } }
  */
 export function summarizeGcPauses(log: string): GcPauses {
-  const pauses = { Eden: [] as number[], Full: [] as number[] };
-  const scopeOfHeap = new Map<string, "Eden" | "Full">();
-  for (const line of log.split("\n")) {
-    const match = LINE.exec(line);
-    if (!match) continue;
-    const [, heap, , startedScope, pause] = match;
-    if (startedScope === "Eden" || startedScope === "Full") scopeOfHeap.set(heap!, startedScope);
-    const scope = scopeOfHeap.get(heap!);
-    // A continuation whose start was not in the log cannot be attributed: left out.
-    if (scope) pauses[scope].push(Number(pause));
-  }
-  return { eden: summarize(pauses.Eden), full: summarize(pauses.Full) };
+  const reader = new GcLogReader();
+  const pauses = [...reader.push(log), ...reader.end()];
+  const of = (scope: GcPause["scope"]) => pauses.filter((pause) => pause.scope === scope).map((pause) => pause.ms);
+  return { eden: summarize(of("Eden")), full: summarize(of("Full")) };
 }
 
 function summarize(pauses: number[]): PauseSummary {

@@ -12,6 +12,7 @@ import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { VERSION } from "../src/cli/version";
+import { readCount, readProxyEnv } from "./bench-args";
 import { type ScenarioResult, checkOverheadTargets, labelScenario } from "./check-overhead-targets";
 import { formatOverheadReport } from "./format-overhead-report";
 import { subtractPercentiles, summarizeLatencies } from "./latency-stats";
@@ -225,22 +226,6 @@ function describeSettings({ cpuProfileDir, binary: _binary, floor: _floor, proxy
   if (assignments.length > 0) described.proxyEnv = assignments.join(" ");
   if (cpuProfileDir) described.cpuProfile = `${cpuProfileDir} (figures slowed by the profiler)`;
   return described;
-}
-
-function readProxyEnv(assignments: string[]): Record<string, string> {
-  const entries = assignments.map((assignment) => {
-    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(assignment);
-    if (!match) throw new Error(`--proxy-env takes NAME=VALUE, not "${assignment}"`);
-    return [match[1]!, match[2]!] as const;
-  });
-  return Object.fromEntries(entries);
-}
-
-function readCount(given: string | undefined, fallback: number, flag: string): number {
-  if (given === undefined) return fallback;
-  const value = Number(given);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${flag} takes a positive whole number, not "${given}"`);
-  return value;
 }
 
 function describeCommit(): string {

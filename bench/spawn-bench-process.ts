@@ -30,6 +30,8 @@ export interface SpawnOptions {
   executable?: string;
   /** Keep its stderr (e.g. the collector's log) for `readStderr` instead of passing it through. */
   captureStderr?: boolean;
+  /** Also called with each piece of its stderr as it arrives, and when (performance.now()); implies captureStderr. */
+  onStderr?: (text: string, receivedAt: number) => void;
 }
 
 /**
@@ -42,11 +44,15 @@ export async function spawnBenchProcess(args: string[], options: SpawnOptions = 
     cwd: options.cwd,
     stdin: "ignore",
     stdout: "pipe",
-    stderr: options.captureStderr ? "pipe" : "inherit",
+    stderr: options.captureStderr || options.onStderr ? "pipe" : "inherit",
     env: { ...process.env, NO_COLOR: "1", ...options.env },
   });
   let stderr = "";
-  const collecting = child.stderr instanceof ReadableStream ? collectText(child.stderr, (text) => (stderr += text)) : Promise.resolve();
+  const append = (text: string) => {
+    stderr += text;
+    options.onStderr?.(text, performance.now());
+  };
+  const collecting = child.stderr instanceof ReadableStream ? collectText(child.stderr, append) : Promise.resolve();
   const url = await waitForListeningUrl(child, args.join(" "));
   return {
     url,
@@ -73,6 +79,7 @@ export interface ProxyUnderTest {
   /** Added to the proxy's environment. */
   env?: Record<string, string>;
   captureStderr?: boolean;
+  onStderr?: SpawnOptions["onStderr"];
 }
 
 /**
@@ -82,7 +89,7 @@ export interface ProxyUnderTest {
  * const proxy = await startBenchProxy(backend.url, { root, binary: "/abs/dist/anyclaude" });
  */
 export function startBenchProxy(backendUrl: string, proxy: ProxyUnderTest & { root: string }): Promise<BenchProcess> {
-  const options = { cwd: proxy.root, captureStderr: proxy.captureStderr };
+  const options = { cwd: proxy.root, captureStderr: proxy.captureStderr, onStderr: proxy.onStderr };
   if (proxy.floor) return spawnBenchProcess(["bench/floor-forwarder.ts", backendUrl, proxy.floor], { ...options, env: proxy.env });
   const serve = ["serve", "--port", "0", "--backend", backendUrl, "--log-level", "warn"];
   // The same requests go out thousands of times: with the response cache on, anyclaude would

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { summarizeGcPauses } from "../../../bench/gc-pauses";
+import { GcLogReader, summarizeGcPauses } from "../../../bench/gc-pauses";
 
 // Lines JavaScriptCore wrote with BUN_JSC_logGC=1 in an overhead run of anyclaude (Bun 1.4.5).
 const YOUNG_IN_ONE_PAUSE = `[GC<0x54b78c28118>: START M 29943kb => EdenCollection, a=0kb hf=0.000 mu=0.600 v=0kb (C:0 M:0 P1:0) o=427 b=108 i#1:N<CsMsrShDMsm(108)SrbBcs> 0+0 v=117kb (C:0 M:0 P1:117) o=428 b=108 i#2:N<WsOJw>Pbc 0+0 v=117kb (C:0 M:0 P1:117) o=428 b=108 i#3:P<Msm(0)CsShMsrBcsSrbDCbDomoWsOJw>Pbc => 16675kb, p=2.854115ms (max 2.854115), cycle 2.840545ms END]`;
@@ -33,5 +33,21 @@ describe("summarizeGcPauses", () => {
 
   test("lines of the program's own are ignored", () => {
     expect(summarizeGcPauses("listening on http://127.0.0.1:1234\nmeasuring 49KB json seq\n")).toEqual({ eden: { count: 0 }, full: { count: 0 } });
+  });
+});
+
+describe("GcLogReader", () => {
+  test("a line cut across chunks is read once it is whole, and the end reads the last line", () => {
+    const log = [...YOUNG_IN_THREE_PAUSES, FULL].join("\n");
+    const reader = new GcLogReader();
+    const seen = [];
+    for (let at = 0; at < log.length; at += 37) seen.push(...reader.push(log.slice(at, at + 37)));
+    expect(seen).toEqual([
+      { scope: "Eden", ms: 1.21314 },
+      { scope: "Eden", ms: 0.633941 },
+      { scope: "Eden", ms: 1.446667 },
+    ]);
+    expect(reader.end()).toEqual([{ scope: "Full", ms: 0.961927 }]);
+    expect(reader.end()).toEqual([]);
   });
 });

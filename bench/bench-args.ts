@@ -1,0 +1,29 @@
+/** Command-line values the overhead benchmarks share. */
+
+/**
+ * `--proxy-env NAME=VALUE` flags as an environment to add to the proxy under test.
+ *
+ * @example
+ * readProxyEnv(["MIMALLOC_PURGE_DELAY=100"]) // { MIMALLOC_PURGE_DELAY: "100" }
+ */
+export function readProxyEnv(assignments: string[]): Record<string, string> {
+  const entries = assignments.map((assignment) => {
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(assignment);
+    if (!match) throw new Error(`--proxy-env takes NAME=VALUE, not "${assignment}"`);
+    return [match[1]!, match[2]!] as const;
+  });
+  return Object.fromEntries(entries);
+}
+
+/**
+ * A count flag's value, or the fallback when it was not given.
+ *
+ * @example
+ * readCount("300", 2000, "--requests") // 300
+ */
+export function readCount(given: string | undefined, fallback: number, flag: string): number {
+  if (given === undefined) return fallback;
+  const value = Number(given);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${flag} takes a positive whole number, not "${given}"`);
+  return value;
+}
