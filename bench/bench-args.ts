@@ -1,4 +1,29 @@
-/** Command-line values the overhead benchmarks share. */
+/** Command-line flags and values the overhead benchmarks share. */
+
+/**
+ * The flags that choose the proxy under test (bench/spawn-bench-process.ts), for parseArgs.
+ *
+ * @example
+ * const { values } = parseArgs({ options: { requests: { type: "string" }, ...PROXY_UNDER_TEST_FLAGS } });
+ */
+export const PROXY_UNDER_TEST_FLAGS = {
+  binary: { type: "string" },
+  floor: { type: "string" },
+  "proxy-env": { type: "string", multiple: true, default: [] as string[] },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
+/**
+ * Prints the usage and exits when --help was given.
+ *
+ * @example
+ * exitWithHelpIfAsked(values.help, HELP);
+ */
+export function exitWithHelpIfAsked(asked: boolean | undefined, help: string): void {
+  if (!asked) return;
+  process.stdout.write(help);
+  process.exit(0);
+}
 
 /**
  * `--proxy-env NAME=VALUE` flags as an environment to add to the proxy under test.

@@ -12,7 +12,7 @@ import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { VERSION } from "../src/cli/version";
-import { readCount, readProxyEnv } from "./bench-args";
+import { PROXY_UNDER_TEST_FLAGS, exitWithHelpIfAsked, readCount, readProxyEnv } from "./bench-args";
 import { type ScenarioResult, checkOverheadTargets, labelScenario } from "./check-overhead-targets";
 import { formatOverheadReport } from "./format-overhead-report";
 import { subtractPercentiles, summarizeLatencies } from "./latency-stats";
@@ -186,16 +186,10 @@ function readSettings(): Settings {
       quick: { type: "boolean", default: false },
       gc: { type: "boolean", default: false },
       "cpu-prof": { type: "string" },
-      binary: { type: "string" },
-      floor: { type: "string" },
-      "proxy-env": { type: "string", multiple: true, default: [] },
-      help: { type: "boolean", short: "h", default: false },
+      ...PROXY_UNDER_TEST_FLAGS,
     },
   });
-  if (values.help) {
-    process.stdout.write(HELP);
-    process.exit(0);
-  }
+  exitWithHelpIfAsked(values.help, HELP);
   const quick = values.quick === true;
   if (values.binary && values["cpu-prof"]) throw new Error("--cpu-prof profiles the sources; it cannot be combined with --binary");
   if (values.floor !== undefined && values.floor !== "bare" && values.floor !== "json") throw new Error(`--floor is "bare" or "json", not "${values.floor}"`);

@@ -15,7 +15,7 @@ import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { attributeTail, type LoggedPause, type TimedRequest } from "./attribute-tail";
-import { readCount, readProxyEnv } from "./bench-args";
+import { PROXY_UNDER_TEST_FLAGS, exitWithHelpIfAsked, readCount, readProxyEnv } from "./bench-args";
 import { GcLogReader } from "./gc-pauses";
 import { nearestRank } from "./latency-stats";
 import { timeRequest } from "./measure-interleaved";
@@ -43,16 +43,10 @@ const { values } = parseArgs({
     body: { type: "string", default: "49KB" },
     mode: { type: "string", default: "json" },
     slack: { type: "string", default: "1" },
-    binary: { type: "string" },
-    floor: { type: "string" },
-    "proxy-env": { type: "string", multiple: true, default: [] },
-    help: { type: "boolean", short: "h", default: false },
+    ...PROXY_UNDER_TEST_FLAGS,
   },
 });
-if (values.help) {
-  process.stdout.write(HELP);
-  process.exit(0);
-}
+exitWithHelpIfAsked(values.help, HELP);
 const requests = readCount(values.requests, 4000, "--requests");
 const warmup = readCount(values.warmup, 500, "--warmup");
 const body = values.body as BodyName;
