@@ -61,7 +61,7 @@ export function attributeTail(requests: readonly TimedRequest[], pauses: readonl
     metYoung: slowest.filter((pausesMet) => pausesMet.some((pause) => pause.scope === "Eden")).length,
     metFull: slowest.filter((pausesMet) => pausesMet.length > 0 && pausesMet.every((pause) => pause.scope === "Full")).length,
     metNone: slowest.filter((pausesMet) => pausesMet.length === 0).length,
-    pausesMeetingRequests: pauses.filter((pause) => requests.some((request) => meets(request, pause, slackMs))).length,
+    pausesMeetingRequests: new Set(met.flat()).size,
     p99WithoutPaused: unpaused.length > 0 ? nearestRank(unpaused.sort((a, b) => a - b), 99) : Number.NaN,
   };
 }

@@ -1,4 +1,5 @@
 /** Command-line flags and values the overhead benchmarks share. */
+import type { ProxyUnderTest } from "./spawn-bench-process";
 
 /**
  * The flags that choose the proxy under test (bench/spawn-bench-process.ts), for parseArgs.
@@ -38,6 +39,17 @@ export function readProxyEnv(assignments: string[]): Record<string, string> {
     return [match[1]!, match[2]!] as const;
   });
   return Object.fromEntries(entries);
+}
+
+/**
+ * `--floor`: which minimal forwarder replaces anyclaude (bench/floor-forwarder.ts), if any.
+ *
+ * @example
+ * readFloor("json") // "json"
+ */
+export function readFloor(given: string | undefined): ProxyUnderTest["floor"] {
+  if (given === undefined || given === "bare" || given === "json") return given;
+  throw new Error(`--floor is "bare" or "json", not "${given}"`);
 }
 
 /**

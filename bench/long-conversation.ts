@@ -15,6 +15,7 @@
  */
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { readFloor } from "./bench-args";
 import { summarizeLatencies } from "./latency-stats";
 import { timeRequest } from "./measure-interleaved";
 import { spawnBenchProcess, startBenchProxy } from "./spawn-bench-process";
@@ -30,7 +31,7 @@ const { values } = parseArgs({
     buckets: { type: "string", default: "6" },
   },
 });
-if (values.floor !== undefined && values.floor !== "bare" && values.floor !== "json") throw new Error(`--floor is "bare" or "json", not "${values.floor}"`);
+const floor = readFloor(values.floor);
 const TURNS = Number(values.turns);
 const BUCKETS = Number(values.buckets);
 
@@ -67,7 +68,7 @@ function buildTurn(n: number, stream: boolean, name = "measured"): string {
 const backend = await spawnBenchProcess(["bench/lean-openai-backend.ts"], { cwd: ROOT });
 const proxy = await startBenchProxy(backend.url, {
   root: ROOT,
-  floor: values.floor as "bare" | "json" | undefined,
+  floor,
   binary: values.binary === undefined ? undefined : resolve(values.binary),
 });
 

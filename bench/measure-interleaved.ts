@@ -6,6 +6,8 @@
 import type { BenchRequest, RequestPair } from "./prepare-overhead-requests";
 
 export interface SideSamples {
+  /** performance.now() when each request was sent. */
+  startedAt: number[];
   /** Request sent until the body is fully read. */
   totalMs: number[];
   /** Request sent until the first body chunk arrives. */
@@ -24,7 +26,7 @@ export interface PairSamples {
  * @example
  * const { totalMs, firstByteMs } = await timeRequest(pair.proxied);
  */
-export async function timeRequest(request: BenchRequest): Promise<{ totalMs: number; firstByteMs: number }> {
+export async function timeRequest(request: BenchRequest): Promise<RequestTiming> {
   const body = pickBody(request);
   const started = performance.now();
   const response = await fetch(request.url, { method: "POST", headers: request.headers, body });
@@ -37,7 +39,13 @@ export async function timeRequest(request: BenchRequest): Promise<{ totalMs: num
     if (firstByte < 0) firstByte = performance.now();
   }
   const ended = performance.now();
-  return { totalMs: ended - started, firstByteMs: (firstByte < 0 ? ended : firstByte) - started };
+  return { startedAt: started, totalMs: ended - started, firstByteMs: (firstByte < 0 ? ended : firstByte) - started };
+}
+
+export interface RequestTiming {
+  startedAt: number;
+  totalMs: number;
+  firstByteMs: number;
 }
 
 /**
@@ -83,7 +91,7 @@ export async function runConcurrently(
   request: BenchRequest,
   total: number,
   concurrency: number,
-  onDone: (timing: { totalMs: number; firstByteMs: number }) => void,
+  onDone: (timing: RequestTiming) => void,
 ): Promise<void> {
   let started = 0;
   const caller = async () => {
@@ -106,10 +114,11 @@ export function pickBody(request: BenchRequest): string {
 }
 
 function emptySamples(): PairSamples {
-  return { direct: { totalMs: [], firstByteMs: [] }, proxied: { totalMs: [], firstByteMs: [] } };
+  return { direct: { startedAt: [], totalMs: [], firstByteMs: [] }, proxied: { startedAt: [], totalMs: [], firstByteMs: [] } };
 }
 
-function record(side: SideSamples, timing: { totalMs: number; firstByteMs: number }): void {
+function record(side: SideSamples, timing: RequestTiming): void {
+  side.startedAt.push(timing.startedAt);
   side.totalMs.push(timing.totalMs);
   side.firstByteMs.push(timing.firstByteMs);
 }

@@ -12,7 +12,7 @@ import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { VERSION } from "../src/cli/version";
-import { PROXY_UNDER_TEST_FLAGS, exitWithHelpIfAsked, readCount, readProxyEnv } from "./bench-args";
+import { PROXY_UNDER_TEST_FLAGS, exitWithHelpIfAsked, readCount, readFloor, readProxyEnv } from "./bench-args";
 import { type ScenarioResult, checkOverheadTargets, labelScenario } from "./check-overhead-targets";
 import { formatOverheadReport } from "./format-overhead-report";
 import { subtractPercentiles, summarizeLatencies } from "./latency-stats";
@@ -192,7 +192,6 @@ function readSettings(): Settings {
   exitWithHelpIfAsked(values.help, HELP);
   const quick = values.quick === true;
   if (values.binary && values["cpu-prof"]) throw new Error("--cpu-prof profiles the sources; it cannot be combined with --binary");
-  if (values.floor !== undefined && values.floor !== "bare" && values.floor !== "json") throw new Error(`--floor is "bare" or "json", not "${values.floor}"`);
   if (values.floor && (values.binary || values["cpu-prof"])) throw new Error("--floor replaces anyclaude; it cannot be combined with --binary or --cpu-prof");
   return {
     requests: readCount(values.requests, quick ? 200 : 2000, "--requests"),
@@ -204,7 +203,7 @@ function readSettings(): Settings {
     gc: values.gc === true,
     cpuProfileDir: values["cpu-prof"],
     binary: values.binary === undefined ? undefined : resolve(values.binary),
-    floor: values.floor as Settings["floor"],
+    floor: readFloor(values.floor),
     proxyEnv: readProxyEnv(values["proxy-env"] ?? []),
   };
 }

@@ -15,10 +15,10 @@ import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { attributeTail, type LoggedPause, type TimedRequest } from "./attribute-tail";
-import { PROXY_UNDER_TEST_FLAGS, exitWithHelpIfAsked, readCount, readProxyEnv } from "./bench-args";
+import { PROXY_UNDER_TEST_FLAGS, exitWithHelpIfAsked, readCount, readFloor, readProxyEnv } from "./bench-args";
 import { GcLogReader } from "./gc-pauses";
 import { nearestRank } from "./latency-stats";
-import { timeRequest } from "./measure-interleaved";
+import { type SideSamples, measureSequential } from "./measure-interleaved";
 import { type AnswerMode, type BodyName, prepareRequestPair } from "./prepare-overhead-requests";
 import { spawnBenchProcess, startBenchProxy } from "./spawn-bench-process";
 
@@ -55,8 +55,7 @@ const slackMs = Number(values.slack);
 if (body !== "49KB" && body !== "small") throw new Error(`--body is "49KB" or "small", not "${values.body}"`);
 if (mode !== "json" && mode !== "stream") throw new Error(`--mode is "json" or "stream", not "${values.mode}"`);
 if (!(slackMs >= 0)) throw new Error(`--slack takes milliseconds, not "${values.slack}"`);
-const floor = values.floor as "bare" | "json" | undefined;
-if (floor !== undefined && floor !== "bare" && floor !== "json") throw new Error(`--floor is "bare" or "json", not "${floor}"`);
+const floor = readFloor(values.floor);
 
 const pauses: LoggedPause[] = [];
 const gcLog = new GcLogReader();
@@ -71,18 +70,11 @@ try {
   });
   try {
     const pair = await prepareRequestPair(body, mode, { proxyUrl: proxy.url, backendUrl: backend.url }, floor === undefined);
-    const measured = { direct: [] as TimedRequest[], proxied: [] as TimedRequest[] };
-    for (let i = 0; i < warmup + requests; i++) {
-      const order = i % 2 === 0 ? (["direct", "proxied"] as const) : (["proxied", "direct"] as const);
-      for (const side of order) {
-        const startedAt = performance.now();
-        const { totalMs } = await timeRequest(pair[side]);
-        if (i >= warmup) measured[side].push({ startedAt, ms: totalMs });
-      }
-    }
+    await measureSequential(pair, warmup);
+    const samples = await measureSequential(pair, requests);
     // Let the last lines of the log arrive before reading them.
     await Bun.sleep(50);
-    report(measured.direct, measured.proxied);
+    report(timed(samples.direct), timed(samples.proxied));
   } finally {
     await proxy.stop();
   }
@@ -107,6 +99,10 @@ function report(direct: TimedRequest[], proxied: TimedRequest[]): void {
     `Proxied p99 leaving out every request a pause met: ${tail.p99WithoutPaused.toFixed(2)} ms (added ${(tail.p99WithoutPaused - directP.p99).toFixed(2)} ms).`,
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+function timed(side: SideSamples): TimedRequest[] {
+  return side.totalMs.map((ms, index) => ({ startedAt: side.startedAt[index]!, ms }));
 }
 
 function percentiles(samples: TimedRequest[]): { p50: number; p99: number } {
