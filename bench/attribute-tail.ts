@@ -62,6 +62,12 @@ export function attributeTail(requests: readonly TimedRequest[], pauses: readonl
     metFull: slowest.filter((pausesMet) => pausesMet.length > 0 && pausesMet.every((pause) => pause.scope === "Full")).length,
     metNone: slowest.filter((pausesMet) => pausesMet.length === 0).length,
     pausesMeetingRequests: new Set(met.flat()).size,
-    p99WithoutPaused: unpaused.length > 0 ? nearestRank(unpaused.sort((a, b) => a - b), 99) : Number.NaN,
+    p99WithoutPaused:
+      unpaused.length > 0
+        ? nearestRank(
+            unpaused.sort((a, b) => a - b),
+            99,
+          )
+        : Number.NaN,
   };
 }

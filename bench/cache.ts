@@ -17,9 +17,9 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { ResponseCacheStats } from "../src/cache/response-cache";
 import { writeMiniLMStandin } from "../test/support/generate-minilm-standin";
-import { summarizeLatencies, type Percentiles } from "./latency-stats";
+import { type Percentiles, summarizeLatencies } from "./latency-stats";
 import { measureSemanticLookup } from "./measure-semantic-lookup";
-import { prepareRequestPair, type AnswerMode, type BenchRequest } from "./prepare-overhead-requests";
+import { type AnswerMode, type BenchRequest, prepareRequestPair } from "./prepare-overhead-requests";
 import { spawnBenchProcess } from "./spawn-bench-process";
 
 const { values } = parseArgs({
@@ -45,7 +45,11 @@ async function send(request: BenchRequest, body = request.body): Promise<{ ms: n
 }
 
 /** Times `count` sends after a warm-up; checks each one's cache outcome. */
-async function measure(count: number, run: (index: number) => Promise<{ ms: number; cache: string | null }>, expected?: string): Promise<Percentiles> {
+async function measure(
+  count: number,
+  run: (index: number) => Promise<{ ms: number; cache: string | null }>,
+  expected?: string,
+): Promise<Percentiles> {
   for (let index = 0; index < Math.min(200, count / 5); index++) await run(-1 - index);
   const samples: number[] = [];
   for (let index = 0; index < count; index++) {
@@ -63,10 +67,13 @@ function unique(body: string, index: number, mode: AnswerMode): string {
 
 async function measureExactHits(): Promise<void> {
   const backend = await spawnBenchProcess(["bench/lean-openai-backend.ts"], { cwd: ROOT });
-  const proxy = await spawnBenchProcess(["src/cli/main.ts", "serve", "--port", "0", "--backend", backend.url, "--log-level", "warn", "--data-dir", join(scratch, "data")], {
-    cwd: ROOT,
-    env: { HOME: scratch, XDG_CONFIG_HOME: join(scratch, "config"), XDG_CACHE_HOME: join(scratch, "cache") },
-  });
+  const proxy = await spawnBenchProcess(
+    ["src/cli/main.ts", "serve", "--port", "0", "--backend", backend.url, "--log-level", "warn", "--data-dir", join(scratch, "data")],
+    {
+      cwd: ROOT,
+      env: { HOME: scratch, XDG_CONFIG_HOME: join(scratch, "config"), XDG_CACHE_HOME: join(scratch, "cache") },
+    },
+  );
   try {
     console.log("\nexact cache, end to end (client → anyclaude serve → SQLite; loopback HTTP and reading the whole answer included)");
     console.log(`Claude Code's recorded request (49 KB, 12 tools), ${REQUESTS} requests per line, one at a time`);
@@ -81,7 +88,9 @@ async function measureExactHits(): Promise<void> {
     }
     const stats = (await (await fetch(`${proxy.url}/v1/cache/stats`)).json()) as ResponseCacheStats;
     const { lookups, lookupMicrosSum } = stats.counters.total;
-    console.log(`  lookup inside the proxy (key hashing + SQLite), mean over ${lookups}: ${(lookupMicrosSum / lookups / 1000).toFixed(3)} ms; store: ${JSON.stringify(stats.exact)}`);
+    console.log(
+      `  lookup inside the proxy (key hashing + SQLite), mean over ${lookups}: ${(lookupMicrosSum / lookups / 1000).toFixed(3)} ms; store: ${JSON.stringify(stats.exact)}`,
+    );
   } finally {
     await proxy.stop();
     await backend.stop();
@@ -89,10 +98,20 @@ async function measureExactHits(): Promise<void> {
 }
 
 try {
-  console.log(`anyclaude cache bench: Bun ${Bun.version}, ${cpus().length} cores, load average ${loadavg().map((load) => load.toFixed(2)).join(" ")}`);
+  console.log(
+    `anyclaude cache bench: Bun ${Bun.version}, ${cpus().length} cores, load average ${loadavg()
+      .map((load) => load.toFixed(2))
+      .join(" ")}`,
+  );
   await measureExactHits();
   const modelPath = values.model ?? writeMiniLMStandin(join(scratch, "minilm-standin.onnx"));
-  await measureSemanticLookup({ modelPath, realModel: values.model !== undefined, dir: join(scratch, "semantic"), runs: values.quick ? 100 : 500, entries: values.quick ? 2_000 : 10_000 });
+  await measureSemanticLookup({
+    modelPath,
+    realModel: values.model !== undefined,
+    dir: join(scratch, "semantic"),
+    runs: values.quick ? 100 : 500,
+    entries: values.quick ? 2_000 : 10_000,
+  });
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }

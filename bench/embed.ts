@@ -40,7 +40,38 @@ const options = { modelPath, cacheDir: join(scratch, "cache"), threads };
 
 /** Deterministic English-like text, different for every seed, so no two runs embed the same input. */
 function makeText(seed: number, words: number): string {
-  const vocabulary = ["sort", "list", "python", "function", "return", "value", "error", "file", "test", "the", "a", "in", "how", "do", "i", "why", "does", "this", "code", "fail", "when", "array", "index", "type", "string", "parse", "json", "request", "server", "cache"];
+  const vocabulary = [
+    "sort",
+    "list",
+    "python",
+    "function",
+    "return",
+    "value",
+    "error",
+    "file",
+    "test",
+    "the",
+    "a",
+    "in",
+    "how",
+    "do",
+    "i",
+    "why",
+    "does",
+    "this",
+    "code",
+    "fail",
+    "when",
+    "array",
+    "index",
+    "type",
+    "string",
+    "parse",
+    "json",
+    "request",
+    "server",
+    "cache",
+  ];
   return Array.from({ length: words }, (_, index) => vocabulary[(seed * 7919 + index * 104_729) % vocabulary.length]).join(" ");
 }
 
@@ -53,11 +84,17 @@ async function time(run: () => Promise<unknown> | unknown): Promise<number> {
 const format = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
 
 try {
-  console.log(`anyclaude embedder benchmark, Bun ${Bun.version}, ${cpus().length} cores, load average ${loadavg().map((load) => load.toFixed(2)).join(" ")}`);
+  console.log(
+    `anyclaude embedder benchmark, Bun ${Bun.version}, ${cpus().length} cores, load average ${loadavg()
+      .map((load) => load.toFixed(2))
+      .join(" ")}`,
+  );
   const embedder = new MiniLMEmbedder(options);
   const coldMs = await time(() => embedder.load());
   const report = await embedder.load();
-  console.log(`model: ${values.model ? report.path : "generated stand-in"} (${(report.bytes / 1e6).toFixed(1)} MB, sha256 ${report.sha256.slice(0, 16)}…), ${threads} thread(s)`);
+  console.log(
+    `model: ${values.model ? report.path : "generated stand-in"} (${(report.bytes / 1e6).toFixed(1)} MB, sha256 ${report.sha256.slice(0, 16)}…), ${threads} thread(s)`,
+  );
   console.log(`first load (ONNX Runtime + session): ${format(coldMs)} ms`);
 
   const sessionLoads: number[] = [];
@@ -72,7 +109,9 @@ try {
   const long = makeText(1, 400);
   const tokenTimes: number[] = [];
   for (let run = 0; run < runs; run++) tokenTimes.push(await time(() => tokenizer.encode(makeText(run, 300))));
-  console.log(`tokenize a 300-word text (cut to ${tokenizer.encode(long).ids.length} tokens): p50 ${format(summarizeLatencies(tokenTimes).p50)} ms`);
+  console.log(
+    `tokenize a 300-word text (cut to ${tokenizer.encode(long).ids.length} tokens): p50 ${format(summarizeLatencies(tokenTimes).p50)} ms`,
+  );
 
   const cases: [string, number, number][] = [
     ["1 text of 16 tokens", 1, 14],
@@ -80,12 +119,18 @@ try {
     ["8 texts of 256 tokens", 8, 400],
   ];
   for (const [label, batch, words] of cases) {
-    for (let run = 0; run < 10; run++) await embedder.embed(Array.from({ length: batch }, (_, index) => makeText(run * batch + index, words)));
+    for (let run = 0; run < 10; run++)
+      await embedder.embed(Array.from({ length: batch }, (_, index) => makeText(run * batch + index, words)));
     const samples: number[] = [];
     const count = batch === 1 ? runs : Math.max(10, Math.round(runs / 4));
-    for (let run = 0; run < count; run++) samples.push(await time(() => embedder.embed(Array.from({ length: batch }, (_, index) => makeText(1000 + run * batch + index, words)))));
+    for (let run = 0; run < count; run++)
+      samples.push(
+        await time(() => embedder.embed(Array.from({ length: batch }, (_, index) => makeText(1000 + run * batch + index, words)))),
+      );
     const { p50, p95 } = summarizeLatencies(samples);
-    console.log(`embed ${label}: p50 ${format(p50)} ms, p95 ${format(p95)} ms (${count} runs${batch > 1 ? `; ${format(p50 / batch)} ms a text` : ""})`);
+    console.log(
+      `embed ${label}: p50 ${format(p50)} ms, p95 ${format(p95)} ms (${count} runs${batch > 1 ? `; ${format(p50 / batch)} ms a text` : ""})`,
+    );
   }
   await embedder.close();
 } finally {

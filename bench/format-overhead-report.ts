@@ -2,13 +2,7 @@
  * Prints one overhead run as Markdown (readable in a terminal, pasteable into the README): the
  * machine, the latency table, the RSS series and every target with its verdict.
  */
-import {
-  type ScenarioResult,
-  type TargetCheck,
-  formatMegabytes,
-  formatSignedMegabytes,
-  labelScenario,
-} from "./check-overhead-targets";
+import { formatMegabytes, formatSignedMegabytes, labelScenario, type ScenarioResult, type TargetCheck } from "./check-overhead-targets";
 import type { GcPauses, PauseSummary } from "./gc-pauses";
 import type { Percentiles } from "./latency-stats";
 import type { RssTrack } from "./track-proxy-rss";
@@ -40,7 +34,12 @@ export interface RunDescription {
  * @example
  * console.log(formatOverheadReport(run, results, rss, checks));
  */
-export function formatOverheadReport(run: RunDescription, results: readonly ScenarioResult[], rss: RssTrack, checks: readonly TargetCheck[]): string {
+export function formatOverheadReport(
+  run: RunDescription,
+  results: readonly ScenarioResult[],
+  rss: RssTrack,
+  checks: readonly TargetCheck[],
+): string {
   return [
     formatRunDescription(run),
     "",
@@ -63,7 +62,9 @@ function formatRunDescription(run: RunDescription): string {
     "",
     `${run.proxyDetail} (checkout ${run.commit}), Bun ${run.bunVersion}, ${run.cores} cores (${run.cpuModel}); load average ${load(run.loadBefore)} before, ${load(run.loadAfter)} after.`,
     "Shared, noisy machine: client, anyclaude and backend share these cores with whatever else runs; compare figures within a run, not across runs.",
-    `Settings: ${Object.entries(run.settings).map(([key, value]) => `${key}=${value}`).join(", ")}.`,
+    `Settings: ${Object.entries(run.settings)
+      .map(([key, value]) => `${key}=${value}`)
+      .join(", ")}.`,
   ].join("\n");
 }
 
@@ -97,7 +98,10 @@ function formatRssTrack(rss: RssTrack, run: RunDescription): string {
 function formatTargetChecks(checks: readonly TargetCheck[]): string {
   const met = checks.filter((check) => check.met).length;
   return [
-    formatMarkdownTable(["target", "measured", "verdict"], checks.map((check) => [check.target, check.measured, check.met ? "met" : "MISSED"])),
+    formatMarkdownTable(
+      ["target", "measured", "verdict"],
+      checks.map((check) => [check.target, check.measured, check.met ? "met" : "MISSED"]),
+    ),
     "",
     `${met} of ${checks.length} targets met.`,
   ].join("\n");

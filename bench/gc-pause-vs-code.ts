@@ -18,7 +18,9 @@ async function runAll(): Promise<void> {
     { label: "default tiers", env: {} },
     { label: "DFG off (baseline JIT only)", env: { BUN_JSC_useDFGJIT: "0" } },
   ];
-  process.stdout.write(`Bun ${Bun.version}: young-collection pause p50 / p90 (count), by distinct functions called between collections\n\n`);
+  process.stdout.write(
+    `Bun ${Bun.version}: young-collection pause p50 / p90 (count), by distinct functions called between collections\n\n`,
+  );
   process.stdout.write(`| K | ${tiers.map((tier) => tier.label).join(" | ")} |\n|---|${tiers.map(() => "---").join("|")}|\n`);
   for (const functions of [0, 500, 2000, 4000]) {
     const cells: string[] = [];
@@ -41,7 +43,10 @@ function runChild(functions: number): void {
   const called = Array.from(
     { length: functions },
     (_, index) =>
-      new Function("o", `let s = 0; for (const k of ["a", "b", "c"]) if (o[k] !== undefined) s += o[k]; return s + (o.p?.q ?? 1) + String(o.a).length + ${index};`) as (o: object) => number,
+      new Function(
+        "o",
+        `let s = 0; for (const k of ["a", "b", "c"]) if (o[k] !== undefined) s += o[k]; return s + (o.p?.q ?? 1) + String(o.a).length + ${index};`,
+      ) as (o: object) => number,
   );
   let sink = 0;
   let garbage: object[] = [];

@@ -76,7 +76,9 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const threads = Number(values.threads ?? 1);
-  const loadBefore = loadavg().map((load) => load.toFixed(2)).join(" ");
+  const loadBefore = loadavg()
+    .map((load) => load.toFixed(2))
+    .join(" ");
   const rows: string[] = [];
   let build = "?";
   for (const item of CASES) {
@@ -89,7 +91,9 @@ async function main(): Promise<void> {
     [
       `# KV-cache reuse across two Claude Code turns (recorded 49 KB request)`,
       "",
-      `llama-server ${build}, tiny tool-caller model, -t ${threads}; ${cpus().length} cores (${cpus()[0]?.model ?? "?"}); load ${loadBefore} before, ${loadavg().map((load) => load.toFixed(2)).join(" ")} after; bun ${Bun.version}`,
+      `llama-server ${build}, tiny tool-caller model, -t ${threads}; ${cpus().length} cores (${cpus()[0]?.model ?? "?"}); load ${loadBefore} before, ${loadavg()
+        .map((load) => load.toFixed(2))
+        .join(" ")} after; bun ${Bun.version}`,
       "",
       "| mode | billing header | turn 1 evaluated / prompt tokens | turn 1 time | turn 2 evaluated / prompt tokens | turn 2 time | turn 2 prompt eval (engine) |",
       "|---|---|---|---|---|---|---|",

@@ -18,6 +18,6 @@ export function buildLeanBackendReplies(): { completion: string; stream: string 
   const chunks = llamaServerChunks({ ...REPLY, pieces: 3 }, context);
   return {
     completion: JSON.stringify(llamaServerCompletion(REPLY, context)),
-    stream: chunks.map((chunk) => `data: ${JSON.stringify(chunk)}\n\n`).join("") + "data: [DONE]\n\n",
+    stream: `${chunks.map((chunk) => `data: ${JSON.stringify(chunk)}\n\n`).join("")}data: [DONE]\n\n`,
   };
 }

@@ -56,12 +56,18 @@ function buildTurn(n: number, stream: boolean, name = "measured"): string {
         { type: "tool_use", id, name: "Bash", input: { command: `sed -n 1,60p src/module-${k}.ts`, description: `Read module ${k}` } },
       ],
     });
-    const output = Array.from({ length: 40 }, (_, line) => `${String(line + 1).padStart(4)}  export const value${k}_${line} = compute(${line}, "module ${k}");`).join("\n");
+    const output = Array.from(
+      { length: 40 },
+      (_, line) => `${String(line + 1).padStart(4)}  export const value${k}_${line} = compute(${line}, "module ${k}");`,
+    ).join("\n");
     messages.push({ role: "user", content: [{ type: "tool_result", tool_use_id: id, content: output }] });
   }
   // Claude Code marks only the newest message for prompt caching; the marker moves every turn.
   const last = messages.at(-1)!;
-  if (Array.isArray(last.content)) last.content = last.content.map((block, index, all) => (index === all.length - 1 ? { ...block, cache_control: { type: "ephemeral" } } : block));
+  if (Array.isArray(last.content))
+    last.content = last.content.map((block, index, all) =>
+      index === all.length - 1 ? { ...block, cache_control: { type: "ephemeral" } } : block,
+    );
   return JSON.stringify({ ...first, messages, stream });
 }
 
@@ -83,7 +89,11 @@ try {
     const body = buildTurn(turn, stream);
     const proxied = await timeRequest({ url: `${proxy.url}/v1/messages?beta=true`, headers, body });
     const sent = await (await fetch(`${backend.url}/bench/last-body`)).text();
-    const direct = await timeRequest({ url: `${backend.url}/v1/chat/completions`, headers: { "content-type": "application/json" }, body: sent });
+    const direct = await timeRequest({
+      url: `${backend.url}/v1/chat/completions`,
+      headers: { "content-type": "application/json" },
+      body: sent,
+    });
     rows.push({ turn, bytes: Buffer.byteLength(body), added: proxied.totalMs - direct.totalMs });
   }
 } finally {
@@ -92,12 +102,16 @@ try {
 }
 
 const size = Math.ceil(rows.length / BUCKETS);
-const subject = values.floor ? `floor forwarder "${values.floor}" (not anyclaude)` : `anyclaude ${values.binary ? `binary ${values.binary}` : "from source"}`;
+const subject = values.floor
+  ? `floor forwarder "${values.floor}" (not anyclaude)`
+  : `anyclaude ${values.binary ? `binary ${values.binary}` : "from source"}`;
 process.stdout.write(`${subject}, ${TURNS} consecutive turns of one conversation (JSON and stream alternating), Bun ${Bun.version}\n\n`);
 process.stdout.write("| turns | request size | added p50 | added p95 |\n|---|---|---|---|\n");
 for (let start = 0; start < rows.length; start += size) {
   const bucket = rows.slice(start, start + size);
   const stats = summarizeLatencies(bucket.map((row) => row.added));
   const kb = (bytes: number) => `${Math.round(bytes / 1024)} KB`;
-  process.stdout.write(`| ${bucket[0]!.turn + 1}–${bucket.at(-1)!.turn + 1} | ${kb(bucket[0]!.bytes)}–${kb(bucket.at(-1)!.bytes)} | ${stats.p50.toFixed(2)} ms | ${stats.p95.toFixed(2)} ms |\n`);
+  process.stdout.write(
+    `| ${bucket[0]!.turn + 1}–${bucket.at(-1)!.turn + 1} | ${kb(bucket[0]!.bytes)}–${kb(bucket.at(-1)!.bytes)} | ${stats.p50.toFixed(2)} ms | ${stats.p95.toFixed(2)} ms |\n`,
+  );
 }

@@ -12,7 +12,7 @@ import { MiniLMEmbedder } from "../src/embed/minilm-embedder";
 import { openStore, STORE_FILE_NAME } from "../src/store/open-store";
 import { SemanticEntriesRepository } from "../src/store/semantic-entries-repository";
 import { createRandomVectors } from "../test/support/random-vectors";
-import { summarizeLatencies, type Percentiles } from "./latency-stats";
+import { type Percentiles, summarizeLatencies } from "./latency-stats";
 
 export interface SemanticLookupBenchOptions {
   modelPath: string;
@@ -24,11 +24,45 @@ export interface SemanticLookupBenchOptions {
   entries: number;
 }
 
-const VOCABULARY = ["sort", "list", "python", "function", "return", "value", "error", "file", "test", "the", "a", "in", "how", "do", "i", "why", "does", "this", "code", "fail", "when", "array", "index", "type", "string", "parse", "json", "request", "server", "cache"];
+const VOCABULARY = [
+  "sort",
+  "list",
+  "python",
+  "function",
+  "return",
+  "value",
+  "error",
+  "file",
+  "test",
+  "the",
+  "a",
+  "in",
+  "how",
+  "do",
+  "i",
+  "why",
+  "does",
+  "this",
+  "code",
+  "fail",
+  "when",
+  "array",
+  "index",
+  "type",
+  "string",
+  "parse",
+  "json",
+  "request",
+  "server",
+  "cache",
+];
 
 /** Deterministic English-like text, different for every seed. */
 function makeText(seed: number, words: number): string {
-  return Array.from({ length: words }, (_, index) => VOCABULARY[(seed * 7919 + index * 104_729 + Math.floor(index / 3)) % VOCABULARY.length]).join(" ");
+  return Array.from(
+    { length: words },
+    (_, index) => VOCABULARY[(seed * 7919 + index * 104_729 + Math.floor(index / 3)) % VOCABULARY.length],
+  ).join(" ");
 }
 
 async function time<T>(run: () => Promise<T> | T): Promise<number> {
@@ -45,7 +79,8 @@ async function sample(runs: number, run: (index: number) => Promise<unknown>): P
 }
 
 const ms = (value: number) => value.toFixed(value < 10 ? 2 : 1);
-const line = (label: string, p: Percentiles, note = "") => console.log(`  ${label.padEnd(54)} p50 ${ms(p.p50)}  p95 ${ms(p.p95)}  p99 ${ms(p.p99)} ms${note}`);
+const line = (label: string, p: Percentiles, note = "") =>
+  console.log(`  ${label.padEnd(54)} p50 ${ms(p.p50)}  p95 ${ms(p.p95)}  p99 ${ms(p.p99)} ms${note}`);
 
 /**
  * @example
@@ -59,21 +94,36 @@ export async function measureSemanticLookup(options: SemanticLookupBenchOptions)
   const warm = new MiniLMEmbedder({ modelPath: options.modelPath, cacheDir });
   const warmMs = await time(() => warm.load());
   await warm.close();
-  console.log(`\nsemantic cache, in-process; model: ${options.realModel ? report.path : "generated stand-in (MiniLM's signature, not its weights or speed)"}, ${(report.bytes / 1e6).toFixed(1)} MB`);
-  console.log(`  model load: ${ms(coldMs)} ms the first time (ONNX Runtime + session), ${ms(warmMs)} ms for another session; happens on the first side call, off the request path`);
+  console.log(
+    `\nsemantic cache, in-process; model: ${options.realModel ? report.path : "generated stand-in (MiniLM's signature, not its weights or speed)"}, ${(report.bytes / 1e6).toFixed(1)} MB`,
+  );
+  console.log(
+    `  model load: ${ms(coldMs)} ms the first time (ONNX Runtime + session), ${ms(warmMs)} ms for another session; happens on the first side call, off the request path`,
+  );
 
   const { addon } = await loadHnswlibAddon(cacheDir);
   const index = HnswVectorIndex.create(addon, { path: join(options.dir, "bench.hnsw"), dimensions: 384 });
   const random = createRandomVectors(11, 384);
   const vectors = Array.from({ length: options.entries }, () => random.clustered());
-  const insertMs = await time(() => vectors.forEach((vector, id) => index.add(id, vector)));
-  console.log(`  index insert: ${Math.round(options.entries / (insertMs / 1000))} vectors/s (${options.entries} 384-d vectors, M=16, efConstruction=200)`);
+  const insertMs = await time(() => {
+    for (const [id, vector] of vectors.entries()) index.add(id, vector);
+  });
+  console.log(
+    `  index insert: ${Math.round(options.entries / (insertMs / 1000))} vectors/s (${options.entries} 384-d vectors, M=16, efConstruction=200)`,
+  );
 
   const tokenizer = loadBertUncasedTokenizer();
   const long = (seed: number) => makeText(seed, 400);
   console.log(`  (a long text is cut to ${tokenizer.encode(long(1)).ids.length} tokens)`);
-  line("embed 16 tokens + HNSW k=1", await sample(options.runs, async (run) => index.search((await embedder.embed([makeText(run + 5000, 14)]))[0]!, 1)));
-  line("embed 256 tokens + HNSW k=1", await sample(options.runs, async (run) => index.search((await embedder.embed([long(run + 9000)]))[0]!, 1)), "   (target p50 ≤ 10 ms)");
+  line(
+    "embed 16 tokens + HNSW k=1",
+    await sample(options.runs, async (run) => index.search((await embedder.embed([makeText(run + 5000, 14)]))[0]!, 1)),
+  );
+  line(
+    "embed 256 tokens + HNSW k=1",
+    await sample(options.runs, async (run) => index.search((await embedder.embed([long(run + 9000)]))[0]!, 1)),
+    "   (target p50 ≤ 10 ms)",
+  );
 
   const store = openStore({ path: join(options.dir, STORE_FILE_NAME) });
   const semantic = new SemanticCache({
@@ -89,15 +139,24 @@ export async function measureSemanticLookup(options: SemanticLookupBenchOptions)
   const stored = 500;
   const now = Date.now();
   const storeMs = await time(async () => {
-    for (let seed = 0; seed < stored; seed++) await semantic.store({ contextHash: "bench", text: makeText(seed, 60) }, BENCH_MESSAGE, 200, now);
+    for (let seed = 0; seed < stored; seed++)
+      await semantic.store({ contextHash: "bench", text: makeText(seed, 60) }, BENCH_MESSAGE, 200, now);
   });
   console.log(`  SemanticCache.store (embed 60 words, SQLite insert, index add): ${ms(storeMs / stored)} ms each, ${stored} entries`);
   let hits = 0;
   const lookupStored = async (run: number) => {
-    if ((await semantic.lookup({ contextHash: "bench", text: `${makeText(Math.abs(run) % stored, 60)}.` }, now)) !== undefined && run >= 0) hits++;
+    if ((await semantic.lookup({ contextHash: "bench", text: `${makeText(Math.abs(run) % stored, 60)}.` }, now)) !== undefined && run >= 0)
+      hits++;
   };
-  line("SemanticCache.lookup, stored text + '.' (same context)", await sample(options.runs, lookupStored), `   (${hits}/${options.runs} hits at 0.95)`);
-  line("SemanticCache.lookup, miss (other context)", await sample(options.runs, (run) => semantic.lookup({ contextHash: "other", text: makeText(Math.abs(run) % stored, 60) }, now)));
+  line(
+    "SemanticCache.lookup, stored text + '.' (same context)",
+    await sample(options.runs, lookupStored),
+    `   (${hits}/${options.runs} hits at 0.95)`,
+  );
+  line(
+    "SemanticCache.lookup, miss (other context)",
+    await sample(options.runs, (run) => semantic.lookup({ contextHash: "other", text: makeText(Math.abs(run) % stored, 60) }, now)),
+  );
   await semantic.close();
   store.close();
   await embedder.close();

@@ -14,9 +14,16 @@ import { parseArgs } from "node:util";
 import { Value } from "@sinclair/typebox/value";
 import { parseBackendJson } from "../src/backends/parse-backend-json";
 import { ConfigSchema } from "../src/config/config-schema";
+import { ReusingJsonParser } from "../src/json/reusing-json-parser";
+import { stringifyReusingFrozen } from "../src/json/stringify-reusing-frozen";
 import { createMetrics } from "../src/metrics/metrics";
 import type { MessageCreateParams } from "../src/protocol/anthropic/messages";
-import { checkChatCompletion, checkChatCompletionChunk, type ChatCompletion, type ChatCompletionChunk } from "../src/protocol/openai/chat-response-schema";
+import {
+  type ChatCompletion,
+  type ChatCompletionChunk,
+  checkChatCompletion,
+  checkChatCompletionChunk,
+} from "../src/protocol/openai/chat-response-schema";
 import { resolveRoute } from "../src/router/resolve-route";
 import { validateMessageCreate } from "../src/server/validate-message-request";
 import { encodeSseFrame } from "../src/sse/encode-sse";
@@ -26,8 +33,6 @@ import { convertAnthropicRequestToOpenAIChat } from "../src/translate/convert-an
 import { convertAnthropicToolsToOpenAI } from "../src/translate/convert-anthropic-tools-to-openai";
 import { convertOpenAIChatCompletionToAnthropic } from "../src/translate/convert-openai-chat-completion-to-anthropic";
 import { estimateInputTokens } from "../src/translate/estimate-input-tokens";
-import { ReusingJsonParser } from "../src/json/reusing-json-parser";
-import { stringifyReusingFrozen } from "../src/json/stringify-reusing-frozen";
 import { normalizeAnthropicRequest } from "../src/translate/normalize-anthropic-request";
 import { OpenAIChatStreamConverter } from "../src/translate/openai-chat-stream-converter";
 import { BENCH_MODEL, buildLeanBackendReplies } from "./lean-backend-replies";
@@ -68,15 +73,24 @@ const scratch = Buffer.allocUnsafe(256 * 1024);
 
 const stages: Array<[string, () => unknown]> = [
   // Bun.serve builds the Request natively; building it here adds a little to this line.
-  ["request: Request.text() of the 49 KB body", () => new Request("http://127.0.0.1/v1/messages", { method: "POST", body: bodyBytes }).text()],
+  [
+    "request: Request.text() of the 49 KB body",
+    () => new Request("http://127.0.0.1/v1/messages", { method: "POST", body: bodyBytes }).text(),
+  ],
   ["request: JSON.parse of the 49 KB body (for reference)", () => JSON.parse(bodyText)],
   ["request: ReusingJsonParser.parse of a new turn (what anyclaude does)", () => parser.parse(turns[nextTurn++ % turns.length]!)],
   ["request: validateMessageCreate (TypeBox)", () => validateMessageCreate(body)],
   ["request: normalizeAnthropicRequest", () => normalizeAnthropicRequest(request, config.claudeCode)],
   ["request: estimateInputTokens (1x; 2x when streaming)", () => estimateInputTokens(normalized)],
   ["request: resolveRoute", () => resolveRoute({ request: normalized, estimatedTokens: 12_000 }, config, catalog)],
-  ["request: convertAnthropicRequestToOpenAIChat, fresh parts (for reference)", () => convertAnthropicRequestToOpenAIChat(backendRequest, convertOptions)],
-  ["request: convertAnthropicRequestToOpenAIChat, resent parts shared (what anyclaude does)", () => convertAnthropicRequestToOpenAIChat(reusedNormalized, convertOptions)],
+  [
+    "request: convertAnthropicRequestToOpenAIChat, fresh parts (for reference)",
+    () => convertAnthropicRequestToOpenAIChat(backendRequest, convertOptions),
+  ],
+  [
+    "request: convertAnthropicRequestToOpenAIChat, resent parts shared (what anyclaude does)",
+    () => convertAnthropicRequestToOpenAIChat(reusedNormalized, convertOptions),
+  ],
   ["  of which messages + system, fresh", () => convertAnthropicMessagesToOpenAI(backendRequest.system, backendRequest.messages)],
   ["  of which tools (adaptToolSchema), fresh", () => convertAnthropicToolsToOpenAI(backendRequest.tools ?? [])],
   ["request: JSON.stringify of the OpenAI body (for reference)", () => JSON.stringify(chat)],
@@ -95,7 +109,9 @@ for (const [name, run] of stages) {
   if (name.startsWith("request:") && !name.includes("(for reference)")) requestTotal += micros;
   process.stdout.write(`| ${name} | ${micros.toFixed(1)} |\n`);
 }
-process.stdout.write(`\nRequest side total, what anyclaude does (estimate counted once, reference rows and "of which" rows left out): ${requestTotal.toFixed(1)} µs.\n`);
+process.stdout.write(
+  `\nRequest side total, what anyclaude does (estimate counted once, reference rows and "of which" rows left out): ${requestTotal.toFixed(1)} µs.\n`,
+);
 
 function convertCompletion(text: string) {
   const parsed = parseBackendJson("bench", text);

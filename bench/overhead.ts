@@ -12,13 +12,13 @@ import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { VERSION } from "../src/cli/version";
-import { PROXY_UNDER_TEST_FLAGS, exitWithHelpIfAsked, readCount, readFloor, readProxyEnv } from "./bench-args";
-import { type ScenarioResult, checkOverheadTargets, labelScenario } from "./check-overhead-targets";
+import { exitWithHelpIfAsked, PROXY_UNDER_TEST_FLAGS, readCount, readFloor, readProxyEnv } from "./bench-args";
+import { checkOverheadTargets, labelScenario, type ScenarioResult } from "./check-overhead-targets";
 import { formatOverheadReport } from "./format-overhead-report";
-import { subtractPercentiles, summarizeLatencies } from "./latency-stats";
-import { type PairSamples, measureConcurrent, measureSequential, runConcurrently } from "./measure-interleaved";
-import { type AnswerMode, type BodyName, type RequestPair, prepareRequestPair } from "./prepare-overhead-requests";
 import { type GcPauses, summarizeGcPauses } from "./gc-pauses";
+import { subtractPercentiles, summarizeLatencies } from "./latency-stats";
+import { measureConcurrent, measureSequential, type PairSamples, runConcurrently } from "./measure-interleaved";
+import { type AnswerMode, type BodyName, prepareRequestPair, type RequestPair } from "./prepare-overhead-requests";
 import { type BenchProcess, spawnBenchProcess, startBenchProxy } from "./spawn-bench-process";
 import { type RssTrack, trackProxyRss } from "./track-proxy-rss";
 
@@ -81,7 +81,7 @@ try {
     subject: settings.floor ? `Floor forwarder "${settings.floor}" (not anyclaude)` : "anyclaude",
     proxyDetail: describeProxy(),
     commit: describeCommit(),
-    date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
+    date: `${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`,
     idleRssBytes: latency.idleRssBytes,
     gcPauses: latency.gcPauses,
     latencyRun: latency.end,
@@ -96,7 +96,7 @@ try {
 async function runLatencyScenarios(backendUrl: string) {
   const profileFlags = settings.cpuProfileDir ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${settings.cpuProfileDir}`] : [];
   const proxy = await startProxy(backendUrl, profileFlags, settings.gc);
-  let measured;
+  let measured: Awaited<ReturnType<typeof measureLatencies>>;
   try {
     measured = await measureLatencies(proxy, backendUrl);
   } finally {
@@ -135,7 +135,8 @@ async function measureScenario(
   for (const side of ["direct", "proxied"] as const) await runConcurrently(pair[side], settings.warmup, concurrency, () => undefined);
   // Only proxied requests reach the proxy, so its CPU time over the run is theirs alone.
   const cpuBefore = proxy.readCpuSeconds();
-  const samples = concurrency === 1 ? await measureSequential(pair, settings.requests) : await measureConcurrent(pair, settings.requests, concurrency);
+  const samples =
+    concurrency === 1 ? await measureSequential(pair, settings.requests) : await measureConcurrent(pair, settings.requests, concurrency);
   const cpuMs = ((proxy.readCpuSeconds() - cpuBefore) * 1000) / settings.requests;
   return summarizeScenario(scenario, samples, cpuMs);
 }
@@ -170,7 +171,10 @@ function summarizeScenario(
 ): ScenarioResult {
   const direct = summarizeLatencies(samples.direct.totalMs);
   const proxied = summarizeLatencies(samples.proxied.totalMs);
-  const firstByteAdded = subtractPercentiles(summarizeLatencies(samples.proxied.firstByteMs), summarizeLatencies(samples.direct.firstByteMs));
+  const firstByteAdded = subtractPercentiles(
+    summarizeLatencies(samples.proxied.firstByteMs),
+    summarizeLatencies(samples.direct.firstByteMs),
+  );
   const added = subtractPercentiles(proxied, direct);
   return { ...scenario, count: samples.proxied.totalMs.length, direct, proxied, added, firstByteAdded, proxyCpuMsPerRequest };
 }
@@ -192,7 +196,8 @@ function readSettings(): Settings {
   exitWithHelpIfAsked(values.help, HELP);
   const quick = values.quick === true;
   if (values.binary && values["cpu-prof"]) throw new Error("--cpu-prof profiles the sources; it cannot be combined with --binary");
-  if (values.floor && (values.binary || values["cpu-prof"])) throw new Error("--floor replaces anyclaude; it cannot be combined with --binary or --cpu-prof");
+  if (values.floor && (values.binary || values["cpu-prof"]))
+    throw new Error("--floor replaces anyclaude; it cannot be combined with --binary or --cpu-prof");
   return {
     requests: readCount(values.requests, quick ? 200 : 2000, "--requests"),
     warmup: readCount(values.warmup, quick ? 50 : 200, "--warmup"),
@@ -213,7 +218,13 @@ function describeProxy(): string {
   return settings.binary ? `anyclaude ${VERSION}, compiled binary ${settings.binary}` : `anyclaude ${VERSION} from source`;
 }
 
-function describeSettings({ cpuProfileDir, binary: _binary, floor: _floor, proxyEnv, ...counts }: Settings): Record<string, number | string | boolean> {
+function describeSettings({
+  cpuProfileDir,
+  binary: _binary,
+  floor: _floor,
+  proxyEnv,
+  ...counts
+}: Settings): Record<string, number | string | boolean> {
   const described: Record<string, number | string | boolean> = { ...counts };
   const assignments = Object.entries(proxyEnv).map(([name, value]) => `${name}=${value}`);
   if (assignments.length > 0) described.proxyEnv = assignments.join(" ");
@@ -222,7 +233,10 @@ function describeSettings({ cpuProfileDir, binary: _binary, floor: _floor, proxy
 }
 
 function describeCommit(): string {
-  const git = (...args: string[]) => Bun.spawnSync(["git", ...args], { cwd: ROOT }).stdout.toString().trim();
+  const git = (...args: string[]) =>
+    Bun.spawnSync(["git", ...args], { cwd: ROOT })
+      .stdout.toString()
+      .trim();
   const commit = git("rev-parse", "--short", "HEAD") || "unknown commit";
   return git("status", "--porcelain", "--untracked-files=no", "src") === "" ? commit : `${commit}+changes`;
 }

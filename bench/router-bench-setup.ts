@@ -6,9 +6,9 @@
  * seconds of probing, far above what sharing one event loop costs.
  */
 import { Value } from "@sinclair/typebox/value";
-import { ConfigSchema, type Config } from "../src/config/config-schema";
+import { type Config, ConfigSchema } from "../src/config/config-schema";
 import { createLogger } from "../src/log/logger";
-import { startServer, type RunningServer } from "../src/server/start-server";
+import { type RunningServer, startServer } from "../src/server/start-server";
 import { BENCH_MODEL, buildLeanBackendReplies } from "./lean-backend-replies";
 
 export interface BenchEngine {
@@ -56,8 +56,11 @@ export function startBenchEngine(options: { failEvery?: number } = {}): BenchEng
           if (request.method === "POST" && path === "/v1/chat/completions") {
             const stream = (await request.text()).includes('"stream":true');
             requests++;
-            if (engine.failEvery > 0 && requests % engine.failEvery === 0) return new Response(FAILURE, { status: 500, headers: { "content-type": "application/json" } });
-            return new Response(stream ? replies.stream : replies.completion, { headers: { "content-type": stream ? "text/event-stream" : "application/json" } });
+            if (engine.failEvery > 0 && requests % engine.failEvery === 0)
+              return new Response(FAILURE, { status: 500, headers: { "content-type": "application/json" } });
+            return new Response(stream ? replies.stream : replies.completion, {
+              headers: { "content-type": stream ? "text/event-stream" : "application/json" },
+            });
           }
           if (request.method === "GET" && path in STATIC_ROUTES) return Response.json(STATIC_ROUTES[path]);
           return new Response("not found", { status: 404 });
@@ -96,7 +99,9 @@ export async function startBenchProxy(a: BenchEngine, b: BenchEngine, overrides:
 
 /** The router's state of one backend, from /health. */
 export async function readBackendState(proxy: RunningServer, id: string): Promise<{ healthy: boolean; circuit: string }> {
-  const body = (await (await fetch(`${proxy.url}/health`)).json()) as { backends: Array<{ id: string; healthy: boolean; circuit: string }> };
+  const body = (await (await fetch(`${proxy.url}/health`)).json()) as {
+    backends: Array<{ id: string; healthy: boolean; circuit: string }>;
+  };
   return body.backends.find((backend) => backend.id === id)!;
 }
 

@@ -16,8 +16,12 @@ const TRAFFIC_GAP_MS = 50;
 export async function measureDetection(): Promise<void> {
   const rows = [...(await measureProbes()), ...(await measurePassive())];
   process.stdout.write(`\n## Detecting a dead backend and restoring it (defaults)\n\n`);
-  process.stdout.write(`health: intervalMs 10000, unhealthyIntervalMs 2000, unhealthyAfter 2; circuitBreaker: failureThreshold 5 in 30 s, cooldownMs 15000; retry: 3 attempts.\n`);
-  process.stdout.write(`The probe run kills the backend right after start-up, a full interval before the first probe: the worst case, intervalMs + (unhealthyAfter - 1) × unhealthyIntervalMs.\n\n`);
+  process.stdout.write(
+    `health: intervalMs 10000, unhealthyIntervalMs 2000, unhealthyAfter 2; circuitBreaker: failureThreshold 5 in 30 s, cooldownMs 15000; retry: 3 attempts.\n`,
+  );
+  process.stdout.write(
+    `The probe run kills the backend right after start-up, a full interval before the first probe: the worst case, intervalMs + (unhealthyAfter - 1) × unhealthyIntervalMs.\n\n`,
+  );
   process.stdout.write(`| how | event | ms | client requests failed |\n|---|---|---|---|\n${rows.join("\n")}\n`);
 }
 

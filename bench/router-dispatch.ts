@@ -4,10 +4,11 @@
  * circuit, the concurrency limiter, the deadline timer, the attempt's bookkeeping and `settle`.
  * The attempt itself does nothing, so this is the router's own share of the request path.
  */
-import { Value } from "@sinclair/typebox/value";
+
 import { join } from "node:path";
+import { Value } from "@sinclair/typebox/value";
 import type { Backend } from "../src/backends/backend";
-import { ConfigSchema, type Config } from "../src/config/config-schema";
+import { type Config, ConfigSchema } from "../src/config/config-schema";
 import type { MessageCreateParams } from "../src/protocol/anthropic/messages";
 import { Router } from "../src/router/router";
 import { normalizeAnthropicRequest } from "../src/translate/normalize-anthropic-request";
@@ -17,7 +18,13 @@ const CALLS = 20_000;
 
 /** Only what the router reads of a backend; the attempt never calls it. */
 function describeBackend(id: string): Backend {
-  return { id, kind: "llamacpp", mode: "translate", baseUrl: `http://${id}`, listModels: async () => [{ id: "m", slots: 4 }] } as unknown as Backend;
+  return {
+    id,
+    kind: "llamacpp",
+    mode: "translate",
+    baseUrl: `http://${id}`,
+    listModels: async () => [{ id: "m", slots: 4 }],
+  } as unknown as Backend;
 }
 
 /** @example await measureDispatch(); // prints a markdown table */
@@ -30,8 +37,14 @@ export async function measureDispatch(): Promise<void> {
     ["group of 4, least-busy", { pair: { strategy: "least-busy", targets: ["a/m", "b/m", "c/m", "d/m"] } }],
     ["group of 4, prefix-affinity (key + slot)", { pair: { strategy: "prefix-affinity", targets: ["a/m", "b/m", "c/m", "d/m"] } }],
   ] as const) {
-    const config = Value.Default(ConfigSchema, { models: { default: name === "single target" ? "a/m" : "pair" }, modelGroups: groups }) as Config;
-    const router = new Router(["a", "b", "c", "d"].map((id) => ({ backend: describeBackend(id), config: { maxConcurrency: 8 } })), config);
+    const config = Value.Default(ConfigSchema, {
+      models: { default: name === "single target" ? "a/m" : "pair" },
+      modelGroups: groups,
+    }) as Config;
+    const router = new Router(
+      ["a", "b", "c", "d"].map((id) => ({ backend: describeBackend(id), config: { maxConcurrency: 8 } })),
+      config,
+    );
     await router.refresh();
     const input = { request, estimatedTokens: 12_000, signal: new AbortController().signal };
     const run = async (calls: number) => {
@@ -43,6 +56,8 @@ export async function measureDispatch(): Promise<void> {
     rows.push(`| ${name} | ${(((performance.now() - started) * 1000) / CALLS).toFixed(2)} |`);
   }
   process.stdout.write(`\n## Whole dispatch, first attempt succeeds\n\n`);
-  process.stdout.write(`Router.dispatch on Claude Code's 49 KB request (normalized) with an attempt that does nothing; mean of ${CALLS} calls after warm-up.\n\n`);
+  process.stdout.write(
+    `Router.dispatch on Claude Code's 49 KB request (normalized) with an attempt that does nothing; mean of ${CALLS} calls after warm-up.\n\n`,
+  );
   process.stdout.write(`| route | µs per request |\n|---|---|\n${rows.join("\n")}\n`);
 }

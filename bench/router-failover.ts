@@ -10,7 +10,7 @@
  * other backend).
  */
 import { join } from "node:path";
-import { summarizeLatencies, type Percentiles } from "./latency-stats";
+import { type Percentiles, summarizeLatencies } from "./latency-stats";
 import { startBenchEngine, startBenchProxy, sumMetric } from "./router-bench-setup";
 
 const BODY_PATH = join(import.meta.dir, "../test/fixtures/claude-code-2.1.332/cc-2.1.332_p-say-hi_stream.body.json");
@@ -60,9 +60,13 @@ export async function measureFailover(): Promise<void> {
     }
   }
   process.stdout.write(`\n## Failover: one of two backends failing every 3rd request\n\n`);
-  process.stdout.write(`${REQUESTS} streamed 49 KB Claude Code requests, ${CONCURRENCY} at a time, group of two (simple-shuffle); times in ms, whole stream read.\n`);
+  process.stdout.write(
+    `${REQUESTS} streamed 49 KB Claude Code requests, ${CONCURRENCY} at a time, group of two (simple-shuffle); times in ms, whole stream read.\n`,
+  );
   process.stdout.write(`"sent to a" counts attempts, retries included.\n\n`);
-  process.stdout.write(`| scenario | requests | success | sent to a | p50 / p99 | added p50 / p99 | retries | fallbacks | circuit opened |\n|---|---|---|---|---|---|---|---|---|\n`);
+  process.stdout.write(
+    `| scenario | requests | success | sent to a | p50 / p99 | added p50 / p99 | retries | fallbacks | circuit opened |\n|---|---|---|---|---|---|---|---|---|\n`,
+  );
   process.stdout.write(`${rows.join("\n")}\n`);
 }
 
@@ -74,7 +78,11 @@ async function runRequests(url: string, body: string, count: number): Promise<{ 
     while (next < count) {
       next++;
       const started = performance.now();
-      const response = await fetch(`${url}/v1/messages`, { method: "POST", headers: { "content-type": "application/json", "anthropic-version": "2023-06-01" }, body });
+      const response = await fetch(`${url}/v1/messages`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "anthropic-version": "2023-06-01" },
+        body,
+      });
       const text = await response.text();
       latencies.push(performance.now() - started);
       if (response.status === 200 && text.includes("event: message_stop") && !text.includes("event: error")) succeeded++;

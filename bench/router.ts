@@ -46,10 +46,15 @@ if (values.help) {
   process.exit(0);
 }
 const ITERATIONS = Number(values.iterations);
-if (!Number.isInteger(ITERATIONS) || ITERATIONS < 20) throw new Error(`--iterations must be an integer of at least 20, not ${values.iterations}`);
+if (!Number.isInteger(ITERATIONS) || ITERATIONS < 20)
+  throw new Error(`--iterations must be an integer of at least 20, not ${values.iterations}`);
 if (values.section !== undefined && !(values.section in SECTIONS)) throw new Error(`unknown --section ${values.section}`);
 
-process.stdout.write(`anyclaude router bench; Bun ${Bun.version}, ${cpus().length} cores, load average ${loadavg().map((load) => load.toFixed(2)).join(" ")}.\n`);
+process.stdout.write(
+  `anyclaude router bench; Bun ${Bun.version}, ${cpus().length} cores, load average ${loadavg()
+    .map((load) => load.toFixed(2))
+    .join(" ")}.\n`,
+);
 for (const [name, run] of Object.entries(SECTIONS)) {
   if (values.section === undefined || values.section === name) await run();
 }

@@ -79,7 +79,9 @@ console.log(
   `  start -> listening      p50 ${start.p50.toFixed(0)} ms, p95 ${start.p95.toFixed(0)} ms, min ${Math.min(...startMs).toFixed(0)} ms  ` +
     `(target <= ${TARGET_START_MS} ms: ${verdict(start.p50 <= TARGET_START_MS)})`,
 );
-console.log(`  RSS idle (after ${IDLE_MS / 1000} s)    p50 ${rss.p50.toFixed(1)} MB, max ${Math.max(...idleRssMb).toFixed(1)} MB  (target <= ${TARGET_IDLE_RSS_MB} MB: ${verdict(rss.p50 <= TARGET_IDLE_RSS_MB)})`);
+console.log(
+  `  RSS idle (after ${IDLE_MS / 1000} s)    p50 ${rss.p50.toFixed(1)} MB, max ${Math.max(...idleRssMb).toFixed(1)} MB  (target <= ${TARGET_IDLE_RSS_MB} MB: ${verdict(rss.p50 <= TARGET_IDLE_RSS_MB)})`,
+);
 console.log(`  SIGTERM -> exited       p50 ${stop.p50.toFixed(0)} ms, max ${Math.max(...stopMs).toFixed(0)} ms`);
 console.log("  peer for reference: claude-code-router took 2.4-3.8 s to its first request and ~68 s to shut down");
 

@@ -12,11 +12,11 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { makeCachedAnswer, makeCacheKey } from "../test/support/cache-store-conformance";
 import { CacheEntriesRepository } from "../src/store/cache-entries-repository";
 import { CacheMetricsRepository } from "../src/store/cache-metrics-repository";
 import { openStore } from "../src/store/open-store";
 import { SqliteCacheStore } from "../src/store/sqlite-cache-store";
+import { makeCachedAnswer, makeCacheKey } from "../test/support/cache-store-conformance";
 import { summarizeLatencies } from "./latency-stats";
 
 const { values } = parseArgs({ options: { quick: { type: "boolean", default: false } }, strict: true });
@@ -42,10 +42,16 @@ async function measure(count: number, operation: (index: number) => unknown): Pr
 }
 
 function report(label: string, result: { meanUs: number; p50Us: number; p99Us: number }): void {
-  console.log(`${label.padEnd(44)} mean ${result.meanUs.toFixed(1).padStart(7)} µs   p50 ${result.p50Us.toFixed(1).padStart(7)}   p99 ${result.p99Us.toFixed(1).padStart(7)}`);
+  console.log(
+    `${label.padEnd(44)} mean ${result.meanUs.toFixed(1).padStart(7)} µs   p50 ${result.p50Us.toFixed(1).padStart(7)}   p99 ${result.p99Us.toFixed(1).padStart(7)}`,
+  );
 }
 
-console.log(`anyclaude store bench: Bun ${Bun.version}, load average ${loadavg().map((load) => load.toFixed(2)).join(" ")}, ${ENTRIES} entries`);
+console.log(
+  `anyclaude store bench: Bun ${Bun.version}, load average ${loadavg()
+    .map((load) => load.toFixed(2))
+    .join(" ")}, ${ENTRIES} entries`,
+);
 const keys = Array.from({ length: ENTRIES }, (_, index) => makeCacheKey(`bench-${index}`));
 {
   const store = openStore({ path });
@@ -54,16 +60,24 @@ const keys = Array.from({ length: ENTRIES }, (_, index) => makeCacheKey(`bench-$
   for (let index = 0; index < ENTRIES; index++) await cache.put(makeCachedAnswer(`bench-${index}`, T0 + index, { text: "x".repeat(4500) }));
   const seconds = (performance.now() - started) / 1000;
   const stats = await cache.stats();
-  console.log(`filled ${stats.entries} entries, ${(stats.bytes / 1e6).toFixed(1)} MB of answers, one put per transaction: ${(ENTRIES / seconds).toFixed(0)} puts/s`);
+  console.log(
+    `filled ${stats.entries} entries, ${(stats.bytes / 1e6).toFixed(1)} MB of answers, one put per transaction: ${(ENTRIES / seconds).toFixed(0)} puts/s`,
+  );
 
   const entries = new CacheEntriesRepository(store.db);
   report("get, hit (query + JSON.parse of ~5 KB)", await measure(LOOKUPS, (index) => cache.get(keys[index]!, T0 + ENTRIES)));
   report("get, miss", await measure(LOOKUPS, (index) => cache.get(makeCacheKey(`absent-${index}`), T0 + ENTRIES)));
   report("the lookup query alone (no JSON.parse)", await measure(LOOKUPS, (index) => entries.findLive(keys[index]!, T0 + ENTRIES)));
   let next = ENTRIES;
-  report("put at the budget (evicts one per put)", await measure(ENTRIES / 5, () => cache.put(makeCachedAnswer(`more-${next}`, T0 + next++, { text: "y".repeat(4500) }))));
+  report(
+    "put at the budget (evicts one per put)",
+    await measure(ENTRIES / 5, () => cache.put(makeCachedAnswer(`more-${next}`, T0 + next++, { text: "y".repeat(4500) }))),
+  );
   const metrics = new CacheMetricsRepository(store.db);
-  report("metrics record (one upsert)", await measure(LOOKUPS, () => metrics.record(T0, { hits: 1, bytesSaved: 5000, lookups: 1, lookupMicrosSum: 12 })));
+  report(
+    "metrics record (one upsert)",
+    await measure(LOOKUPS, () => metrics.record(T0, { hits: 1, bytesSaved: 5000, lookups: 1, lookupMicrosSum: 12 })),
+  );
   await cache.close();
   store.close();
 }

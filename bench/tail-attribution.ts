@@ -15,10 +15,10 @@ import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { attributeTail, type LoggedPause, type TimedRequest } from "./attribute-tail";
-import { PROXY_UNDER_TEST_FLAGS, exitWithHelpIfAsked, readCount, readFloor, readProxyEnv } from "./bench-args";
+import { exitWithHelpIfAsked, PROXY_UNDER_TEST_FLAGS, readCount, readFloor, readProxyEnv } from "./bench-args";
 import { GcLogReader } from "./gc-pauses";
 import { nearestRank } from "./latency-stats";
-import { type SideSamples, measureSequential } from "./measure-interleaved";
+import { measureSequential, type SideSamples } from "./measure-interleaved";
 import { type AnswerMode, type BodyName, prepareRequestPair } from "./prepare-overhead-requests";
 import { spawnBenchProcess, startBenchProxy } from "./spawn-bench-process";
 
@@ -90,7 +90,9 @@ function report(direct: TimedRequest[], proxied: TimedRequest[]): void {
   const proxiedP = percentiles(proxied);
   const young = during.filter((pause) => pause.scope === "Eden");
   const subject = floor ? `floor forwarder "${floor}"` : values.binary ? `anyclaude binary ${values.binary}` : "anyclaude from source";
-  const load = loadavg().map((value) => value.toFixed(2)).join(" ");
+  const load = loadavg()
+    .map((value) => value.toFixed(2))
+    .join(" ");
   const lines = [
     `${subject}, ${body} ${mode}, ${requests} requests on each side one at a time, interleaved; Bun ${Bun.version}, ${cpus().length} cores, load ${load}.`,
     `direct p50 / p99: ${directP.p50.toFixed(2)} / ${directP.p99.toFixed(2)} ms; proxied ${proxiedP.p50.toFixed(2)} / ${proxiedP.p99.toFixed(2)} ms; added p99 ${(proxiedP.p99 - directP.p99).toFixed(2)} ms.`,
@@ -111,5 +113,10 @@ function percentiles(samples: TimedRequest[]): { p50: number; p99: number } {
 }
 
 function median(values: number[]): string {
-  return values.length === 0 ? "n/a" : nearestRank([...values].sort((a, b) => a - b), 50).toFixed(2);
+  return values.length === 0
+    ? "n/a"
+    : nearestRank(
+        [...values].sort((a, b) => a - b),
+        50,
+      ).toFixed(2);
 }

@@ -42,7 +42,7 @@ async function measureSize(size: number, queries: number, seed: number, dir: str
   const index = HnswVectorIndex.create(addon, { path, dimensions: DIMENSIONS });
 
   let started = performance.now();
-  stored.forEach((vector, id) => index.add(id, vector));
+  for (const [id, vector] of stored.entries()) index.add(id, vector);
   const insertMsEach = (performance.now() - started) / size;
 
   const paraphrase = () => random.near(stored[Math.floor(random.next() * size)]!, 0.5);
@@ -77,12 +77,20 @@ async function measureSize(size: number, queries: number, seed: number, dir: str
   const saveMs = performance.now() - started;
   const fileBytes = statSync(path).size + statSync(manifestPathOf(path)).size;
   started = performance.now();
-  const opened = await openVectorIndex({ path, dimensions: DIMENSIONS, cacheDir: join(dir, "cache"), countSource: () => size, rebuild: refuseRebuild });
+  const opened = await openVectorIndex({
+    path,
+    dimensions: DIMENSIONS,
+    cacheDir: join(dir, "cache"),
+    countSource: () => size,
+    rebuild: refuseRebuild,
+  });
   const openMs = performance.now() - started;
-  if (opened.rebuilt || opened.index.size !== size) throw new Error(`the saved index did not reopen as saved: ${JSON.stringify(opened.rebuilt)}`);
+  if (opened.rebuilt || opened.index.size !== size)
+    throw new Error(`the saved index did not reopen as saved: ${JSON.stringify(opened.rebuilt)}`);
   return { size, insertMsEach, k1, k5, recall, saveMs, fileBytes, openMs };
 }
 
+// biome-ignore lint/correctness/useYield: an index source that must never be read
 async function* refuseRebuild(): AsyncIterable<never> {
   throw new Error("the benchmark's saved index should have loaded, not rebuilt");
 }
@@ -91,7 +99,9 @@ function formatReport(reports: SizeReport[], queries: number, seed: number): str
   const ms = (value: number) => value.toFixed(3);
   const lines = [
     `hnswlib-node 3.0.0, ${DIMENSIONS}-d cosine, M=${HNSW_SETTINGS.m}, efConstruction=${HNSW_SETTINGS.efConstruction}, ef=${HNSW_SETTINGS.efSearch}; seed ${seed}, ${queries} timed queries, ${RECALL_QUERIES} recall queries per kind`,
-    `Bun ${Bun.version}, ${cpus().length} cores (${cpus()[0]?.model.trim()}), load average ${loadavg().map((value) => value.toFixed(2)).join(" ")}`,
+    `Bun ${Bun.version}, ${cpus().length} cores (${cpus()[0]?.model.trim()}), load average ${loadavg()
+      .map((value) => value.toFixed(2))
+      .join(" ")}`,
     "",
     "| vectors | insert ms each (per s) | k=1 ms p50 / p99 | k=5 ms p50 / p99 | save ms | file MB | open ms (checksum + load) |",
     "|---------|------------------------|------------------|------------------|---------|---------|---------------------------|",
@@ -101,14 +111,24 @@ function formatReport(reports: SizeReport[], queries: number, seed: number): str
       `| ${r.size} | ${ms(r.insertMsEach)} (${Math.round(1000 / r.insertMsEach)}) | ${ms(r.k1.p50)} / ${ms(r.k1.p99)} | ${ms(r.k5.p50)} / ${ms(r.k5.p99)} | ${r.saveMs.toFixed(0)} | ${(r.fileBytes / 1e6).toFixed(1)} | ${r.openMs.toFixed(0)} |`,
     );
   }
-  lines.push("", `| recall@1 vs brute force | ${reports.map((r) => `${r.size} vectors`).join(" | ")} |`, `|---|${reports.map(() => "---").join("|")}|`);
-  for (const name of Object.keys(reports[0]!.recall)) lines.push(`| ${name} | ${reports.map((r) => r.recall[name]!.toFixed(3)).join(" | ")} |`);
+  lines.push(
+    "",
+    `| recall@1 vs brute force | ${reports.map((r) => `${r.size} vectors`).join(" | ")} |`,
+    `|---|${reports.map(() => "---").join("|")}|`,
+  );
+  for (const name of Object.keys(reports[0]!.recall))
+    lines.push(`| ${name} | ${reports.map((r) => r.recall[name]!.toFixed(3)).join(" | ")} |`);
   return `${lines.join("\n")}\n`;
 }
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { sizes: { type: "string", default: "1000,10000" }, queries: { type: "string", default: "500" }, seed: { type: "string" }, help: { type: "boolean", short: "h" } },
+    options: {
+      sizes: { type: "string", default: "1000,10000" },
+      queries: { type: "string", default: "500" },
+      seed: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
     strict: true,
   });
   if (values.help) {

@@ -173,7 +173,12 @@ function renderFieldSections(): string[] {
 function collectFieldRows(schema: TSchema, path: string): string[][] {
   const valueSchema = schema.patternProperties ? Object.values(schema.patternProperties as Record<string, TSchema>)[0] : undefined;
   if (valueSchema?.type === "object" && valueSchema.properties) {
-    const row = [`\`${path}\``, escapeCell(describeSchemaType(schema)), `\`${formatDefault(schema.default ?? {})}\``, escapeCell(schema.description ?? "")];
+    const row = [
+      `\`${path}\``,
+      escapeCell(describeSchemaType(schema)),
+      `\`${formatDefault(schema.default ?? {})}\``,
+      escapeCell(schema.description ?? ""),
+    ];
     return [row, ...collectFieldRows(valueSchema, `${path}.<name>`)];
   }
   const element = schema.type === "array" ? (schema.items as TSchema) : schema;

@@ -23,7 +23,6 @@ export class AnthropicNativeBackend extends HttpBackend implements Backend {
   /** Set once the backend answered 404 to count_tokens, so later counts skip straight to the fallback. */
   private lacksCountTokens = false;
 
-
   async createMessage(request: MessageCreateParams, options: CallOptions): Promise<Message> {
     const started = await this.post("/v1/messages", this.prepare(request, false), options.signal);
     const text = await started.readText();
@@ -76,7 +75,11 @@ export class AnthropicNativeBackend extends HttpBackend implements Backend {
     if (!this.lacksCountTokens) {
       try {
         const body = { ...request, model: request.model };
-        const result = await requestBackendJson(this.settings, "/v1/messages/count_tokens", { body, signal: options.signal, timeouts: this.settings.timeouts });
+        const result = await requestBackendJson(this.settings, "/v1/messages/count_tokens", {
+          body,
+          signal: options.signal,
+          timeouts: this.settings.timeouts,
+        });
         const count = (result as { input_tokens?: unknown }).input_tokens;
         if (typeof count === "number" && Number.isInteger(count) && count >= 0) return { input_tokens: count, exact: true };
         throw new BackendProtocolError(this.id, "count_tokens answered without input_tokens");
@@ -107,5 +110,4 @@ export class AnthropicNativeBackend extends HttpBackend implements Backend {
     }
     return body;
   }
-
 }

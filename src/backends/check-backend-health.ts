@@ -4,7 +4,7 @@
  * other server `/v1/models`. A probe never starts a generation.
  */
 import type { BackendKind } from "./backend";
-import { buildAuthHeaders, type BackendSettings } from "./backend-settings";
+import { type BackendSettings, buildAuthHeaders } from "./backend-settings";
 import { fetchBackend } from "./fetch-backend";
 
 /** The path probed for each kind of engine. */

@@ -22,13 +22,22 @@ export async function countTokensWithEngine(
   const { stream: _stream, stream_options: _options, ...body } = chat;
   if (settings.kind === "llamacpp") return countWithLlamaServer(settings, body, signal);
   if (settings.kind === "vllm") {
-    const result = await postJson(settings, "/tokenize", { model: body.model, messages: body.messages, tools: body.tools, add_generation_prompt: true }, signal);
+    const result = await postJson(
+      settings,
+      "/tokenize",
+      { model: body.model, messages: body.messages, tools: body.tools, add_generation_prompt: true },
+      signal,
+    );
     return { input_tokens: readCount(settings.id, result, "count"), exact: true };
   }
   return { input_tokens: estimateInputTokens(request), exact: false };
 }
 
-async function countWithLlamaServer(settings: BackendSettings, body: Omit<ChatCompletionRequest, "stream">, signal: AbortSignal): Promise<TokenCount> {
+async function countWithLlamaServer(
+  settings: BackendSettings,
+  body: Omit<ChatCompletionRequest, "stream">,
+  signal: AbortSignal,
+): Promise<TokenCount> {
   try {
     const result = await postJson(settings, "/v1/chat/completions/input_tokens", body, signal);
     return { input_tokens: readCount(settings.id, result, "input_tokens"), exact: true };

@@ -2,13 +2,9 @@
  * The single place anyclaude talks HTTP to a backend: deadlines (first byte, total), the
  * client's abort, and every way a fetch can fail mapped onto the ProxyError hierarchy.
  */
-import {
-  BackendConnectionError,
-  BackendTimeoutError,
-  ClientAbortError,
-  ProxyError,
-} from "../errors/proxy-error";
+
 import type { TimeoutsConfig } from "../config/config-schema";
+import { BackendConnectionError, BackendTimeoutError, ClientAbortError, ProxyError } from "../errors/proxy-error";
 import { stringifyReusingFrozen } from "../json/stringify-reusing-frozen";
 import { readBackendError } from "./read-backend-error";
 
@@ -44,13 +40,17 @@ export interface BackendResponse {
  */
 export async function fetchBackend(request: BackendRequest): Promise<BackendResponse> {
   const controller = new AbortController();
-  const total = setTimeout(() => controller.abort(new BackendTimeoutError(request.backendId, "total", request.timeouts.totalMs)), request.timeouts.totalMs);
+  const total = setTimeout(
+    () => controller.abort(new BackendTimeoutError(request.backendId, "total", request.timeouts.totalMs)),
+    request.timeouts.totalMs,
+  );
   const firstByte = setTimeout(
     () => controller.abort(new BackendTimeoutError(request.backendId, "first byte", request.timeouts.firstByteMs)),
     request.timeouts.firstByteMs,
   );
   // The caller may abort with a reason of its own (the router's overall deadline); any other abort is the client leaving.
-  const onClientAbort = () => controller.abort(request.signal?.reason instanceof ProxyError ? request.signal.reason : new ClientAbortError());
+  const onClientAbort = () =>
+    controller.abort(request.signal?.reason instanceof ProxyError ? request.signal.reason : new ClientAbortError());
   if (request.signal?.aborted) onClientAbort();
   request.signal?.addEventListener("abort", onClientAbort, { once: true });
   // Also run once a body is read in full: a pending total deadline would keep the request alive.
@@ -83,7 +83,10 @@ export async function fetchBackend(request: BackendRequest): Promise<BackendResp
   }
   const readText = () =>
     response.text().then(
-      (text) => (release(), text),
+      (text) => {
+        release();
+        return text;
+      },
       (error: unknown) => {
         const failure = convertFetchFailure(request.backendId, error, controller.signal, "read");
         controller.abort(failure);
@@ -109,7 +112,12 @@ function takeScratch(size: number): Buffer {
 }
 
 /** A fetch rejection is a timeout or client abort when our signal fired, else a connection failure. */
-export function convertFetchFailure(backendId: string, error: unknown, signal: AbortSignal, phase: "connect" | "read" = "connect"): ProxyError {
+export function convertFetchFailure(
+  backendId: string,
+  error: unknown,
+  signal: AbortSignal,
+  phase: "connect" | "read" = "connect",
+): ProxyError {
   if (error instanceof ProxyError) return error;
   if (signal.aborted && signal.reason instanceof ProxyError) return signal.reason;
   const detail = error instanceof Error ? `${(error as { code?: string }).code ?? error.name}: ${error.message}` : String(error);

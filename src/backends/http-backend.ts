@@ -4,9 +4,9 @@
  * headers and its own way of reading the answer.
  */
 import type { BackendModel } from "./backend";
-import { buildAuthHeaders, type BackendSettings } from "./backend-settings";
+import { type BackendSettings, buildAuthHeaders } from "./backend-settings";
 import { checkBackendHealth } from "./check-backend-health";
-import { fetchBackend, type BackendResponse } from "./fetch-backend";
+import { type BackendResponse, fetchBackend } from "./fetch-backend";
 import { listBackendModels } from "./list-backend-models";
 
 export abstract class HttpBackend {

@@ -13,9 +13,7 @@ const LIST_TIMEOUT_MS = 10_000;
 
 export async function listBackendModels(settings: BackendSettings, signal?: AbortSignal): Promise<BackendModel[]> {
   const discovered = await discoverModels(settings, signal);
-  const models = settings.models
-    ? settings.models.map((id) => discovered.find((model) => model.id === id) ?? { id })
-    : discovered;
+  const models = settings.models ? settings.models.map((id) => discovered.find((model) => model.id === id) ?? { id }) : discovered;
   if (settings.contextWindow === undefined) return models;
   return models.map((model) => ({ ...model, contextWindow: settings.contextWindow }));
 }

@@ -20,7 +20,6 @@ import { readBackendEvents } from "./read-backend-events";
 export class OpenAIChatBackend extends HttpBackend implements Backend {
   readonly mode = "translate" as const;
 
-
   async createMessage(request: MessageCreateParams, options: CallOptions): Promise<Message> {
     const body = this.buildChatRequest(request, false, options);
     const started = await this.post("/v1/chat/completions", body, options.signal);
@@ -111,7 +110,6 @@ export class OpenAIChatBackend extends HttpBackend implements Backend {
     }
     return value;
   }
-
 }
 
 function isErrorObject(value: unknown): value is { error: unknown } {

@@ -8,7 +8,7 @@ import { BackendConnectionError } from "../errors/proxy-error";
 import type { CountTokensParams, Message, MessageCreateParams } from "../protocol/anthropic/messages";
 import type { Backend, BackendKind, BackendMode, BackendModel, CallOptions, MessageStream, TokenCount } from "./backend";
 import { createBackend } from "./create-backend";
-import { resolveBackendSettings, type ResolveOptions } from "./resolve-backend-settings";
+import { type ResolveOptions, resolveBackendSettings } from "./resolve-backend-settings";
 
 export class ProbingBackend implements Backend {
   private resolved: Backend | undefined;

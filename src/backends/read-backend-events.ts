@@ -7,7 +7,7 @@
 import type { TimeoutsConfig } from "../config/config-schema";
 import { BackendTimeoutError } from "../errors/proxy-error";
 import { SseDecoder, type SseEvent } from "../sse/sse-decoder";
-import { convertFetchFailure, type BackendResponse } from "./fetch-backend";
+import { type BackendResponse, convertFetchFailure } from "./fetch-backend";
 
 /**
  * llama-server sends its headers when prompt evaluation starts and its first chunk only after

@@ -1,6 +1,6 @@
 /** A small JSON round trip to a backend (model lists, token counts, probes), errors as ProxyError. */
 import type { TimeoutsConfig } from "../config/config-schema";
-import { buildAuthHeaders, type BackendSettings } from "./backend-settings";
+import { type BackendSettings, buildAuthHeaders } from "./backend-settings";
 import { fetchBackend } from "./fetch-backend";
 import { parseBackendJson } from "./parse-backend-json";
 
@@ -15,7 +15,11 @@ export interface JsonRequestOptions {
  * @example
  * const page = await requestBackendJson(settings, "/v1/models");
  */
-export async function requestBackendJson(settings: BackendSettings, path: string, options: JsonRequestOptions = {}): Promise<Record<string, unknown>> {
+export async function requestBackendJson(
+  settings: BackendSettings,
+  path: string,
+  options: JsonRequestOptions = {},
+): Promise<Record<string, unknown>> {
   const { readText } = await fetchBackend({
     backendId: settings.id,
     url: `${settings.baseUrl}${path}`,

@@ -4,7 +4,7 @@
  */
 import type { BackendConfig } from "../config/config-schema";
 import { readSecret, SecretUnavailableError } from "../config/read-secret";
-import { selectThinkingStyle, type BackendSettings } from "./backend-settings";
+import { type BackendSettings, selectThinkingStyle } from "./backend-settings";
 import { detectBackendKind } from "./detect-backend-kind";
 
 /** A backend's config cannot work as written (missing key file or variable): start-up stops. */
@@ -28,11 +28,12 @@ export async function resolveBackendSettings(config: BackendConfig, options: Res
   const needsProbe = config.kind === "auto" || config.mode === "auto";
   const detected = needsProbe ? await detectBackendKind(config.url, { timeoutMs: options.probeTimeoutMs, headers }) : undefined;
   if (needsProbe && !detected) {
-    throw new BackendUnreachableError(`no engine answered at ${config.url} (probed /props, /api/version, /api/v0/models, /version, /v1/models); set kind and mode to skip probing`);
+    throw new BackendUnreachableError(
+      `no engine answered at ${config.url} (probed /props, /api/version, /api/v0/models, /version, /v1/models); set kind and mode to skip probing`,
+    );
   }
   const kind = config.kind === "auto" ? detected!.kind : config.kind;
-  const mode =
-    config.mode !== "auto" ? config.mode : kind === "anthropic" || detected?.hasNativeMessages ? "native" : "translate";
+  const mode = config.mode !== "auto" ? config.mode : kind === "anthropic" || detected?.hasNativeMessages ? "native" : "translate";
   return {
     id: config.id ?? nameBackend(kind, config.url),
     kind,

@@ -17,7 +17,12 @@ export type StartedAnswer =
  * @example
  * const answer = await startAnswer(backend, { ...request, model: "qwen3" }, options, request.stream === true);
  */
-export async function startAnswer(backend: Backend, request: MessageCreateParams, options: CallOptions, stream: boolean): Promise<StartedAnswer> {
+export async function startAnswer(
+  backend: Backend,
+  request: MessageCreateParams,
+  options: CallOptions,
+  stream: boolean,
+): Promise<StartedAnswer> {
   if (!stream) return { kind: "message", message: await backend.createMessage(request, options) };
   const started = await backend.streamMessage(request, options);
   const rest = started.events[Symbol.asyncIterator]();

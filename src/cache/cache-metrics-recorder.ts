@@ -3,7 +3,7 @@
  * an in-memory delta, and a timer (or close) writes the delta in one upsert. Readers see the
  * stored days plus what is still in memory, so `stats` is never behind.
  */
-import { CacheMetricsRepository, type CacheMetricsCounts } from "../store/cache-metrics-repository";
+import type { CacheMetricsCounts, CacheMetricsRepository } from "../store/cache-metrics-repository";
 
 export type CacheCounter = keyof CacheMetricsCounts;
 

@@ -6,7 +6,7 @@
  * routed elsewhere after a config change does not reuse the old model's.
  */
 import type { MessageCreateParams } from "../protocol/anthropic/messages";
-import { serializeRequestForCache, type SerializedRequest } from "./serialize-request-for-cache";
+import { type SerializedRequest, serializeRequestForCache } from "./serialize-request-for-cache";
 
 /**
  * @example

@@ -32,7 +32,11 @@ export function classifySemanticRequest(request: Pick<MessageCreateParams, "tool
  * computeSemanticQuery(normalized, serializeRequestForCache(normalized), "llama/qwen3");
  * // { contextHash: "9ab1…", text: "Please write a haiku about proxies" }
  */
-export function computeSemanticQuery(request: MessageCreateParams, serialized: SerializedRequest, resolvedTarget: string): SemanticQuery | undefined {
+export function computeSemanticQuery(
+  request: MessageCreateParams,
+  serialized: SerializedRequest,
+  resolvedTarget: string,
+): SemanticQuery | undefined {
   const last = request.messages.at(-1);
   if (last?.role !== "user") return undefined;
   let text: string;

@@ -65,7 +65,10 @@ export class HnswVectorIndex implements VectorIndex {
   }
 
   /** The index saved at `path`, or why it cannot be used (missing, damaged, other dimensions). */
-  static async load(addon: HnswlibAddon, options: { path: string; dimensions: number }): Promise<{ index: HnswVectorIndex } | { missing: boolean; problem: string }> {
+  static async load(
+    addon: HnswlibAddon,
+    options: { path: string; dimensions: number },
+  ): Promise<{ index: HnswVectorIndex } | { missing: boolean; problem: string }> {
     const check = await checkHnswIndexFile(options.path, options.dimensions);
     if (!check.ok) return check;
     const hnsw = new addon.HierarchicalNSW("cosine", options.dimensions);

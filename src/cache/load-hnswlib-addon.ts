@@ -30,7 +30,10 @@ const ADDON_SPECIFIER = "hnswlib-node/build/Release/addon.node";
 export async function loadHnswlibAddon(cacheDir: string): Promise<LoadedHnswlibAddon> {
   if (Bun.main.startsWith("/$bunfs/")) {
     const { default: source } = await import("./hnswlib-addon-file");
-    const addon = loadNativeAddon<HnswlibAddon>({ name: "hnswlib", files: [{ name: "addon.node", path: source }], entry: "addon.node" }, cacheDir);
+    const addon = loadNativeAddon<HnswlibAddon>(
+      { name: "hnswlib", files: [{ name: "addon.node", path: source }], entry: "addon.node" },
+      cacheDir,
+    );
     return { addon, source, embedded: true };
   }
   // Resolved at run time only: a require.resolve of this path would make the bundler treat the

@@ -32,7 +32,10 @@ export function readCacheDirective(headers: Headers, route: RouteForCache, bypas
   if (headers.get("x-anyclaude-cache")?.trim().toLowerCase() === "bypass") return { lookup: false, store: false, reason: "header" };
   const cacheControl = headers.get("cache-control");
   if (cacheControl === null) return USE_CACHE;
-  const directives = cacheControl.toLowerCase().split(",").map((directive) => directive.trim());
+  const directives = cacheControl
+    .toLowerCase()
+    .split(",")
+    .map((directive) => directive.trim());
   if (directives.includes("no-store")) return { lookup: false, store: false, reason: "no-store" };
   if (directives.includes("no-cache")) return { lookup: false, store: true, reason: "no-cache" };
   return USE_CACHE;

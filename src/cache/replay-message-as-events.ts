@@ -29,7 +29,11 @@ export function replayMessageAsEvents(message: Message): MessageStreamEvent[] {
     events.push({ type: "content_block_stop", index });
   });
   events.push(
-    { type: "message_delta", delta: { stop_reason: message.stop_reason, stop_sequence: message.stop_sequence }, usage: { ...message.usage } },
+    {
+      type: "message_delta",
+      delta: { stop_reason: message.stop_reason, stop_sequence: message.stop_sequence },
+      usage: { ...message.usage },
+    },
     { type: "message_stop" },
   );
   return events;
@@ -55,7 +59,10 @@ function deltasOf(block: ContentBlock): ContentBlockDelta[] {
     case "tool_use":
       return [{ type: "input_json_delta", partial_json: JSON.stringify(block.input ?? {}) }];
     case "thinking":
-      return [...(block.thinking === "" ? [] : [{ type: "thinking_delta" as const, thinking: block.thinking }]), { type: "signature_delta", signature: block.signature }];
+      return [
+        ...(block.thinking === "" ? [] : [{ type: "thinking_delta" as const, thinking: block.thinking }]),
+        { type: "signature_delta", signature: block.signature },
+      ];
     case "redacted_thinking":
       return [];
   }

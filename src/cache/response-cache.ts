@@ -6,15 +6,15 @@
  */
 import type { Message, MessageCreateParams } from "../protocol/anthropic/messages";
 import { CacheStoreUnavailableError } from "../store/cache-store-error";
-import type { CacheMetricsRecorder, CacheCounter } from "./cache-metrics-recorder";
+import type { CacheCounter, CacheMetricsRecorder } from "./cache-metrics-recorder";
 import type { CacheStore } from "./cache-store";
 import { hashSerializedRequest } from "./compute-exact-cache-key";
 import { classifySemanticRequest, computeSemanticQuery, type SemanticQuery, type SemanticRequestKind } from "./compute-semantic-query";
 import { isCacheableAnswer } from "./is-cacheable-answer";
 import type { CacheDirective } from "./read-cache-directive";
+import type { CacheLookup, CacheOutcome, CacheTicket, ResponseCacheObserver, ResponseCacheStats } from "./response-cache-types";
 import type { SemanticCache } from "./semantic-cache";
 import { serializeRequestForCache } from "./serialize-request-for-cache";
-import type { CacheLookup, CacheOutcome, CacheTicket, ResponseCacheObserver, ResponseCacheStats } from "./response-cache-types";
 
 export type { CacheLookup, CacheOutcome, CacheTicket, ResponseCacheObserver, ResponseCacheStats } from "./response-cache-types";
 
@@ -53,7 +53,9 @@ export class ResponseCache {
     const serialized = serializeRequestForCache(request);
     const key = hashSerializedRequest(serialized, resolvedTarget);
     const semantic = this.#options.semantic;
-    const semanticQuery = semantic?.kinds.has(classifySemanticRequest(request)) ? computeSemanticQuery(request, serialized, resolvedTarget) : undefined;
+    const semanticQuery = semantic?.kinds.has(classifySemanticRequest(request))
+      ? computeSemanticQuery(request, serialized, resolvedTarget)
+      : undefined;
     const { exact } = this.#options;
     const ticket: CacheTicket = { key, exact: exact !== undefined, semanticQuery };
     if (!directive.lookup) return this.#finish(started, { outcome: "bypass", key, ticket: directive.store ? ticket : undefined }, false);
@@ -76,7 +78,11 @@ export class ResponseCache {
         const hit = await semantic.cache.lookup(semanticQuery, now);
         if (hit) {
           this.#inBackground(async () => semantic.cache.touch(hit.id, now));
-          return this.#finish(started, { outcome: "semantic", key, message: hit.message, bytes: hit.bytes, similarity: hit.similarity }, true);
+          return this.#finish(
+            started,
+            { outcome: "semantic", key, message: hit.message, bytes: hit.bytes, similarity: hit.similarity },
+            true,
+          );
         }
       } catch (error) {
         this.#options.observer.onProblem("semantic lookup failed; answering without it", error);
@@ -157,7 +163,11 @@ export class ResponseCache {
     const tokens = lookup.message ? lookup.message.usage.input_tokens + lookup.message.usage.output_tokens : 0;
     if (lookup.message) Object.assign(delta, { bytesSaved: lookup.bytes ?? 0, tokensSaved: tokens });
     this.#options.recorder.add(delta);
-    this.#options.observer.onLookup(lookup.outcome, timed ? seconds : undefined, lookup.message ? { bytes: lookup.bytes ?? 0, tokens } : undefined);
+    this.#options.observer.onLookup(
+      lookup.outcome,
+      timed ? seconds : undefined,
+      lookup.message ? { bytes: lookup.bytes ?? 0, tokens } : undefined,
+    );
     return lookup;
   }
 
@@ -165,7 +175,13 @@ export class ResponseCache {
     this.#options.recorder.add({ storeErrors: 1 });
     const firstInOutage = !this.#storeDown;
     this.#storeDown = true;
-    this.#options.observer.onStoreError({ store: this.#options.exact!.name, operation, error, firstInOutage, unavailable: error instanceof CacheStoreUnavailableError });
+    this.#options.observer.onStoreError({
+      store: this.#options.exact!.name,
+      operation,
+      error,
+      firstInOutage,
+      unavailable: error instanceof CacheStoreUnavailableError,
+    });
   }
 
   #storeAnswered(): void {

@@ -8,7 +8,7 @@
 import type { Message } from "../protocol/anthropic/messages";
 import type { SemanticEntriesRepository } from "../store/semantic-entries-repository";
 import type { SemanticQuery } from "./compute-semantic-query";
-import { loadSemanticIndex, removeSemanticIndexFiles, type LoadedSemanticIndex, type SemanticIndexSource } from "./load-semantic-index";
+import { type LoadedSemanticIndex, loadSemanticIndex, removeSemanticIndexFiles, type SemanticIndexSource } from "./load-semantic-index";
 import { stripSharedLines } from "./strip-shared-lines";
 
 export interface SemanticCacheOptions extends SemanticIndexSource {
@@ -144,7 +144,11 @@ export class SemanticCache {
     if (this.#saveTimer !== undefined) return;
     this.#saveTimer = setTimeout(() => {
       this.#saveTimer = undefined;
-      void this.#loaded?.index.save().catch((error: unknown) => this.#options.onProblem?.("could not save the semantic index; it is rebuilt at the next start", error as Error));
+      void this.#loaded?.index
+        .save()
+        .catch((error: unknown) =>
+          this.#options.onProblem?.("could not save the semantic index; it is rebuilt at the next start", error as Error),
+        );
     }, this.#options.saveDelayMs ?? 5_000);
     this.#saveTimer.unref();
   }

@@ -6,10 +6,11 @@
  * betas and the Anthropic-only fields normalization drops), the billing header, and
  * `cache_control` markers, which Claude Code moves to the newest block on every turn.
  */
-import type { ContentBlockParam, MessageCreateParams, MessageParam, TextBlockParam, ToolParam } from "../protocol/anthropic/messages";
+
 import { memoizeFrozen } from "../json/memoize-frozen";
 import { memoizeFrozenList } from "../json/memoize-frozen-list";
 import { countFrozenLeading, RecentRuns, type Run } from "../json/recent-runs";
+import type { ContentBlockParam, MessageCreateParams, MessageParam, TextBlockParam, ToolParam } from "../protocol/anthropic/messages";
 import { stripBillingHeader } from "../translate/strip-billing-header";
 import { writeCanonicalJson } from "./canonical-json";
 
@@ -65,7 +66,9 @@ const sha256 = (text: string) => new Bun.CryptoHasher("sha256").update(text).dig
 const digestTools = memoizeFrozen((tools: ToolParam[]) => sha256(writeCanonicalJson(tools.map(withoutMarker<ToolParam>))));
 
 /** Blocks by their identity (Claude Code's system prompt is the same frozen blocks every turn); a string as it is. */
-const digestSystemBlocks = memoizeFrozenList((blocks: readonly TextBlockParam[]) => sha256(writeCanonicalJson(blocks.map(withoutMarker<TextBlockParam>))));
+const digestSystemBlocks = memoizeFrozenList((blocks: readonly TextBlockParam[]) =>
+  sha256(writeCanonicalJson(blocks.map(withoutMarker<TextBlockParam>))),
+);
 function digestSystem(system: string | TextBlockParam[] | undefined): string | undefined {
   if (system === undefined) return undefined;
   return typeof system === "string" ? sha256(writeCanonicalJson(system)) : digestSystemBlocks(system);
@@ -99,7 +102,8 @@ function withoutMessageMarkers(message: MessageParam): unknown {
 
 function withoutBlockMarkers(block: ContentBlockParam): unknown {
   const stripped = withoutMarker(block) as ContentBlockParam;
-  if (stripped.type === "tool_result" && Array.isArray(stripped.content)) return { ...stripped, content: stripped.content.map(withoutMarker) };
+  if (stripped.type === "tool_result" && Array.isArray(stripped.content))
+    return { ...stripped, content: stripped.content.map(withoutMarker) };
   return stripped;
 }
 

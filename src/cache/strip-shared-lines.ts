@@ -21,6 +21,20 @@ export function stripSharedLines(a: string, b: string): [string, string] {
   let head = 0;
   while (head < linesA.length && head < linesB.length && linesA[head] === linesB[head]) head++;
   let tail = 0;
-  while (tail < linesA.length - head && tail < linesB.length - head && linesA[linesA.length - 1 - tail] === linesB[linesB.length - 1 - tail]) tail++;
-  return [linesA.slice(head, linesA.length - tail).join("\n").trim(), linesB.slice(head, linesB.length - tail).join("\n").trim()];
+  while (
+    tail < linesA.length - head &&
+    tail < linesB.length - head &&
+    linesA[linesA.length - 1 - tail] === linesB[linesB.length - 1 - tail]
+  )
+    tail++;
+  return [
+    linesA
+      .slice(head, linesA.length - tail)
+      .join("\n")
+      .trim(),
+    linesB
+      .slice(head, linesB.length - tail)
+      .join("\n")
+      .trim(),
+  ];
 }

@@ -8,10 +8,10 @@ import { ConfigError } from "../config/config-error";
 import type { Config } from "../config/config-schema";
 import { loadConfig } from "../config/load-config";
 import { createLogger } from "../log/logger";
-import type { CacheMetricsCounts } from "../store/cache-metrics-repository";
 import { createResponseCache } from "../server/create-response-cache";
-import { type CliIo, EXIT_CONFIG, EXIT_FAILURE, EXIT_OK, reportUsageError } from "./cli-io";
+import type { CacheMetricsCounts } from "../store/cache-metrics-repository";
 import { formatCacheHelp } from "./cli-help";
+import { type CliIo, EXIT_CONFIG, EXIT_FAILURE, EXIT_OK, reportUsageError } from "./cli-io";
 import { CONFIG_OPTIONS, pickConfigFlags, readCommandOptions } from "./read-command-options";
 
 const STATS_OPTIONS = { ...CONFIG_OPTIONS, json: { type: "boolean" } } as const;
@@ -27,7 +27,11 @@ export async function runCacheFromArgs(args: string[], io: CliIo): Promise<numbe
     return EXIT_OK;
   }
   if (action !== "stats" && action !== "clear") {
-    return reportUsageError(action === undefined ? "cache: missing action (stats, clear)" : `cache: unknown action '${action}'`, "anyclaude cache --help", io);
+    return reportUsageError(
+      action === undefined ? "cache: missing action (stats, clear)" : `cache: unknown action '${action}'`,
+      "anyclaude cache --help",
+      io,
+    );
   }
   const values = readCommandOptions(`cache ${action}`, rest, action === "stats" ? STATS_OPTIONS : CONFIG_OPTIONS, io);
   if (typeof values === "number") return values;
@@ -46,13 +50,17 @@ export async function runCacheFromArgs(args: string[], io: CliIo): Promise<numbe
   const logger = createLogger({ level: "warn", format: "text", write: (line) => io.stderr(`${line}\n`) });
   const cache = createResponseCache(config, { env: io.env, logger });
   if (!cache) {
-    io.stderr(`anyclaude: the response cache is ${config.cache.enabled ? "unavailable (see the warning above)" : "off (cache.enabled: false)"}\n`);
+    io.stderr(
+      `anyclaude: the response cache is ${config.cache.enabled ? "unavailable (see the warning above)" : "off (cache.enabled: false)"}\n`,
+    );
     return EXIT_FAILURE;
   }
   try {
     if (action === "clear") {
       await cache.clear();
-      io.stdout(`cleared the ${config.cache.store === "redis" ? `Redis cache (${config.cache.redis.keyPrefix}*, shared by every instance using it)` : "exact cache"} and the semantic cache; counters kept\n`);
+      io.stdout(
+        `cleared the ${config.cache.store === "redis" ? `Redis cache (${config.cache.redis.keyPrefix}*, shared by every instance using it)` : "exact cache"} and the semantic cache; counters kept\n`,
+      );
       return EXIT_OK;
     }
     const stats = await cache.stats();

@@ -8,7 +8,7 @@
  */
 import { Value } from "@sinclair/typebox/value";
 import type { BackendModel } from "../backends/backend";
-import { buildAuthHeaders, type BackendSettings } from "../backends/backend-settings";
+import { type BackendSettings, buildAuthHeaders } from "../backends/backend-settings";
 import { checkBackendHealth, selectHealthPath } from "../backends/check-backend-health";
 import { probeNativeMessages } from "../backends/detect-backend-kind";
 import { discoverLocalBackends } from "../backends/discover-local-backends";
@@ -32,16 +32,26 @@ export const BACKENDS_CHECK: DoctorCheck = {
 
 async function checkDiscoveredBackends(context: DoctorContext): Promise<DoctorRow[]> {
   const { discovery } = context.config;
-  const noBackendFix = "start llama-server, Ollama, LM Studio or vLLM, or name the server: --backend http://127.0.0.1:8080 (or backends: in the config file)";
+  const noBackendFix =
+    "start llama-server, Ollama, LM Studio or vLLM, or name the server: --backend http://127.0.0.1:8080 (or backends: in the config file)";
   if (!discovery.enabled) {
     return [{ check: "backends", status: "fail", detail: "none configured and discovery is off", fix: noBackendFix }];
   }
   const found = await discoverLocalBackends(discovery.ports, discovery.timeoutMs);
   if (found.length === 0) {
-    return [{ check: "backends", status: "fail", detail: `none configured; nothing answered on 127.0.0.1 ports ${discovery.ports.join(", ")}`, fix: noBackendFix }];
+    return [
+      {
+        check: "backends",
+        status: "fail",
+        detail: `none configured; nothing answered on 127.0.0.1 ports ${discovery.ports.join(", ")}`,
+        fix: noBackendFix,
+      },
+    ];
   }
   // Discovery already knows kind and mode, as `serve` would take them.
-  const configs = found.map((entry) => Value.Default(BackendSchema, { url: entry.url, kind: entry.kind, mode: entry.mode }) as BackendConfig);
+  const configs = found.map(
+    (entry) => Value.Default(BackendSchema, { url: entry.url, kind: entry.kind, mode: entry.mode }) as BackendConfig,
+  );
   const rows = await Promise.all(configs.map((backend) => checkBackend(backend, "discovered", context)));
   return rows.flat();
 }
@@ -49,13 +59,19 @@ async function checkDiscoveredBackends(context: DoctorContext): Promise<DoctorRo
 async function checkBackend(backend: BackendConfig, where: string, { config, env }: DoctorContext): Promise<DoctorRow[]> {
   // Named as serve names it; until probing tells the kind, as serve names a backend that is down.
   let id = backend.id ?? nameBackend(backend.kind === "auto" ? "backend" : backend.kind, backend.url);
-  const row = (check: string, status: DoctorRow["status"], detail: string, fix?: string): DoctorRow => ({ check: `${id} ${check}`, status, detail, fix });
+  const row = (check: string, status: DoctorRow["status"], detail: string, fix?: string): DoctorRow => ({
+    check: `${id} ${check}`,
+    status,
+    detail,
+    fix,
+  });
 
   let settings: BackendSettings;
   try {
     settings = await resolveBackendSettings(backend, { env, probeTimeoutMs: config.discovery.timeoutMs });
   } catch (error) {
-    if (error instanceof BackendSetupError) return [row("api key", "fail", error.message, `set the variable or file ${where} names, or fix ${where}.apiKeyEnv / apiKeyFile`)];
+    if (error instanceof BackendSetupError)
+      return [row("api key", "fail", error.message, `set the variable or file ${where} names, or fix ${where}.apiKeyEnv / apiKeyFile`)];
     if (error instanceof BackendUnreachableError) {
       return [row("reachable", "fail", error.message, `start the engine at ${backend.url}, or fix ${where}.url`)];
     }
@@ -75,10 +91,18 @@ async function checkBackend(backend: BackendConfig, where: string, { config, env
   rows.push(
     models.length > 0
       ? row("models", "ok", models.map((model) => model.id).join(", "))
-      : row("models", "fail", "the engine lists no model", "load a model in the engine (llama-server -m, ollama pull, LM Studio's model loader)"),
+      : row(
+          "models",
+          "fail",
+          "the engine lists no model",
+          "load a model in the engine (llama-server -m, ollama pull, LM Studio's model loader)",
+        ),
   );
 
-  const native = await probeNativeMessages(settings.baseUrl, { timeoutMs: config.discovery.timeoutMs, headers: buildAuthHeaders({ ...settings, mode: "native" }) });
+  const native = await probeNativeMessages(settings.baseUrl, {
+    timeoutMs: config.discovery.timeoutMs,
+    headers: buildAuthHeaders({ ...settings, mode: "native" }),
+  });
   rows.push(describeNativeMessages(settings, native, where, row));
   rows.push(describeContextWindows(models, where, row));
   rows.push(await describeHealthProbe(settings, config.health.timeoutMs, row));
@@ -95,7 +119,8 @@ async function describeHealthProbe(settings: BackendSettings, timeoutMs: number,
     await checkBackendHealth(settings, { timeoutMs });
     return row("health probe", "ok", `${probe} answered in ${Math.round(performance.now() - started)} ms`);
   } catch (error) {
-    const fix = "the router takes a backend that fails this out of rotation; a llama-server still loading its model answers 503 until it is ready";
+    const fix =
+      "the router takes a backend that fails this out of rotation; a llama-server still loading its model answers 503 until it is ready";
     return row("health probe", "fail", `${probe}: ${(error as Error).message}`, fix);
   }
 }
@@ -122,4 +147,3 @@ function describeContextWindows(models: BackendModel[], where: string, row: Make
     `set ${where}.contextWindow to the window the engine runs with (llama-server -c, Ollama num_ctx)`,
   );
 }
-

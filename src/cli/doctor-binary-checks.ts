@@ -40,7 +40,13 @@ const CACHE_DIR_CHECK: DoctorCheck = {
 };
 
 /** In the order doctor prints them. */
-export const BINARY_CHECKS: readonly DoctorCheck[] = [SWAGGER_UI_CHECK, DATA_DIR_CHECK, CACHE_DIR_CHECK, DATABASE_CHECK, VECTOR_INDEX_CHECK];
+export const BINARY_CHECKS: readonly DoctorCheck[] = [
+  SWAGGER_UI_CHECK,
+  DATA_DIR_CHECK,
+  CACHE_DIR_CHECK,
+  DATABASE_CHECK,
+  VECTOR_INDEX_CHECK,
+];
 
 /**
  * Creates the directory if needed (serve would) and writes and removes a file in it: only a

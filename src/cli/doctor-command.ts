@@ -9,8 +9,8 @@ import type { Config } from "../config/config-schema";
 import { type DataPaths, resolveDataPaths } from "../config/data-paths";
 import { loadConfig } from "../config/load-config";
 import { resolveConfigFilePath } from "../config/resolve-config-file-path";
-import { type CliIo, EXIT_CONFIG, EXIT_FAILURE, EXIT_OK } from "./cli-io";
 import { formatDoctorHelp } from "./cli-help";
+import { type CliIo, EXIT_CONFIG, EXIT_FAILURE, EXIT_OK } from "./cli-io";
 import { BACKENDS_CHECK } from "./doctor-backend-checks";
 import { BINARY_CHECKS } from "./doctor-binary-checks";
 import { type DoctorCheck, type DoctorRow, formatDoctorTable, runDoctorCheck } from "./doctor-check";
@@ -45,19 +45,30 @@ export async function runDoctorFromArgs(args: string[], io: CliIo): Promise<numb
     loaded = { config, paths: resolveDataPaths(config.paths, io.env) };
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    const configRow: DoctorRow = { check: "config", status: "fail", detail: error.message.split("\n")[0]!, fix: "fix the fields listed below; the other checks run once it is valid" };
+    const configRow: DoctorRow = {
+      check: "config",
+      status: "fail",
+      detail: error.message.split("\n")[0]!,
+      fix: "fix the fields listed below; the other checks run once it is valid",
+    };
     io.stdout(formatDoctorTable([configRow]));
     io.stdout(`\n${error.message}\n`);
     return EXIT_CONFIG;
   }
   const configFile = resolveConfigFilePath(file, io.env);
-  rows.push({ check: "config", status: "ok", detail: configFile ? `valid, from ${configFile}` : "valid (no config file: defaults, environment and flags)" });
+  rows.push({
+    check: "config",
+    status: "ok",
+    detail: configFile ? `valid, from ${configFile}` : "valid (no config file: defaults, environment and flags)",
+  });
   const context = { ...loaded, env: io.env };
   for (const check of DOCTOR_CHECKS) rows.push(...(await runDoctorCheck(check, context)));
 
   io.stdout(formatDoctorTable(rows));
   const failed = rows.filter((row) => row.status === "fail").length;
   const warned = rows.filter((row) => row.status === "warn").length;
-  io.stdout(`\n${failed === 0 ? "No problems" : `${failed} ${failed === 1 ? "problem" : "problems"}`}${warned > 0 ? `, ${warned} ${warned === 1 ? "warning" : "warnings"}` : ""}.\n`);
+  io.stdout(
+    `\n${failed === 0 ? "No problems" : `${failed} ${failed === 1 ? "problem" : "problems"}`}${warned > 0 ? `, ${warned} ${warned === 1 ? "warning" : "warnings"}` : ""}.\n`,
+  );
   return failed === 0 ? EXIT_OK : EXIT_FAILURE;
 }

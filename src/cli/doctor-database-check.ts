@@ -21,9 +21,19 @@ export const DATABASE_CHECK: DoctorCheck = {
       const store = openStore({ path, fullCheck: true });
       try {
         const applied = store.sqlite.query<{ count: number }, []>("SELECT count(*) AS count FROM __drizzle_migrations").get()!.count;
-        const rows: DoctorRow[] = store.warnings.map((warning) => ({ check, status: "warn", detail: warning.message, fix: "nothing to do: a fresh database replaced it; attach the moved file to a bug report if this repeats" }));
+        const rows: DoctorRow[] = store.warnings.map((warning) => ({
+          check,
+          status: "warn",
+          detail: warning.message,
+          fix: "nothing to do: a fresh database replaced it; attach the moved file to a bug report if this repeats",
+        }));
         if (applied > available) {
-          rows.push({ check, status: "warn", detail: `${path}: ${applied} migrations applied, this binary knows ${available} (${where})`, fix: "a newer anyclaude wrote this database; upgrade, or remove the file to start an empty cache" });
+          rows.push({
+            check,
+            status: "warn",
+            detail: `${path}: ${applied} migrations applied, this binary knows ${available} (${where})`,
+            fix: "a newer anyclaude wrote this database; upgrade, or remove the file to start an empty cache",
+          });
         } else {
           rows.push({ check, status: "ok", detail: `${path}, ${applied} of ${available} migrations applied (${where})` });
         }
@@ -32,7 +42,14 @@ export const DATABASE_CHECK: DoctorCheck = {
         store.close();
       }
     } catch (error) {
-      return [{ check, status: "fail", detail: `${path}: ${(error as Error).message}`, fix: "check the data dir row above; choose another with --data-dir or paths.dataDir" }];
+      return [
+        {
+          check,
+          status: "fail",
+          detail: `${path}: ${(error as Error).message}`,
+          fix: "check the data dir row above; choose another with --data-dir or paths.dataDir",
+        },
+      ];
     }
   },
 };

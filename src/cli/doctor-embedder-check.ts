@@ -16,14 +16,22 @@ const PROBE_TEXT = "how do i sort a list in python?";
 export const EMBEDDER_CHECK: DoctorCheck = {
   name: "embedder",
   async run(context) {
-    let settings;
+    let settings: ReturnType<typeof resolveEmbeddingSettings>;
     try {
       settings = resolveEmbeddingSettings(context.config, context.env);
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      return [{ check: "embedder", status: "fail", detail: error.issues.map((issue) => `${issue.path}: ${issue.message}`).join("; "), fix: "complete the embedding section" }];
+      return [
+        {
+          check: "embedder",
+          status: "fail",
+          detail: error.issues.map((issue) => `${issue.path}: ${issue.message}`).join("; "),
+          fix: "complete the embedding section",
+        },
+      ];
     }
-    if (settings.source === "backend") return [await checkEmbedding(context, settings, `${settings.backendApi} embeddings at ${settings.backendUrl}`)];
+    if (settings.source === "backend")
+      return [await checkEmbedding(context, settings, `${settings.backendApi} embeddings at ${settings.backendUrl}`)];
     const rows = [await checkOnnxRuntime(context)];
     const location = locateMiniLMModel({ modelPath: settings.modelPath, cacheDir: context.paths.cacheDir });
     if (!location.found) {
@@ -47,11 +55,20 @@ async function checkOnnxRuntime(context: DoctorContext): Promise<DoctorRow> {
     const where = Bun.main.startsWith("/$bunfs/") ? `embedded, unpacked under ${context.paths.cacheDir}` : "from node_modules";
     return { check: "onnxruntime", status: "ok", detail: `onnxruntime-node ${ort.env.versions.node ?? "?"} loaded (${where})` };
   } catch (error) {
-    return { check: "onnxruntime", status: "fail", detail: (error as Error).message, fix: "the cache dir must allow executing files (not mounted noexec); otherwise rebuild the binary" };
+    return {
+      check: "onnxruntime",
+      status: "fail",
+      detail: (error as Error).message,
+      fix: "the cache dir must allow executing files (not mounted noexec); otherwise rebuild the binary",
+    };
   }
 }
 
-async function checkEmbedding(context: DoctorContext, settings: ReturnType<typeof resolveEmbeddingSettings>, what: string): Promise<DoctorRow> {
+async function checkEmbedding(
+  context: DoctorContext,
+  settings: ReturnType<typeof resolveEmbeddingSettings>,
+  what: string,
+): Promise<DoctorRow> {
   const embedder = createEmbedder(settings, context.paths.cacheDir);
   try {
     const report = await embedder.load();

@@ -22,12 +22,28 @@ export async function checkRunningRouter(config: Config): Promise<DoctorRow[]> {
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS) });
     const body = (await response.json()) as { backends?: unknown };
-    if (!Array.isArray(body.backends) || !body.backends.every((backend) => typeof backend === "object" && backend && "circuit" in backend)) {
-      return [{ check: "router", status: "warn", detail: `${url} answers, but not as anyclaude's router does`, fix: "another program holds the port, or that anyclaude is older than this one" }];
+    if (
+      !Array.isArray(body.backends) ||
+      !body.backends.every((backend) => typeof backend === "object" && backend && "circuit" in backend)
+    ) {
+      return [
+        {
+          check: "router",
+          status: "warn",
+          detail: `${url} answers, but not as anyclaude's router does`,
+          fix: "another program holds the port, or that anyclaude is older than this one",
+        },
+      ];
     }
     backends = body.backends as BackendStatus[];
   } catch {
-    return [{ check: "router", status: "ok", detail: `no anyclaude serve answering at ${url}; the router's live state shows here while one runs` }];
+    return [
+      {
+        check: "router",
+        status: "ok",
+        detail: `no anyclaude serve answering at ${url}; the router's live state shows here while one runs`,
+      },
+    ];
   }
   return backends.map((backend) => describeBackendState(backend));
 }

@@ -18,11 +18,19 @@ export const VECTOR_INDEX_CHECK: DoctorCheck = {
       index.add(1, Float32Array.of(1, 0, 0));
       index.add(2, Float32Array.of(0, 1, 0));
       const [match] = index.search(Float32Array.of(0, 2, 0), 1);
-      if (match?.id !== 2 || Math.abs(match.similarity - 1) > 1e-5) throw new Error(`a probe search answered ${JSON.stringify(match)}, not id 2 with similarity 1`);
+      if (match?.id !== 2 || Math.abs(match.similarity - 1) > 1e-5)
+        throw new Error(`a probe search answered ${JSON.stringify(match)}, not id 2 with similarity 1`);
       const where = embedded ? `embedded, unpacked under ${paths.cacheDir}` : `from ${source}`;
       return [{ check, status: "ok", detail: `loads and searches (${where})` }];
     } catch (error) {
-      return [{ check, status: "fail", detail: (error as Error).message, fix: "the cache dir must allow executing files (not mounted noexec); from source, run `npm install` (it builds the addon)" }];
+      return [
+        {
+          check,
+          status: "fail",
+          detail: (error as Error).message,
+          fix: "the cache dir must allow executing files (not mounted noexec); from source, run `npm install` (it builds the addon)",
+        },
+      ];
     }
   },
 };

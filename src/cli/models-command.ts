@@ -3,14 +3,15 @@
  * the semantic cache embeds with into the cache directory, where the embedder finds it, with a
  * progress bar on a terminal and the integrity check of downloadModelFile.
  */
+
+import { createTerminalProgressBar } from "../cache/terminal-progress-bar";
 import { ConfigError } from "../config/config-error";
 import { resolveDataPaths } from "../config/data-paths";
 import { loadConfig } from "../config/load-config";
-import { createTerminalProgressBar } from "../cache/terminal-progress-bar";
-import { downloadModelFile, type DownloadedModelRecord } from "../embed/download-model-file";
+import { type DownloadedModelRecord, downloadModelFile } from "../embed/download-model-file";
 import { downloadedMiniLMPath } from "../embed/locate-minilm-model";
-import { type CliIo, EXIT_CONFIG, EXIT_FAILURE, EXIT_OK, reportUsageError } from "./cli-io";
 import { formatModelsHelp } from "./cli-help";
+import { type CliIo, EXIT_CONFIG, EXIT_FAILURE, EXIT_OK, reportUsageError } from "./cli-io";
 import { CONFIG_OPTIONS, pickConfigFlags, readCommandOptions } from "./read-command-options";
 
 /**
@@ -52,14 +53,17 @@ export async function runModelsFromArgs(args: string[], io: CliIo): Promise<numb
   const url = (values.url as string | undefined) ?? DEFAULT_MINILM_URL;
   const target = downloadedMiniLMPath(cacheDir);
   io.stderr(`downloading ${url}\n       into ${target}\n`);
-  const drawProgress = createTerminalProgressBar("all-MiniLM-L6-v2.onnx (MB)", { stream: { isTTY: io.stderrIsTerminal, write: io.stderr } });
+  const drawProgress = createTerminalProgressBar("all-MiniLM-L6-v2.onnx (MB)", {
+    stream: { isTTY: io.stderrIsTerminal, write: io.stderr },
+  });
   let record: DownloadedModelRecord;
   try {
     record = await downloadModelFile({
       url,
       target,
       sha256: values.sha256 as string | undefined,
-      onProgress: (received, total) => drawProgress({ done: toMegabytes(received), total: total === undefined ? undefined : toMegabytes(total) }),
+      onProgress: (received, total) =>
+        drawProgress({ done: toMegabytes(received), total: total === undefined ? undefined : toMegabytes(total) }),
     });
   } catch (error) {
     io.stderr(`\nanyclaude: models pull failed: ${(error as Error).message}\n`);

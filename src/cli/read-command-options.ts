@@ -30,7 +30,12 @@ export const CONFIG_OPTIONS: Readonly<Record<string, OptionSpec>> = {
  * const values = readCommandOptions("doctor", args, CONFIG_OPTIONS, io);
  * if (typeof values === "number") return values;
  */
-export function readCommandOptions(command: string, args: string[], options: Readonly<Record<string, OptionSpec>>, io: CliIo): OptionValues | number {
+export function readCommandOptions(
+  command: string,
+  args: string[],
+  options: Readonly<Record<string, OptionSpec>>,
+  io: CliIo,
+): OptionValues | number {
   try {
     return parseArgs({ args, options: { ...options }, strict: true, allowPositionals: false }).values as OptionValues;
   } catch (error) {

@@ -41,7 +41,9 @@ export function renderSystemdUnit(spec: SystemdUnitSpec): string {
     "",
     // System units own /var/lib/anyclaude, /var/cache/anyclaude and /etc/anyclaude; the XDG
     // variables point anyclaude's defaults at exactly those.
-    ...(system ? ["StateDirectory=anyclaude", "CacheDirectory=anyclaude", "ConfigurationDirectory=anyclaude", "ConfigurationDirectoryMode=0750"] : []),
+    ...(system
+      ? ["StateDirectory=anyclaude", "CacheDirectory=anyclaude", "ConfigurationDirectory=anyclaude", "ConfigurationDirectoryMode=0750"]
+      : []),
     ...(spec.writablePaths.length > 0 ? [`ReadWritePaths=${spec.writablePaths.map(quoteUnitValue).join(" ")}`] : []),
     "NoNewPrivileges=yes",
     "ProtectSystem=strict",

@@ -3,8 +3,8 @@
  * every command-line mistake into a message and exit status 2.
  */
 import { parseArgs } from "node:util";
-import { type CliIo, EXIT_OK, describeParseArgsError, isParseArgsError, reportUsageError } from "./cli-io";
 import { formatCacheHelp, formatDoctorHelp, formatMainHelp, formatModelsHelp, formatServeHelp, formatServiceHelp } from "./cli-help";
+import { type CliIo, describeParseArgsError, EXIT_OK, isParseArgsError, reportUsageError } from "./cli-io";
 import { COMMIT, VERSION } from "./version";
 
 const COMMAND_HELP: Readonly<Record<string, () => string>> = {

@@ -6,8 +6,8 @@ import { ConfigError } from "../config/config-error";
 import type { Config } from "../config/config-schema";
 import { loadConfig } from "../config/load-config";
 import { createLogger } from "../log/logger";
-import { type CliIo, EXIT_CONFIG, EXIT_FAILURE, EXIT_OK } from "./cli-io";
 import { formatServeHelp } from "./cli-help";
+import { type CliIo, EXIT_CONFIG, EXIT_FAILURE, EXIT_OK } from "./cli-io";
 import { CONFIG_OPTIONS, pickConfigFlags, readCommandOptions } from "./read-command-options";
 import { runServe } from "./serve-command";
 

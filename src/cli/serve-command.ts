@@ -5,7 +5,7 @@
 import type { Config } from "../config/config-schema";
 import type { Logger } from "../log/logger";
 import type { BackendStatus } from "../router/backend-pool";
-import { startServer, type RunningServer } from "../server/start-server";
+import { type RunningServer, startServer } from "../server/start-server";
 import { VERSION } from "./version";
 
 /** Below systemd's default 90 s stop timeout and below the 10 s a user waits after Ctrl-C. */
@@ -82,7 +82,9 @@ function describeBackends(backends: BackendStatus[], discovered: boolean, config
   return [
     discovered ? "Backends found on local ports:" : "Backends:",
     ...backends.map((backend) => {
-      const models = backend.models?.map((model) => (model.contextWindow ? `${model.id} (${model.contextWindow} ctx)` : model.id)).join(", ");
+      const models = backend.models
+        ?.map((model) => (model.contextWindow ? `${model.id} (${model.contextWindow} ctx)` : model.id))
+        .join(", ");
       const state = backend.state === "up" ? `up, models: ${models || "none listed"}` : `DOWN: ${backend.lastError ?? "not reachable"}`;
       return `  ${backend.id}  ${backend.kind}, ${backend.mode} mode, ${backend.url}  ${state}`;
     }),

@@ -42,7 +42,10 @@ export type RuntimeSettingsOutcome =
  * const outcome = applyServeRuntimeSettings(process.env);
  * if (outcome.kind === "failed") process.stderr.write(`runtime settings not applied: ${outcome.reason}\n`);
  */
-export function applyServeRuntimeSettings(env: Record<string, string | undefined>, platform: string = process.platform): RuntimeSettingsOutcome {
+export function applyServeRuntimeSettings(
+  env: Record<string, string | undefined>,
+  platform: string = process.platform,
+): RuntimeSettingsOutcome {
   if (Object.keys(SERVE_RUNTIME_ENVIRONMENT).every((name) => env[name] !== undefined)) return { kind: "in-effect" };
   if (platform !== "linux") return { kind: "unsupported", platform };
   try {
@@ -77,7 +80,7 @@ function execve(file: string, argv: string[], environment: string[]): number {
   };
   const table = (items: string[]) => {
     const pointers = keep(new BigUint64Array(items.length + 1));
-    items.forEach((item, index) => (pointers[index] = BigInt(ptr(keep(Buffer.from(`${item}\0`))))));
+    for (const [index, item] of items.entries()) pointers[index] = BigInt(ptr(keep(Buffer.from(`${item}\0`))));
     return pointers;
   };
   libc.symbols.execve(ptr(keep(Buffer.from(`${file}\0`))), ptr(table(argv)), ptr(table(environment)));

@@ -9,8 +9,8 @@ import { ConfigError } from "../config/config-error";
 import { resolveDataPaths } from "../config/data-paths";
 import { loadConfig } from "../config/load-config";
 import { CONFIG_FLAGS } from "../config/read-config-flags";
-import { type CliIo, EXIT_CONFIG, EXIT_FAILURE, EXIT_OK, reportUsageError } from "./cli-io";
 import { formatServiceHelp } from "./cli-help";
+import { type CliIo, EXIT_CONFIG, EXIT_FAILURE, EXIT_OK, reportUsageError } from "./cli-io";
 import { CONFIG_OPTIONS, type OptionValues, pickConfigFlags, readCommandOptions } from "./read-command-options";
 import { renderSystemdUnit, type SystemdUnitSpec } from "./render-systemd-unit";
 
@@ -42,7 +42,8 @@ export async function runServiceFromArgs(args: string[], io: CliIo): Promise<num
     return EXIT_OK;
   }
   if (action === undefined) return reportUsageError("service: missing action (install or uninstall)", "anyclaude service --help", io);
-  if (action !== "install" && action !== "uninstall") return reportUsageError(`service: unknown action '${action}'`, "anyclaude service --help", io);
+  if (action !== "install" && action !== "uninstall")
+    return reportUsageError(`service: unknown action '${action}'`, "anyclaude service --help", io);
   const values = readCommandOptions(`service ${action}`, rest, action === "install" ? INSTALL_OPTIONS : UNINSTALL_OPTIONS, io);
   if (typeof values === "number") return values;
   if (values.help) {
@@ -56,11 +57,23 @@ export async function runServiceFromArgs(args: string[], io: CliIo): Promise<num
     return EXIT_FAILURE;
   }
   // sd_booted(3): systemd is the running init exactly when this directory exists.
-  const skipSystemctl = values["no-systemctl"] ? "--no-systemctl given" : existsSync("/run/systemd/system") ? undefined : "systemd is not running on this machine";
-  return action === "install" ? installService(scope, unitPath, values, skipSystemctl, io) : uninstallService(scope, unitPath, skipSystemctl, io);
+  const skipSystemctl = values["no-systemctl"]
+    ? "--no-systemctl given"
+    : existsSync("/run/systemd/system")
+      ? undefined
+      : "systemd is not running on this machine";
+  return action === "install"
+    ? installService(scope, unitPath, values, skipSystemctl, io)
+    : uninstallService(scope, unitPath, skipSystemctl, io);
 }
 
-function installService(scope: SystemdUnitSpec["scope"], unitPath: string, values: OptionValues, skipSystemctl: string | undefined, io: CliIo): number {
+function installService(
+  scope: SystemdUnitSpec["scope"],
+  unitPath: string,
+  values: OptionValues,
+  skipSystemctl: string | undefined,
+  io: CliIo,
+): number {
   // The unit sees only what it sets: read the configuration as the service will, without the
   // installing shell's ANYCLAUDE_* variables.
   const environment: Record<string, string> = scope === "system" ? { ...SYSTEM_XDG_ENVIRONMENT } : resolveUserXdgEnvironment(io.env);
@@ -97,7 +110,9 @@ function installService(scope: SystemdUnitSpec["scope"], unitPath: string, value
     writeFileSync(unitPath, text, { mode: 0o644 });
   } catch (error) {
     const denied = (error as NodeJS.ErrnoException).code === "EACCES";
-    io.stderr(`anyclaude: cannot write ${unitPath}: ${denied ? "permission denied; run it as root (sudo), or install for yourself with --user" : (error as Error).message}\n`);
+    io.stderr(
+      `anyclaude: cannot write ${unitPath}: ${denied ? "permission denied; run it as root (sudo), or install for yourself with --user" : (error as Error).message}\n`,
+    );
     return EXIT_FAILURE;
   }
   io.stdout(`wrote ${unitPath}\n`);
@@ -151,7 +166,8 @@ function runOrPrintSystemctl(scope: SystemdUnitSpec["scope"], commands: string[]
 
 function findUnitPath(scope: SystemdUnitSpec["scope"], env: Record<string, string | undefined>): string | undefined {
   if (scope === "system") return join("/etc/systemd/system", UNIT_NAME);
-  const configHome = env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : env.HOME ? join(env.HOME, ".config") : undefined;
+  const configHome =
+    env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : env.HOME ? join(env.HOME, ".config") : undefined;
   return configHome === undefined ? undefined : join(configHome, "systemd", "user", UNIT_NAME);
 }
 

@@ -3,7 +3,7 @@
  * what was expected, what was found, and the source that set it.
  */
 import type { TSchema } from "@sinclair/typebox";
-import { type ValueError, ValueErrorType, Value } from "@sinclair/typebox/value";
+import { Value, type ValueError, ValueErrorType } from "@sinclair/typebox/value";
 import type { ConfigIssue } from "./config-error";
 import { type ConfigLayer, findLayerThatSet } from "./config-layer";
 import { type ConfigPath, formatConfigPath, isPlainObject, parseJsonPointer } from "./config-path";

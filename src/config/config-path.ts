@@ -57,8 +57,7 @@ export function findSchemaAt(schema: TSchema, path: ConfigPath): TSchema | undef
     else if (current.properties) {
       const properties = current.properties as Record<string, TSchema>;
       current = Object.hasOwn(properties, segment) ? properties[segment] : undefined;
-    }
-    else if (current.patternProperties) current = Object.values(current.patternProperties as Record<string, TSchema>)[0];
+    } else if (current.patternProperties) current = Object.values(current.patternProperties as Record<string, TSchema>)[0];
     else return undefined;
   }
   return current;

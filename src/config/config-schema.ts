@@ -4,7 +4,7 @@
  * Documented field by field in docs/configuration.md, which scripts/gen-config-doc.ts generates
  * from this file: descriptions written here are what users read.
  */
-import { Type as t, type Static } from "@sinclair/typebox";
+import { type Static, Type as t } from "@sinclair/typebox";
 import {
   CircuitBreakerOverrideSchema,
   CircuitBreakerSchema,
@@ -15,12 +15,14 @@ import {
   RetrySchema,
 } from "./router-config-schema";
 
-const Milliseconds = (defaultValue: number, description: string) =>
-  t.Integer({ minimum: 1, default: defaultValue, description });
+const Milliseconds = (defaultValue: number, description: string) => t.Integer({ minimum: 1, default: defaultValue, description });
 
 export const TimeoutsSchema = t.Object(
   {
-    firstByteMs: Milliseconds(600_000, "Time until the backend answers with headers and, for a stream, its first chunk (prompt evaluation can take minutes on a large prompt)."),
+    firstByteMs: Milliseconds(
+      600_000,
+      "Time until the backend answers with headers and, for a stream, its first chunk (prompt evaluation can take minutes on a large prompt).",
+    ),
     idleMs: Milliseconds(120_000, "Longest silence allowed between two chunks of a streamed answer."),
     totalMs: Milliseconds(1_800_000, "Upper bound for a whole request."),
   },
@@ -64,7 +66,9 @@ export const BackendSchema = t.Object(
   {
     // ":" is allowed so the documented default (host:port) is also a valid explicit id; "/" is not,
     // because it separates the backend from the model in a `backendId/model` target.
-    id: t.Optional(t.String({ minLength: 1, pattern: "^[A-Za-z0-9._:-]+$", description: "Name used in routes and logs; defaults to host:port." })),
+    id: t.Optional(
+      t.String({ minLength: 1, pattern: "^[A-Za-z0-9._:-]+$", description: "Name used in routes and logs; defaults to host:port." }),
+    ),
     url: t.String({ pattern: "^https?://", description: "The server's root URL, with or without /v1." }),
     kind: BackendKindSchema,
     mode: BackendModeSchema,
@@ -75,9 +79,18 @@ export const BackendSchema = t.Object(
     contextWindow: t.Optional(t.Integer({ minimum: 1, description: "Override the context window the backend reports." })),
     thinking: ThinkingStyleSchema,
     timeouts: TimeoutsSchema,
-    weight: t.Number({ exclusiveMinimum: 0, default: 1, description: "Share of a model group's traffic relative to its other targets (`simple-shuffle`, `prefix-affinity`, tie-breaks)." }),
+    weight: t.Number({
+      exclusiveMinimum: 0,
+      default: 1,
+      description: "Share of a model group's traffic relative to its other targets (`simple-shuffle`, `prefix-affinity`, tie-breaks).",
+    }),
     priority: t.Integer({ minimum: 0, default: 0, description: "Tier for the `priority` strategy: tier 0 is filled first, then 1, ..." }),
-    maxConcurrency: t.Optional(t.Integer({ minimum: 1, description: "Requests sent to this backend at once; more wait in `queue`. Unset: no limit (the engine queues)." })),
+    maxConcurrency: t.Optional(
+      t.Integer({
+        minimum: 1,
+        description: "Requests sent to this backend at once; more wait in `queue`. Unset: no limit (the engine queues).",
+      }),
+    ),
     queue: QueueSchema,
     retry: t.Optional(RetryOverrideSchema),
     circuitBreaker: t.Optional(CircuitBreakerOverrideSchema),
@@ -87,7 +100,9 @@ export const BackendSchema = t.Object(
 
 export const ModelMapSchema = t.Object(
   {
-    default: t.Optional(t.String({ description: "Target for any Claude model not matched below. Default: the first backend's first model." })),
+    default: t.Optional(
+      t.String({ description: "Target for any Claude model not matched below. Default: the first backend's first model." }),
+    ),
     opus: t.Optional(t.String({ description: "Target for Claude Opus models." })),
     sonnet: t.Optional(t.String({ description: "Target for Claude Sonnet models." })),
     haiku: t.Optional(t.String({ description: "Target for Claude Haiku models." })),
@@ -104,7 +119,11 @@ export const RoutesSchema = t.Object(
     background: t.Optional(t.String({ description: "Target for background / small-fast requests (haiku-class, session titles)." })),
     thinking: t.Optional(t.String({ description: "Target for requests with thinking enabled." })),
     longContext: t.Optional(t.String({ description: "Target for requests estimated over `longContextThreshold` tokens." })),
-    longContextThreshold: t.Integer({ minimum: 1, default: 60_000, description: "Estimated prompt tokens above which `longContext` applies." }),
+    longContextThreshold: t.Integer({
+      minimum: 1,
+      default: 60_000,
+      description: "Estimated prompt tokens above which `longContext` applies.",
+    }),
   },
   { default: {}, additionalProperties: false, description: "Targets chosen by what a request needs rather than by its model name." },
 );
@@ -186,7 +205,8 @@ export const PathsSchema = t.Object(
     cacheDir: t.Optional(
       t.String({
         minLength: 1,
-        description: "Native libraries unpacked from the binary, and models. Default: `$XDG_CACHE_HOME/anyclaude`, else `~/.cache/anyclaude`.",
+        description:
+          "Native libraries unpacked from the binary, and models. Default: `$XDG_CACHE_HOME/anyclaude`, else `~/.cache/anyclaude`.",
       }),
     ),
   },
@@ -207,14 +227,24 @@ export const EmbeddingSchema = t.Object(
           "The all-MiniLM-L6-v2 ONNX file. Default: the one `anyclaude models pull` downloaded into the cache dir, else one built into the binary. `~/` expands to HOME.",
       }),
     ),
-    threads: t.Integer({ minimum: 1, default: 1, description: "ONNX Runtime threads for `minilm`; the proxy's other work shares the same cores." }),
+    threads: t.Integer({
+      minimum: 1,
+      default: 1,
+      description: "ONNX Runtime threads for `minilm`; the proxy's other work shares the same cores.",
+    }),
     backendUrl: t.Optional(
-      t.String({ pattern: "^https?://", description: "Server for `backend` embeddings, root URL with or without /v1. Default: the first backend's URL." }),
+      t.String({
+        pattern: "^https?://",
+        description: "Server for `backend` embeddings, root URL with or without /v1. Default: the first backend's URL.",
+      }),
     ),
-    backendModel: t.Optional(t.String({ minLength: 1, description: "Embedding model the server runs (e.g. `nomic-embed-text`); required for `backend`." })),
+    backendModel: t.Optional(
+      t.String({ minLength: 1, description: "Embedding model the server runs (e.g. `nomic-embed-text`); required for `backend`." }),
+    ),
     backendApi: t.Union([t.Literal("openai"), t.Literal("ollama")], {
       default: "openai",
-      description: "`openai`: POST /v1/embeddings (llama-server with --embeddings, LM Studio, vLLM, Ollama); `ollama`: Ollama's own POST /api/embed.",
+      description:
+        "`openai`: POST /v1/embeddings (llama-server with --embeddings, LM Studio, vLLM, Ollama); `ollama`: Ollama's own POST /api/embed.",
     }),
   },
   { default: {}, additionalProperties: false, description: "Embeddings for the semantic cache." },
@@ -225,12 +255,14 @@ export const RedisCacheSchema = t.Object(
     url: t.String({
       pattern: "^(redis|rediss|valkey|valkeys|redis\\+tls|redis\\+unix|redis\\+tls\\+unix)://",
       default: "redis://127.0.0.1:6379",
-      description: "`redis://[user:password@]host:port[/db]`; `rediss://` for TLS, `redis+unix:///path` for a socket. Standalone Redis 6.2+ or Valkey; not Redis Cluster.",
+      description:
+        "`redis://[user:password@]host:port[/db]`; `rediss://` for TLS, `redis+unix:///path` for a socket. Standalone Redis 6.2+ or Valkey; not Redis Cluster.",
     }),
     keyPrefix: t.String({
       minLength: 1,
       default: "anyclaude:cache:",
-      description: "Prefix of every key anyclaude writes, so it can share a Redis with other data. Instances that should share hits use the same prefix.",
+      description:
+        "Prefix of every key anyclaude writes, so it can share a Redis with other data. Instances that should share hits use the same prefix.",
     }),
   },
   { default: {}, additionalProperties: false, description: "The Redis server for `cache.store: redis`." },
@@ -238,14 +270,22 @@ export const RedisCacheSchema = t.Object(
 
 export const ExactCacheSchema = t.Object(
   {
-    enabled: t.Boolean({ default: true, description: "Replay an identical request's stored answer (same target, system, messages, tools and settings)." }),
+    enabled: t.Boolean({
+      default: true,
+      description: "Replay an identical request's stored answer (same target, system, messages, tools and settings).",
+    }),
     ttlSeconds: t.Integer({
       minimum: 1,
       default: 3600,
-      description: "How long an answer stays valid. An hour covers retries, re-runs and side calls while keeping time-dependent answers fresh; see docs/decisions/0010-response-cache-policy.md.",
+      description:
+        "How long an answer stays valid. An hour covers retries, re-runs and side calls while keeping time-dependent answers fresh; see docs/decisions/0010-response-cache-policy.md.",
     }),
     maxEntries: t.Integer({ minimum: 1, default: 10_000, description: "Answers kept; beyond it the least recently used go." }),
-    maxBytes: t.Integer({ minimum: 1024, default: 256 * 1024 * 1024, description: "Bytes of answers kept (their JSON); beyond it the least recently used go." }),
+    maxBytes: t.Integer({
+      minimum: 1024,
+      default: 256 * 1024 * 1024,
+      description: "Bytes of answers kept (their JSON); beyond it the least recently used go.",
+    }),
   },
   { default: {}, additionalProperties: false, description: "The exact cache: a hash of the normalized request finds the answer." },
 );
@@ -254,7 +294,8 @@ export const SemanticCacheSchema = t.Object(
   {
     enabled: t.Boolean({
       default: true,
-      description: "Look up answers by the meaning of the last user turn when everything before it is identical. Which requests qualify: `sideCalls`, `plainRequests`, `withTools`.",
+      description:
+        "Look up answers by the meaning of the last user turn when everything before it is identical. Which requests qualify: `sideCalls`, `plainRequests`, `withTools`.",
     }),
     threshold: t.Number({
       minimum: 0,
@@ -262,24 +303,43 @@ export const SemanticCacheSchema = t.Object(
       default: 0.95,
       description: "Least cosine similarity of the last user turn's embedding for a hit; see docs/decisions/0010-response-cache-policy.md.",
     }),
-    sideCalls: t.Boolean({ default: true, description: "Tool-less requests with a JSON output format, such as Claude Code's session title." }),
-    plainRequests: t.Boolean({ default: false, description: "Other tool-less requests (plain chat). Off: a near paraphrase can ask a different question." }),
-    withTools: t.Boolean({ default: false, description: "Requests that offer tools (Claude Code's main loop). Off: a wrong tool call costs more than a slow answer." }),
+    sideCalls: t.Boolean({
+      default: true,
+      description: "Tool-less requests with a JSON output format, such as Claude Code's session title.",
+    }),
+    plainRequests: t.Boolean({
+      default: false,
+      description: "Other tool-less requests (plain chat). Off: a near paraphrase can ask a different question.",
+    }),
+    withTools: t.Boolean({
+      default: false,
+      description: "Requests that offer tools (Claude Code's main loop). Off: a wrong tool call costs more than a slow answer.",
+    }),
     ttlSeconds: t.Integer({ minimum: 1, default: 3600, description: "How long an answer can be found by meaning." }),
-    maxEntries: t.Integer({ minimum: 1, default: 10_000, description: "Answers kept in the semantic cache; beyond it the least recently used go." }),
+    maxEntries: t.Integer({
+      minimum: 1,
+      default: 10_000,
+      description: "Answers kept in the semantic cache; beyond it the least recently used go.",
+    }),
   },
-  { default: {}, additionalProperties: false, description: "The semantic cache (always in the local SQLite store and its HNSW index, even with `store: redis`)." },
+  {
+    default: {},
+    additionalProperties: false,
+    description: "The semantic cache (always in the local SQLite store and its HNSW index, even with `store: redis`).",
+  },
 );
 
 export const CacheControlSchema = t.Object(
   {
     inject: t.Boolean({
       default: true,
-      description: "Add `cache_control: {type: ephemeral}` for `kind: anthropic` upstreams, which honour Anthropic prompt caching. llama-server needs none: anyclaude sends `cache_prompt` and pins slots.",
+      description:
+        "Add `cache_control: {type: ephemeral}` for `kind: anthropic` upstreams, which honour Anthropic prompt caching. llama-server needs none: anyclaude sends `cache_prompt` and pins slots.",
     }),
     points: t.Array(t.Union([t.Literal("system"), t.Literal("last_user_message")]), {
       default: ["system", "last_user_message"],
-      description: "Where: the last system block, the last block of the last user message. Skipped where a marker already is, and never beyond Anthropic's 4 breakpoints.",
+      description:
+        "Where: the last system block, the last block of the last user message. Skipped where a marker already is, and never beyond Anthropic's 4 breakpoints.",
     }),
   },
   { default: {}, additionalProperties: false, description: "Prompt-caching breakpoints for upstreams that honour them." },

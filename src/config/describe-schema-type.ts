@@ -19,7 +19,8 @@ export function describeSchemaType(schema: TSchema): string {
   switch (schema.type) {
     case "integer":
     case "number":
-      if (typeof schema.exclusiveMinimum === "number") return `${schema.type} > ${schema.exclusiveMinimum}${schema.maximum === undefined ? "" : ` and <= ${schema.maximum}`}`;
+      if (typeof schema.exclusiveMinimum === "number")
+        return `${schema.type} > ${schema.exclusiveMinimum}${schema.maximum === undefined ? "" : ` and <= ${schema.maximum}`}`;
       return describeRange(schema.type, schema.minimum as number | undefined, schema.maximum as number | undefined);
     case "string":
       if (typeof schema.pattern === "string") return `string matching ${schema.pattern}`;

@@ -4,8 +4,8 @@
  * by a double underscore (`ANYCLAUDE_DISCOVERY__TIMEOUT_MS` sets `discovery.timeoutMs`).
  */
 import type { TSchema } from "@sinclair/typebox";
-import { type ConfigAssignment, type ConfigLayer, createLayerFromAssignments } from "./config-layer";
 import type { ConfigIssue } from "./config-error";
+import { type ConfigAssignment, type ConfigLayer, createLayerFromAssignments } from "./config-layer";
 import { type ConfigPath, findSchemaAt, formatConfigPath } from "./config-path";
 import { ConfigSchema } from "./config-schema";
 import { convertConfigText, splitConfigList } from "./convert-config-text";

@@ -30,8 +30,22 @@ export interface ConfigFlag {
 }
 
 export const CONFIG_FLAGS: readonly ConfigFlag[] = [
-  { key: "host", name: "host", valueName: "HOST", path: ["server", "host"], multiple: false, description: "Address to listen on (default 127.0.0.1)." },
-  { key: "port", name: "port", valueName: "PORT", path: ["server", "port"], multiple: false, description: "Port to listen on (default 8082)." },
+  {
+    key: "host",
+    name: "host",
+    valueName: "HOST",
+    path: ["server", "host"],
+    multiple: false,
+    description: "Address to listen on (default 127.0.0.1).",
+  },
+  {
+    key: "port",
+    name: "port",
+    valueName: "PORT",
+    path: ["server", "port"],
+    multiple: false,
+    description: "Port to listen on (default 8082).",
+  },
   {
     key: "backend",
     name: "backend",
@@ -40,11 +54,39 @@ export const CONFIG_FLAGS: readonly ConfigFlag[] = [
     multiple: true,
     description: "Backend root URL, with or without /v1. Repeat for several; replaces the configured backends.",
   },
-  { key: "logLevel", name: "log-level", valueName: "LEVEL", path: ["logging", "level"], multiple: false, description: "debug, info, warn or error." },
+  {
+    key: "logLevel",
+    name: "log-level",
+    valueName: "LEVEL",
+    path: ["logging", "level"],
+    multiple: false,
+    description: "debug, info, warn or error.",
+  },
   { key: "logFormat", name: "log-format", valueName: "FORMAT", path: ["logging", "format"], multiple: false, description: "text or json." },
-  { key: "dataDir", name: "data-dir", valueName: "DIR", path: ["paths", "dataDir"], multiple: false, description: "Database and index (default $XDG_DATA_HOME/anyclaude)." },
-  { key: "cacheDir", name: "cache-dir", valueName: "DIR", path: ["paths", "cacheDir"], multiple: false, description: "Unpacked native libraries and models (default $XDG_CACHE_HOME/anyclaude)." },
-  { key: "modelPath", name: "model-path", valueName: "FILE", path: ["embedding", "modelPath"], multiple: false, description: "all-MiniLM-L6-v2 ONNX file for the semantic cache (default: pulled or built in)." },
+  {
+    key: "dataDir",
+    name: "data-dir",
+    valueName: "DIR",
+    path: ["paths", "dataDir"],
+    multiple: false,
+    description: "Database and index (default $XDG_DATA_HOME/anyclaude).",
+  },
+  {
+    key: "cacheDir",
+    name: "cache-dir",
+    valueName: "DIR",
+    path: ["paths", "cacheDir"],
+    multiple: false,
+    description: "Unpacked native libraries and models (default $XDG_CACHE_HOME/anyclaude).",
+  },
+  {
+    key: "modelPath",
+    name: "model-path",
+    valueName: "FILE",
+    path: ["embedding", "modelPath"],
+    multiple: false,
+    description: "all-MiniLM-L6-v2 ONNX file for the semantic cache (default: pulled or built in).",
+  },
 ];
 
 /**

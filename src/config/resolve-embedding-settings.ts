@@ -23,7 +23,10 @@ export interface EmbeddingSettings {
  * resolveEmbeddingSettings(config, { HOME: "/home/me" });
  * // { source: "minilm", modelPath: "/home/me/models/minilm.onnx", threads: 1, backendApi: "openai" }
  */
-export function resolveEmbeddingSettings(config: Pick<Config, "embedding" | "backends">, env: Record<string, string | undefined>): EmbeddingSettings {
+export function resolveEmbeddingSettings(
+  config: Pick<Config, "embedding" | "backends">,
+  env: Record<string, string | undefined>,
+): EmbeddingSettings {
   const { modelPath, backendUrl, ...rest } = config.embedding;
   const settings: EmbeddingSettings = { ...rest };
   if (modelPath !== undefined) settings.modelPath = resolve(expandHome(modelPath, env));
@@ -31,8 +34,10 @@ export function resolveEmbeddingSettings(config: Pick<Config, "embedding" | "bac
   if (url !== undefined) settings.backendUrl = url;
   if (settings.source === "backend") {
     const issues: ConfigIssue[] = [];
-    if (settings.backendModel === undefined) issues.push({ path: "embedding.backendModel", message: "required when embedding.source is backend (the server's embedding model)" });
-    if (settings.backendUrl === undefined) issues.push({ path: "embedding.backendUrl", message: "required when embedding.source is backend and no backend is configured" });
+    if (settings.backendModel === undefined)
+      issues.push({ path: "embedding.backendModel", message: "required when embedding.source is backend (the server's embedding model)" });
+    if (settings.backendUrl === undefined)
+      issues.push({ path: "embedding.backendUrl", message: "required when embedding.source is backend and no backend is configured" });
     if (issues.length > 0) throw new ConfigError(issues);
   }
   return settings;
@@ -40,6 +45,7 @@ export function resolveEmbeddingSettings(config: Pick<Config, "embedding" | "bac
 
 function expandHome(path: string, env: Record<string, string | undefined>): string {
   if (path !== "~" && !path.startsWith("~/")) return path;
-  if (!env.HOME) throw new ConfigError([{ path: "embedding.modelPath", message: `"${path}" starts with ~/ but HOME is not set; write the full path` }]);
+  if (!env.HOME)
+    throw new ConfigError([{ path: "embedding.modelPath", message: `"${path}" starts with ~/ but HOME is not set; write the full path` }]);
   return env.HOME + path.slice(1);
 }

@@ -3,7 +3,7 @@
  * backend's share, tier and waiting line, and model groups. Kept apart from config-schema.ts,
  * which composes it, so each file reads as one concern.
  */
-import { Type as t, type TObject } from "@sinclair/typebox";
+import { type TObject, Type as t } from "@sinclair/typebox";
 
 const Ms = (minimum: number, defaultValue: number, description: string) => t.Integer({ minimum, default: defaultValue, description });
 
@@ -20,10 +20,22 @@ function toOverride<T extends TObject>(schema: T, description: string) {
 
 const RetryTargetSchema = t.Object(
   {
-    maxAttempts: t.Integer({ minimum: 1, default: 3, description: "Attempts on one target, the first included, before moving to the next target; 1 turns retries off." }),
-    baseMs: Ms(1, 250, "Backoff ceiling of the first retry; it doubles with each further one, and the wait is drawn uniformly below it (full jitter)."),
+    maxAttempts: t.Integer({
+      minimum: 1,
+      default: 3,
+      description: "Attempts on one target, the first included, before moving to the next target; 1 turns retries off.",
+    }),
+    baseMs: Ms(
+      1,
+      250,
+      "Backoff ceiling of the first retry; it doubles with each further one, and the wait is drawn uniformly below it (full jitter).",
+    ),
     maxMs: Ms(1, 4_000, "Largest backoff ceiling."),
-    retryAfterCapMs: Ms(0, 10_000, "A backend's `retry-after-ms` / `Retry-After` is waited for exactly, up to this; beyond it anyclaude waits this long."),
+    retryAfterCapMs: Ms(
+      0,
+      10_000,
+      "A backend's `retry-after-ms` / `Retry-After` is waited for exactly, up to this; beyond it anyclaude waits this long.",
+    ),
   },
   { additionalProperties: false },
 );
@@ -31,7 +43,11 @@ const RetryTargetSchema = t.Object(
 export const RetrySchema = t.Object(
   {
     ...RetryTargetSchema.properties,
-    deadlineMs: Ms(1, 900_000, "Time from a request's arrival within which some attempt must start answering. No retry or fallback starts after it; an attempt still waiting then is aborted (504 timeout_error)."),
+    deadlineMs: Ms(
+      1,
+      900_000,
+      "Time from a request's arrival within which some attempt must start answering. No retry or fallback starts after it; an attempt still waiting then is aborted (504 timeout_error).",
+    ),
   },
   {
     default: {},
@@ -47,10 +63,22 @@ export const CircuitBreakerSchema = t.Object(
   {
     failureThreshold: t.Integer({ minimum: 1, default: 5, description: "Failures within `windowMs` that open the circuit." }),
     windowMs: Ms(1, 30_000, "The window failures are counted in."),
-    errorRateThreshold: t.Optional(t.Number({ exclusiveMinimum: 0, maximum: 1, description: "Also open when this fraction of the window's outcomes failed (at least `minRequests` of them); unset: count only." })),
-    minRequests: t.Optional(t.Integer({ minimum: 1, description: "Outcomes in the window before the error rate counts; default `failureThreshold`." })),
+    errorRateThreshold: t.Optional(
+      t.Number({
+        exclusiveMinimum: 0,
+        maximum: 1,
+        description: "Also open when this fraction of the window's outcomes failed (at least `minRequests` of them); unset: count only.",
+      }),
+    ),
+    minRequests: t.Optional(
+      t.Integer({ minimum: 1, description: "Outcomes in the window before the error rate counts; default `failureThreshold`." }),
+    ),
     cooldownMs: Ms(1, 15_000, "How long an open circuit keeps traffic away before it lets probe requests through (half-open)."),
-    halfOpenMaxProbes: t.Integer({ minimum: 1, default: 1, description: "Requests let through at once while half-open; one success closes the circuit, one failure opens it again." }),
+    halfOpenMaxProbes: t.Integer({
+      minimum: 1,
+      default: 1,
+      description: "Requests let through at once while half-open; one success closes the circuit, one failure opens it again.",
+    }),
   },
   {
     default: {},
@@ -60,13 +88,23 @@ export const CircuitBreakerSchema = t.Object(
   },
 );
 
-export const CircuitBreakerOverrideSchema = toOverride(CircuitBreakerSchema, "This backend's own circuit-breaker settings, over the global `circuitBreaker` ones.");
+export const CircuitBreakerOverrideSchema = toOverride(
+  CircuitBreakerSchema,
+  "This backend's own circuit-breaker settings, over the global `circuitBreaker` ones.",
+);
 
 export const HealthSchema = t.Object(
   {
-    enabled: t.Boolean({ default: true, description: "Probe every backend periodically: llama-server and vLLM `/health`, Ollama `/api/tags`, others `/v1/models`." }),
+    enabled: t.Boolean({
+      default: true,
+      description: "Probe every backend periodically: llama-server and vLLM `/health`, Ollama `/api/tags`, others `/v1/models`.",
+    }),
     intervalMs: Ms(100, 10_000, "Time between probes of a healthy backend."),
-    unhealthyIntervalMs: Ms(100, 2_000, "Time between probes once one failed: a dead backend leaves the rotation soon, and is back soon after it recovers."),
+    unhealthyIntervalMs: Ms(
+      100,
+      2_000,
+      "Time between probes once one failed: a dead backend leaves the rotation soon, and is back soon after it recovers.",
+    ),
     timeoutMs: Ms(1, 2_000, "A probe slower than this fails."),
     unhealthyAfter: t.Integer({
       minimum: 1,
@@ -75,23 +113,39 @@ export const HealthSchema = t.Object(
         "Consecutive failed probes (or model listings) that mark a backend unhealthy: tried only after every healthy target. One successful probe or request makes it healthy again. Failed requests feed the circuit breaker instead.",
     }),
   },
-  { default: {}, additionalProperties: false, description: "Active health checks and the failure count that takes a backend out of rotation." },
+  {
+    default: {},
+    additionalProperties: false,
+    description: "Active health checks and the failure count that takes a backend out of rotation.",
+  },
 );
 
 export const QueueSchema = t.Object(
   {
-    maxDepth: t.Integer({ minimum: 0, default: 64, description: "Requests that may wait for a free slot; one more is turned away (529 overloaded_error, or the next target)." }),
+    maxDepth: t.Integer({
+      minimum: 0,
+      default: 64,
+      description: "Requests that may wait for a free slot; one more is turned away (529 overloaded_error, or the next target).",
+    }),
     maxWaitMs: Ms(1, 120_000, "Longest wait for a slot; then 529 overloaded_error with `retry-after` (or the next target)."),
   },
   {
     default: {},
     additionalProperties: false,
-    description: "The waiting line in front of a backend at `maxConcurrency`; interactive requests go ahead of background ones (haiku-class, titles).",
+    description:
+      "The waiting line in front of a backend at `maxConcurrency`; interactive requests go ahead of background ones (haiku-class, titles).",
   },
 );
 
 export const StrategySchema = t.Union(
-  [t.Literal("simple-shuffle"), t.Literal("least-busy"), t.Literal("usage-based"), t.Literal("latency-based"), t.Literal("priority"), t.Literal("prefix-affinity")],
+  [
+    t.Literal("simple-shuffle"),
+    t.Literal("least-busy"),
+    t.Literal("usage-based"),
+    t.Literal("latency-based"),
+    t.Literal("priority"),
+    t.Literal("prefix-affinity"),
+  ],
   {
     default: "simple-shuffle",
     description:
@@ -102,9 +156,20 @@ export const StrategySchema = t.Union(
 export const ModelGroupSchema = t.Object(
   {
     strategy: StrategySchema,
-    targets: t.Array(t.String({ minLength: 1 }), { minItems: 1, description: "`backendId/model` targets; the order is the fallback order where the strategy does not decide." }),
-    fallbacks: t.Array(t.String({ minLength: 1 }), { default: [], description: "Groups tried in order once every target of this one failed (retries exhausted, circuit open, overloaded)." }),
-    contextFallback: t.Optional(t.String({ minLength: 1, description: "Group tried when the prompt does not fit a target's context window: a larger-context model." })),
+    targets: t.Array(t.String({ minLength: 1 }), {
+      minItems: 1,
+      description: "`backendId/model` targets; the order is the fallback order where the strategy does not decide.",
+    }),
+    fallbacks: t.Array(t.String({ minLength: 1 }), {
+      default: [],
+      description: "Groups tried in order once every target of this one failed (retries exhausted, circuit open, overloaded).",
+    }),
+    contextFallback: t.Optional(
+      t.String({
+        minLength: 1,
+        description: "Group tried when the prompt does not fit a target's context window: a larger-context model.",
+      }),
+    ),
   },
   // The default only makes TypeBox fill `strategy` and `fallbacks` in each group it finds (it
   // skips record values whose schema has none); no group is ever created from it.

@@ -4,7 +4,7 @@
  * `POST /api/embed`. Servers differ on whether they normalize, so vectors are L2-normalized here.
  * The dimension count is learned from the first answer.
  */
-import { Type as t, type Static } from "@sinclair/typebox";
+import { type Static, Type as t } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import type { Embedder } from "./embedder";
 import { normalizeL2 } from "./normalize-l2";
@@ -77,8 +77,13 @@ export class BackendEmbedder implements Embedder {
     const raw = readVectors(this.options.api, parseJson(text, this.endpoint), this.endpoint);
     if (raw.length !== texts.length) throw new Error(`${this.endpoint} returned ${raw.length} embeddings for ${texts.length} texts`);
     const dimensions = raw[0]!.length;
-    if (raw.some((vector) => vector.length !== dimensions) || (this.learnedDimensions !== undefined && dimensions !== this.learnedDimensions)) {
-      throw new Error(`${this.endpoint} returned vectors of differing lengths (${[...new Set(raw.map((vector) => vector.length))].join(", ")}; earlier ${this.learnedDimensions ?? "none"})`);
+    if (
+      raw.some((vector) => vector.length !== dimensions) ||
+      (this.learnedDimensions !== undefined && dimensions !== this.learnedDimensions)
+    ) {
+      throw new Error(
+        `${this.endpoint} returned vectors of differing lengths (${[...new Set(raw.map((vector) => vector.length))].join(", ")}; earlier ${this.learnedDimensions ?? "none"})`,
+      );
     }
     this.learnedDimensions = dimensions;
     return raw.map((vector) => normalizeL2(Float32Array.from(vector)));
@@ -93,7 +98,8 @@ function readVectors(api: EmbeddingApi, body: unknown, endpoint: string): number
   if (!Value.Check(OpenAIEmbeddingsResponse, body)) throw new Error(`${endpoint} did not answer {data: [{embedding, index}]}`);
   // The API does not promise `data` in input order; `index` says which input each belongs to.
   const ordered = [...(body as Static<typeof OpenAIEmbeddingsResponse>).data].sort((a, b) => a.index - b.index);
-  if (ordered.some((item, position) => item.index !== position)) throw new Error(`${endpoint} returned embeddings with missing or repeated indexes`);
+  if (ordered.some((item, position) => item.index !== position))
+    throw new Error(`${endpoint} returned embeddings with missing or repeated indexes`);
   return ordered.map((item) => item.embedding);
 }
 

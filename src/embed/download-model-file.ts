@@ -56,9 +56,17 @@ export async function downloadModelFile(options: DownloadModelOptions): Promise<
   try {
     const { bytes, sha256 } = await writeBody(response, partial, options.onProgress);
     const mismatches = [...expected].filter(([, hash]) => hash !== sha256).map(([source, hash]) => `${source} says ${hash}`);
-    if (mismatches.length > 0) throw new Error(`the download from ${options.url} has SHA-256 ${sha256}, but ${mismatches.join(" and ")}; nothing was saved`);
+    if (mismatches.length > 0)
+      throw new Error(`the download from ${options.url} has SHA-256 ${sha256}, but ${mismatches.join(" and ")}; nothing was saved`);
     renameSync(partial, options.target);
-    const record: DownloadedModelRecord = { url: options.url, finalUrl, bytes, sha256, verifiedAgainst: [...expected.keys()], downloadedAt: new Date().toISOString() };
+    const record: DownloadedModelRecord = {
+      url: options.url,
+      finalUrl,
+      bytes,
+      sha256,
+      verifiedAgainst: [...expected.keys()],
+      downloadedAt: new Date().toISOString(),
+    };
     writeFileSync(`${options.target}.json`, `${JSON.stringify(record, null, 2)}\n`);
     return record;
   } finally {
@@ -95,7 +103,11 @@ function readSha256Header(value: string | null): string | undefined {
   return unquoted && SHA256_HEX.test(unquoted) ? unquoted : undefined;
 }
 
-async function writeBody(response: Response, path: string, onProgress: DownloadModelOptions["onProgress"]): Promise<{ bytes: number; sha256: string }> {
+async function writeBody(
+  response: Response,
+  path: string,
+  onProgress: DownloadModelOptions["onProgress"],
+): Promise<{ bytes: number; sha256: string }> {
   const lengthHeader = response.headers.get("content-length");
   const total = lengthHeader === null ? undefined : Number(lengthHeader);
   const hasher = new Bun.CryptoHasher("sha256");
@@ -110,7 +122,9 @@ async function writeBody(response: Response, path: string, onProgress: DownloadM
       onProgress?.(bytes, total);
     }
   } catch (error) {
-    throw new Error(`the download broke off after ${bytes}${ofTotal} bytes (${(error as Error).message}); nothing was saved`, { cause: error });
+    throw new Error(`the download broke off after ${bytes}${ofTotal} bytes (${(error as Error).message}); nothing was saved`, {
+      cause: error,
+    });
   } finally {
     await file.close();
   }

@@ -87,8 +87,11 @@ export class MiniLMEmbedder implements Embedder {
     const batchSize = this.options.maxBatchSize ?? 32;
     for (let start = 0; start < encoded.length; start += batchSize) {
       const group = encoded.slice(start, start + batchSize);
-      const pooled = await this.runBatch(model, group.map((item) => item.ids));
-      group.forEach((item, row) => (vectors[item.index] = pooled[row]!));
+      const pooled = await this.runBatch(
+        model,
+        group.map((item) => item.ids),
+      );
+      for (const [row, item] of group.entries()) vectors[item.index] = pooled[row]!;
     }
     return vectors;
   }
@@ -125,13 +128,24 @@ export class MiniLMEmbedder implements Embedder {
     this.digest = new Bun.CryptoHasher("sha256").update(bytes).digest("hex");
     const ort = await loadOnnxRuntime(this.options.cacheDir);
     const threads = this.options.threads ?? 1;
-    const session = await ort.InferenceSession
-      .create(bytes, { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: "sequential", graphOptimizationLevel: "all", logSeverityLevel: 3 })
-      .catch((error: unknown) => {
-        throw new Error(`${path}: ONNX Runtime cannot load it: ${(error as Error).message}`, { cause: error });
-      });
+    const session = await ort.InferenceSession.create(bytes, {
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      executionMode: "sequential",
+      graphOptimizationLevel: "all",
+      logSeverityLevel: 3,
+    }).catch((error: unknown) => {
+      throw new Error(`${path}: ONNX Runtime cannot load it: ${(error as Error).message}`, { cause: error });
+    });
     checkMiniLMSignature(session, path);
-    const report: MiniLMLoadReport = { source: "minilm", path, origin, bytes: bytes.length, sha256: this.digest, loadMs: performance.now() - started };
+    const report: MiniLMLoadReport = {
+      source: "minilm",
+      path,
+      origin,
+      bytes: bytes.length,
+      sha256: this.digest,
+      loadMs: performance.now() - started,
+    };
     return { ort, session, inputNames: new Set(session.inputNames), report };
   }
 
@@ -148,7 +162,10 @@ export class MiniLMEmbedder implements Embedder {
     const hidden = outputs[OUTPUT_NAME]!;
     try {
       const data = hidden.data as Float32Array;
-      return poolMeanEmbeddings({ data, batchSize: batch.batchSize, sequenceLength: batch.sequenceLength, dimensions: this.dimensions }, batch.attentionMask);
+      return poolMeanEmbeddings(
+        { data, batchSize: batch.batchSize, sequenceLength: batch.sequenceLength, dimensions: this.dimensions },
+        batch.attentionMask,
+      );
     } finally {
       hidden.dispose();
     }

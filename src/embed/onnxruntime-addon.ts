@@ -3,8 +3,9 @@
  * the library the binding links. Imported only inside the binary: from source, Bun's runtime
  * refuses to import a `.node` file even as a file asset, and the package loads itself there.
  */
-import bindingPath from "onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node" with { type: "file" };
+
 import libraryPath from "onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1" with { type: "file" };
+import bindingPath from "onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node" with { type: "file" };
 import type { NativeAddon } from "../native/load-native-addon";
 
 /** `name` is what build.ts's NATIVE_LOADER_REDIRECTS entry for onnxruntime-node asks for. */

@@ -11,6 +11,7 @@ const CONTROL = /\p{C}/u;
 const WHITESPACE = /\p{White_Space}/u;
 const PUNCTUATION = /\p{P}/u;
 const NONSPACING_MARKS = /\p{Mn}/gu;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range by definition starts at NUL
 const NON_ASCII = /[^\x00-\x7f]/;
 
 /**
@@ -68,7 +69,8 @@ function classifyCharacter(char: string): "letter" | "space" | "alone" {
   if (code < 128) {
     if (code === 32) return "space";
     // ASCII symbols such as `$`, `+`, `^` count as punctuation for BERT, though Unicode files them as symbols.
-    const isAsciiPunctuation = (code >= 33 && code <= 47) || (code >= 58 && code <= 64) || (code >= 91 && code <= 96) || (code >= 123 && code <= 126);
+    const isAsciiPunctuation =
+      (code >= 33 && code <= 47) || (code >= 58 && code <= 64) || (code >= 91 && code <= 96) || (code >= 123 && code <= 126);
     return isAsciiPunctuation ? "alone" : "letter";
   }
   if (WHITESPACE.test(char)) return "space";

@@ -43,7 +43,7 @@ export class WordPieceTokenizer {
     const vocab = new Map<string, number>();
     const lines = vocabText.split("\n");
     if (lines.at(-1) === "") lines.pop();
-    lines.forEach((token, id) => vocab.set(token.replace(/\r$/, ""), id));
+    for (const [id, token] of lines.entries()) vocab.set(token.replace(/\r$/, ""), id);
     return new WordPieceTokenizer(vocab, options);
   }
 
@@ -79,7 +79,8 @@ export class WordPieceTokenizer {
     if (head.length <= room) return { ids: [this.clsId, ...head, this.sepId], truncated: false };
     const tailSize = Math.floor(room / 2);
     const tail: number[] = [];
-    for (let index = words.length - 1; index >= 0 && tail.length < tailSize; index--) tail.unshift(...this.splitWordIntoPieces(words[index]!));
+    for (let index = words.length - 1; index >= 0 && tail.length < tailSize; index--)
+      tail.unshift(...this.splitWordIntoPieces(words[index]!));
     return { ids: [this.clsId, ...head.slice(0, room - tailSize), ...tail.slice(tail.length - tailSize), this.sepId], truncated: true };
   }
 

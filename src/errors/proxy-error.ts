@@ -38,7 +38,10 @@ export class ProxyError extends Error {
 
 /** 400: the request itself is wrong; `path` names the offending field when known. */
 export class InvalidRequestError extends ProxyError {
-  constructor(message: string, readonly path?: string) {
+  constructor(
+    message: string,
+    readonly path?: string,
+  ) {
     super(path ? `${path}: ${message}` : message, { status: 400, type: "invalid_request_error" });
   }
 }
@@ -98,7 +101,12 @@ export class BackendHttpError extends ProxyError {
  * while reading one (cut mid-answer). 529 tells Claude Code to back off and try again.
  */
 export class BackendConnectionError extends ProxyError {
-  constructor(readonly backendId: string, detail: string, cause?: unknown, phase: "connect" | "read" = "connect") {
+  constructor(
+    readonly backendId: string,
+    detail: string,
+    cause?: unknown,
+    phase: "connect" | "read" = "connect",
+  ) {
     const what = phase === "connect" ? "is unreachable" : "dropped the connection while answering";
     super(`backend ${backendId} ${what}: ${detail}`, {
       status: 529,
@@ -110,7 +118,11 @@ export class BackendConnectionError extends ProxyError {
 }
 
 export class BackendTimeoutError extends ProxyError {
-  constructor(readonly backendId: string, phase: string, timeoutMs: number) {
+  constructor(
+    readonly backendId: string,
+    phase: string,
+    timeoutMs: number,
+  ) {
     super(`backend ${backendId} timed out (${phase}, ${timeoutMs} ms)`, {
       status: 504,
       type: "timeout_error",
@@ -121,7 +133,11 @@ export class BackendTimeoutError extends ProxyError {
 
 /** The backend answered 2xx but with something that is not the protocol (bad JSON, broken SSE). */
 export class BackendProtocolError extends ProxyError {
-  constructor(readonly backendId: string, detail: string, cause?: unknown) {
+  constructor(
+    readonly backendId: string,
+    detail: string,
+    cause?: unknown,
+  ) {
     super(`backend ${backendId} sent an invalid response: ${detail}`, {
       status: 502,
       type: "api_error",

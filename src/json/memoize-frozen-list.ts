@@ -22,7 +22,9 @@ export function memoizeFrozenList<Item, Result>(compute: (items: readonly Item[]
   let remembered: Array<{ items: readonly Item[]; result: Result }> = [];
   return (items: readonly Item[]): Result => {
     if (!items.every((item) => typeof item === "object" && item !== null && Object.isFrozen(item))) return compute(items);
-    const known = remembered.find((entry) => entry.items.length === items.length && entry.items.every((item, index) => item === items[index]));
+    const known = remembered.find(
+      (entry) => entry.items.length === items.length && entry.items.every((item, index) => item === items[index]),
+    );
     if (known !== undefined) return known.result;
     const result = deepFreeze(compute(items));
     remembered = [{ items: [...items], result }, ...remembered].slice(0, REMEMBERED_LISTS);

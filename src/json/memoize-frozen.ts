@@ -17,7 +17,10 @@ import { deepFreeze } from "./deep-freeze";
  * convert(tools) === convert(tools); // true when `tools` is frozen
  */
 export function memoizeFrozen<Argument, Result>(compute: (argument: Argument) => Result): (argument: Argument) => Result {
-  const memoized = memoizeFrozenInContext((argument: Argument) => compute(argument), () => true);
+  const memoized = memoizeFrozenInContext(
+    (argument: Argument) => compute(argument),
+    () => true,
+  );
   return (argument) => memoized(argument, undefined);
 }
 

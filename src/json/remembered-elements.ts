@@ -83,7 +83,13 @@ export class RememberedElements {
    */
   add(raw: Buffer, value: unknown): RememberedElement | undefined {
     if (!startsLike(raw[0]!, value) || exceedsNesting(value, this.limits.maxDepth - 2)) return undefined;
-    const element: RememberedElement = { raw: Buffer.from(raw), value: deepFreeze(value), bucket: hashPrefix(raw, 0), next: undefined, touchedAt: this.parses };
+    const element: RememberedElement = {
+      raw: Buffer.from(raw),
+      value: deepFreeze(value),
+      bucket: hashPrefix(raw, 0),
+      next: undefined,
+      touchedAt: this.parses,
+    };
     const bucket = this.buckets.get(element.bucket) ?? [];
     bucket.unshift(element);
     this.buckets.set(element.bucket, bucket);

@@ -30,7 +30,7 @@
  */
 import { exceedsNesting } from "./exceeds-nesting";
 import { CLOSE_BRACKET, COMMA, OPEN_BRACKET, skipWhitespace } from "./json-bytes";
-import { RememberedElements, type RememberedElement } from "./remembered-elements";
+import { type RememberedElement, RememberedElements } from "./remembered-elements";
 import { skipJsonValue } from "./skip-json-value";
 
 export interface ReusingJsonParserOptions {

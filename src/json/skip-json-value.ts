@@ -4,7 +4,7 @@
  * punctuation, numbers and literals between strings.
  */
 
-import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COMMA, OPEN_BRACE, OPEN_BRACKET, QUOTE, isWhitespace } from "./json-bytes";
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COMMA, isWhitespace, OPEN_BRACE, OPEN_BRACKET, QUOTE } from "./json-bytes";
 
 /**
  * The index just past the value starting at `start`, or -1 when the bytes end first or are not

@@ -15,6 +15,7 @@ export interface LogRecord {
 }
 
 const LEVEL_COLORS: Readonly<Record<LogLevel, string>> = { debug: "90", info: "32", warn: "33", error: "31" };
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what forces quoting
 const BARE_TEXT = /^[^\s"=\\\x00-\x1f\x7f]+$/;
 const RECORD_KEYS = new Set(["time", "level", "msg"]);
 

@@ -2,7 +2,7 @@
  * anyclaude's logger: levels, one line per record in text or JSON, context fields carried by
  * child loggers, and secrets redacted before anything is written.
  */
-import { type LogFormat, type LogLevel, formatLogLineAsJson, formatLogLineAsText } from "./format-log-line";
+import { formatLogLineAsJson, formatLogLineAsText, type LogFormat, type LogLevel } from "./format-log-line";
 import { redactLogValue, redactSecretsInText } from "./redact-log-value";
 
 export type { LogFormat, LogLevel } from "./format-log-line";

@@ -28,7 +28,8 @@ export class LoggedError {
   toString(): string {
     const own = `${this.name}${this.code === undefined ? "" : ` [${this.code}]`}: ${this.message}`;
     if (this.cause === undefined) return own;
-    const cause = typeof this.cause === "string" ? this.cause : this.cause instanceof LoggedError ? this.cause.toString() : JSON.stringify(this.cause);
+    const cause =
+      typeof this.cause === "string" ? this.cause : this.cause instanceof LoggedError ? this.cause.toString() : JSON.stringify(this.cause);
     return `${own}; caused by ${cause}`;
   }
 }
@@ -54,7 +55,10 @@ export function redactLogValue(key: string, value: unknown): unknown {
  * redactSecretsInText("no engine at http://me:hunter2@gpu:8000"); // "no engine at http://me:[redacted]@gpu:8000"
  */
 export function redactSecretsInText(text: string): string {
-  return text.replace(SECRET_IN_TEXT, (_match, bearer: string | undefined, user: string | undefined) => `${bearer ?? user ?? ""}${REDACTED}`);
+  return text.replace(
+    SECRET_IN_TEXT,
+    (_match, bearer: string | undefined, user: string | undefined) => `${bearer ?? user ?? ""}${REDACTED}`,
+  );
 }
 
 function toSafeValue(value: unknown, depth: number, seen: WeakSet<object>, secret: boolean): unknown {

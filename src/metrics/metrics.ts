@@ -123,7 +123,11 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       labelNames: ["store", "operation"],
       registers: [registry],
     }),
-    cacheBytesSaved: new Counter({ name: "anyclaude_cache_bytes_saved_total", help: "Bytes of answers served from the cache.", registers: [registry] }),
+    cacheBytesSaved: new Counter({
+      name: "anyclaude_cache_bytes_saved_total",
+      help: "Bytes of answers served from the cache.",
+      registers: [registry],
+    }),
     cacheTokensSaved: new Counter({
       name: "anyclaude_cache_tokens_saved_total",
       help: "Input plus output tokens of the answers served from the cache: what a backend did not have to process.",
@@ -145,7 +149,11 @@ function registerBackendGauges(registry: RegistryType, readBackends: () => Backe
         for (const backend of readBackends()) this.set({ backend: backend.id }, read(backend));
       },
     });
-  gauge("anyclaude_circuit_state", "Circuit state per backend: 0 closed, 1 half-open, 2 open.", (backend) => CIRCUIT_STATE_VALUES[backend.circuit]);
+  gauge(
+    "anyclaude_circuit_state",
+    "Circuit state per backend: 0 closed, 1 half-open, 2 open.",
+    (backend) => CIRCUIT_STATE_VALUES[backend.circuit],
+  );
   gauge("anyclaude_backend_healthy", "1 while the backend is in rotation, 0 while unhealthy.", (backend) => (backend.healthy ? 1 : 0));
   gauge("anyclaude_backend_in_flight", "Requests running on the backend now.", (backend) => backend.inFlight);
   gauge("anyclaude_backend_queue_depth", "Requests waiting for a concurrency slot on the backend.", (backend) => backend.queued);

@@ -54,10 +54,14 @@ export class BackendEntry {
     );
     const circuit = { ...settings.circuitBreaker, ...config.circuitBreaker };
     this.circuitCooldownMs = circuit.cooldownMs;
-    this.circuit = new CircuitBreaker(circuit, () => clock.now(), (from, to) => {
-      if (to === "open") this.openedAt = clock.now();
-      observer.onCircuitTransition({ backendId: this.id, from, to });
-    });
+    this.circuit = new CircuitBreaker(
+      circuit,
+      () => clock.now(),
+      (from, to) => {
+        if (to === "open") this.openedAt = clock.now();
+        observer.onCircuitTransition({ backendId: this.id, from, to });
+      },
+    );
     this.limiter = new ConcurrencyLimiter({
       maxConcurrency: this.maxConcurrency,
       maxQueueDepth: config.queue?.maxDepth ?? 64,

@@ -55,7 +55,8 @@ export class BackendPool {
     private readonly clock: RouterClock,
     observer: RouterObserver,
   ) {
-    for (const { backend, config } of backends) this.entries.set(backend.id, new BackendEntry(backend, config ?? {}, settings, clock, observer));
+    for (const { backend, config } of backends)
+      this.entries.set(backend.id, new BackendEntry(backend, config ?? {}, settings, clock, observer));
   }
 
   get size(): number {

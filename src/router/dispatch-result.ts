@@ -26,10 +26,7 @@ export interface AttemptRecord {
 }
 
 /** How a started answer ended, for the circuit, the health count and the usage figures. */
-export type AnswerOutcome =
-  | { kind: "completed"; outputTokens?: number }
-  | { kind: "failed"; error: unknown }
-  | { kind: "cancelled" };
+export type AnswerOutcome = { kind: "completed"; outputTokens?: number } | { kind: "failed"; error: unknown } | { kind: "cancelled" };
 
 export interface Dispatched<T> extends DispatchTarget {
   result: T;

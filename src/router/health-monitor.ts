@@ -9,7 +9,7 @@
 import type { Config } from "../config/config-schema";
 import type { BackendEntry } from "./backend-entry";
 import type { BackendPool } from "./backend-pool";
-import { SYSTEM_CLOCK, type RouterClock } from "./router-clock";
+import { type RouterClock, SYSTEM_CLOCK } from "./router-clock";
 
 export type HealthSettings = Config["health"];
 

@@ -27,7 +27,13 @@ export interface ResolvedGroup {
  */
 export function resolveGroup(decision: RouteDecision, groups: ModelGroups, catalog: CatalogEntry[]): ResolvedGroup {
   if (decision.group !== undefined) return resolveNamedGroup(decision.group, groups, catalog);
-  return { name: undefined, strategy: "simple-shuffle", targets: [{ backendId: decision.backendId, model: decision.model }], fallbacks: [], contextFallback: undefined };
+  return {
+    name: undefined,
+    strategy: "simple-shuffle",
+    targets: [{ backendId: decision.backendId, model: decision.model }],
+    fallbacks: [],
+    contextFallback: undefined,
+  };
 }
 
 /** Targets that cannot be parsed (their backend is gone, their model served nowhere) are left out; none left throws why. */
@@ -65,7 +71,9 @@ export function checkModelGroups(groups: ModelGroups, backendIds: string[]): str
     for (const target of group.targets) {
       const slash = target.indexOf("/");
       if (slash <= 0 || !backendIds.includes(target.slice(0, slash))) {
-        problems.push(`modelGroups.${name}.targets: "${target}" is not backendId/model with one of the backends ${backendIds.join(", ") || "(none)"}`);
+        problems.push(
+          `modelGroups.${name}.targets: "${target}" is not backendId/model with one of the backends ${backendIds.join(", ") || "(none)"}`,
+        );
       }
     }
   }

@@ -63,7 +63,11 @@ export function isBackgroundRequest(request: RouteInput["request"]): boolean {
 }
 
 /** A group name wins over a model of the same name: groups are what config says on purpose. */
-function parseTargetOrGroup(target: string, groups: NonNullable<RoutingConfig["modelGroups"]>, catalog: CatalogEntry[]): Target & { group?: string } {
+function parseTargetOrGroup(
+  target: string,
+  groups: NonNullable<RoutingConfig["modelGroups"]>,
+  catalog: CatalogEntry[],
+): Target & { group?: string } {
   const group = Object.hasOwn(groups, target) ? groups[target] : undefined;
   if (!group) return parseTarget(target, catalog);
   return { ...parseTarget(group.targets[0]!, catalog), group: target };

@@ -17,10 +17,10 @@ import { DispatchError, type Dispatched, type DispatchTarget } from "./dispatch-
 import type { CatalogEntry } from "./model-catalog";
 import { checkModelGroups, resolveGroup } from "./model-groups";
 import { rankCandidates } from "./rank-candidates";
-import { isBackgroundRequest, resolveRoute, type RouteDecision, type RouteInput } from "./resolve-route";
-import { SYSTEM_CLOCK, type RouterClock } from "./router-clock";
+import { isBackgroundRequest, type RouteDecision, type RouteInput, resolveRoute } from "./resolve-route";
+import { type RouterClock, SYSTEM_CLOCK } from "./router-clock";
 import { DeadlineExceededError } from "./router-errors";
-import { SILENT_OBSERVER, type RouterObserver } from "./router-observer";
+import { type RouterObserver, SILENT_OBSERVER } from "./router-observer";
 import { walkFallbackChain } from "./walk-fallback-chain";
 
 export type RouterConfig = Pick<Config, "models" | "routes" | "modelGroups" | "retry" | "circuitBreaker" | "health">;
@@ -57,7 +57,10 @@ export class Router {
     private readonly config: RouterConfig,
     options: RouterOptions = {},
   ) {
-    const problems = checkModelGroups(config.modelGroups, backends.map(({ backend }) => backend.id));
+    const problems = checkModelGroups(
+      config.modelGroups,
+      backends.map(({ backend }) => backend.id),
+    );
     if (problems.length > 0) throw new ConfigError(problems.map((problem) => ({ path: "", message: problem })));
     this.clock = options.clock ?? SYSTEM_CLOCK;
     this.random = options.random ?? Math.random;
@@ -139,7 +142,10 @@ export class Router {
       });
     } catch (error) {
       if (error instanceof DispatchError && error.failure === undefined) {
-        throw new DispatchError(new NotFoundError(`no target of route "${decision.route}" is served by a configured backend`), error.attempts);
+        throw new DispatchError(
+          new NotFoundError(`no target of route "${decision.route}" is served by a configured backend`),
+          error.attempts,
+        );
       }
       throw error;
     } finally {

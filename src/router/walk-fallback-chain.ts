@@ -9,16 +9,16 @@ import type { BackendPool } from "./backend-pool";
 import { buildCandidates } from "./build-candidates";
 import { chooseLlamaSlot } from "./choose-llama-slot";
 import type { ReleaseSlot, RequestPriority } from "./concurrency-limiter";
-import { DispatchError, type AnswerOutcome, type AttemptRecord, type Dispatched, type DispatchTarget } from "./dispatch-result";
+import { type AnswerOutcome, type AttemptRecord, DispatchError, type Dispatched, type DispatchTarget } from "./dispatch-result";
 import type { CatalogEntry } from "./model-catalog";
-import { resolveNamedGroup, type ModelGroups, type ResolvedGroup } from "./model-groups";
+import { type ModelGroups, type ResolvedGroup, resolveNamedGroup } from "./model-groups";
 import { rankCandidates } from "./rank-candidates";
 import type { RouteDecision } from "./resolve-route";
 import { isRetryableError } from "./retry-policy";
 import type { RouterClock } from "./router-clock";
 import { DeadlineExceededError } from "./router-errors";
 import type { RouterObserver } from "./router-observer";
-import { tryTarget } from "./try-target";
+import { type TargetOutcome, tryTarget } from "./try-target";
 
 export interface ChainWalk<T> {
   pool: BackendPool;
@@ -64,7 +64,7 @@ export async function walkFallbackChain<T>(walk: ChainWalk<T>): Promise<Dispatch
       const entry = walk.pool.get(candidate.backendId)!;
       const decision: RouteDecision = { ...walk.decision, backendId: candidate.backendId, model: candidate.model };
       const slot = affinityKey === undefined ? undefined : pinLlamaSlot(entry, candidate.model, affinityKey);
-      let outcome;
+      let outcome: TargetOutcome<T>;
       try {
         outcome = await tryTarget({ ...walk, entry, decision, slot: slot?.slot, attempts });
       } catch (error) {
@@ -73,7 +73,15 @@ export async function walkFallbackChain<T>(walk: ChainWalk<T>): Promise<Dispatch
       }
       if (outcome.kind === "answered") {
         if (walk.measured) entry.stats.recordTokens(walk.estimatedTokens);
-        return { result: outcome.result, backend: entry.backend, decision, signal: walk.signal, slot: slot?.slot, attempts, settle: settleOnce(entry, outcome.release, slot?.unpin, walk.measured) };
+        return {
+          result: outcome.result,
+          backend: entry.backend,
+          decision,
+          signal: walk.signal,
+          slot: slot?.slot,
+          attempts,
+          settle: settleOnce(entry, outcome.release, slot?.unpin, walk.measured),
+        };
       }
       slot?.unpin();
       if (outcome.reason === "deadline") throw new DispatchError(new DeadlineExceededError(walk.deadlineMs, failure), attempts);
@@ -105,7 +113,11 @@ export async function walkFallbackChain<T>(walk: ChainWalk<T>): Promise<Dispatch
  * there: pinning behind it would queue this one although another slot may be free, so it is
  * left to the engine's own choice (by prompt similarity) instead.
  */
-function pinLlamaSlot(entry: BackendEntry, model: string, affinityKey: string): { slot: number | undefined; unpin: () => void } | undefined {
+function pinLlamaSlot(
+  entry: BackendEntry,
+  model: string,
+  affinityKey: string,
+): { slot: number | undefined; unpin: () => void } | undefined {
   const slots = entry.backend.kind === "llamacpp" ? entry.slotsOf(model) : undefined;
   if (slots === undefined) return undefined;
   const slot = chooseLlamaSlot(affinityKey, slots);
@@ -123,7 +135,12 @@ function pinLlamaSlot(entry: BackendEntry, model: string, affinityKey: string): 
 }
 
 /** The answer's end, once: frees the slot, and a backend fault mid-answer counts against the backend. */
-function settleOnce(entry: BackendEntry, release: ReleaseSlot, unpin: (() => void) | undefined, measured: boolean): (outcome: AnswerOutcome) => void {
+function settleOnce(
+  entry: BackendEntry,
+  release: ReleaseSlot,
+  unpin: (() => void) | undefined,
+  measured: boolean,
+): (outcome: AnswerOutcome) => void {
   let settled = false;
   return (outcome) => {
     if (settled) return;

@@ -1,12 +1,13 @@
 /** What the HTTP layer needs from the rest of anyclaude, handed in as plain values (no globals). */
-import type { ResponseCacheLike } from "./deferred-response-cache";
-import type { OpenStreams } from "./open-streams";
-import type { FullGcSchedule } from "./full-gc-schedule";
+
 import type { Config } from "../config/config-schema";
 import type { Logger } from "../log/logger";
 import type { Metrics } from "../metrics/metrics";
 import type { HealthMonitor } from "../router/health-monitor";
 import type { Router } from "../router/router";
+import type { ResponseCacheLike } from "./deferred-response-cache";
+import type { FullGcSchedule } from "./full-gc-schedule";
+import type { OpenStreams } from "./open-streams";
 
 export interface AppServices {
   config: Config;

@@ -13,9 +13,15 @@ export function createCacheRoutes(services: AppServices) {
   return new Elysia({ name: "cache-routes" }).get(
     "/v1/cache/stats",
     async () => {
-      if (!services.cache) return renderErrorResponse(new NotFoundError("the response cache is off (cache.enabled, or its data directory cannot be used)"), createRequestId());
+      if (!services.cache)
+        return renderErrorResponse(
+          new NotFoundError("the response cache is off (cache.enabled, or its data directory cannot be used)"),
+          createRequestId(),
+        );
       return services.cache.stats();
     },
-    { detail: { summary: "Response cache contents and counters (hits, misses, bytes and tokens saved, lookup time)", tags: ["anyclaude"] } },
+    {
+      detail: { summary: "Response cache contents and counters (hits, misses, bytes and tokens saved, lookup time)", tags: ["anyclaude"] },
+    },
   );
 }

@@ -3,7 +3,7 @@
  * that turns anything the routes did not handle into Anthropic's error shape.
  */
 import { Elysia } from "elysia";
-import { NotFoundError, InvalidRequestError } from "../errors/proxy-error";
+import { InvalidRequestError, NotFoundError } from "../errors/proxy-error";
 import type { AppServices } from "./app-services";
 import { createCacheRoutes } from "./cache-routes";
 import { createClientKeyCheck } from "./check-client-key";

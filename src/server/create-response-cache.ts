@@ -61,12 +61,18 @@ export function createResponseCache(config: Config, options: CreateResponseCache
   const exact: ResponseCacheOptions["exact"] = !settings.exact.enabled
     ? undefined
     : settings.store === "redis"
-      ? { name: "redis", store: new RedisCacheStore({ url: settings.redis.url, keyPrefix: settings.redis.keyPrefix, ...budget }), ttlMs: settings.exact.ttlSeconds * 1000 }
+      ? {
+          name: "redis",
+          store: new RedisCacheStore({ url: settings.redis.url, keyPrefix: settings.redis.keyPrefix, ...budget }),
+          ttlMs: settings.exact.ttlSeconds * 1000,
+        }
       : { name: "sqlite", store: new SqliteCacheStore(store.db, budget), ttlMs: settings.exact.ttlSeconds * 1000 };
 
   return new ResponseCache({
     exact,
-    semantic: settings.semantic.enabled ? createSemantic(config, store, { dataDir, cacheDir, env: options.env, logger, observer }) : undefined,
+    semantic: settings.semantic.enabled
+      ? createSemantic(config, store, { dataDir, cacheDir, env: options.env, logger, observer })
+      : undefined,
     recorder,
     observer,
     release: () => store.close(),
@@ -76,7 +82,13 @@ export function createResponseCache(config: Config, options: CreateResponseCache
 function createSemantic(
   config: Config,
   store: Store,
-  context: { dataDir: string; cacheDir: string; env: Record<string, string | undefined>; logger: Logger; observer: ReturnType<typeof createCacheObserver> },
+  context: {
+    dataDir: string;
+    cacheDir: string;
+    env: Record<string, string | undefined>;
+    logger: Logger;
+    observer: ReturnType<typeof createCacheObserver>;
+  },
 ): ResponseCacheOptions["semantic"] {
   const { semantic } = config.cache;
   const kinds = new Set<SemanticRequestKind>();

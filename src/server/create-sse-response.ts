@@ -5,8 +5,9 @@
  * reading (pull), and a client that leaves aborts the backend. Each batch of events (what one
  * piece of the backend's body brought) goes out as one write.
  */
-import { toProxyError, type ProxyError } from "../errors/proxy-error";
+
 import { isPing, type StartedAnswer } from "../backends/start-answer";
+import { type ProxyError, toProxyError } from "../errors/proxy-error";
 import type { MessageStreamEvent } from "../protocol/anthropic/stream-events";
 import { encodeSseFrame, formatSseFrame } from "../sse/encode-sse";
 import type { OpenStreams } from "./open-streams";
@@ -110,6 +111,11 @@ export function createSseResponse(stream: Extract<StartedAnswer, { kind: "stream
 
   return new Response(body, {
     status: 200,
-    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive", ...options.headers },
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache",
+      connection: "keep-alive",
+      ...options.headers,
+    },
   });
 }

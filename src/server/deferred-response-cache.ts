@@ -5,10 +5,11 @@
  * binary's), and starts listening without touching the data dir. If the cache cannot open then,
  * requests go on without it (`bypass`), as when a store fails later.
  */
+
+import type { CacheDirective } from "../cache/read-cache-directive";
 import type { ResponseCache } from "../cache/response-cache";
 import type { CacheLookup, CacheTicket, ResponseCacheStats } from "../cache/response-cache-types";
-import type { MessageCreateParams, Message } from "../protocol/anthropic/messages";
-import type { CacheDirective } from "../cache/read-cache-directive";
+import type { Message, MessageCreateParams } from "../protocol/anthropic/messages";
 
 export type ResponseCacheLike = Pick<ResponseCache, "lookup" | "remember" | "whenIdle" | "stats" | "clear" | "close">;
 

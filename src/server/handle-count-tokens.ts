@@ -4,12 +4,14 @@
  * tokenizer when it has one, with the router's retries and fallbacks. `x-anyclaude-token-count`
  * says `exact` or `estimate`.
  */
-import { normalizeAnthropicRequest } from "../translate/normalize-anthropic-request";
-import { estimateInputTokens } from "../translate/estimate-input-tokens";
+
+import type { Backend } from "../backends/backend";
 import type { MessageCreateParams } from "../protocol/anthropic/messages";
+import { DispatchError, type Dispatched } from "../router/dispatch-result";
+import { estimateInputTokens } from "../translate/estimate-input-tokens";
+import { normalizeAnthropicRequest } from "../translate/normalize-anthropic-request";
 import type { AppServices } from "./app-services";
 import type { IncomingCall } from "./handle-create-message";
-import { DispatchError } from "../router/dispatch-result";
 import { toMessageId } from "./request-id";
 import { validateCountTokens } from "./validate-message-request";
 
@@ -23,7 +25,7 @@ export async function handleCountTokens(services: AppServices, call: IncomingCal
   const inputTokensEstimate = estimateInputTokens(countable);
   // The same retries, fallbacks and circuit breakers as a Messages request: a count from the
   // next backend is better than an error (Claude Code shows it as the context's size).
-  let dispatched;
+  let dispatched: Dispatched<Awaited<ReturnType<Backend["countTokens"]>>>;
   try {
     dispatched = await services.router.dispatch(
       // A count is quick, serves no tokens and goes to another endpoint: it must not make a
@@ -39,7 +41,12 @@ export async function handleCountTokens(services: AppServices, call: IncomingCal
     const attempts = error instanceof DispatchError ? error.attempts : [];
     const failure = error instanceof DispatchError ? error.failure : error;
     const status = (failure as { status?: number }).status ?? 500;
-    services.metrics.requests.inc({ endpoint: "count_tokens", status: String(status), backend: attempts.at(-1)?.backendId ?? "none", stream: "false" });
+    services.metrics.requests.inc({
+      endpoint: "count_tokens",
+      status: String(status),
+      backend: attempts.at(-1)?.backendId ?? "none",
+      stream: "false",
+    });
     throw failure;
   }
   const { result: count, backend, attempts, settle } = dispatched;

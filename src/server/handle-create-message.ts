@@ -4,19 +4,19 @@
  * a complete answer to the cache. Takes plain values, never the framework's context.
  */
 import type { Backend, CallOptions } from "../backends/backend";
+import { type StartedAnswer, startAnswer } from "../backends/start-answer";
 import { ProxyError } from "../errors/proxy-error";
-import { startAnswer, type StartedAnswer } from "../backends/start-answer";
-import { DispatchError, type AttemptRecord } from "../router/dispatch-result";
+import type { MessageCreateParams } from "../protocol/anthropic/messages";
+import { type AttemptRecord, DispatchError, type Dispatched } from "../router/dispatch-result";
 import { estimateInputTokens } from "../translate/estimate-input-tokens";
+import { injectAnthropicCacheControl } from "../translate/inject-anthropic-cache-control";
 import { normalizeAnthropicRequest } from "../translate/normalize-anthropic-request";
 import type { TranslationWarning } from "../translate/translation-warning";
 import type { AppServices } from "./app-services";
 import { createSseResponse, type StreamOutcome } from "./create-sse-response";
+import { recordStreamForCache } from "./record-stream-for-cache";
 import { renderErrorResponse } from "./render-error-response";
 import { toMessageId } from "./request-id";
-import { injectAnthropicCacheControl } from "../translate/inject-anthropic-cache-control";
-import type { MessageCreateParams } from "../protocol/anthropic/messages";
-import { recordStreamForCache } from "./record-stream-for-cache";
 import { serveFromCache } from "./serve-from-cache";
 import { validateMessageCreate } from "./validate-message-request";
 
@@ -55,13 +55,24 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
   const abort = new AbortController();
   const onClientGone = () => abort.abort();
   call.signal.addEventListener("abort", onClientGone, { once: true });
-  const options: CallOptions = { signal: abort.signal, messageId: toMessageId(call.requestId), clientModel: request.model, inputTokensEstimate, onWarning };
+  const options: CallOptions = {
+    signal: abort.signal,
+    messageId: toMessageId(call.requestId),
+    clientModel: request.model,
+    inputTokensEstimate,
+    onWarning,
+  };
 
   const finish = (status: number, outcome: string, attempts: AttemptRecord[]) => {
     call.signal.removeEventListener("abort", onClientGone);
     const seconds = (performance.now() - started) / 1000;
     const last = attempts.at(-1);
-    services.metrics.requests.inc({ endpoint: "messages", status: String(status), backend: last?.backendId ?? "none", stream: String(stream) });
+    services.metrics.requests.inc({
+      endpoint: "messages",
+      status: String(status),
+      backend: last?.backendId ?? "none",
+      stream: String(stream),
+    });
     services.metrics.requestSeconds.observe({ endpoint: "messages", stream: String(stream) }, seconds);
     services.logger.info("messages", {
       requestId: call.requestId,
@@ -90,7 +101,7 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
     return withBreakpoints;
   };
 
-  let dispatched;
+  let dispatched: Dispatched<StartedAnswer>;
   try {
     dispatched = await services.router.dispatch<StartedAnswer>(
       { request: normalized.value, estimatedTokens: inputTokensEstimate, signal: abort.signal },

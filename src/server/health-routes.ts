@@ -12,22 +12,24 @@ const MAX_AGE_MS = 5_000;
 export function createHealthRoutes(services: AppServices) {
   const startedAt = Date.now();
 
-  return new Elysia({ name: "health-routes" })
-    .get(
-      "/health",
-      async () => {
-        if (!services.config.health.enabled) await services.health.probeAll(MAX_AGE_MS);
-        const backends = services.router.statuses();
-        const serving = backends.filter((backend) => backend.state === "up" && backend.circuit !== "open");
-        return {
-          status: backends.length > 0 && serving.length === backends.length ? "ok" : serving.length > 0 ? "degraded" : "no_backend",
-          version: services.version,
-          uptime_s: Math.round((Date.now() - startedAt) / 1000),
-          backends,
-        };
-      },
-      { detail: { summary: "Liveness and each backend's state", tags: ["anyclaude"] } },
-    )
-    // Claude Code's connectivity check when non-essential traffic is allowed.
-    .head("/api/hello", () => new Response(null, { status: 200 }), { detail: { hide: true } });
+  return (
+    new Elysia({ name: "health-routes" })
+      .get(
+        "/health",
+        async () => {
+          if (!services.config.health.enabled) await services.health.probeAll(MAX_AGE_MS);
+          const backends = services.router.statuses();
+          const serving = backends.filter((backend) => backend.state === "up" && backend.circuit !== "open");
+          return {
+            status: backends.length > 0 && serving.length === backends.length ? "ok" : serving.length > 0 ? "degraded" : "no_backend",
+            version: services.version,
+            uptime_s: Math.round((Date.now() - startedAt) / 1000),
+            backends,
+          };
+        },
+        { detail: { summary: "Liveness and each backend's state", tags: ["anyclaude"] } },
+      )
+      // Claude Code's connectivity check when non-essential traffic is allowed.
+      .head("/api/hello", () => new Response(null, { status: 200 }), { detail: { hide: true } })
+  );
 }

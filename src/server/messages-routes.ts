@@ -1,12 +1,12 @@
 /** The Anthropic Messages endpoints Claude Code calls: create (JSON or SSE) and count_tokens. */
 import { Elysia } from "elysia";
 import { ProxyError } from "../errors/proxy-error";
+import { ReusingJsonParser } from "../json/reusing-json-parser";
 import { CountTokensSchema, MessageCreateSchema } from "../protocol/anthropic/message-request-schema";
 import type { AppServices } from "./app-services";
 import { handleCountTokens } from "./handle-count-tokens";
 import { handleCreateMessage } from "./handle-create-message";
 import { MAX_NESTING, readJsonBody } from "./read-json-body";
-import { ReusingJsonParser } from "../json/reusing-json-parser";
 import { renderErrorResponse } from "./render-error-response";
 import { createRequestId } from "./request-id";
 
@@ -31,7 +31,8 @@ export function createMessagesRoutes(services: AppServices) {
         return response;
       } catch (error) {
         // A ProxyError is an answer meant for the client; anything else is a bug worth a log line.
-        if (!(error instanceof ProxyError)) services.logger.error("unhandled error", { requestId, path: new URL(request.url).pathname, error });
+        if (!(error instanceof ProxyError))
+          services.logger.error("unhandled error", { requestId, path: new URL(request.url).pathname, error });
         return renderErrorResponse(error, requestId);
       }
     };

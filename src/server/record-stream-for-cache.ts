@@ -6,9 +6,9 @@
  */
 import { StreamedMessageAssembler } from "../cache/assemble-streamed-message";
 import type { CacheTicket } from "../cache/response-cache";
-import type { ResponseCacheLike } from "./deferred-response-cache";
 import type { MessageStreamEvent } from "../protocol/anthropic/stream-events";
 import type { StreamOutcome } from "./create-sse-response";
+import type { ResponseCacheLike } from "./deferred-response-cache";
 
 export interface StreamCacheHooks {
   /** Every event sent to the client, in order. */

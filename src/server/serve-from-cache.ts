@@ -4,13 +4,14 @@
  * cache directives, look up, and on a hit answer at once, as JSON or as the same SSE stream a
  * live answer makes (same framing, pings and headers, through createSseResponse).
  */
-import type { CacheLookup } from "../cache/response-cache";
-import { ProxyError } from "../errors/proxy-error";
+
 import { readCacheDirective } from "../cache/read-cache-directive";
 import { replayMessageAsEvents } from "../cache/replay-message-as-events";
+import type { CacheLookup } from "../cache/response-cache";
+import { ProxyError } from "../errors/proxy-error";
 import type { MessageCreateParams } from "../protocol/anthropic/messages";
 import type { MessageStreamEvent } from "../protocol/anthropic/stream-events";
-import { resolveRoute, type RouteDecision } from "../router/resolve-route";
+import { type RouteDecision, resolveRoute } from "../router/resolve-route";
 import type { AppServices } from "./app-services";
 import { createSseResponse } from "./create-sse-response";
 import { toMessageId } from "./request-id";
@@ -72,7 +73,15 @@ export async function serveFromCache(services: AppServices, input: CacheStepInpu
     const seconds = (performance.now() - input.startedAt) / 1000;
     services.metrics.requests.inc({ endpoint: "messages", status: "200", backend: "cache", stream: String(input.stream) });
     services.metrics.requestSeconds.observe({ endpoint: "messages", stream: String(input.stream) }, seconds);
-    services.logger.info("messages", { requestId: input.requestId, model: input.clientModel, cache: lookup.outcome, similarity: lookup.similarity, stream: input.stream, outcome, ms: Math.round(seconds * 1000) });
+    services.logger.info("messages", {
+      requestId: input.requestId,
+      model: input.clientModel,
+      cache: lookup.outcome,
+      similarity: lookup.similarity,
+      stream: input.stream,
+      outcome,
+      ms: Math.round(seconds * 1000),
+    });
   };
   if (!input.stream) {
     finish("completed");
@@ -81,7 +90,14 @@ export async function serveFromCache(services: AppServices, input: CacheStepInpu
   // The whole answer is at hand: one batch, one write.
   const response = createSseResponse(
     { kind: "stream", first: replayMessageAsEvents(message), rest: nothingMore() },
-    { headers: responseHeaders, pingIntervalMs: services.config.server.pingIntervalMs, requestId: input.requestId, abortBackend: () => {}, streams: services.streams, onEnd: (outcome) => finish(outcome.kind) },
+    {
+      headers: responseHeaders,
+      pingIntervalMs: services.config.server.pingIntervalMs,
+      requestId: input.requestId,
+      abortBackend: () => {},
+      streams: services.streams,
+      onEnd: (outcome) => finish(outcome.kind),
+    },
   );
   return { lookup, headers, response };
 }

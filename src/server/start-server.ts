@@ -3,15 +3,17 @@
  * router, its health monitor, metrics and app, and starts listening. Used by `anyclaude serve`, the tests and the
  * benchmarks alike, so all three run exactly the same server.
  */
+
+import { Value } from "@sinclair/typebox/value";
 import type { Backend } from "../backends/backend";
 import { createBackend } from "../backends/create-backend";
 import { discoverLocalBackends } from "../backends/discover-local-backends";
 import { ProbingBackend } from "../backends/probing-backend";
 import { BackendUnreachableError, nameBackend, resolveBackendSettings } from "../backends/resolve-backend-settings";
-import { Value } from "@sinclair/typebox/value";
-import { BackendSchema, type BackendConfig, type Config } from "../config/config-schema";
 import { ConfigError } from "../config/config-error";
+import { type BackendConfig, BackendSchema, type Config } from "../config/config-schema";
 import { readSecret, SecretUnavailableError } from "../config/read-secret";
+import { OverloadedError } from "../errors/proxy-error";
 import type { Logger } from "../log/logger";
 import { createMetrics } from "../metrics/metrics";
 import type { BackendStatus } from "../router/backend-pool";
@@ -19,11 +21,10 @@ import { HealthMonitor } from "../router/health-monitor";
 import { Router } from "../router/router";
 import type { RouterClock } from "../router/router-clock";
 import { createApp } from "./create-app";
-import { OpenStreams } from "./open-streams";
-import { FullGcSchedule } from "./full-gc-schedule";
-import { OverloadedError } from "../errors/proxy-error";
-import { DeferredResponseCache, type ResponseCacheLike } from "./deferred-response-cache";
 import { createRouterObserver } from "./create-router-observer";
+import { DeferredResponseCache, type ResponseCacheLike } from "./deferred-response-cache";
+import { FullGcSchedule } from "./full-gc-schedule";
+import { OpenStreams } from "./open-streams";
 
 export interface StartOptions {
   logger: Logger;
@@ -61,7 +62,9 @@ const REPROBE_MS = 5_000;
 export async function startServer(config: Config, options: StartOptions): Promise<RunningServer> {
   const clientKey = readClientKey(config, options.env);
   if (clientKey === undefined && !isLoopback(config.server.host)) {
-    options.logger.warn("listening beyond loopback without server.apiKey: anyone who can reach this port can use your models", { host: config.server.host });
+    options.logger.warn("listening beyond loopback without server.apiKey: anyone who can reach this port can use your models", {
+      host: config.server.host,
+    });
   }
   const { configs, discovered } = await selectBackendConfigs(config, options.logger);
   const backends = await Promise.all(configs.map((backendConfig) => buildBackend(backendConfig, config, options)));
@@ -86,7 +89,18 @@ export async function startServer(config: Config, options: StartOptions): Promis
     : undefined;
   const streams = new OpenStreams();
   const gc = new FullGcSchedule(config.server.fullGcEveryRequests);
-  const app = createApp({ config, router, health, logger: options.logger, metrics, cache, version: options.version, clientKey, streams, gc });
+  const app = createApp({
+    config,
+    router,
+    health,
+    logger: options.logger,
+    metrics,
+    cache,
+    version: options.version,
+    clientKey,
+    streams,
+    gc,
+  });
   app.listen({
     hostname: config.server.host,
     port: config.server.port,

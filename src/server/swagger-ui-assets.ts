@@ -3,8 +3,9 @@
  * renders on a workstation with no internet. `anyclaude doctor` reads the same list to check
  * the binary carries them.
  */
-import swaggerBundlePath from "swagger-ui-dist/swagger-ui-bundle.js" with { type: "file" };
+
 import swaggerCssPath from "swagger-ui-dist/swagger-ui.css" with { type: "file" };
+import swaggerBundlePath from "swagger-ui-dist/swagger-ui-bundle.js" with { type: "file" };
 
 export interface EmbeddedAsset {
   /** The file name under `/docs/assets/`. */

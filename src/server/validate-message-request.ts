@@ -3,8 +3,8 @@
  * Anthropic does (`messages.0.content.1.text: ...`), so a client can fix its request.
  */
 import type { TSchema } from "@sinclair/typebox";
-import { TypeCompiler, type TypeCheck } from "@sinclair/typebox/compiler";
-import { ValueErrorType, type ValueError } from "@sinclair/typebox/errors";
+import { type TypeCheck, TypeCompiler } from "@sinclair/typebox/compiler";
+import { type ValueError, ValueErrorType } from "@sinclair/typebox/errors";
 import { Value } from "@sinclair/typebox/value";
 import { InvalidRequestError } from "../errors/proxy-error";
 import { ContentBlockSchemas, CountTokensSchema, MessageCreateSchema } from "../protocol/anthropic/message-request-schema";

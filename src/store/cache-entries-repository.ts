@@ -26,7 +26,12 @@ const now = sql.placeholder("now");
 function prepareStatements(db: StoreDatabase) {
   return {
     findLive: db
-      .select({ bytes: cacheEntries.bytes, createdAt: cacheEntries.createdAt, expiresAt: cacheEntries.expiresAt, message: cacheEntries.message })
+      .select({
+        bytes: cacheEntries.bytes,
+        createdAt: cacheEntries.createdAt,
+        expiresAt: cacheEntries.expiresAt,
+        message: cacheEntries.message,
+      })
       .from(cacheEntries)
       .where(and(eq(cacheEntries.key, key), gt(cacheEntries.expiresAt, now)))
       .prepare(),
@@ -66,7 +71,11 @@ function prepareStatements(db: StoreDatabase) {
       .orderBy(asc(cacheEntries.lastUsedAt))
       .limit(sql.placeholder("limit"))
       .prepare(),
-    totals: db.select({ entries: cacheEntryTotals.entries, bytes: cacheEntryTotals.bytes }).from(cacheEntryTotals).where(eq(cacheEntryTotals.id, 1)).prepare(),
+    totals: db
+      .select({ entries: cacheEntryTotals.entries, bytes: cacheEntryTotals.bytes })
+      .from(cacheEntryTotals)
+      .where(eq(cacheEntryTotals.id, 1))
+      .prepare(),
   };
 }
 
@@ -114,7 +123,11 @@ export class CacheEntriesRepository {
   }
 
   deleteKeys(keys: readonly string[]): void {
-    if (keys.length > 0) this.#db.delete(cacheEntries).where(inArray(cacheEntries.key, [...keys])).run();
+    if (keys.length > 0)
+      this.#db
+        .delete(cacheEntries)
+        .where(inArray(cacheEntries.key, [...keys]))
+        .run();
   }
 
   deleteAll(): void {

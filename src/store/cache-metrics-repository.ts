@@ -24,7 +24,17 @@ export interface CacheMetricsDay extends CacheMetricsCounts {
   day: string;
 }
 
-const COUNTER_NAMES = ["hits", "semanticHits", "misses", "bypasses", "storeErrors", "bytesSaved", "tokensSaved", "lookups", "lookupMicrosSum"] as const;
+const COUNTER_NAMES = [
+  "hits",
+  "semanticHits",
+  "misses",
+  "bypasses",
+  "storeErrors",
+  "bytesSaved",
+  "tokensSaved",
+  "lookups",
+  "lookupMicrosSum",
+] as const;
 
 /**
  * @example
@@ -36,7 +46,9 @@ export function formatMetricsDay(now: number): string {
 
 function prepareStatements(db: StoreDatabase) {
   const placeholders = Object.fromEntries(COUNTER_NAMES.map((name) => [name, sql.placeholder(name)]));
-  const increments = Object.fromEntries(COUNTER_NAMES.map((name) => [name, sql`${cacheMetricsDaily[name]} + excluded.${sql.identifier(cacheMetricsDaily[name].name)}`]));
+  const increments = Object.fromEntries(
+    COUNTER_NAMES.map((name) => [name, sql`${cacheMetricsDaily[name]} + excluded.${sql.identifier(cacheMetricsDaily[name].name)}`]),
+  );
   const sums = Object.fromEntries(COUNTER_NAMES.map((name) => [name, sql<number>`coalesce(sum(${cacheMetricsDaily[name]}), 0)`])) as {
     [Name in (typeof COUNTER_NAMES)[number]]: ReturnType<typeof sql<number>>;
   };

@@ -32,7 +32,8 @@ export function findDatabaseFileDamage(path: string): string | undefined {
   if (!header.subarray(0, MAGIC.length).equals(MAGIC)) return "the file does not start with the SQLite header";
   const rawPageSize = header.readUInt16BE(16);
   const pageSize = rawPageSize === 1 ? 65536 : rawPageSize;
-  if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) return `the header's page size ${rawPageSize} is not a power of two from 512 to 65536`;
+  if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0)
+    return `the header's page size ${rawPageSize} is not a power of two from 512 to 65536`;
   if (size % pageSize !== 0) return `the file is ${size} bytes, not a whole number of ${pageSize}-byte pages`;
   // The header's page count is trusted only when its "version valid for" matches the change counter.
   const pageCount = header.readUInt32BE(28);

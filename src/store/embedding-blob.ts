@@ -13,7 +13,7 @@ export function encodeEmbeddingBlob(vector: Float32Array): Uint8Array {
   if (HOST_IS_LITTLE_ENDIAN) return new Uint8Array(vector.buffer.slice(vector.byteOffset, vector.byteOffset + vector.byteLength));
   const blob = new Uint8Array(vector.length * 4);
   const view = new DataView(blob.buffer);
-  vector.forEach((value, index) => view.setFloat32(index * 4, value, true));
+  for (const [index, value] of vector.entries()) view.setFloat32(index * 4, value, true);
   return blob;
 }
 

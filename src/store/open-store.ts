@@ -99,7 +99,10 @@ function openAndMigrate(options: OpenStoreOptions): Omit<Store, "warnings"> {
     // A burst of large answers must not leave a WAL of that size behind after the checkpoint.
     sqlite.run("PRAGMA journal_size_limit = 67108864");
     if (walLeftBehind || options.fullCheck || suspectedDamage !== undefined) {
-      const problems = sqlite.query<{ quick_check: string }, []>("PRAGMA quick_check").all().map((row) => row.quick_check);
+      const problems = sqlite
+        .query<{ quick_check: string }, []>("PRAGMA quick_check")
+        .all()
+        .map((row) => row.quick_check);
       if (problems[0] !== "ok") throw new DamagedDatabaseError(`${suspectedDamage ?? "quick_check"}: ${problems.slice(0, 3).join("; ")}`);
     }
     const db = drizzle({ client: sqlite, schema });

@@ -6,7 +6,7 @@
  * scripts touch entry keys they compute.
  */
 import type { Message } from "../protocol/anthropic/messages";
-import type { CacheStore, CacheStoreBudget, CacheStoreStats, CachedAnswer } from "./cache-store";
+import type { CachedAnswer, CacheStore, CacheStoreBudget, CacheStoreStats } from "./cache-store";
 import { CacheStoreError } from "./cache-store-error";
 import { CLEAR_ENTRIES, DELETE_ENTRY, GET_ENTRY, PUT_ENTRY, READ_STATS } from "./redis-cache-scripts";
 import { RedisConnection, type RedisConnectionOptions, type RedisScript } from "./redis-connection";

@@ -111,7 +111,9 @@ export class RedisConnection {
     if (this.#client.connected) return;
     if (!this.#connecting) {
       if (performance.now() - this.#lastFailureAt < this.#retryIntervalMs) {
-        throw new CacheStoreUnavailableError(`Redis at ${this.#where} is unavailable (it failed less than ${this.#retryIntervalMs} ms ago)`);
+        throw new CacheStoreUnavailableError(
+          `Redis at ${this.#where} is unavailable (it failed less than ${this.#retryIntervalMs} ms ago)`,
+        );
       }
       this.#connecting = this.#withinDeadline(this.#client.connect(), "connect", this.#connectTimeoutMs)
         .then(() => undefined)

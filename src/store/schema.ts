@@ -18,10 +18,7 @@ export const cacheEntries = sqliteTable(
     lastUsedAt: integer("last_used_at").notNull(),
     message: text("message").notNull(),
   },
-  (table) => [
-    index("cache_entries_last_used_at_idx").on(table.lastUsedAt),
-    index("cache_entries_expires_at_idx").on(table.expiresAt),
-  ],
+  (table) => [index("cache_entries_last_used_at_idx").on(table.lastUsedAt), index("cache_entries_expires_at_idx").on(table.expiresAt)],
 );
 
 /**

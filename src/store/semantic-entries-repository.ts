@@ -37,14 +37,32 @@ const now = sql.placeholder("now");
 const embedderId = sql.placeholder("embedderId");
 
 function prepareStatements(db: StoreDatabase) {
-  const answerColumns = { id: semanticEntries.id, requestText: semanticEntries.requestText, message: semanticEntries.message, bytes: semanticEntries.bytes, createdAt: semanticEntries.createdAt, expiresAt: semanticEntries.expiresAt };
+  const answerColumns = {
+    id: semanticEntries.id,
+    requestText: semanticEntries.requestText,
+    message: semanticEntries.message,
+    bytes: semanticEntries.bytes,
+    createdAt: semanticEntries.createdAt,
+    expiresAt: semanticEntries.expiresAt,
+  };
   return {
     findLive: db
       .select(answerColumns)
       .from(semanticEntries)
-      .where(and(eq(semanticEntries.id, id), eq(semanticEntries.contextHash, sql.placeholder("contextHash")), eq(semanticEntries.embedderId, embedderId), gt(semanticEntries.expiresAt, now)))
+      .where(
+        and(
+          eq(semanticEntries.id, id),
+          eq(semanticEntries.contextHash, sql.placeholder("contextHash")),
+          eq(semanticEntries.embedderId, embedderId),
+          gt(semanticEntries.expiresAt, now),
+        ),
+      )
       .prepare(),
-    touch: db.update(semanticEntries).set({ lastUsedAt: sql`max(${semanticEntries.lastUsedAt}, ${sql.placeholder("at")})` }).where(eq(semanticEntries.id, id)).prepare(),
+    touch: db
+      .update(semanticEntries)
+      .set({ lastUsedAt: sql`max(${semanticEntries.lastUsedAt}, ${sql.placeholder("at")})` })
+      .where(eq(semanticEntries.id, id))
+      .prepare(),
     embeddingsAfter: db
       .select({ id: semanticEntries.id, embedding: semanticEntries.embedding })
       .from(semanticEntries)
@@ -57,10 +75,16 @@ function prepareStatements(db: StoreDatabase) {
     deleteExpired: db.delete(semanticEntries).where(lte(semanticEntries.expiresAt, now)).returning({ id: semanticEntries.id }).prepare(),
     deleteLeastRecentlyUsed: db
       .delete(semanticEntries)
-      .where(sql`${semanticEntries.id} IN (SELECT ${semanticEntries.id} FROM ${semanticEntries} ORDER BY ${semanticEntries.lastUsedAt} LIMIT ${sql.placeholder("limit")})`)
+      .where(
+        sql`${semanticEntries.id} IN (SELECT ${semanticEntries.id} FROM ${semanticEntries} ORDER BY ${semanticEntries.lastUsedAt} LIMIT ${sql.placeholder("limit")})`,
+      )
       .returning({ id: semanticEntries.id })
       .prepare(),
-    deleteOtherEmbedders: db.delete(semanticEntries).where(ne(semanticEntries.embedderId, embedderId)).returning({ id: semanticEntries.id }).prepare(),
+    deleteOtherEmbedders: db
+      .delete(semanticEntries)
+      .where(ne(semanticEntries.embedderId, embedderId))
+      .returning({ id: semanticEntries.id })
+      .prepare(),
   };
 }
 
@@ -101,7 +125,9 @@ export class SemanticEntriesRepository {
 
   /** One page of an embedder's vectors in id order, for rebuilding the index: pass the last id seen. */
   listEmbeddings(embedderId: string, afterId: number, limit: number): Array<{ id: number; embedding: Float32Array }> {
-    return this.#statements.embeddingsAfter.all({ embedderId, afterId, limit }).map((row) => ({ id: row.id, embedding: decodeEmbeddingBlob(row.embedding) }));
+    return this.#statements.embeddingsAfter
+      .all({ embedderId, afterId, limit })
+      .map((row) => ({ id: row.id, embedding: decodeEmbeddingBlob(row.embedding) }));
   }
 
   count(embedderId: string): number {

@@ -49,7 +49,14 @@ export class SqliteCacheStore implements CacheStore {
   async put(answer: CachedAnswer): Promise<void> {
     const message = JSON.stringify(answer.message);
     this.#writeInTransaction(() => {
-      this.#entries.upsert({ key: answer.key, bytes: answer.bytes, createdAt: answer.createdAt, expiresAt: answer.expiresAt, lastUsedAt: answer.createdAt, message });
+      this.#entries.upsert({
+        key: answer.key,
+        bytes: answer.bytes,
+        createdAt: answer.createdAt,
+        expiresAt: answer.expiresAt,
+        lastUsedAt: answer.createdAt,
+        message,
+      });
       this.#entries.deleteExpired(answer.createdAt);
       this.#evictBeyondBudget();
     });
@@ -99,7 +106,9 @@ export class SqliteCacheStore implements CacheStore {
     let { entries, bytes } = this.#entries.readTotals();
     const overBudget = () => entries > this.#budget.maxEntries || bytes > this.#budget.maxBytes;
     while (overBudget()) {
-      const oldest = this.#entries.listLeastRecentlyUsed(Math.min(Math.max(entries - this.#budget.maxEntries, 0) + EVICTION_BATCH, EVICTION_STEP_MAX));
+      const oldest = this.#entries.listLeastRecentlyUsed(
+        Math.min(Math.max(entries - this.#budget.maxEntries, 0) + EVICTION_BATCH, EVICTION_STEP_MAX),
+      );
       if (oldest.length === 0) return;
       const victims: string[] = [];
       for (const row of oldest) {

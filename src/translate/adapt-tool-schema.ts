@@ -15,8 +15,17 @@
 const SCHEMA_MAP_KEYWORDS = new Set(["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"]);
 /** Keywords whose value is a subschema, or (for `items` in older drafts) an array of them. */
 const SCHEMA_KEYWORDS = new Set([
-  "additionalProperties", "items", "additionalItems", "contains", "not", "if", "then", "else",
-  "propertyNames", "unevaluatedItems", "unevaluatedProperties",
+  "additionalProperties",
+  "items",
+  "additionalItems",
+  "contains",
+  "not",
+  "if",
+  "then",
+  "else",
+  "propertyNames",
+  "unevaluatedItems",
+  "unevaluatedProperties",
 ]);
 const SCHEMA_ARRAY_KEYWORDS = new Set(["allOf", "anyOf", "oneOf", "prefixItems"]);
 const REMOVED_KEYWORDS = new Set(["$schema"]);

@@ -106,7 +106,8 @@ interface UserContext {
 
 const convertUser = memoizeFrozenInContext(
   (message: MessageParam, context: UserContext) => convertAnthropicUserMessageToOpenAI(message, context.openCalls, context.path),
-  (a: UserContext, b: UserContext) => a.path === b.path && a.previous === b.previous && (a.previous === undefined || Object.isFrozen(a.previous)),
+  (a: UserContext, b: UserContext) =>
+    a.path === b.path && a.previous === b.previous && (a.previous === undefined || Object.isFrozen(a.previous)),
 );
 
 function convertSystemText(
@@ -119,7 +120,11 @@ function convertSystemText(
   const joined = joinSystemBlocks(content);
   for (const index of joined.droppedIndexes) {
     const type = content[index]!.type;
-    warnings.push({ code: "dropped-block", path: `${path}[${index}]`, message: `Dropped block: a "${type}" block cannot be part of a system message.` });
+    warnings.push({
+      code: "dropped-block",
+      path: `${path}[${index}]`,
+      message: `Dropped block: a "${type}" block cannot be part of a system message.`,
+    });
   }
   return joined.message;
 }

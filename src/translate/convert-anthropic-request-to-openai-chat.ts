@@ -20,8 +20,19 @@ export interface ConvertRequestOptions {
 
 /** Request fields this conversion reads; any other field present is reported as dropped. */
 const CONVERTED_FIELDS = new Set([
-  "model", "max_tokens", "messages", "system", "tools", "tool_choice", "thinking",
-  "stop_sequences", "temperature", "top_p", "top_k", "stream", "output_config",
+  "model",
+  "max_tokens",
+  "messages",
+  "system",
+  "tools",
+  "tool_choice",
+  "thinking",
+  "stop_sequences",
+  "temperature",
+  "top_p",
+  "top_k",
+  "stream",
+  "output_config",
 ]);
 
 /**
@@ -72,10 +83,7 @@ export function convertAnthropicRequestToOpenAIChat(
 }
 
 /** `output_config.format` → `response_format`; `effort` belongs to the thinking conversion. */
-function convertOutputFormat(
-  config: OutputConfigParam | undefined | null,
-  warnings: TranslationWarning[],
-): ChatResponseFormat | undefined {
+function convertOutputFormat(config: OutputConfigParam | undefined | null, warnings: TranslationWarning[]): ChatResponseFormat | undefined {
   if (config === undefined || config === null) return undefined;
   for (const [key, value] of Object.entries(config)) {
     if (key !== "effort" && key !== "format" && value !== undefined && value !== null) {

@@ -27,7 +27,9 @@ const UNDERSTOOD_KEYS = new Set(["name", "description", "input_schema", "type", 
  * convertAnthropicToolsToOpenAI([{ name: "Read", description: "Read a file", input_schema: { type: "object" } }]);
  * // => { value: [{ type: "function", function: { name: "Read", description: "Read a file", parameters: { type: "object" } } }], warnings: [] }
  */
-export const convertAnthropicToolsToOpenAI = memoizeFrozen(function convertAnthropicToolsToOpenAI(tools: ToolParam[]): Translated<ChatFunctionTool[]> {
+export const convertAnthropicToolsToOpenAI = memoizeFrozen(function convertAnthropicToolsToOpenAI(
+  tools: ToolParam[],
+): Translated<ChatFunctionTool[]> {
   const warnings: TranslationWarning[] = [];
   const converted: ChatFunctionTool[] = [];
   tools.forEach((tool, index) => {

@@ -68,11 +68,7 @@ export function convertOpenAIChatCompletionToAnthropic(
   };
 }
 
-function convertChoiceContent(
-  choice: ChatChoice,
-  generateId: ToolUseIdGenerator,
-  warnings: TranslationWarning[],
-): ContentBlock[] {
+function convertChoiceContent(choice: ChatChoice, generateId: ToolUseIdGenerator, warnings: TranslationWarning[]): ContentBlock[] {
   const { message } = choice;
   const content: ContentBlock[] = [];
   // llama-server and older vLLM say `reasoning_content`; Ollama and newer vLLM say `reasoning`.

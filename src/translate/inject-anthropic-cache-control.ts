@@ -5,7 +5,13 @@
  * Claude Code usually sets its own; this only fills in what is missing, within Anthropic's
  * limit of 4 breakpoints per request. The input is never mutated.
  */
-import type { CacheControlParam, ContentBlockParam, MessageCreateParams, MessageParam, TextBlockParam } from "../protocol/anthropic/messages";
+import type {
+  CacheControlParam,
+  ContentBlockParam,
+  MessageCreateParams,
+  MessageParam,
+  TextBlockParam,
+} from "../protocol/anthropic/messages";
 import type { Translated, TranslationWarning } from "./translation-warning";
 
 export type CacheControlPoint = "system" | "last_user_message";
@@ -23,7 +29,10 @@ const EPHEMERAL: CacheControlParam = { type: "ephemeral" };
  * // { …, system: [{ type: "text", text: "Be brief.", cache_control: { type: "ephemeral" } }],
  * //   messages: [{ role: "user", content: [{ type: "text", text: "hi", cache_control: { type: "ephemeral" } }] }] }
  */
-export function injectAnthropicCacheControl(request: MessageCreateParams, points: readonly CacheControlPoint[]): Translated<MessageCreateParams> {
+export function injectAnthropicCacheControl(
+  request: MessageCreateParams,
+  points: readonly CacheControlPoint[],
+): Translated<MessageCreateParams> {
   const warnings: TranslationWarning[] = [];
   let value = request;
   let used = countBreakpoints(request);
@@ -31,7 +40,11 @@ export function injectAnthropicCacheControl(request: MessageCreateParams, points
     const marked = point === "system" ? markSystem(value) : markLastUserMessage(value);
     if (marked === undefined) continue;
     if (used >= MAX_CACHE_BREAKPOINTS) {
-      warnings.push({ code: "cache-control-limit", path: point, message: `No cache_control added at ${point}: the request already has ${used} breakpoints.` });
+      warnings.push({
+        code: "cache-control-limit",
+        path: point,
+        message: `No cache_control added at ${point}: the request already has ${used} breakpoints.`,
+      });
       continue;
     }
     value = marked;

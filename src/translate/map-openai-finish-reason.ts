@@ -30,10 +30,7 @@ export interface MappedStop {
  * mapOpenAIFinishReason("stop", { hadToolCalls: true }).value; // { stopReason: "tool_use", stopSequence: null }
  * mapOpenAIFinishReason("stop", { hadToolCalls: false, stopSequence: "END" }).value.stopReason; // "stop_sequence"
  */
-export function mapOpenAIFinishReason(
-  finishReason: string | null | undefined,
-  context: FinishReasonContext,
-): Translated<MappedStop> {
+export function mapOpenAIFinishReason(finishReason: string | null | undefined, context: FinishReasonContext): Translated<MappedStop> {
   const warnings: TranslationWarning[] = [];
   const reported = typeof context.stopSequence === "string" ? context.stopSequence : null;
   const requested = context.requestedStopSequences;

@@ -36,10 +36,7 @@ const UNUSABLE_FIELDS = ["metadata", "context_management", "betas", "service_tie
  * // => { value: { model: "m", max_tokens: 100, messages: [{ role: "user", content: "hi" }] },
  * //      warnings: [{ code: "dropped-field", path: "metadata", message: "…" }] }
  */
-export function normalizeAnthropicRequest(
-  request: MessageCreateParams,
-  options: NormalizeOptions,
-): Translated<MessageCreateParams> {
+export function normalizeAnthropicRequest(request: MessageCreateParams, options: NormalizeOptions): Translated<MessageCreateParams> {
   const warnings: TranslationWarning[] = [];
   const normalized: MessageCreateParams = { ...request };
 

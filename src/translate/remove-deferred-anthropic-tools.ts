@@ -21,7 +21,9 @@ import type { Translated, TranslationWarning } from "./translation-warning";
  * // => { value: [{ name: "Bash", input_schema: { type: "object" } }],
  * //      warnings: [{ code: "dropped-tool", path: "tools[1]", message: "…" }] }
  */
-export const removeDeferredAnthropicTools = memoizeFrozen(function removeDeferredAnthropicTools(tools: ToolParam[]): Translated<ToolParam[]> {
+export const removeDeferredAnthropicTools = memoizeFrozen(function removeDeferredAnthropicTools(
+  tools: ToolParam[],
+): Translated<ToolParam[]> {
   const warnings: TranslationWarning[] = [];
   const kept: ToolParam[] = [];
   tools.forEach((tool, index) => {

@@ -25,7 +25,11 @@ export function repairToolCallArguments(text: string, path: string): Translated<
   const warnings: TranslationWarning[] = [];
   const shown = text.length > 120 ? `${text.slice(0, 120)}...` : text;
   if (input === undefined) {
-    warnings.push({ code: "invalid-tool-arguments", path, message: `tool call arguments are not a JSON object; input set to {}: ${shown}` });
+    warnings.push({
+      code: "invalid-tool-arguments",
+      path,
+      message: `tool call arguments are not a JSON object; input set to {}: ${shown}`,
+    });
   } else if (repair !== undefined) {
     warnings.push({ code: "repaired-tool-arguments", path, message: `tool call arguments repaired (${repair}): ${shown}` });
   }

@@ -12,8 +12,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { version as packageVersion } from "../../package.json" with { type: "json" };
 import { SERVE_RUNTIME_ENVIRONMENT } from "../../src/cli/serve-runtime-settings";
-import { parseSse } from "../../src/sse/parse-sse";
 import type { MessageStreamEvent } from "../../src/protocol/anthropic/stream-events";
+import { parseSse } from "../../src/sse/parse-sse";
 import { type AnyclaudeBinary, type BareMachine, findOrBuildAnyclaudeBinary, prepareBareMachine } from "../support/anyclaude-binary";
 import { checkAnthropicEventOrder } from "../support/check-anthropic-event-order";
 import { type FakeOpenAIBackend, openAIJson, openAIStream, startFakeOpenAIBackend } from "../support/fake-openai-backend";
@@ -63,7 +63,10 @@ beforeAll(async () => {
   // The default config file, found through XDG_CONFIG_HOME; the API key must never be printed.
   const configDir = join(machine.env.XDG_CONFIG_HOME!, "anyclaude");
   mkdirSync(configDir, { recursive: true });
-  writeFileSync(join(configDir, "config.yaml"), `backends:\n  - url: ${backend.url}/v1\n    apiKey: ${API_KEY}\nlogging:\n  level: debug\n`);
+  writeFileSync(
+    join(configDir, "config.yaml"),
+    `backends:\n  - url: ${backend.url}/v1\n    apiKey: ${API_KEY}\nlogging:\n  level: debug\n`,
+  );
 }, BUILD_TIMEOUT_MS);
 
 afterAll(async () => {
@@ -90,125 +93,190 @@ describe("the compiled binary, alone on a bare machine", () => {
     rmSync(program);
   });
 
-  test("--version prints the stamped version and commit", async () => {
-    const { stdout, status } = await runBinary(["--version"]);
-    expect(status).toBe(0);
-    const commit = binary.stamp?.commit ?? "([0-9a-f]{7,}|dev)";
-    expect(stdout).toMatch(new RegExp(`^anyclaude ${packageVersion.replaceAll(".", "\\.")} \\(commit ${commit}\\)\\n$`));
-  }, STEP_TIMEOUT_MS);
+  test(
+    "--version prints the stamped version and commit",
+    async () => {
+      const { stdout, status } = await runBinary(["--version"]);
+      expect(status).toBe(0);
+      const commit = binary.stamp?.commit ?? "([0-9a-f]{7,}|dev)";
+      expect(stdout).toMatch(new RegExp(`^anyclaude ${packageVersion.replaceAll(".", "\\.")} \\(commit ${commit}\\)\\n$`));
+    },
+    STEP_TIMEOUT_MS,
+  );
 
-  test("doctor passes: embedded Swagger files, writable XDG directories, the database migrated, the hnswlib addon, the backend from the XDG config file", async () => {
-    const { stdout, status } = await runBinary(["doctor"]);
-    // No embedding model on this machine yet: a warning on that line, nothing failed.
-    expect(stdout).toContain("No problems, 1 warning.");
-    expect(status).toBe(0);
-    const lines = stdout.split("\n").map((line) => line.replace(/ {2,}/g, " | "));
-    expect(lines).toContain(`config | ok | valid, from ${machine.env.XDG_CONFIG_HOME}/anyclaude/config.yaml`);
-    expect(lines.some((line) => /^\/docs swagger-ui-bundle\.js \| ok \| embedded, /.test(line))).toBe(true);
-    expect(lines.some((line) => /^\/docs swagger-ui\.css \| ok \| embedded, /.test(line))).toBe(true);
-    expect(lines).toContain(`data dir | ok | ${machine.env.XDG_DATA_HOME}/anyclaude (writable)`);
-    expect(lines).toContain(`cache dir | ok | ${machine.env.XDG_CACHE_HOME}/anyclaude (writable)`);
-    // The store's migrations come from the drizzle/ folder embedded in the binary.
-    const migrations = readdirSync(join(import.meta.dir, "../../drizzle")).filter((name) => name.endsWith(".sql")).length;
-    expect(lines).toContain(`database | ok | ${machine.env.XDG_DATA_HOME}/anyclaude/anyclaude.db, ${migrations} of ${migrations} migrations applied (embedded)`);
-    // hnswlib-node's addon, embedded and unpacked into the cache dir: TMPDIR is noexec.
-    expect(lines).toContain(`hnswlib addon | ok | loads and searches (embedded, unpacked under ${machine.env.XDG_CACHE_HOME}/anyclaude)`);
-    const nativeDirs = readdirSync(join(machine.env.XDG_CACHE_HOME!, "anyclaude")).filter((name) => name.startsWith("native-"));
-    expect(nativeDirs.some((name) => readdirSync(join(machine.env.XDG_CACHE_HOME!, "anyclaude", name)).includes("addon.node"))).toBe(true);
-    expect(lines).toContain(`llamacpp-${backend.port} context window | ok | qwen3-coder-30b-a3b 32768`);
-    // onnxruntime-node's binding and libonnxruntime.so.1, embedded and unpacked side by side into the cache dir.
-    expect(lines).toContain(`onnxruntime | ok | onnxruntime-node 1.30.0 loaded (embedded, unpacked under ${machine.env.XDG_CACHE_HOME}/anyclaude)`);
-    expect(lines).toContain(
-      `embedder | WARN | no all-MiniLM-L6-v2 ONNX file at ${machine.env.XDG_CACHE_HOME}/anyclaude/models/all-MiniLM-L6-v2.onnx or /$bunfs/root/models/all-MiniLM-L6-v2.onnx; run \`anyclaude models pull\`, or pass --model-path FILE (config embedding.modelPath)`,
-    );
-  }, STEP_TIMEOUT_MS);
+  test(
+    "doctor passes: embedded Swagger files, writable XDG directories, the database migrated, the hnswlib addon, the backend from the XDG config file",
+    async () => {
+      const { stdout, status } = await runBinary(["doctor"]);
+      // No embedding model on this machine yet: a warning on that line, nothing failed.
+      expect(stdout).toContain("No problems, 1 warning.");
+      expect(status).toBe(0);
+      const lines = stdout.split("\n").map((line) => line.replace(/ {2,}/g, " | "));
+      expect(lines).toContain(`config | ok | valid, from ${machine.env.XDG_CONFIG_HOME}/anyclaude/config.yaml`);
+      expect(lines.some((line) => /^\/docs swagger-ui-bundle\.js \| ok \| embedded, /.test(line))).toBe(true);
+      expect(lines.some((line) => /^\/docs swagger-ui\.css \| ok \| embedded, /.test(line))).toBe(true);
+      expect(lines).toContain(`data dir | ok | ${machine.env.XDG_DATA_HOME}/anyclaude (writable)`);
+      expect(lines).toContain(`cache dir | ok | ${machine.env.XDG_CACHE_HOME}/anyclaude (writable)`);
+      // The store's migrations come from the drizzle/ folder embedded in the binary.
+      const migrations = readdirSync(join(import.meta.dir, "../../drizzle")).filter((name) => name.endsWith(".sql")).length;
+      expect(lines).toContain(
+        `database | ok | ${machine.env.XDG_DATA_HOME}/anyclaude/anyclaude.db, ${migrations} of ${migrations} migrations applied (embedded)`,
+      );
+      // hnswlib-node's addon, embedded and unpacked into the cache dir: TMPDIR is noexec.
+      expect(lines).toContain(`hnswlib addon | ok | loads and searches (embedded, unpacked under ${machine.env.XDG_CACHE_HOME}/anyclaude)`);
+      const nativeDirs = readdirSync(join(machine.env.XDG_CACHE_HOME!, "anyclaude")).filter((name) => name.startsWith("native-"));
+      expect(nativeDirs.some((name) => readdirSync(join(machine.env.XDG_CACHE_HOME!, "anyclaude", name)).includes("addon.node"))).toBe(
+        true,
+      );
+      expect(lines).toContain(`llamacpp-${backend.port} context window | ok | qwen3-coder-30b-a3b 32768`);
+      // onnxruntime-node's binding and libonnxruntime.so.1, embedded and unpacked side by side into the cache dir.
+      expect(lines).toContain(
+        `onnxruntime | ok | onnxruntime-node 1.30.0 loaded (embedded, unpacked under ${machine.env.XDG_CACHE_HOME}/anyclaude)`,
+      );
+      expect(lines).toContain(
+        `embedder | WARN | no all-MiniLM-L6-v2 ONNX file at ${machine.env.XDG_CACHE_HOME}/anyclaude/models/all-MiniLM-L6-v2.onnx or /$bunfs/root/models/all-MiniLM-L6-v2.onnx; run \`anyclaude models pull\`, or pass --model-path FILE (config embedding.modelPath)`,
+      );
+    },
+    STEP_TIMEOUT_MS,
+  );
 
-  test("doctor --model-path: ONNX Runtime runs the stand-in MiniLM from the cache dir, telemetry off", async () => {
-    const { stdout, status } = await runBinary(["doctor", "--model-path", standinModelPath]);
-    expect(stdout).toContain("No problems.");
-    expect(status).toBe(0);
-    const lines = stdout.split("\n").map((line) => line.replace(/ {2,}/g, " | "));
-    expect(lines.some((line) => new RegExp(`^embedder \\| ok \\| all-MiniLM-L6-v2 \\(configured\\) ${RegExp.escape(standinModelPath)}: 384 dims, loaded in \\d+ ms$`).test(line))).toBe(true);
-    const cacheDir = join(machine.env.XDG_CACHE_HOME!, "anyclaude");
-    const nativeFiles = readdirSync(cacheDir).filter((name) => name.startsWith("native-")).flatMap((name) => readdirSync(join(cacheDir, name)));
-    expect(nativeFiles).toEqual(expect.arrayContaining(["onnxruntime_binding.node", "libonnxruntime.so.1"]));
-    expect(existsSync(join(machine.env.HOME!, ".cache", "Microsoft"))).toBe(false);
-    expect(existsSync(join(machine.env.XDG_CACHE_HOME!, "Microsoft"))).toBe(false);
-  }, STEP_TIMEOUT_MS);
+  test(
+    "doctor --model-path: ONNX Runtime runs the stand-in MiniLM from the cache dir, telemetry off",
+    async () => {
+      const { stdout, status } = await runBinary(["doctor", "--model-path", standinModelPath]);
+      expect(stdout).toContain("No problems.");
+      expect(status).toBe(0);
+      const lines = stdout.split("\n").map((line) => line.replace(/ {2,}/g, " | "));
+      expect(
+        lines.some((line) =>
+          new RegExp(
+            `^embedder \\| ok \\| all-MiniLM-L6-v2 \\(configured\\) ${RegExp.escape(standinModelPath)}: 384 dims, loaded in \\d+ ms$`,
+          ).test(line),
+        ),
+      ).toBe(true);
+      const cacheDir = join(machine.env.XDG_CACHE_HOME!, "anyclaude");
+      const nativeFiles = readdirSync(cacheDir)
+        .filter((name) => name.startsWith("native-"))
+        .flatMap((name) => readdirSync(join(cacheDir, name)));
+      expect(nativeFiles).toEqual(expect.arrayContaining(["onnxruntime_binding.node", "libonnxruntime.so.1"]));
+      expect(existsSync(join(machine.env.HOME!, ".cache", "Microsoft"))).toBe(false);
+      expect(existsSync(join(machine.env.XDG_CACHE_HOME!, "Microsoft"))).toBe(false);
+    },
+    STEP_TIMEOUT_MS,
+  );
 
-  test("models pull fetches the model into the cache dir, verified; doctor then embeds with it", async () => {
-    const pull = await runBinary(["models", "pull", "--url", `${modelServer.url}/model.onnx`]);
-    expect(pull.status).toBe(0);
-    const target = `${machine.env.XDG_CACHE_HOME}/anyclaude/models/all-MiniLM-L6-v2.onnx`;
-    expect(pull.stdout).toBe(`saved ${target} (0.6 MB)\nsha256 ${standinSha256}, verified against x-linked-etag\n`);
-    const { stdout, status } = await runBinary(["doctor"]);
-    expect(status).toBe(0);
-    expect(stdout).toContain(`all-MiniLM-L6-v2 (downloaded) ${target}: 384 dims`);
-  }, STEP_TIMEOUT_MS);
+  test(
+    "models pull fetches the model into the cache dir, verified; doctor then embeds with it",
+    async () => {
+      const pull = await runBinary(["models", "pull", "--url", `${modelServer.url}/model.onnx`]);
+      expect(pull.status).toBe(0);
+      const target = `${machine.env.XDG_CACHE_HOME}/anyclaude/models/all-MiniLM-L6-v2.onnx`;
+      expect(pull.stdout).toBe(`saved ${target} (0.6 MB)\nsha256 ${standinSha256}, verified against x-linked-etag\n`);
+      const { stdout, status } = await runBinary(["doctor"]);
+      expect(status).toBe(0);
+      expect(stdout).toContain(`all-MiniLM-L6-v2 (downloaded) ${target}: 384 dims`);
+    },
+    STEP_TIMEOUT_MS,
+  );
 
-  test("serve --port 0 listens, runs with the proxy's runtime settings (restarted in place, same PID), and /health answers", async () => {
-    const child = Bun.spawn([machine.binary, "serve", "--port", "0"], { cwd: machine.cwd, env: machine.env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
-    serve = new ServeProcess(child);
-    baseUrl = (await serve.address()).url;
-    expect(readProcessEnvironment(child.pid)).toMatchObject({ ...SERVE_RUNTIME_ENVIRONMENT });
-    expect(serve.stderr).not.toContain("default runtime settings");
-    const response = await fetch(`${baseUrl}/health`);
-    expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ status: "ok", version: packageVersion });
-  }, STEP_TIMEOUT_MS);
-
-  test("/docs renders from assets the binary serves itself", async () => {
-    const page = await fetch(`${baseUrl}/docs`);
-    expect(page.status).toBe(200);
-    const html = await page.text();
-    for (const [asset, contentType] of [["swagger-ui-bundle.js", "text/javascript"], ["swagger-ui.css", "text/css"]] as const) {
-      expect(html).toContain(`/docs/assets/${asset}`);
-      const response = await fetch(`${baseUrl}/docs/assets/${asset}`);
+  test(
+    "serve --port 0 listens, runs with the proxy's runtime settings (restarted in place, same PID), and /health answers",
+    async () => {
+      const child = Bun.spawn([machine.binary, "serve", "--port", "0"], {
+        cwd: machine.cwd,
+        env: machine.env,
+        stdin: "ignore",
+        stdout: "pipe",
+        stderr: "pipe",
+      });
+      serve = new ServeProcess(child);
+      baseUrl = (await serve.address()).url;
+      expect(readProcessEnvironment(child.pid)).toMatchObject({ ...SERVE_RUNTIME_ENVIRONMENT });
+      expect(serve.stderr).not.toContain("default runtime settings");
+      const response = await fetch(`${baseUrl}/health`);
       expect(response.status).toBe(200);
-      expect(response.headers.get("content-type")).toStartWith(contentType);
-      const served = new Uint8Array(await response.arrayBuffer());
-      expect(served).toEqual(new Uint8Array(readFileSync(join(import.meta.dir, "../../node_modules/swagger-ui-dist", asset))));
-    }
-    // No address outside this server: the page must work with no internet.
-    expect(html).not.toMatch(/(src|href)="https?:/);
-  }, STEP_TIMEOUT_MS);
+      expect(await response.json()).toMatchObject({ status: "ok", version: packageVersion });
+    },
+    STEP_TIMEOUT_MS,
+  );
 
-  test("a non-streaming /v1/messages goes through the loopback engine", async () => {
-    const response = await postMessage(false);
-    expect(response.status).toBe(200);
-    const body = (await response.json()) as { type: string; content: Array<{ type: string; text?: string }> };
-    expect(body.type).toBe("message");
-    expect(body.content).toEqual([{ type: "text", text: "Answered by the binary." }]);
-    expect(backend.requestsTo("/v1/chat/completions").at(-1)!.headers.authorization).toBe(`Bearer ${API_KEY}`);
-  }, STEP_TIMEOUT_MS);
+  test(
+    "/docs renders from assets the binary serves itself",
+    async () => {
+      const page = await fetch(`${baseUrl}/docs`);
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      for (const [asset, contentType] of [
+        ["swagger-ui-bundle.js", "text/javascript"],
+        ["swagger-ui.css", "text/css"],
+      ] as const) {
+        expect(html).toContain(`/docs/assets/${asset}`);
+        const response = await fetch(`${baseUrl}/docs/assets/${asset}`);
+        expect(response.status).toBe(200);
+        expect(response.headers.get("content-type")).toStartWith(contentType);
+        const served = new Uint8Array(await response.arrayBuffer());
+        expect(served).toEqual(new Uint8Array(readFileSync(join(import.meta.dir, "../../node_modules/swagger-ui-dist", asset))));
+      }
+      // No address outside this server: the page must work with no internet.
+      expect(html).not.toMatch(/(src|href)="https?:/);
+    },
+    STEP_TIMEOUT_MS,
+  );
 
-  test("a streaming /v1/messages arrives as Anthropic events in order", async () => {
-    const response = await postMessage(true);
-    expect(response.status).toBe(200);
-    expect(response.headers.get("content-type")).toStartWith("text/event-stream");
-    const events: MessageStreamEvent[] = [];
-    for await (const { data } of parseSse(response.body!)) events.push(JSON.parse(data) as MessageStreamEvent);
-    expect(checkAnthropicEventOrder(events)).toEqual([]);
-    const text = events.map((event) => (event.type === "content_block_delta" && event.delta.type === "text_delta" ? event.delta.text : "")).join("");
-    expect(text).toBe("Streamed from the binary.");
-  }, STEP_TIMEOUT_MS);
+  test(
+    "a non-streaming /v1/messages goes through the loopback engine",
+    async () => {
+      const response = await postMessage(false);
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { type: string; content: Array<{ type: string; text?: string }> };
+      expect(body.type).toBe("message");
+      expect(body.content).toEqual([{ type: "text", text: "Answered by the binary." }]);
+      expect(backend.requestsTo("/v1/chat/completions").at(-1)!.headers.authorization).toBe(`Bearer ${API_KEY}`);
+    },
+    STEP_TIMEOUT_MS,
+  );
 
-  test("the same request again is answered from the response cache in the data dir (embedded migrations)", async () => {
-    const calls = backend.requestsTo("/v1/chat/completions").length;
-    const response = await postMessage(false);
-    expect(response.headers.get("x-anyclaude-cache")).toBe("hit");
-    expect(((await response.json()) as { content: unknown }).content).toEqual([{ type: "text", text: "Answered by the binary." }]);
-    expect(backend.requestsTo("/v1/chat/completions").length).toBe(calls);
-  }, STEP_TIMEOUT_MS);
+  test(
+    "a streaming /v1/messages arrives as Anthropic events in order",
+    async () => {
+      const response = await postMessage(true);
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toStartWith("text/event-stream");
+      const events: MessageStreamEvent[] = [];
+      for await (const { data } of parseSse(response.body!)) events.push(JSON.parse(data) as MessageStreamEvent);
+      expect(checkAnthropicEventOrder(events)).toEqual([]);
+      const text = events
+        .map((event) => (event.type === "content_block_delta" && event.delta.type === "text_delta" ? event.delta.text : ""))
+        .join("");
+      expect(text).toBe("Streamed from the binary.");
+    },
+    STEP_TIMEOUT_MS,
+  );
 
-  test("SIGTERM: exits with status 0 within 10 s", async () => {
-    serve.kill("SIGTERM");
-    const deadline = new Promise<"still running">((resolve) => setTimeout(() => resolve("still running"), 10_000).unref());
-    expect(await Promise.race([serve.child.exited, deadline])).toBe(0);
-    const { stdout, stderr } = await serve.ended();
-    printed.push(stdout, stderr);
-    expect(stderr).toContain("shutting down signal=SIGTERM");
-  }, STEP_TIMEOUT_MS);
+  test(
+    "the same request again is answered from the response cache in the data dir (embedded migrations)",
+    async () => {
+      const calls = backend.requestsTo("/v1/chat/completions").length;
+      const response = await postMessage(false);
+      expect(response.headers.get("x-anyclaude-cache")).toBe("hit");
+      expect(((await response.json()) as { content: unknown }).content).toEqual([{ type: "text", text: "Answered by the binary." }]);
+      expect(backend.requestsTo("/v1/chat/completions").length).toBe(calls);
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  test(
+    "SIGTERM: exits with status 0 within 10 s",
+    async () => {
+      serve.kill("SIGTERM");
+      const deadline = new Promise<"still running">((resolve) => setTimeout(() => resolve("still running"), 10_000).unref());
+      expect(await Promise.race([serve.child.exited, deadline])).toBe(0);
+      const { stdout, stderr } = await serve.ended();
+      printed.push(stdout, stderr);
+      expect(stderr).toContain("shutting down signal=SIGTERM");
+    },
+    STEP_TIMEOUT_MS,
+  );
 
   test("left nothing in its working directory or TMPDIR, and never printed the API key", () => {
     expect(readdirSync(machine.cwd)).toEqual(["anyclaude"]);
@@ -224,6 +292,11 @@ function postMessage(stream: boolean): Promise<Response> {
     method: "POST",
     headers: { "content-type": "application/json", "anthropic-version": "2023-06-01", "x-api-key": "ignored-by-anyclaude" },
     // Two different requests: the same one again would be answered by the response cache.
-    body: JSON.stringify({ model: "claude-sonnet-4-5", max_tokens: 64, stream, messages: [{ role: "user", content: stream ? "Stream hello." : "Say hello." }] }),
+    body: JSON.stringify({
+      model: "claude-sonnet-4-5",
+      max_tokens: 64,
+      stream,
+      messages: [{ role: "user", content: stream ? "Stream hello." : "Say hello." }],
+    }),
   });
 }

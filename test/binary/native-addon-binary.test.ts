@@ -16,7 +16,11 @@ import { type BareMachine, prepareBareMachine } from "../support/anyclaude-binar
 
 const ROOT = join(import.meta.dir, "../..");
 const NODE_API_HEADERS = "/usr/include/node";
-const missing = !Bun.which("gcc") ? "gcc is not installed" : !existsSync(join(NODE_API_HEADERS, "node_api.h")) ? `no ${NODE_API_HEADERS}/node_api.h` : undefined;
+const missing = !Bun.which("gcc")
+  ? "gcc is not installed"
+  : !existsSync(join(NODE_API_HEADERS, "node_api.h"))
+    ? `no ${NODE_API_HEADERS}/node_api.h`
+    : undefined;
 if (missing) console.warn(`native addon binary tests skipped: ${missing}`);
 
 const scratch = mkdtempSync(join(tmpdir(), "anyclaude-native-binary-"));
@@ -39,8 +43,20 @@ NAPI_MODULE_INIT() { napi_value fn; napi_create_function(env, "answer", NAPI_AUT
 `,
   );
   compile(["-shared", "-fPIC", "-Wl,-soname,libfixture.so.1", "-o", join(binDir, "libfixture.so.1"), join(scratch, "library.c")]);
-  compile(["-shared", "-fPIC", `-I${NODE_API_HEADERS}`, "-o", join(binDir, "fixture.node"), join(scratch, "addon.c"), join(binDir, "libfixture.so.1"), "-Wl,-rpath,$ORIGIN"]);
-  writeFileSync(join(packageDir, "loader.js"), "module.exports = require(`./bin/${process.platform}/${process.arch}/fixture.node`);\n");
+  compile([
+    "-shared",
+    "-fPIC",
+    `-I${NODE_API_HEADERS}`,
+    "-o",
+    join(binDir, "fixture.node"),
+    join(scratch, "addon.c"),
+    join(binDir, "libfixture.so.1"),
+    "-Wl,-rpath,$ORIGIN",
+  ]);
+  writeFileSync(
+    join(packageDir, "loader.js"),
+    ["module.exports = require(`./bin/$", "{process.platform}/$", "{process.arch}/fixture.node`);\n"].join(""),
+  );
 
   // What the embedder will do with onnxruntime-node: embed the files, unpack and load the
   // addon into the cache directory, then import the package, whose loader asks for it.
@@ -61,7 +77,10 @@ console.log(JSON.stringify({ answer: addon.answer() }));
 `,
   );
   // Only the package, as a build without the machinery would have it.
-  writeFileSync(join(scratch, "plain-entry.ts"), `const addon = (await import(${JSON.stringify(REDIRECT.loader)})).default;\nconsole.log(JSON.stringify({ answer: addon.answer() }));\n`);
+  writeFileSync(
+    join(scratch, "plain-entry.ts"),
+    `const addon = (await import(${JSON.stringify(REDIRECT.loader)})).default;\nconsole.log(JSON.stringify({ answer: addon.answer() }));\n`,
+  );
 });
 
 afterAll(() => {

@@ -5,10 +5,10 @@
  * engine's prompt-cache hits reaching the client as `cache_read_input_tokens`.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import Anthropic from "@anthropic-ai/sdk";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Anthropic from "@anthropic-ai/sdk";
 import type { CountTokensParams, Message, MessageCreateParams } from "../../src/protocol/anthropic/messages";
 import type { MessageStreamEvent } from "../../src/protocol/anthropic/stream-events";
 import { convertAnthropicRequestToOpenAIChat } from "../../src/translate/convert-anthropic-request-to-openai-chat";
@@ -17,7 +17,7 @@ import { checkAnthropicEventOrder } from "../support/check-anthropic-event-order
 import { CLAUDE_CODE_FIXTURES_DIR } from "../support/claude-code-fixtures";
 import { findLlamaServer } from "../support/engines";
 import { TinyModelOutput } from "../support/generate-gguf";
-import { startProxy, type StartedProxy } from "../support/start-proxy";
+import { type StartedProxy, startProxy } from "../support/start-proxy";
 import { measurePromptWork } from "./read-llama-server-metrics";
 import { LLAMA_SERVER_MISSING, startTinyLlamaServer, type TinyLlamaServer } from "./start-tiny-llama-server";
 
@@ -94,7 +94,9 @@ describe.skipIf(!binary)("anyclaude in front of a real llama-server", () => {
       expect(window).toBe(CTX);
       const page = (await (await fetch(`${proxy().url}/v1/models`)).json()) as { data: Array<{ id: string; display_name: string }> };
       expect(page.data).toContainEqual(expect.objectContaining({ id: "tiny-chatty", display_name: `tiny-chatty (chatty, ${window} ctx)` }));
-      expect(page.data).toContainEqual(expect.objectContaining({ id: "tiny-tool-caller", display_name: `tiny-tool-caller (tool-caller, ${window} ctx)` }));
+      expect(page.data).toContainEqual(
+        expect.objectContaining({ id: "tiny-tool-caller", display_name: `tiny-tool-caller (tool-caller, ${window} ctx)` }),
+      );
     });
 
     test("text, not streamed: the chatty model's answer as one text block that ends the turn", async () => {
@@ -118,7 +120,12 @@ describe.skipIf(!binary)("anyclaude in front of a real llama-server", () => {
     });
 
     test("tool call, not streamed: one tool_use block with the parsed input", async () => {
-      const message = await postMessage(proxy(), { model: toolCaller.model, max_tokens: 200, messages: ask, tools: [weatherTool, bashTool] });
+      const message = await postMessage(proxy(), {
+        model: toolCaller.model,
+        max_tokens: 200,
+        messages: ask,
+        tools: [weatherTool, bashTool],
+      });
       expect(message.stop_reason).toBe("tool_use");
       expect(message.content).toHaveLength(1);
       expect(message.content[0]).toMatchObject({ type: "tool_use", name: "Bash", input: { command: TinyModelOutput.bashCommand } });
@@ -131,7 +138,9 @@ describe.skipIf(!binary)("anyclaude in front of a real llama-server", () => {
       stream.on("streamEvent", (event) => events.push(event as MessageStreamEvent));
       const final = await stream.finalMessage();
       expect(checkAnthropicEventOrder(events)).toEqual([]);
-      const pieces = events.flatMap((event) => (event.type === "content_block_delta" && event.delta.type === "input_json_delta" ? [event.delta.partial_json] : []));
+      const pieces = events.flatMap((event) =>
+        event.type === "content_block_delta" && event.delta.type === "input_json_delta" ? [event.delta.partial_json] : [],
+      );
       expect(pieces.length).toBeGreaterThan(3); // really streamed, not one whole argument string
       // Anthropic opens a tool_use block with `input: {}`; llama-server's own stream leaves it out.
       const opened = events.find((event) => event.type === "content_block_start");
@@ -161,7 +170,12 @@ describe.skipIf(!binary)("anyclaude in front of a real llama-server", () => {
 
     for (const stream of [false, true]) {
       test(`the engine's prompt cache reaches the client as cache_read_input_tokens (${stream ? "streamed" : "not streamed"})`, async () => {
-        const request = { model: chatty.model, max_tokens: 200, system: `${mode} ${stream}: ${"Answer briefly. ".repeat(40)}`, messages: ask };
+        const request = {
+          model: chatty.model,
+          max_tokens: 200,
+          system: `${mode} ${stream}: ${"Answer briefly. ".repeat(40)}`,
+          messages: ask,
+        };
         const first = await sendAndMeasure(proxy(), chatty, request, stream);
         const second = await sendAndMeasure(proxy(), chatty, request, stream);
         expect(second.usage.cache_read_input_tokens).toBeGreaterThan(0);
@@ -176,7 +190,11 @@ describe.skipIf(!binary)("anyclaude in front of a real llama-server", () => {
 });
 
 async function postMessage(proxy: StartedProxy, body: Partial<MessageCreateParams>): Promise<Message> {
-  const response = await fetch(`${proxy.url}/v1/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const response = await fetch(`${proxy.url}/v1/messages`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   const text = await response.text();
   expect({ status: response.status, text: response.status === 200 ? "" : text }).toEqual({ status: 200, text: "" });
   return JSON.parse(text) as Message;
@@ -186,7 +204,9 @@ async function postMessage(proxy: StartedProxy, body: Partial<MessageCreateParam
 async function sendAndMeasure(proxy: StartedProxy, engine: TinyLlamaServer, request: Partial<MessageCreateParams>, stream: boolean) {
   const client = new Anthropic({ baseURL: proxy.url, apiKey: "sk-test", maxRetries: 0 });
   const { result, work } = await measurePromptWork(engine.url, async () =>
-    stream ? ((await client.messages.stream(request as Anthropic.MessageStreamParams).finalMessage()) as unknown as Message) : postMessage(proxy, request),
+    stream
+      ? ((await client.messages.stream(request as Anthropic.MessageStreamParams).finalMessage()) as unknown as Message)
+      : postMessage(proxy, request),
   );
   return { usage: result.usage, work };
 }
@@ -200,9 +220,14 @@ async function tokenizeConvertedRequest(engine: TinyLlamaServer, request: CountT
   const normalized = normalizeAnthropicRequest({ ...request, max_tokens: 1 }, { stripBillingHeader: true, systemMessages: "hoist" });
   const { value: chat } = convertAnthropicRequestToOpenAIChat(normalized.value, { thinkingStyle: "chat_template_kwargs", stream: false });
   const { stream: _stream, stream_options: _options, ...body } = chat;
-  const rendered = (await (await fetch(`${engine.url}/apply-template`, { method: "POST", body: JSON.stringify(body) })).json()) as { prompt: string };
+  const rendered = (await (await fetch(`${engine.url}/apply-template`, { method: "POST", body: JSON.stringify(body) })).json()) as {
+    prompt: string;
+  };
   const tokenized = (await (
-    await fetch(`${engine.url}/tokenize`, { method: "POST", body: JSON.stringify({ content: rendered.prompt, add_special: true, parse_special: true }) })
+    await fetch(`${engine.url}/tokenize`, {
+      method: "POST",
+      body: JSON.stringify({ content: rendered.prompt, add_special: true, parse_special: true }),
+    })
   ).json()) as { tokens: number[] };
   return tokenized.tokens.length;
 }

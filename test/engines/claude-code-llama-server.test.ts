@@ -39,29 +39,37 @@ describe.skipIf(!binary)("Claude Code → anyclaude → real llama-server", () =
   });
 
   for (const mode of ["translate", "native"] as const) {
-    test(`${mode} mode: Claude Code runs the model's Bash call and finishes on the model's answer`, async () => {
-      const proxy = await startProxy({}, [{ url: engine.url, kind: "llamacpp", mode }]);
-      const recorder = recordMessageRequests(proxy.url);
-      try {
-        const run = await runClaudeCode({ baseUrl: recorder.url, prompt: "say hi", timeoutMs: RUN_TIMEOUT_MS });
-        expect({ exitCode: run.exitCode, timedOut: run.timedOut, stderr: run.stderr }).toEqual({ exitCode: 0, timedOut: false, stderr: "" });
-        expect(run.json).toMatchObject({ subtype: "success", is_error: false, result: TinyModelOutput.text, num_turns: 2 });
+    test(
+      `${mode} mode: Claude Code runs the model's Bash call and finishes on the model's answer`,
+      async () => {
+        const proxy = await startProxy({}, [{ url: engine.url, kind: "llamacpp", mode }]);
+        const recorder = recordMessageRequests(proxy.url);
+        try {
+          const run = await runClaudeCode({ baseUrl: recorder.url, prompt: "say hi", timeoutMs: RUN_TIMEOUT_MS });
+          expect({ exitCode: run.exitCode, timedOut: run.timedOut, stderr: run.stderr }).toEqual({
+            exitCode: 0,
+            timedOut: false,
+            stderr: "",
+          });
+          expect(run.json).toMatchObject({ subtype: "success", is_error: false, result: TinyModelOutput.text, num_turns: 2 });
 
-        // The second request carries the model's call and the output of really running it.
-        const [first, second] = recorder.requests;
-        expect(recorder.requests).toHaveLength(2);
-        expect(findBlock(first!.messages, "user", "tool_result")).toBeUndefined();
-        const call = findBlock(second!.messages, "assistant", "tool_use");
-        expect(call).toMatchObject({ name: "Bash", input: { command: TinyModelOutput.bashCommand } });
-        const result = findBlock(second!.messages, "user", "tool_result");
-        expect(result).toMatchObject({ tool_use_id: (call as { id: string }).id });
-        expect(result && "is_error" in result ? result.is_error : false).not.toBe(true);
-        expect(readToolResultText(result)).toBe("hi");
-      } finally {
-        recorder.stop();
-        await proxy.stop();
-      }
-    }, TEST_TIMEOUT_MS);
+          // The second request carries the model's call and the output of really running it.
+          const [first, second] = recorder.requests;
+          expect(recorder.requests).toHaveLength(2);
+          expect(findBlock(first!.messages, "user", "tool_result")).toBeUndefined();
+          const call = findBlock(second!.messages, "assistant", "tool_use");
+          expect(call).toMatchObject({ name: "Bash", input: { command: TinyModelOutput.bashCommand } });
+          const result = findBlock(second!.messages, "user", "tool_result");
+          expect(result).toMatchObject({ tool_use_id: (call as { id: string }).id });
+          expect(result && "is_error" in result ? result.is_error : false).not.toBe(true);
+          expect(readToolResultText(result)).toBe("hi");
+        } finally {
+          recorder.stop();
+          await proxy.stop();
+        }
+      },
+      TEST_TIMEOUT_MS,
+    );
   }
 });
 
@@ -97,5 +105,8 @@ function readToolResultText(block: ContentBlockParam | undefined): string | unde
   if (block?.type !== "tool_result") return undefined;
   const content = block.content;
   if (typeof content === "string") return content.trim();
-  return content?.map((part) => (part.type === "text" ? part.text : "")).join("").trim();
+  return content
+    ?.map((part) => (part.type === "text" ? part.text : ""))
+    .join("")
+    .trim();
 }

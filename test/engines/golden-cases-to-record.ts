@@ -58,13 +58,20 @@ export function goldenCasesToRecord(output: typeof TinyModelOutput): CaseToRecor
   return [
     { name: "llama-server-text-stream", variant: "chatty", request: chatty(true) },
     { name: "llama-server-text-non-stream", variant: "chatty", request: chatty(false) },
-    { name: "llama-server-prompt-cache-hit-stream", variant: "chatty", request: chatty(true, { system: `${SYSTEM} Answer in one line.` }), repeat: true },
+    {
+      name: "llama-server-prompt-cache-hit-stream",
+      variant: "chatty",
+      request: chatty(true, { system: `${SYSTEM} Answer in one line.` }),
+      repeat: true,
+    },
     { name: "llama-server-max-tokens-stream", variant: "chatty", request: chatty(true, { max_tokens: 2 }) },
     {
       name: "llama-server-context-overflow-stream",
       variant: "chatty",
       // About 1,100 tokens with the tiny vocabulary: more than the slot's RECORDING_CTX.
-      request: chatty(true, { messages: [{ role: "user", content: `Summarize: ${"The quick brown fox jumps over the lazy dog. ".repeat(60)}` }] }),
+      request: chatty(true, {
+        messages: [{ role: "user", content: `Summarize: ${"The quick brown fox jumps over the lazy dog. ".repeat(60)}` }],
+      }),
     },
     { name: "llama-server-tool-use-stream", variant: "tool-caller", request: toolCaller(true) },
     { name: "llama-server-tool-use-non-stream", variant: "tool-caller", request: toolCaller(false) },

@@ -50,18 +50,26 @@ describe.skipIf(!binary)("KV-cache reuse across Claude Code turns, real llama-se
   });
 
   for (const mode of ["translate", "native"] as const) {
-    test(`${mode} mode, billing header stripped (default): turn 2 re-evaluates at most 5 % of the prompt`, async () => {
-      const { turn1, turn2 } = await measureKvReuse({ llamaServerUrl: engine.url, mode, stripBillingHeader: true });
-      expect(turn2.work.prompt).toBeGreaterThan(10_000);
-      // Stripped, both turns render to the same prompt.
-      expect(turn2.work.prompt).toBe(turn1.work.prompt);
-      expect(turn2.work.evaluatedShare).toBeLessThanOrEqual(0.05);
-    }, TEST_TIMEOUT_MS);
+    test(
+      `${mode} mode, billing header stripped (default): turn 2 re-evaluates at most 5 % of the prompt`,
+      async () => {
+        const { turn1, turn2 } = await measureKvReuse({ llamaServerUrl: engine.url, mode, stripBillingHeader: true });
+        expect(turn2.work.prompt).toBeGreaterThan(10_000);
+        // Stripped, both turns render to the same prompt.
+        expect(turn2.work.prompt).toBe(turn1.work.prompt);
+        expect(turn2.work.evaluatedShare).toBeLessThanOrEqual(0.05);
+      },
+      TEST_TIMEOUT_MS,
+    );
 
-    test(`${mode} mode, billing header kept: turn 2 re-evaluates most of the prompt`, async () => {
-      const { turn2 } = await measureKvReuse({ llamaServerUrl: engine.url, mode, stripBillingHeader: false });
-      expect(turn2.work.prompt).toBeGreaterThan(10_000);
-      expect(turn2.work.evaluatedShare).toBeGreaterThan(0.5);
-    }, TEST_TIMEOUT_MS);
+    test(
+      `${mode} mode, billing header kept: turn 2 re-evaluates most of the prompt`,
+      async () => {
+        const { turn2 } = await measureKvReuse({ llamaServerUrl: engine.url, mode, stripBillingHeader: false });
+        expect(turn2.work.prompt).toBeGreaterThan(10_000);
+        expect(turn2.work.evaluatedShare).toBeGreaterThan(0.5);
+      },
+      TEST_TIMEOUT_MS,
+    );
   }
 });

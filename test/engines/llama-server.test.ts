@@ -18,7 +18,11 @@ const weatherTool = {
   function: {
     name: "get_weather",
     description: "Current weather for a place",
-    parameters: { type: "object", properties: { location: { type: "string" }, unit: { type: "string", enum: ["c", "f"] } }, required: ["location"] },
+    parameters: {
+      type: "object",
+      properties: { location: { type: "string" }, unit: { type: "string", enum: ["c", "f"] } },
+      required: ["location"],
+    },
   },
 };
 const bashTool = {
@@ -31,14 +35,27 @@ const bashTool = {
 };
 const ask = [{ role: "user", content: "What is the weather in Paris?" }];
 
+// biome-ignore lint/suspicious/noExplicitAny: llama-server answers of many shapes, read field by field in each test
 async function post(server: RunningLlamaServer, path: string, body: unknown): Promise<any> {
-  const response = await fetch(`${server.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const response = await fetch(`${server.url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   expect(response.status).toBe(200);
   return response.json();
 }
 
-async function postStream(server: RunningLlamaServer, path: string, body: unknown): Promise<Array<{ event: string | undefined; data: string }>> {
-  const response = await fetch(`${server.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+async function postStream(
+  server: RunningLlamaServer,
+  path: string,
+  body: unknown,
+): Promise<Array<{ event: string | undefined; data: string }>> {
+  const response = await fetch(`${server.url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   expect(response.status).toBe(200);
   const events = [];
   for await (const event of parseSse(response.body!)) events.push(event);
@@ -72,7 +89,10 @@ describe.skipIf(!binary)("llama-server with the generated tiny models", () => {
   });
 
   test("/props reports the slot context and the model's chat template", async () => {
-    const props = (await (await fetch(`${chatty.url}/props`)).json()) as { default_generation_settings: { n_ctx: number }; chat_template: string };
+    const props = (await (await fetch(`${chatty.url}/props`)).json()) as {
+      default_generation_settings: { n_ctx: number };
+      chat_template: string;
+    };
     expect(props.default_generation_settings.n_ctx).toBe(CTX);
     expect(props.chat_template).toBe(TINY_MODEL_CHAT_TEMPLATE);
   });
@@ -137,7 +157,11 @@ describe.skipIf(!binary)("llama-server with the generated tiny models", () => {
   test("after a tool result the tool-caller answers in text", async () => {
     const messages = [
       ...ask,
-      { role: "assistant", content: null, tool_calls: [{ id: "call_1", type: "function", function: { name: "get_weather", arguments: '{"location":"Paris"}' } }] },
+      {
+        role: "assistant",
+        content: null,
+        tool_calls: [{ id: "call_1", type: "function", function: { name: "get_weather", arguments: '{"location":"Paris"}' } }],
+      },
       { role: "tool", tool_call_id: "call_1", content: "sunny, 21 C" },
     ];
     const reply = await post(toolCaller, "/v1/chat/completions", { messages, tools: [weatherTool] });
@@ -152,7 +176,9 @@ describe.skipIf(!binary)("llama-server with the generated tiny models", () => {
     const calls = chunks.flatMap((c) => c.choices[0]?.delta?.tool_calls ?? []);
     expect(calls[0].function.name).toBe("get_weather");
     expect(calls[0].id).toBeString();
-    const argumentDeltas = calls.map((c: { function: { arguments?: string } }) => c.function.arguments ?? "").filter((a: string) => a !== "");
+    const argumentDeltas = calls
+      .map((c: { function: { arguments?: string } }) => c.function.arguments ?? "")
+      .filter((a: string) => a !== "");
     expect(argumentDeltas.length).toBeGreaterThan(3);
     expect(argumentDeltas.join("")).toBe(JSON.stringify({ location: TinyModelOutput.stringArgument }));
     expect(chunks.map((c) => c.choices[0]?.finish_reason).filter(Boolean)).toEqual(["tool_calls"]);
@@ -162,7 +188,11 @@ describe.skipIf(!binary)("llama-server with the generated tiny models", () => {
 
   test("/v1/messages: the tool-caller's call comes back as a tool_use block", async () => {
     const reply = await post(toolCaller, "/v1/messages", {
-      model: "tiny", max_tokens: 200, messages: ask, tools: messagesTools, tool_choice: { type: "any" },
+      model: "tiny",
+      max_tokens: 200,
+      messages: ask,
+      tools: messagesTools,
+      tool_choice: { type: "any" },
     });
     expect(reply.stop_reason).toBe("tool_use");
     expect(reply.content).toHaveLength(1);
@@ -170,13 +200,22 @@ describe.skipIf(!binary)("llama-server with the generated tiny models", () => {
   });
 
   test("/v1/messages streamed: tool_use block with input_json_delta events", async () => {
-    const events = await postStream(toolCaller, "/v1/messages", { model: "tiny", max_tokens: 200, messages: ask, tools: messagesTools, stream: true });
+    const events = await postStream(toolCaller, "/v1/messages", {
+      model: "tiny",
+      max_tokens: 200,
+      messages: ask,
+      tools: messagesTools,
+      stream: true,
+    });
     const types = events.map((e) => e.event);
     expect(types[0]).toBe("message_start");
     expect(types.at(-1)).toBe("message_stop");
     const data = events.map((e) => JSON.parse(e.data));
     expect(data.find((d) => d.type === "content_block_start").content_block).toMatchObject({ type: "tool_use", name: "get_weather" });
-    const json = data.filter((d) => d.delta?.type === "input_json_delta").map((d) => d.delta.partial_json).join("");
+    const json = data
+      .filter((d) => d.delta?.type === "input_json_delta")
+      .map((d) => d.delta.partial_json)
+      .join("");
     expect(JSON.parse(json)).toEqual({ location: TinyModelOutput.stringArgument });
     expect(data.find((d) => d.type === "message_delta").delta.stop_reason).toBe("tool_use");
   });
@@ -193,7 +232,10 @@ describe.skipIf(!binary)("llama-server with the generated tiny models", () => {
     const events = await postStream(toolCaller, "/v1/messages", first);
     const data = events.map((e) => JSON.parse(e.data));
     expect(data.find((d) => d.type === "content_block_start").content_block).toMatchObject({ type: "tool_use", name: "Bash" });
-    const json = data.filter((d) => d.delta?.type === "input_json_delta").map((d) => d.delta.partial_json).join("");
+    const json = data
+      .filter((d) => d.delta?.type === "input_json_delta")
+      .map((d) => d.delta.partial_json)
+      .join("");
     expect(JSON.parse(json)).toEqual({ command: TinyModelOutput.bashCommand });
 
     const followup = await Bun.file(join(fixtures, "cc-2.1.332_p-bash-tool-result_followup.body.json")).json();

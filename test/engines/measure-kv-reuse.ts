@@ -78,7 +78,11 @@ export function changeBillingHeader(request: MessageCreateParams, ccVersion: str
 async function sendTurn(proxyUrl: string, llamaServerUrl: string, request: MessageCreateParams): Promise<TurnMeasurement> {
   const { result: wallMs, work } = await measurePromptWork(llamaServerUrl, async () => {
     const started = performance.now();
-    const response = await fetch(`${proxyUrl}/v1/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(request) });
+    const response = await fetch(`${proxyUrl}/v1/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(request),
+    });
     if (response.status !== 200) throw new Error(`anyclaude answered ${response.status}: ${await response.text()}`);
     let last: string | undefined;
     for await (const frame of parseSse(response.body!)) {

@@ -8,7 +8,14 @@
 /** The timestamp the hand-written golden cases use. */
 const CREATED = 1767225600;
 const COMPLETION_ID = "chatcmpl-llamaServerGoldenRecording01";
-const DURATIONS = ["prompt_ms", "prompt_per_token_ms", "prompt_per_second", "predicted_ms", "predicted_per_token_ms", "predicted_per_second"];
+const DURATIONS = [
+  "prompt_ms",
+  "prompt_per_token_ms",
+  "prompt_per_second",
+  "predicted_ms",
+  "predicted_per_token_ms",
+  "predicted_per_second",
+];
 
 type Json = Record<string, unknown>;
 
@@ -21,7 +28,10 @@ type Json = Record<string, unknown>;
  */
 export function normalizeRecordedStream(text: string): string {
   const toolCallIds = new Map<string, string>();
-  return text.replace(/^data: (\{.*\})$/gm, (_line, json: string) => `data: ${JSON.stringify(normalizeRecordedBody(JSON.parse(json) as Json, toolCallIds))}`);
+  return text.replace(
+    /^data: (\{.*\})$/gm,
+    (_line, json: string) => `data: ${JSON.stringify(normalizeRecordedBody(JSON.parse(json) as Json, toolCallIds))}`,
+  );
 }
 
 /**

@@ -58,7 +58,13 @@ export async function measurePromptWork<T>(llamaServerUrl: string, request: () =
   const prompt = evaluated + cached;
   return {
     result,
-    work: { evaluated, cached, prompt, evaluatedShare: prompt === 0 ? 0 : evaluated / prompt, promptSeconds: after.promptSeconds - before.promptSeconds },
+    work: {
+      evaluated,
+      cached,
+      prompt,
+      evaluatedShare: prompt === 0 ? 0 : evaluated / prompt,
+      promptSeconds: after.promptSeconds - before.promptSeconds,
+    },
   };
 }
 

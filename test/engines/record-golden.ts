@@ -19,14 +19,25 @@ import { goldenCasesToRecord, RECORDING_CTX } from "./golden-cases-to-record";
 import { normalizeRecordedBody, normalizeRecordedStream } from "./normalize-recorded-answer";
 import { startTinyLlamaServer, type TinyLlamaServer } from "./start-tiny-llama-server";
 
-async function recordCase(name: string, request: MessageCreateParams, engine: TinyLlamaServer, repeat: boolean, build: string): Promise<void> {
+async function recordCase(
+  name: string,
+  request: MessageCreateParams,
+  engine: TinyLlamaServer,
+  repeat: boolean,
+  build: string,
+): Promise<void> {
   mkdirSync(caseFile(name, ""), { recursive: true });
   for (const file of ["backend-response.txt", "backend-response.json", "backend-error.json"]) rmSync(caseFile(name, file), { force: true });
   writeFileSync(caseFile(name, "anthropic-request.json"), toJsonText(request));
   const { value: body } = convertGoldenRequest(name, request);
   writeFileSync(caseFile(name, "backend-request.json"), toJsonText(body));
 
-  const send = () => fetch(`${engine.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const send = () =>
+    fetch(`${engine.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
   // A repeated case records the second of two identical requests: the one that hits the cache.
   if (repeat) await (await send()).text();
   const response = await send();
@@ -68,7 +79,8 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(`${tmpdir()}/anyclaude-record-golden-`);
   const engines = new Map<TinyModelVariant, TinyLlamaServer>();
   try {
-    for (const variant of ["chatty", "tool-caller"] as const) engines.set(variant, await startTinyLlamaServer({ dir, variant, ctx: RECORDING_CTX }));
+    for (const variant of ["chatty", "tool-caller"] as const)
+      engines.set(variant, await startTinyLlamaServer({ dir, variant, ctx: RECORDING_CTX }));
     const props = (await (await fetch(`${engines.get("chatty")!.url}/props`)).json()) as { build_info: string };
     for (const item of goldenCasesToRecord(TinyModelOutput)) {
       await recordCase(item.name, item.request, engines.get(item.variant)!, item.repeat ?? false, props.build_info);

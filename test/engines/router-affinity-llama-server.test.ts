@@ -15,8 +15,8 @@ import type { MessageCreateParams } from "../../src/protocol/anthropic/messages"
 import { parseSse } from "../../src/sse/parse-sse";
 import { findLlamaServer } from "../support/engines";
 import { writeGguf } from "../support/generate-gguf";
-import { startLlamaServer, type RunningLlamaServer } from "../support/llama-server";
-import { startProxy, type ConfigOverrides } from "../support/start-proxy";
+import { type RunningLlamaServer, startLlamaServer } from "../support/llama-server";
+import { type ConfigOverrides, startProxy } from "../support/start-proxy";
 import { readClaudeCodeTurns } from "./measure-kv-reuse";
 import { measurePromptWork, type PromptWork } from "./read-llama-server-metrics";
 import { LLAMA_SERVER_MISSING } from "./start-tiny-llama-server";
@@ -38,7 +38,11 @@ describe.skipIf(!binary)("prefix affinity pins a conversation to its llama-serve
     const modelPath = join(dir, `${MODEL}.gguf`);
     await writeGguf(modelPath, "tool-caller");
     // 2 slots of 32768 tokens each; no similarity-based slot choice, no host-memory prompt cache.
-    engine = await startLlamaServer({ modelPath, ctx: 65_536, extraArgs: ["--alias", MODEL, "--metrics", "-np", "2", "-sps", "0", "--cache-ram", "0"] });
+    engine = await startLlamaServer({
+      modelPath,
+      ctx: 65_536,
+      extraArgs: ["--alias", MODEL, "--metrics", "-np", "2", "-sps", "0", "--cache-ram", "0"],
+    });
   });
 
   afterEach(async () => {
@@ -58,7 +62,11 @@ describe.skipIf(!binary)("prefix affinity pins a conversation to its llama-serve
 
   async function sendTurn(proxyUrl: string, request: MessageCreateParams): Promise<PromptWork> {
     const { work } = await measurePromptWork(engine.url, async () => {
-      const response = await fetch(`${proxyUrl}/v1/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(request) });
+      const response = await fetch(`${proxyUrl}/v1/messages`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(request),
+      });
       expect(response.status).toBe(200);
       const events = (await Array.fromAsync(parseSse(response.body!))).map((frame) => frame.event);
       expect(events.at(-1)).toBe("message_stop");
@@ -66,18 +74,26 @@ describe.skipIf(!binary)("prefix affinity pins a conversation to its llama-serve
     return work;
   }
 
-  test("without pinning, turn 2 goes to the other slot and re-evaluates most of the prompt", async () => {
-    const [, turn2] = await runTwoTurns({});
-    expect(turn2!.prompt).toBeGreaterThan(10_000);
-    expect(turn2!.evaluatedShare).toBeGreaterThan(0.5);
-  }, TEST_TIMEOUT_MS);
+  test(
+    "without pinning, turn 2 goes to the other slot and re-evaluates most of the prompt",
+    async () => {
+      const [, turn2] = await runTwoTurns({});
+      expect(turn2!.prompt).toBeGreaterThan(10_000);
+      expect(turn2!.evaluatedShare).toBeGreaterThan(0.5);
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  test("pinned by a prefix-affinity group, turn 2 reuses turn 1's slot: at most 5 % re-evaluated", async () => {
-    const [, turn2] = await runTwoTurns({
-      models: { default: "coder" },
-      modelGroups: { coder: { strategy: "prefix-affinity", targets: [`llama/${MODEL}`], fallbacks: [] } },
-    });
-    expect(turn2!.prompt).toBeGreaterThan(10_000);
-    expect(turn2!.evaluatedShare).toBeLessThanOrEqual(0.05);
-  }, TEST_TIMEOUT_MS);
+  test(
+    "pinned by a prefix-affinity group, turn 2 reuses turn 1's slot: at most 5 % re-evaluated",
+    async () => {
+      const [, turn2] = await runTwoTurns({
+        models: { default: "coder" },
+        modelGroups: { coder: { strategy: "prefix-affinity", targets: [`llama/${MODEL}`], fallbacks: [] } },
+      });
+      expect(turn2!.prompt).toBeGreaterThan(10_000);
+      expect(turn2!.evaluatedShare).toBeLessThanOrEqual(0.05);
+    },
+    TEST_TIMEOUT_MS,
+  );
 });

@@ -41,5 +41,4 @@ export async function startTinyLlamaServer(options: StartTinyLlamaServerOptions)
 }
 
 /** How a missing binary is reported, the same words in every real-engine test file. */
-export const LLAMA_SERVER_MISSING =
-  "[engines] llama-server is not built: skipping the real-engine tests (build it with `bun run engines`)";
+export const LLAMA_SERVER_MISSING = "[engines] llama-server is not built: skipping the real-engine tests (build it with `bun run engines`)";

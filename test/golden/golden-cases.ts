@@ -5,16 +5,19 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { readBackendError } from "../../src/backends/read-backend-error";
+import type { ErrorBody } from "../../src/protocol/anthropic/errors";
 import type { MessageCreateParams } from "../../src/protocol/anthropic/messages";
 import type { MessageStreamEvent } from "../../src/protocol/anthropic/stream-events";
-import type { ErrorBody } from "../../src/protocol/anthropic/errors";
-import { checkChatCompletion, checkChatCompletionChunk, type ChatCompletionChunk } from "../../src/protocol/openai/chat-response-schema";
-import { readBackendError } from "../../src/backends/read-backend-error";
+import { type ChatCompletionChunk, checkChatCompletion, checkChatCompletionChunk } from "../../src/protocol/openai/chat-response-schema";
 import { formatSseFrame } from "../../src/sse/encode-sse";
 import { parseSse } from "../../src/sse/parse-sse";
-import { convertAnthropicRequestToOpenAIChat, type ConvertRequestOptions } from "../../src/translate/convert-anthropic-request-to-openai-chat";
+import {
+  type ConvertRequestOptions,
+  convertAnthropicRequestToOpenAIChat,
+} from "../../src/translate/convert-anthropic-request-to-openai-chat";
 import { convertOpenAIChatCompletionToAnthropic } from "../../src/translate/convert-openai-chat-completion-to-anthropic";
-import { normalizeAnthropicRequest, type NormalizeOptions } from "../../src/translate/normalize-anthropic-request";
+import { type NormalizeOptions, normalizeAnthropicRequest } from "../../src/translate/normalize-anthropic-request";
 import { OpenAIChatStreamConverter } from "../../src/translate/openai-chat-stream-converter";
 import type { Translated, TranslationWarning } from "../../src/translate/translation-warning";
 

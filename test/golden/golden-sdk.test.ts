@@ -40,7 +40,11 @@ test.each(streamCases)("%s: the SDK accepts the stream and accumulates what the 
 
   const client = new Anthropic({ baseURL: `http://127.0.0.1:${server.port}/${name}`, apiKey: "sk-golden", maxRetries: 0 });
   const seen: string[] = [];
-  const stream = client.messages.stream({ model: request.model, max_tokens: request.max_tokens, messages: [{ role: "user", content: "replay" }] });
+  const stream = client.messages.stream({
+    model: request.model,
+    max_tokens: request.max_tokens,
+    messages: [{ role: "user", content: "replay" }],
+  });
   stream.on("streamEvent", (event) => seen.push(event.type));
   const final = await stream.finalMessage();
 

@@ -9,10 +9,10 @@ import { createServer, type Server } from "node:net";
 import type { AnthropicErrorType } from "../../src/protocol/anthropic/errors";
 import type { FakeBackend } from "../support/fake-backend-server";
 import { llamaServerContextOverflow, openAIJson } from "../support/fake-openai-backend";
-import { formatSseItem, type FakeReply, type SseFrame } from "../support/fake-reply";
+import { type FakeReply, formatSseItem, type SseFrame } from "../support/fake-reply";
 import type { StartedProxy } from "../support/start-proxy";
-import { answerItems, DIALECTS, sse, type Mode } from "./fault-dialects";
-import { expectedErrorBody, postMessage, readFrames, startProxyFor, untilAborted, type ProxyForOptions } from "./proxy-test-client";
+import { answerItems, DIALECTS, type Mode, sse } from "./fault-dialects";
+import { expectedErrorBody, type ProxyForOptions, postMessage, readFrames, startProxyFor, untilAborted } from "./proxy-test-client";
 
 /** What these tests use of either fake. */
 type Fake = Pick<FakeBackend, "url" | "requests" | "stop">;
@@ -42,7 +42,9 @@ function startHeadersFirstBackend(body: string, release: Promise<void>): string 
     socket.once("data", async (head) => {
       if (head.toString().startsWith("GET")) {
         const models = JSON.stringify({ object: "list", data: [{ id: "local-model", object: "model" }] });
-        socket.end(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(models)}\r\nconnection: close\r\n\r\n${models}`);
+        socket.end(
+          `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(models)}\r\nconnection: close\r\n\r\n${models}`,
+        );
         return;
       }
       socket.write("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n");
@@ -160,13 +162,17 @@ describe.each(["translate", "native"] as const)("%s mode", (mode) => {
     });
 
     test.each([false, true])("as vLLM says it (stream: %p)", async (stream) => {
-      const vllm: FakeReply = openAIJson({
-        object: "error",
-        message: "This model's maximum context length is 32768 tokens. However, you requested 40000 tokens (39000 in the messages, 1000 in the completion). Please reduce the length of the messages or completion.",
-        type: "BadRequestError",
-        param: null,
-        code: 400,
-      }, 400);
+      const vllm: FakeReply = openAIJson(
+        {
+          object: "error",
+          message:
+            "This model's maximum context length is 32768 tokens. However, you requested 40000 tokens (39000 in the messages, 1000 in the completion). Please reduce the length of the messages or completion.",
+          type: "BadRequestError",
+          param: null,
+          code: 400,
+        },
+        400,
+      );
       const { proxy } = await start(mode, vllm);
       const response = await postMessage(proxy, { stream });
       await expectHttpError(response, 400, "invalid_request_error", tooLong);
@@ -192,7 +198,7 @@ describe.each(["translate", "native"] as const)("%s mode", (mode) => {
 
   describe("malformed answers", () => {
     test("a 200 whose JSON body is malformed: 502 api_error naming the backend", async () => {
-      const { proxy } = await start(mode, { type: "text", body: "{\"id\":\"x\",\"choices\":[", headers: { "content-type": "application/json" } });
+      const { proxy } = await start(mode, { type: "text", body: '{"id":"x","choices":[', headers: { "content-type": "application/json" } });
       const response = await postMessage(proxy, { stream: false });
       await expectHttpError(response, 502, "api_error", expect.stringContaining("backend local sent an invalid response"));
       await expectStillServes(proxy);
@@ -252,7 +258,10 @@ describe.each(["translate", "native"] as const)("%s mode", (mode) => {
     });
 
     test("the backend sends an error frame after some text", async () => {
-      const { proxy } = await start(mode, sse([...dialect.someText(), dialect.errorFrame("context shift is disabled"), ...dialect.someText()]));
+      const { proxy } = await start(
+        mode,
+        sse([...dialect.someText(), dialect.errorFrame("context shift is disabled"), ...dialect.someText()]),
+      );
       const response = await postMessage(proxy, { stream: true });
       await expectOneErrorFrameAtEnd(response, "api_error", expect.stringContaining("context shift is disabled"));
       await expectStillServes(proxy);
@@ -260,7 +269,10 @@ describe.each(["translate", "native"] as const)("%s mode", (mode) => {
   });
 
   describe("headers at once, then a long prompt evaluation before the first chunk (llama-server)", () => {
-    const answer = () => answerItems(mode).map((item) => formatSseItem(item as string | SseFrame)).join("");
+    const answer = () =>
+      answerItems(mode)
+        .map((item) => formatSseItem(item as string | SseFrame))
+        .join("");
 
     test("a silence longer than idleMs but within firstByteMs is not a timeout", async () => {
       let release!: () => void;
@@ -284,14 +296,14 @@ describe.each(["translate", "native"] as const)("%s mode", (mode) => {
 
   describe("faults in a non-streaming answer's body", () => {
     test("the body stalls after the headers past totalMs: 504 timeout_error", async () => {
-      const { proxy } = await start(mode, sse(["{\"id\":\"chatcmpl-1\",\"choices\":"], "stall"), { timeouts: { totalMs: 800 } });
+      const { proxy } = await start(mode, sse(['{"id":"chatcmpl-1","choices":'], "stall"), { timeouts: { totalMs: 800 } });
       const response = await postMessage(proxy, { stream: false });
       await expectHttpError(response, 504, "timeout_error", expect.stringContaining("timed out (total"));
       await expectStillServes(proxy);
     });
 
     test("the connection is cut halfway through the body: an Anthropic error, not a bare 500", async () => {
-      const { proxy } = await start(mode, sse(["{\"id\":\"chatcmpl-1\",\"choices\":"], "cut"));
+      const { proxy } = await start(mode, sse(['{"id":"chatcmpl-1","choices":'], "cut"));
       const response = await postMessage(proxy, { stream: false });
       await expectHttpError(response, 529, "overloaded_error", expect.stringContaining("backend local"));
       await expectStillServes(proxy);

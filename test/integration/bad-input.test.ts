@@ -4,9 +4,9 @@
  * error body with the right status and a message naming the field, and the server keeps serving.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { openAIJson, startFakeOpenAIBackend, type FakeOpenAIBackend } from "../support/fake-openai-backend";
+import { type FakeOpenAIBackend, openAIJson, startFakeOpenAIBackend } from "../support/fake-openai-backend";
 import { llamaServerCompletion } from "../support/fake-openai-chunks";
-import { startProxy, type StartedProxy } from "../support/start-proxy";
+import { type StartedProxy, startProxy } from "../support/start-proxy";
 
 const LIMIT = 64 * 1024;
 const VALID = { model: "claude-opus-5-5", max_tokens: 64, messages: [{ role: "user", content: "hi" }] };
@@ -55,12 +55,28 @@ const INVALID_BODIES: Array<[string, string, string | RegExp]> = [
   ["an empty body", "", "request body is empty; expected a JSON object"],
   ["messages not an array", withField({ messages: "hi" }), /^messages: /],
   ["an empty messages array", withField({ messages: [] }), /^messages: .*1/],
-  ["content as a number", withField({ messages: [{ role: "user", content: 5 }] }), "messages.0.content: expected string | an array, got number"],
+  [
+    "content as a number",
+    withField({ messages: [{ role: "user", content: 5 }] }),
+    "messages.0.content: expected string | an array, got number",
+  ],
   ["a tool without a name", withField({ tools: [{ input_schema: { type: "object" } }] }), /^tools\.0\.name: /],
-  ["an unknown role", withField({ messages: [{ role: "bot", content: "hi" }] }), 'messages.0.role: expected "user" | "assistant" | "system", got "bot"'],
+  [
+    "an unknown role",
+    withField({ messages: [{ role: "bot", content: "hi" }] }),
+    'messages.0.role: expected "user" | "assistant" | "system", got "bot"',
+  ],
   ["no model", without("model"), /^model: /],
-  ["a text block without text", withField({ messages: [{ role: "user", content: [{ type: "text" }] }] }), /^messages\.0\.content\.0\.text: /],
-  ["an unknown thinking type", withField({ thinking: { type: "sometimes" } }), /^thinking\.type: expected "enabled" \| "adaptive" \| "disabled" \| "between_tools", got "sometimes"$/],
+  [
+    "a text block without text",
+    withField({ messages: [{ role: "user", content: [{ type: "text" }] }] }),
+    /^messages\.0\.content\.0\.text: /,
+  ],
+  [
+    "an unknown thinking type",
+    withField({ thinking: { type: "sometimes" } }),
+    /^thinking\.type: expected "enabled" \| "adaptive" \| "disabled" \| "between_tools", got "sometimes"$/,
+  ],
   ["tool_choice tool without a name", withField({ tool_choice: { type: "tool" } }), /^tool_choice\.name: /],
 ];
 const INVALID_SAMPLING: Array<[string, string, string | RegExp]> = [
@@ -92,7 +108,11 @@ describe("request size", () => {
   });
 
   test("a chunked body over the limit (no content-length) answers 413 too", async () => {
-    const message = await expectAnthropicError(await post("/v1/messages", streamInPieces(oversized, 4096), { duplex: "half" } as RequestInit), 413, "request_too_large");
+    const message = await expectAnthropicError(
+      await post("/v1/messages", streamInPieces(oversized, 4096), { duplex: "half" } as RequestInit),
+      413,
+      "request_too_large",
+    );
     expect(message).toContain(String(LIMIT));
   });
 
@@ -111,7 +131,11 @@ describe("routes", () => {
     ["GET", "/nonexistent"],
     ["POST", "/v1/complete"],
   ])("%s %s answers 404 not_found_error", async (method, path) => {
-    const message = await expectAnthropicError(await fetch(`${proxy.url}${path}`, { method, body: method === "POST" ? "{}" : undefined }), 404, "not_found_error");
+    const message = await expectAnthropicError(
+      await fetch(`${proxy.url}${path}`, { method, body: method === "POST" ? "{}" : undefined }),
+      404,
+      "not_found_error",
+    );
     expect(message).toContain(path);
   });
 
@@ -124,7 +148,10 @@ describe("routes", () => {
 
 describe("odd but acceptable input", () => {
   test("a content block of an unknown type passes; translation drops it with a warning", async () => {
-    const content = [{ type: "future_block", payload: { anything: true } }, { type: "text", text: "still here" }];
+    const content = [
+      { type: "future_block", payload: { anything: true } },
+      { type: "text", text: "still here" },
+    ];
     const response = await post("/v1/messages", withField({ messages: [{ role: "user", content }] }));
     expect(response.status).toBe(200);
     const requestId = response.headers.get("request-id");
@@ -139,14 +166,20 @@ describe("odd but acceptable input", () => {
     const input = { tree: nest(500) };
     const response = await post("/v1/messages", toolHistoryBody(JSON.stringify(input)));
     expect(response.status).toBe(200);
-    const sent = backend.requestsTo("/v1/chat/completions").at(-1)!.body as { messages: Array<{ tool_calls?: Array<{ function: { arguments: string } }> }> };
+    const sent = backend.requestsTo("/v1/chat/completions").at(-1)!.body as {
+      messages: Array<{ tool_calls?: Array<{ function: { arguments: string } }> }>;
+    };
     const call = sent.messages.find((message) => message.tool_calls)!.tool_calls![0]!;
     expect(JSON.parse(call.function.arguments)).toEqual(input);
   });
 
   test("an overlong value is named without being echoed back whole", async () => {
     const role = "b".repeat(50_000);
-    const message = await expectAnthropicError(await post("/v1/messages", withField({ messages: [{ role, content: "hi" }] })), 400, "invalid_request_error");
+    const message = await expectAnthropicError(
+      await post("/v1/messages", withField({ messages: [{ role, content: "hi" }] })),
+      400,
+      "invalid_request_error",
+    );
     expect(message).toStartWith('messages.0.role: expected "user" | "assistant" | "system", got "bbbb');
     expect(message.length).toBeLessThan(200);
   });
@@ -162,7 +195,11 @@ describe("large bodies within a large limit", () => {
   test("absurdly nested tool input (200 KB of brackets) answers 400 naming where, not a 500", async () => {
     const depth = 100_000;
     const body = toolHistoryBody(`{"tree":${"[".repeat(depth)}${"]".repeat(depth)}}`);
-    const message = await expectAnthropicError(await fetch(`${roomy.url}/v1/messages`, { method: "POST", body }), 400, "invalid_request_error");
+    const message = await expectAnthropicError(
+      await fetch(`${roomy.url}/v1/messages`, { method: "POST", body }),
+      400,
+      "invalid_request_error",
+    );
     expect(message).toStartWith("messages.1.content.0.input.tree.0");
     expect(message).toContain("nested more than");
     expect(message.length).toBeLessThan(200);
@@ -170,7 +207,10 @@ describe("large bodies within a large limit", () => {
 
   test("an 8 MB message reaches the backend unchanged", async () => {
     const text = "lorem ipsum ".repeat(700_000);
-    const response = await fetch(`${roomy.url}/v1/messages`, { method: "POST", body: withField({ messages: [{ role: "user", content: text }] }) });
+    const response = await fetch(`${roomy.url}/v1/messages`, {
+      method: "POST",
+      body: withField({ messages: [{ role: "user", content: text }] }),
+    });
     expect(response.status).toBe(200);
     const sent = backend.requestsTo("/v1/chat/completions").at(-1)!.body as { messages: Array<{ content: unknown }> };
     expect(sent.messages.at(-1)!.content).toBe(text);
@@ -188,7 +228,12 @@ describe("large bodies within a large limit", () => {
 test("after all of the above, the server still answers a normal request", async () => {
   const response = await post("/v1/messages", JSON.stringify(VALID));
   expect(response.status).toBe(200);
-  expect(await response.json()).toMatchObject({ type: "message", role: "assistant", model: VALID.model, content: [{ type: "text", text: "Hello." }] });
+  expect(await response.json()).toMatchObject({
+    type: "message",
+    role: "assistant",
+    model: VALID.model,
+    content: [{ type: "text", text: "Hello." }],
+  });
   expect(proxy.logs.filter((line) => line.level === "error")).toEqual([]);
 });
 

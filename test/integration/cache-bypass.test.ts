@@ -11,7 +11,9 @@ import { BASE_REQUEST, makeScratchDir, postAndRead, removeScratch, startCachingP
 
 const dir = makeScratchDir("cache-bypass");
 /** Every answer names the backend call it came from, so a test can tell a replay from a fresh answer. */
-const backend = startFakeAnthropicBackend((_request, index) => anthropicJson(anthropicMessageBody({ blocks: [{ type: "text", text: `answer ${index}` }] })));
+const backend = startFakeAnthropicBackend((_request, index) =>
+  anthropicJson(anthropicMessageBody({ blocks: [{ type: "text", text: `answer ${index}` }] })),
+);
 let proxy: StartedProxy;
 let counter = 0;
 

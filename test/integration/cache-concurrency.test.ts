@@ -3,8 +3,9 @@
  * requests back to wait for each other) and all store the same answer: every one must succeed,
  * the store must end with one consistent entry, and the next request must hit it.
  */
-import { expect, test } from "bun:test";
+
 import { Database } from "bun:sqlite";
+import { expect, test } from "bun:test";
 import { join } from "node:path";
 import { STORE_FILE_NAME } from "../../src/store/open-store";
 import { anthropicJson, anthropicStream, startFakeAnthropicBackend } from "../support/fake-anthropic-backend";
@@ -29,9 +30,16 @@ test("20 concurrent identical requests all succeed, leave one consistent entry, 
     Array.from({ length: 20 }, async (_, index) => {
       const stream = index % 2 === 0;
       const response = await post(proxy, { ...BASE_REQUEST, stream });
-      if (!stream) return { status: response.status, cache: response.headers.get("x-anyclaude-cache"), text: ((await response.json()) as { content: Array<{ text: string }> }).content[0]!.text };
+      if (!stream)
+        return {
+          status: response.status,
+          cache: response.headers.get("x-anyclaude-cache"),
+          text: ((await response.json()) as { content: Array<{ text: string }> }).content[0]!.text,
+        };
       const events = await readAnthropicEvents(response);
-      const text = events.flatMap((event) => (event.type === "content_block_delta" && event.delta.type === "text_delta" ? [event.delta.text] : [])).join("");
+      const text = events
+        .flatMap((event) => (event.type === "content_block_delta" && event.delta.type === "text_delta" ? [event.delta.text] : []))
+        .join("");
       return { status: response.status, cache: response.headers.get("x-anyclaude-cache"), text };
     }),
   );

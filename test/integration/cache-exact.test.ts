@@ -94,7 +94,8 @@ describe("replaying a stored answer", () => {
     expect(checkAnthropicEventOrder(replay)).toEqual([]);
     expect(describeEventSequence(replay)).toEqual(describeEventSequence(live));
     expect(describeEventSequence(replay).slice(0, 2)).toEqual(["message_start", "ping"]);
-    for (const header of ["content-type", "cache-control"]) expect(replayResponse.headers.get(header)).toBe(liveResponse.headers.get(header));
+    for (const header of ["content-type", "cache-control"])
+      expect(replayResponse.headers.get(header)).toBe(liveResponse.headers.get(header));
   });
 
   test("an answer stored from a stream is replayed as JSON to a non-streaming request, and the other way round", async () => {
@@ -165,7 +166,9 @@ describe("Claude Code's recorded request", () => {
     await postAndRead(proxy, request);
     const forwarded = backend.requestsTo("/v1/messages").at(-1)!.body as MessageCreateParams;
     expect((forwarded.system as TextBlockParam[]).at(-1)!.cache_control).toEqual({ type: "ephemeral" });
-    expect(forwarded.messages.at(-1)!.content).toEqual([{ type: "text", text: (request.messages[0]!.content as string), cache_control: { type: "ephemeral" } }]);
+    expect(forwarded.messages.at(-1)!.content).toEqual([
+      { type: "text", text: request.messages[0]!.content as string, cache_control: { type: "ephemeral" } },
+    ]);
   });
 });
 

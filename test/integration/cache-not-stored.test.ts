@@ -5,7 +5,13 @@
  * have grown in between.
  */
 import { expect, test } from "bun:test";
-import { anthropicError, anthropicJson, anthropicStream, anthropicStreamError, startFakeAnthropicBackend } from "../support/fake-anthropic-backend";
+import {
+  anthropicError,
+  anthropicJson,
+  anthropicStream,
+  anthropicStreamError,
+  startFakeAnthropicBackend,
+} from "../support/fake-anthropic-backend";
 import { anthropicMessageBody, anthropicMessageEvents } from "../support/fake-anthropic-events";
 import type { FakeReply } from "../support/fake-reply";
 import type { StartedProxy } from "../support/start-proxy";

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { anthropicJson, startFakeAnthropicBackend } from "../support/fake-anthropic-backend";
 import { anthropicMessageBody } from "../support/fake-anthropic-events";
-import { REDIS_SERVER_MISSING, findRedisServer, startRedisServer, type RunningRedisServer } from "../support/redis-server";
+import { findRedisServer, REDIS_SERVER_MISSING, type RunningRedisServer, startRedisServer } from "../support/redis-server";
 import type { StartedProxy } from "../support/start-proxy";
 import { BASE_REQUEST, makeScratchDir, postAndRead, readStats, removeScratch, startCachingProxy } from "./cache-test-kit";
 
@@ -14,7 +14,9 @@ const binary = findRedisServer();
 if (!binary) console.warn(REDIS_SERVER_MISSING);
 
 describe.skipIf(!binary)("two instances sharing a real Redis", () => {
-  const backend = startFakeAnthropicBackend((_request, index) => anthropicJson(anthropicMessageBody({ blocks: [{ type: "text", text: `answer ${index}` }] })));
+  const backend = startFakeAnthropicBackend((_request, index) =>
+    anthropicJson(anthropicMessageBody({ blocks: [{ type: "text", text: `answer ${index}` }] })),
+  );
   const dirs = [makeScratchDir("cache-redis-a"), makeScratchDir("cache-redis-b")];
   let redis: RunningRedisServer;
   let first: StartedProxy;
@@ -25,7 +27,10 @@ describe.skipIf(!binary)("two instances sharing a real Redis", () => {
   beforeAll(async () => {
     redis = await startRedisServer();
     const start = (dataDir: string) =>
-      startCachingProxy({ url: backend.url, kind: "anthropic", mode: "native" }, { dataDir, cache: { store: "redis", redis: { url: redis.url, keyPrefix: "test:shared:" } } });
+      startCachingProxy(
+        { url: backend.url, kind: "anthropic", mode: "native" },
+        { dataDir, cache: { store: "redis", redis: { url: redis.url, keyPrefix: "test:shared:" } } },
+      );
     first = await start(dirs[0]!);
     second = await start(dirs[1]!);
   });

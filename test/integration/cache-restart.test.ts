@@ -11,7 +11,9 @@ import { anthropicJson, startFakeAnthropicBackend } from "../support/fake-anthro
 import { anthropicMessageBody } from "../support/fake-anthropic-events";
 import { BASE_REQUEST, makeScratchDir, postAndRead, removeScratch, startCachingProxy } from "./cache-test-kit";
 
-const backend = startFakeAnthropicBackend((_request, index) => anthropicJson(anthropicMessageBody({ blocks: [{ type: "text", text: `answer ${index}` }] })));
+const backend = startFakeAnthropicBackend((_request, index) =>
+  anthropicJson(anthropicMessageBody({ blocks: [{ type: "text", text: `answer ${index}` }] })),
+);
 const dirs: string[] = [];
 afterAll(async () => {
   await backend.stop();

@@ -15,7 +15,15 @@ import { anthropicJson, anthropicStream, startFakeAnthropicBackend } from "../su
 import { anthropicMessageBody, anthropicMessageEvents } from "../support/fake-anthropic-events";
 import { writeMiniLMStandin } from "../support/generate-minilm-standin";
 import type { StartedProxy } from "../support/start-proxy";
-import { BASE_REQUEST, makeScratchDir, postAndRead, readStats, removeScratch, startCachingProxy, type CachingProxyOptions } from "./cache-test-kit";
+import {
+  BASE_REQUEST,
+  type CachingProxyOptions,
+  makeScratchDir,
+  postAndRead,
+  readStats,
+  removeScratch,
+  startCachingProxy,
+} from "./cache-test-kit";
 
 const SESSION = "Please write a haiku about proxies and say hi";
 const title = readClaudeCodeRequests().find((request) => request.name === "cc-2.1.332_interactive-title_structured-output")!;
@@ -35,7 +43,9 @@ const modelPath = writeMiniLMStandin(join(dir, "minilm-standin.onnx"));
 /** Every answer names its backend call, so a test can tell which stored answer came back. */
 const backend = startFakeAnthropicBackend((request, index) => {
   const message = { blocks: [{ type: "text" as const, text: `{"title":"Answer ${index}"}` }] };
-  return (request.body as { stream?: boolean }).stream ? anthropicStream(anthropicMessageEvents(message)) : anthropicJson(anthropicMessageBody(message));
+  return (request.body as { stream?: boolean }).stream
+    ? anthropicStream(anthropicMessageEvents(message))
+    : anthropicJson(anthropicMessageBody(message));
 });
 const proxies: StartedProxy[] = [];
 let proxy: StartedProxy;
@@ -96,7 +106,10 @@ describe("Claude Code's session-title side call", () => {
   });
 
   test("the same session in a different context (system prompt, output schema) misses", async () => {
-    const otherSystem = await ask(proxy, titleRequest(SESSION, (body) => (body.system as TextBlockParam[]).push({ type: "text", text: "Use French." })));
+    const otherSystem = await ask(
+      proxy,
+      titleRequest(SESSION, (body) => (body.system as TextBlockParam[]).push({ type: "text", text: "Use French." })),
+    );
     const otherSchema = await ask(
       proxy,
       titleRequest(SESSION, (body) => {
@@ -108,7 +121,11 @@ describe("Claude Code's session-title side call", () => {
 });
 
 describe("which requests are looked up by meaning", () => {
-  const withTools = (content: string) => ({ ...BASE_REQUEST, tools: [{ name: "Bash", description: "Run a command", input_schema: { type: "object" } }], messages: [{ role: "user", content }] });
+  const withTools = (content: string) => ({
+    ...BASE_REQUEST,
+    tools: [{ name: "Bash", description: "Run a command", input_schema: { type: "object" } }],
+    messages: [{ role: "user", content }],
+  });
   const plain = (content: string) => ({ ...BASE_REQUEST, messages: [{ role: "user", content }] });
 
   test("by default, neither requests with tools nor plain requests are: a paraphrase misses and nothing is added", async () => {
@@ -129,7 +146,9 @@ describe("which requests are looked up by meaning", () => {
       const configured = await start({ cache: { semantic: { withTools: true, plainRequests: true } } }, scratch);
       await ask(configured, withTools("please list every file in this directory and show the size of each one"));
       await ask(configured, plain("name the three primary colours of the rainbow in order"));
-      expect((await ask(configured, withTools("Please list every file in this directory and show the size of each one."))).cache).toBe("semantic");
+      expect((await ask(configured, withTools("Please list every file in this directory and show the size of each one."))).cache).toBe(
+        "semantic",
+      );
       expect((await ask(configured, plain("Name the three primary colours of the rainbow, in order."))).cache).toBe("semantic");
     } finally {
       await proxies.pop()!.stop();

@@ -7,9 +7,9 @@ import { afterAll, beforeAll } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Config } from "../../src/config/config-schema";
 import type { ResponseCacheStats } from "../../src/cache/response-cache";
-import { startProxy, type ConfigOverrides, type ProxyBackend, type StartedProxy } from "../support/start-proxy";
+import type { Config } from "../../src/config/config-schema";
+import { type ConfigOverrides, type ProxyBackend, type StartedProxy, startProxy } from "../support/start-proxy";
 
 export const BACKEND_ID = "local";
 
@@ -59,7 +59,11 @@ export function startCachingProxy(backend: Omit<ProxyBackend, "id">, options: Ca
  * let proxy: StartedProxy;
  * useCachingProxyForFile(backend, dir, (started) => (proxy = started));
  */
-export function useCachingProxyForFile(backend: { url: string; stop(): Promise<void> }, dataDir: string, use: (proxy: StartedProxy) => void): void {
+export function useCachingProxyForFile(
+  backend: { url: string; stop(): Promise<void> },
+  dataDir: string,
+  use: (proxy: StartedProxy) => void,
+): void {
   let started: StartedProxy | undefined;
   beforeAll(async () => {
     started = await startCachingProxy({ url: backend.url, kind: "anthropic", mode: "native" }, { dataDir });
@@ -75,7 +79,12 @@ export function useCachingProxyForFile(backend: { url: string; stop(): Promise<v
 export const BASE_REQUEST = { model: "claude-sonnet-5-5", max_tokens: 256, messages: [{ role: "user", content: "Say hi." }] };
 
 /** @example const response = await post(proxy, { ...BASE_REQUEST, stream: true }, { "x-anyclaude-cache": "bypass" }); */
-export function post(proxy: { url: string }, body: unknown, headers: Record<string, string> = {}, init: RequestInit = {}): Promise<Response> {
+export function post(
+  proxy: { url: string },
+  body: unknown,
+  headers: Record<string, string> = {},
+  init: RequestInit = {},
+): Promise<Response> {
   return fetch(`${proxy.url}/v1/messages`, {
     method: "POST",
     headers: { "content-type": "application/json", "anthropic-version": "2023-06-01", ...headers },
@@ -85,11 +94,20 @@ export function post(proxy: { url: string }, body: unknown, headers: Record<stri
 }
 
 /** The cache header of a response, after reading its body (so a stream has ended and been stored or not). */
-export async function postAndRead(proxy: StartedProxy, body: unknown, headers: Record<string, string> = {}): Promise<{ cache: string | null; key: string | null; status: number; text: string }> {
+export async function postAndRead(
+  proxy: StartedProxy,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ cache: string | null; key: string | null; status: number; text: string }> {
   const response = await post(proxy, body, headers);
   const text = await response.text();
   await settle(proxy);
-  return { cache: response.headers.get("x-anyclaude-cache"), key: response.headers.get("x-anyclaude-cache-key"), status: response.status, text };
+  return {
+    cache: response.headers.get("x-anyclaude-cache"),
+    key: response.headers.get("x-anyclaude-cache-key"),
+    status: response.status,
+    text,
+  };
 }
 
 /** Waits until the answers already sent are stored (or refused). */

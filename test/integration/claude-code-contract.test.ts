@@ -8,15 +8,21 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import Anthropic from "@anthropic-ai/sdk";
 import type { MessageCreateParams, TextBlockParam } from "../../src/protocol/anthropic/messages";
 import type { MessageStreamEvent } from "../../src/protocol/anthropic/stream-events";
-import { anthropicJson, anthropicTranscript, splitSseFrames, startFakeAnthropicBackend, type FakeAnthropicBackend } from "../support/fake-anthropic-backend";
+import { checkAnthropicEventOrder } from "../support/check-anthropic-event-order";
+import { type RecordedClaudeCodeRequest, readAcceptedClaudeCodeReply, readClaudeCodeRequests } from "../support/claude-code-fixtures";
+import {
+  anthropicJson,
+  anthropicTranscript,
+  type FakeAnthropicBackend,
+  splitSseFrames,
+  startFakeAnthropicBackend,
+} from "../support/fake-anthropic-backend";
 import { anthropicMessageBody } from "../support/fake-anthropic-events";
 import { applyFakeChatTemplate, countFakeTokens } from "../support/fake-chat-template";
-import { openAIJson, openAIStream, startFakeOpenAIBackend, type FakeOpenAIBackend } from "../support/fake-openai-backend";
+import { type FakeOpenAIBackend, openAIJson, openAIStream, startFakeOpenAIBackend } from "../support/fake-openai-backend";
 import { llamaServerChunks, llamaServerCompletion } from "../support/fake-openai-chunks";
-import { checkAnthropicEventOrder } from "../support/check-anthropic-event-order";
-import { readAcceptedClaudeCodeReply, readClaudeCodeRequests, type RecordedClaudeCodeRequest } from "../support/claude-code-fixtures";
 import { describeEventSequence, readAnthropicEvents } from "../support/read-anthropic-events";
-import { startProxy, type StartedProxy } from "../support/start-proxy";
+import { type StartedProxy, startProxy } from "../support/start-proxy";
 
 const RECORDED = readClaudeCodeRequests();
 const MESSAGE_REQUESTS = RECORDED.filter((request) => request.url.startsWith("/v1/messages?"));
@@ -42,8 +48,14 @@ const modes: ModeUnderTest[] = [];
 beforeAll(async () => {
   const openai = startFakeOpenAIBackend(
     (request) => {
-      const reply = { text: REPLY_TEXT, toolCalls: [{ name: REPLY_TOOL.name, args: REPLY_TOOL.input }], usage: { promptTokens: 900, completionTokens: 20 } };
-      return (request.body as { stream?: boolean }).stream ? openAIStream(llamaServerChunks(reply)) : openAIJson(llamaServerCompletion(reply));
+      const reply = {
+        text: REPLY_TEXT,
+        toolCalls: [{ name: REPLY_TOOL.name, args: REPLY_TOOL.input }],
+        usage: { promptTokens: 900, completionTokens: 20 },
+      };
+      return (request.body as { stream?: boolean }).stream
+        ? openAIStream(llamaServerChunks(reply))
+        : openAIJson(llamaServerCompletion(reply));
     },
     { kind: "llamacpp", model: TRANSLATE_MODEL },
   );
@@ -54,12 +66,32 @@ beforeAll(async () => {
     (request) =>
       (request.body as { stream?: boolean }).stream
         ? anthropicTranscript(transcript)
-        : anthropicJson(anthropicMessageBody({ model: NATIVE_MODEL, blocks: [{ type: "text", text: REPLY_TEXT }, { type: "tool_use", ...REPLY_TOOL }] })),
+        : anthropicJson(
+            anthropicMessageBody({
+              model: NATIVE_MODEL,
+              blocks: [
+                { type: "text", text: REPLY_TEXT },
+                { type: "tool_use", ...REPLY_TOOL },
+              ],
+            }),
+          ),
     { kind: "anthropic", model: NATIVE_MODEL },
   );
   modes.push(
-    { mode: "translate", backend: openai, backendPath: "/v1/chat/completions", backendModel: TRANSLATE_MODEL, proxy: await startProxy({}, [{ url: openai.url, kind: "llamacpp", mode: "translate" }]) },
-    { mode: "native", backend: native, backendPath: "/v1/messages", backendModel: NATIVE_MODEL, proxy: await startProxy({}, [{ url: native.url, kind: "anthropic", mode: "native" }]) },
+    {
+      mode: "translate",
+      backend: openai,
+      backendPath: "/v1/chat/completions",
+      backendModel: TRANSLATE_MODEL,
+      proxy: await startProxy({}, [{ url: openai.url, kind: "llamacpp", mode: "translate" }]),
+    },
+    {
+      mode: "native",
+      backend: native,
+      backendPath: "/v1/messages",
+      backendModel: NATIVE_MODEL,
+      proxy: await startProxy({}, [{ url: native.url, kind: "anthropic", mode: "native" }]),
+    },
   );
 });
 
@@ -169,14 +201,19 @@ test("translate mode streams a text + tool_use answer as exactly this event sequ
     "message_delta",
     "message_stop",
   ]);
-  expect(events.filter((event) => event.type === "content_block_start").map((event) => event.content_block.type)).toEqual(["text", "tool_use"]);
+  expect(events.filter((event) => event.type === "content_block_start").map((event) => event.content_block.type)).toEqual([
+    "text",
+    "tool_use",
+  ]);
 });
 
 test("native mode passes the accepted transcript's event sequence through unchanged", async () => {
   const mode = modeNamed("native");
   const recorded = MESSAGE_REQUESTS.find((request) => request.name.includes("say-hi"))!;
   const events = await readAnthropicEvents(await sendRecorded(mode.proxy, recorded, recorded.body));
-  const transcript = splitSseFrames(readAcceptedClaudeCodeReply()).map((frame) => JSON.parse(frame.split("\ndata: ")[1]!) as MessageStreamEvent);
+  const transcript = splitSseFrames(readAcceptedClaudeCodeReply()).map(
+    (frame) => JSON.parse(frame.split("\ndata: ")[1]!) as MessageStreamEvent,
+  );
   expect(describeEventSequence(events)).toEqual(describeEventSequence(transcript));
 });
 
@@ -209,7 +246,8 @@ function expectCleanedRequest(sent: Record<string, unknown>, original: MessageCr
   const expectedTools = (original.tools ?? []).filter((tool) => tool.defer_loading !== true).map((tool) => tool.name);
   expect(toolNames(sent)).toEqual(expectedTools);
   // Hoisted: each role:system message's text now lives in the system prompt, never as a turn.
-  const systemText = mode.mode === "translate" ? JSON.stringify((sent.messages as Array<{ content: unknown }>)[0]!.content) : JSON.stringify(sent.system);
+  const systemText =
+    mode.mode === "translate" ? JSON.stringify((sent.messages as Array<{ content: unknown }>)[0]!.content) : JSON.stringify(sent.system);
   for (const hoisted of systemMessageTexts(original)) expect(systemText).toContain(JSON.stringify(hoisted).slice(1, -1));
 }
 
@@ -224,7 +262,9 @@ function expectOpenAIChatRequest(sent: Record<string, unknown>, original: Messag
     expect(tool.type).toBe("function");
     expect(tool.function).toMatchObject({ name: expect.any(String), parameters: expect.objectContaining({ type: "object" }) });
   }
-  const toolUse = original.messages.flatMap((message) => (Array.isArray(message.content) ? message.content : [])).find((block) => block.type === "tool_use");
+  const toolUse = original.messages
+    .flatMap((message) => (Array.isArray(message.content) ? message.content : []))
+    .find((block) => block.type === "tool_use");
   if (toolUse?.type === "tool_use") {
     expect(messages.some((message) => message.role === "assistant" && message.tool_calls?.[0]?.id === toolUse.id)).toBe(true);
     expect(messages.some((message) => message.role === "tool" && message.tool_call_id === toolUse.id)).toBe(true);
@@ -232,13 +272,19 @@ function expectOpenAIChatRequest(sent: Record<string, unknown>, original: Messag
   if (original.output_config?.format?.type === "json_schema") expect(sent.response_format).toMatchObject({ type: "json_schema" });
 }
 
-function expectNativeRequest(sent: Record<string, unknown>, headers: Record<string, string>, original: MessageCreateParams, stream: boolean): void {
+function expectNativeRequest(
+  sent: Record<string, unknown>,
+  headers: Record<string, string>,
+  original: MessageCreateParams,
+  stream: boolean,
+): void {
   expect(headers["anthropic-version"]).toBe("2023-06-01");
   expect(sent.stream).toBe(stream);
   expect(sent.max_tokens).toBe(original.max_tokens);
   const messages = sent.messages as MessageCreateParams["messages"];
   expect(messages.map((message) => message.role).every((role) => role === "user" || role === "assistant")).toBe(true);
-  const blockTypes = (list: MessageCreateParams["messages"]) => list.flatMap((message) => (Array.isArray(message.content) ? message.content.map((block) => block.type) : []));
+  const blockTypes = (list: MessageCreateParams["messages"]) =>
+    list.flatMap((message) => (Array.isArray(message.content) ? message.content.map((block) => block.type) : []));
   expect(blockTypes(messages).filter((type) => type === "tool_use" || type === "tool_result")).toEqual(
     blockTypes(original.messages).filter((type) => type === "tool_use" || type === "tool_result"),
   );
@@ -251,5 +297,7 @@ function toolNames(body: Record<string, unknown>): string[] {
 function systemMessageTexts(body: MessageCreateParams): string[] {
   return body.messages
     .filter((message) => message.role === "system")
-    .flatMap((message) => (typeof message.content === "string" ? [message.content] : (message.content as TextBlockParam[]).map((block) => block.text)));
+    .flatMap((message) =>
+      typeof message.content === "string" ? [message.content] : (message.content as TextBlockParam[]).map((block) => block.text),
+    );
 }

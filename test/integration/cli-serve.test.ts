@@ -8,9 +8,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FakeScript } from "../support/fake-backend-server";
-import { openAIJson, openAIStream, startFakeOpenAIBackend, type FakeOpenAIBackend } from "../support/fake-openai-backend";
+import { type FakeOpenAIBackend, openAIJson, openAIStream, startFakeOpenAIBackend } from "../support/fake-openai-backend";
 import { chunk, finishChunk, llamaServerChunks, llamaServerCompletion, roleChunk } from "../support/fake-openai-chunks";
-import { readProcessEnvironment, spawnAnyclaudeServe, type ServeProcess } from "../support/spawn-anyclaude-serve";
+import { readProcessEnvironment, type ServeProcess, spawnAnyclaudeServe } from "../support/spawn-anyclaude-serve";
 
 const LOCAL_MODEL = "qwen3-coder-30b-a3b";
 const STOP_DEADLINE_MS = 10_000;
@@ -20,7 +20,7 @@ const IDLE_STOP_DEADLINE_MS = 5_000;
 const home = mkdtempSync(join(tmpdir(), "anyclaude-serve-home-"));
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
-let cleanups: Array<() => Promise<unknown> | void> = [];
+let cleanups: Array<() => Promise<unknown> | undefined> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
   cleanups = [];
@@ -39,9 +39,7 @@ function startServe(args: string[], env: Record<string, string> = {}): ServeProc
 /** Answers every chat completion with `text`, streamed or as JSON, as the request asks. */
 function replyWith(text: string): FakeScript {
   return (request) =>
-    (request.body as { stream?: boolean }).stream
-      ? openAIStream(llamaServerChunks({ text }))
-      : openAIJson(llamaServerCompletion({ text }));
+    (request.body as { stream?: boolean }).stream ? openAIStream(llamaServerChunks({ text })) : openAIJson(llamaServerCompletion({ text }));
 }
 
 function startBackend(script: FakeScript = replyWith("Hello from the fake."), model = LOCAL_MODEL): FakeOpenAIBackend {
@@ -72,14 +70,15 @@ async function exitsBefore(serve: ServeProcess, since: number, deadlineMs: numbe
     serve.child.exited.then(() => true),
     Bun.sleep(Math.max(0, since + deadlineMs - performance.now())).then(() => false),
   ]);
-  console.log(`${label}: ${ended ? `exited ${Math.round(performance.now() - since)} ms after the signal` : `still running ${deadlineMs} ms after the signal`}`);
+  console.log(
+    `${label}: ${ended ? `exited ${Math.round(performance.now() - since)} ms after the signal` : `still running ${deadlineMs} ms after the signal`}`,
+  );
   return ended;
 }
 
 function sseEventNames(text: string): string[] {
   return [...text.matchAll(/^event: (\S+)$/gm)].map((match) => match[1]!);
 }
-
 
 /** anyclaude serve in front of a backend that starts a stream and then stalls; the client has read message_start. */
 async function startServeWithStalledStream() {
@@ -102,7 +101,9 @@ describe("anyclaude serve", () => {
     expect(address.port).toBeGreaterThan(0);
     expect(serve.stdout).toContain(`listening on http://127.0.0.1:${address.port}\n`);
     const id = `llamacpp-${backend.port}`;
-    expect(serve.stdout).toContain(`Backends:\n  ${id}  llamacpp, translate mode, ${backend.url}  up, models: ${LOCAL_MODEL} (32768 ctx)\n`);
+    expect(serve.stdout).toContain(
+      `Backends:\n  ${id}  llamacpp, translate mode, ${backend.url}  up, models: ${LOCAL_MODEL} (32768 ctx)\n`,
+    );
 
     const response = await postMessage(address.url);
     expect(response.status).toBe(200);
@@ -122,7 +123,13 @@ describe("anyclaude serve", () => {
       BUN_JSC_minEdenToOldGenerationRatio: "0.6",
       MIMALLOC_PURGE_DELAY: "0",
     });
-    expect(readFileSync(`/proc/${serve.child.pid}/cmdline`, "latin1").split("\0").slice(-6, -1)).toEqual(["serve", "--port", "0", "--backend", backend.url]);
+    expect(readFileSync(`/proc/${serve.child.pid}/cmdline`, "latin1").split("\0").slice(-6, -1)).toEqual([
+      "serve",
+      "--port",
+      "0",
+      "--backend",
+      backend.url,
+    ]);
     expect(serve.stderr).not.toContain("default runtime settings");
     expect((await postMessage(address.url)).status).toBe(200);
   });
@@ -173,7 +180,9 @@ describe("anyclaude serve", () => {
 
     const address = await serve.address();
 
-    expect(serve.stdout).toContain(`Backends found on local ports:\n  llamacpp-${backend.port}  llamacpp, translate mode, ${backend.url}  up, models: ${LOCAL_MODEL}`);
+    expect(serve.stdout).toContain(
+      `Backends found on local ports:\n  llamacpp-${backend.port}  llamacpp, translate mode, ${backend.url}  up, models: ${LOCAL_MODEL}`,
+    );
     expect(serve.stderr).toContain(`no backend configured; probing local ports ports=`);
     expect((await postMessage(address.url)).status).toBe(200);
     // A discovered backend gets the default deadlines (it once got none: every timer NaN, i.e. 1 ms).
@@ -196,18 +205,21 @@ describe("anyclaude serve", () => {
   test("--config reads a YAML file: its backend id, routing and port apply", async () => {
     const backend = startBackend();
     const file = join(home, "serve.yaml");
-    writeFileSync(file, [
-      "server:",
-      "  port: 0",
-      "backends:",
-      "  - id: yaml-llama",
-      `    url: ${backend.url}/v1`,
-      "    kind: llamacpp",
-      "    mode: translate",
-      "models:",
-      `  opus: yaml-llama/${LOCAL_MODEL}`,
-      "",
-    ].join("\n"));
+    writeFileSync(
+      file,
+      [
+        "server:",
+        "  port: 0",
+        "backends:",
+        "  - id: yaml-llama",
+        `    url: ${backend.url}/v1`,
+        "    kind: llamacpp",
+        "    mode: translate",
+        "models:",
+        `  opus: yaml-llama/${LOCAL_MODEL}`,
+        "",
+      ].join("\n"),
+    );
     const serve = startServe(["--config", file]);
 
     const address = await serve.address();
@@ -220,16 +232,19 @@ describe("anyclaude serve", () => {
 
   test("an invalid configuration exits 78 and lists every bad field with where it came from", async () => {
     const file = join(home, "invalid.yaml");
-    writeFileSync(file, [
-      "backends:",
-      "  - url: http://127.0.0.1:9",
-      "    mode: nativ",
-      "    timeouts:",
-      "      idleMs: 0",
-      "discovery:",
-      "  timeoutMs: soon",
-      "",
-    ].join("\n"));
+    writeFileSync(
+      file,
+      [
+        "backends:",
+        "  - url: http://127.0.0.1:9",
+        "    mode: nativ",
+        "    timeouts:",
+        "      idleMs: 0",
+        "discovery:",
+        "  timeoutMs: soon",
+        "",
+      ].join("\n"),
+    );
     const serve = startServe(["--config", file, "--port", "99999"], { ANYCLAUDE_LOG_LEVEL: "loud" });
 
     const { status, stdout, stderr } = await serve.ended();
@@ -257,7 +272,9 @@ describe("anyclaude serve", () => {
 
     expect(status).toBe(1);
     expect(stdout).toBe("");
-    expect(stderr).toContain(`cannot listen on 127.0.0.1:${port}: the port is already in use; stop what holds it or choose another with --port (0 picks a free one) (EADDRINUSE)`);
+    expect(stderr).toContain(
+      `cannot listen on 127.0.0.1:${port}: the port is already in use; stop what holds it or choose another with --port (0 picks a free one) (EADDRINUSE)`,
+    );
     expect(stderr).not.toMatch(/^\s+at /m);
   });
 

@@ -9,10 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Anthropic from "@anthropic-ai/sdk";
 import { ConfigError } from "../../src/config/config-error";
-import { openAIJson, openAIStream, startFakeOpenAIBackend, type FakeOpenAIBackend } from "../support/fake-openai-backend";
+import { type FakeOpenAIBackend, openAIJson, openAIStream, startFakeOpenAIBackend } from "../support/fake-openai-backend";
 import { llamaServerChunks, llamaServerCompletion } from "../support/fake-openai-chunks";
 import { runClaudeCode } from "../support/run-claude-code";
-import { startProxy, type StartedProxy } from "../support/start-proxy";
+import { type StartedProxy, startProxy } from "../support/start-proxy";
 
 /** What the Claude Code harness sends as ANTHROPIC_API_KEY. */
 const KEY = "sk-test";
@@ -24,7 +24,8 @@ let proxy: StartedProxy;
 beforeAll(async () => {
   const reply = { text: "hello", usage: { promptTokens: 5, completionTokens: 1 } };
   backend = startFakeOpenAIBackend(
-    (request) => ((request.body as { stream?: boolean }).stream ? openAIStream(llamaServerChunks(reply)) : openAIJson(llamaServerCompletion(reply))),
+    (request) =>
+      (request.body as { stream?: boolean }).stream ? openAIStream(llamaServerChunks(reply)) : openAIJson(llamaServerCompletion(reply)),
     { kind: "llamacpp" },
   );
   proxy = await startProxy({ server: { apiKey: KEY } }, [{ url: backend.url, kind: "llamacpp", mode: "translate" }]);
@@ -35,7 +36,11 @@ afterAll(async () => {
 });
 
 const post = (path: string, headers: Record<string, string>) =>
-  fetch(`${proxy.url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(MESSAGE) });
+  fetch(`${proxy.url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(MESSAGE),
+  });
 
 describe("with server.apiKey set", () => {
   test.each([
@@ -81,21 +86,25 @@ describe("with server.apiKey set", () => {
     expect(refused).toBeInstanceOf(Anthropic.AuthenticationError);
   });
 
-  test(
-    "the real Claude Code gets through with ANTHROPIC_API_KEY; with a wrong one it never reaches a model",
-    async () => {
-      const passing = await runClaudeCode({ baseUrl: proxy.url, prompt: "say hello", timeoutMs: 45_000 });
-      expect({ exitCode: passing.exitCode, result: passing.json?.result, stderr: passing.stderr }).toMatchObject({ exitCode: 0, result: "hello" });
-      // Claude Code 2.1.332 retries a 401 with growing pauses (6 tries in 20 s) instead of
-      // exiting, so the run is cut short: what matters is that no request got past the proxy.
-      const before = backend.requests.length;
-      const refused = await runClaudeCode({ baseUrl: proxy.url, prompt: "say hello", timeoutMs: 6_000, extraEnv: { ANTHROPIC_API_KEY: "sk-wrong" } });
-      expect(refused.json?.result).not.toBe("hello");
-      expect(refused.timedOut || refused.exitCode !== 0).toBe(true);
-      expect(backend.requests.length).toBe(before);
-    },
-    100_000,
-  );
+  test("the real Claude Code gets through with ANTHROPIC_API_KEY; with a wrong one it never reaches a model", async () => {
+    const passing = await runClaudeCode({ baseUrl: proxy.url, prompt: "say hello", timeoutMs: 45_000 });
+    expect({ exitCode: passing.exitCode, result: passing.json?.result, stderr: passing.stderr }).toMatchObject({
+      exitCode: 0,
+      result: "hello",
+    });
+    // Claude Code 2.1.332 retries a 401 with growing pauses (6 tries in 20 s) instead of
+    // exiting, so the run is cut short: what matters is that no request got past the proxy.
+    const before = backend.requests.length;
+    const refused = await runClaudeCode({
+      baseUrl: proxy.url,
+      prompt: "say hello",
+      timeoutMs: 6_000,
+      extraEnv: { ANTHROPIC_API_KEY: "sk-wrong" },
+    });
+    expect(refused.json?.result).not.toBe("hello");
+    expect(refused.timedOut || refused.exitCode !== 0).toBe(true);
+    expect(backend.requests.length).toBe(before);
+  }, 100_000);
 });
 
 describe("where the key comes from", () => {
@@ -103,8 +112,14 @@ describe("where the key comes from", () => {
     const dir = await mkdtemp(join(tmpdir(), "anyclaude-key-"));
     try {
       await writeFile(join(dir, "key"), "sk-from-file\n");
-      const fromFile = await startProxy({ server: { apiKeyFile: join(dir, "key") } }, [{ url: backend.url, kind: "llamacpp", mode: "translate" }]);
-      const fromEnv = await startProxy({ server: { apiKeyEnv: "PROXY_KEY" } }, [{ url: backend.url, kind: "llamacpp", mode: "translate" }], { env: { PROXY_KEY: "sk-from-env" } });
+      const fromFile = await startProxy({ server: { apiKeyFile: join(dir, "key") } }, [
+        { url: backend.url, kind: "llamacpp", mode: "translate" },
+      ]);
+      const fromEnv = await startProxy(
+        { server: { apiKeyEnv: "PROXY_KEY" } },
+        [{ url: backend.url, kind: "llamacpp", mode: "translate" }],
+        { env: { PROXY_KEY: "sk-from-env" } },
+      );
       try {
         expect((await fetch(`${fromFile.url}/v1/models`, { headers: { "x-api-key": "sk-from-file" } })).status).toBe(200);
         expect((await fetch(`${fromEnv.url}/v1/models`, { headers: { "x-api-key": "sk-from-env" } })).status).toBe(200);
@@ -118,11 +133,17 @@ describe("where the key comes from", () => {
   });
 
   test("a variable that is not set stops start-up with a configuration error naming the field", async () => {
-    const failure = await startProxy({ server: { apiKeyEnv: "NOT_SET_ANYWHERE" } }, [{ url: backend.url, kind: "llamacpp", mode: "translate" }], { env: {} }).then(
+    const failure = await startProxy(
+      { server: { apiKeyEnv: "NOT_SET_ANYWHERE" } },
+      [{ url: backend.url, kind: "llamacpp", mode: "translate" }],
+      { env: {} },
+    ).then(
       (started) => started.stop().then(() => undefined),
       (error: unknown) => error,
     );
     expect(failure).toBeInstanceOf(ConfigError);
-    expect((failure as ConfigError).issues).toEqual([{ path: "server.apiKeyEnv", message: "environment variable NOT_SET_ANYWHERE (apiKeyEnv) is not set" }]);
+    expect((failure as ConfigError).issues).toEqual([
+      { path: "server.apiKeyEnv", message: "environment variable NOT_SET_ANYWHERE (apiKeyEnv) is not set" },
+    ]);
   });
 });

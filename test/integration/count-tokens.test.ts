@@ -12,10 +12,10 @@ import { estimateInputTokens } from "../../src/translate/estimate-input-tokens";
 import { normalizeAnthropicRequest } from "../../src/translate/normalize-anthropic-request";
 import { readClaudeCodeRequests } from "../support/claude-code-fixtures";
 import { anthropicError, startFakeAnthropicBackend } from "../support/fake-anthropic-backend";
-import { startFakeBackend, type FakeBackend, type FakeBackendOptions } from "../support/fake-backend-server";
+import { type FakeBackend, type FakeBackendOptions, startFakeBackend } from "../support/fake-backend-server";
 import { applyFakeChatTemplate, countFakeTokens, tokenizeFake } from "../support/fake-chat-template";
 import { openAIError, openAIJson } from "../support/fake-openai-backend";
-import { startProxy, type ProxyBackend, type StartedProxy } from "../support/start-proxy";
+import { type ProxyBackend, type StartedProxy, startProxy } from "../support/start-proxy";
 
 const MODEL = "qwen3-coder-30b-a3b";
 // Claude Code's /context request, plus a system prompt so that part is counted too.
@@ -27,7 +27,10 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((server) => server.stop()));
 });
 
-async function serve(engine: Omit<FakeBackendOptions, "routes"> & { routes?: FakeBackendOptions["routes"] }, backend: Omit<ProxyBackend, "url">) {
+async function serve(
+  engine: Omit<FakeBackendOptions, "routes"> & { routes?: FakeBackendOptions["routes"] },
+  backend: Omit<ProxyBackend, "url">,
+) {
   const fake = startFakeBackend({ model: MODEL, routes: {}, ...engine });
   running.push(fake);
   const proxy = await startProxy({}, [{ ...backend, url: fake.url }]);
@@ -36,17 +39,30 @@ async function serve(engine: Omit<FakeBackendOptions, "routes"> & { routes?: Fak
 }
 
 async function countTokens(proxy: StartedProxy, body: unknown = REQUEST): Promise<Response> {
-  return fetch(`${proxy.url}/v1/messages/count_tokens?beta=true`, { method: "POST", headers: recorded.headers, body: JSON.stringify(body) });
+  return fetch(`${proxy.url}/v1/messages/count_tokens?beta=true`, {
+    method: "POST",
+    headers: recorded.headers,
+    body: JSON.stringify(body),
+  });
 }
 
 /** The OpenAI chat body the proxy derives for counting, built here from the same pure steps. */
 function convertForCounting(): ChatCompletionRequest {
-  const normalized = normalizeAnthropicRequest({ ...REQUEST, max_tokens: 1 } as MessageCreateParams, { stripBillingHeader: true, systemMessages: "hoist" });
-  return convertAnthropicRequestToOpenAIChat({ ...normalized.value, model: MODEL }, { thinkingStyle: "chat_template_kwargs", stream: false }).value;
+  const normalized = normalizeAnthropicRequest({ ...REQUEST, max_tokens: 1 } as MessageCreateParams, {
+    stripBillingHeader: true,
+    systemMessages: "hoist",
+  });
+  return convertAnthropicRequestToOpenAIChat(
+    { ...normalized.value, model: MODEL },
+    { thinkingStyle: "chat_template_kwargs", stream: false },
+  ).value;
 }
 
 const onlyRequestsTo = (fake: FakeBackend, paths: string[]) =>
-  fake.requests.filter((request) => request.method === "POST").map((request) => request.path).filter((path) => paths.includes(path));
+  fake.requests
+    .filter((request) => request.method === "POST")
+    .map((request) => request.path)
+    .filter((path) => paths.includes(path));
 
 test("llama-server: exact, from /v1/chat/completions/input_tokens", async () => {
   const { fake, proxy } = await serve({ kind: "llamacpp" }, { kind: "llamacpp", mode: "translate" });
@@ -82,7 +98,9 @@ test("vLLM: exact, from /tokenize with the chat messages", async () => {
   expect(response.status).toBe(200);
   expect(response.headers.get("x-anyclaude-token-count")).toBe("exact");
   const chat = convertForCounting();
-  expect(await response.json()).toEqual({ input_tokens: tokenizeFake(applyFakeChatTemplate({ messages: chat.messages, tools: chat.tools })).length });
+  expect(await response.json()).toEqual({
+    input_tokens: tokenizeFake(applyFakeChatTemplate({ messages: chat.messages, tools: chat.tools })).length,
+  });
   expect(fake.requestsTo("/tokenize")[0]!.body).toMatchObject({ model: MODEL, messages: chat.messages, add_generation_prompt: true });
 });
 
@@ -105,7 +123,10 @@ test("Ollama: anyclaude's documented estimate, flagged as one", async () => {
   const response = await countTokens(proxy);
   expect(response.status).toBe(200);
   expect(response.headers.get("x-anyclaude-token-count")).toBe("estimate");
-  const normalized = normalizeAnthropicRequest({ ...REQUEST, max_tokens: 1 } as MessageCreateParams, { stripBillingHeader: true, systemMessages: "hoist" });
+  const normalized = normalizeAnthropicRequest({ ...REQUEST, max_tokens: 1 } as MessageCreateParams, {
+    stripBillingHeader: true,
+    systemMessages: "hoist",
+  });
   const { max_tokens: _unused, ...countable } = normalized.value;
   const body = (await response.json()) as { input_tokens: number };
   expect(body).toEqual({ input_tokens: estimateInputTokens({ ...countable, model: MODEL }) });
@@ -114,9 +135,24 @@ test("Ollama: anyclaude's documented estimate, flagged as one", async () => {
 });
 
 test.each([
-  ["llama-server input_tokens fails", { kind: "llamacpp", routes: { "/v1/chat/completions/input_tokens": openAIError(500, "tokenizer crashed") } }, 502, "api_error"],
-  ["llama-server is loading", { kind: "llamacpp", routes: { "/v1/chat/completions/input_tokens": openAIError(503, "Loading model") } }, 529, "overloaded_error"],
-  ["older llama-server's /tokenize answers without tokens", { kind: "llamacpp", legacyLlamaServer: true, routes: { "/tokenize": openAIJson({ nope: true }) } }, 502, "api_error"],
+  [
+    "llama-server input_tokens fails",
+    { kind: "llamacpp", routes: { "/v1/chat/completions/input_tokens": openAIError(500, "tokenizer crashed") } },
+    502,
+    "api_error",
+  ],
+  [
+    "llama-server is loading",
+    { kind: "llamacpp", routes: { "/v1/chat/completions/input_tokens": openAIError(503, "Loading model") } },
+    529,
+    "overloaded_error",
+  ],
+  [
+    "older llama-server's /tokenize answers without tokens",
+    { kind: "llamacpp", legacyLlamaServer: true, routes: { "/tokenize": openAIJson({ nope: true }) } },
+    502,
+    "api_error",
+  ],
   ["vLLM /tokenize fails", { kind: "vllm", routes: { "/tokenize": openAIError(400, "bad request") } }, 400, "invalid_request_error"],
 ] as const)("%s: an error status, never input_tokens 0", async (_case, engine, status, type) => {
   const { proxy } = await serve(engine as FakeBackendOptions, { kind: engine.kind, mode: "translate" });
@@ -128,7 +164,11 @@ test.each([
 });
 
 test("a native backend whose count_tokens fails: an error status, never input_tokens 0", async () => {
-  const fake = startFakeAnthropicBackend([], { kind: "anthropic", model: MODEL, countTokens: anthropicError(500, "api_error", "counter broke") });
+  const fake = startFakeAnthropicBackend([], {
+    kind: "anthropic",
+    model: MODEL,
+    countTokens: anthropicError(500, "api_error", "counter broke"),
+  });
   running.push(fake);
   const proxy = await startProxy({}, [{ url: fake.url, kind: "anthropic", mode: "native" }]);
   running.push(proxy);
@@ -140,12 +180,20 @@ test("a native backend whose count_tokens fails: an error status, never input_to
 });
 
 test("a backend whose counting fails: the count comes from the next one, as a Messages request would", async () => {
-  const down = startFakeBackend({ model: MODEL, routes: { "/v1/chat/completions/input_tokens": openAIError(500, "tokenizer crashed") }, kind: "llamacpp" });
+  const down = startFakeBackend({
+    model: MODEL,
+    routes: { "/v1/chat/completions/input_tokens": openAIError(500, "tokenizer crashed") },
+    kind: "llamacpp",
+  });
   running.push(down);
   const up = startFakeBackend({ model: MODEL, routes: {}, kind: "llamacpp" });
   running.push(up);
   const proxy = await startProxy(
-    { models: { default: "pair" }, health: { enabled: false }, modelGroups: { pair: { strategy: "priority", fallbacks: [], targets: [`first/${MODEL}`, `second/${MODEL}`] } } },
+    {
+      models: { default: "pair" },
+      health: { enabled: false },
+      modelGroups: { pair: { strategy: "priority", fallbacks: [], targets: [`first/${MODEL}`, `second/${MODEL}`] } },
+    },
     [
       { id: "first", url: down.url, kind: "llamacpp", mode: "translate", priority: 0 },
       { id: "second", url: up.url, kind: "llamacpp", mode: "translate", priority: 1 },
@@ -163,15 +211,26 @@ test("a backend whose counting fails: the count comes from the next one, as a Me
 test("counting feeds neither the latency average nor the tokens per minute that strategies rank by", async () => {
   const { proxy } = await serve({ kind: "llamacpp" }, { kind: "llamacpp", mode: "translate" });
   for (let i = 0; i < 3; i++) expect((await countTokens(proxy)).status).toBe(200);
-  const health = (await (await fetch(`${proxy.url}/health`)).json()) as { backends: Array<{ latencyEwmaMs: number | null; tokensPerMinute: number }> };
+  const health = (await (await fetch(`${proxy.url}/health`)).json()) as {
+    backends: Array<{ latencyEwmaMs: number | null; tokensPerMinute: number }>;
+  };
   expect(health.backends).toHaveLength(1);
   expect(health.backends[0]).toMatchObject({ latencyEwmaMs: null, tokensPerMinute: 0 });
 });
 
 test("a tokenizer endpoint that keeps failing does not open the circuit generation goes through", async () => {
-  const reply = openAIJson({ id: "c", object: "chat.completion", model: MODEL, choices: [{ index: 0, message: { role: "assistant", content: "fine" }, finish_reason: "stop" }], usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 } });
+  const reply = openAIJson({
+    id: "c",
+    object: "chat.completion",
+    model: MODEL,
+    choices: [{ index: 0, message: { role: "assistant", content: "fine" }, finish_reason: "stop" }],
+    usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 },
+  });
   const { proxy } = await serve(
-    { kind: "llamacpp", routes: { "/v1/chat/completions/input_tokens": openAIError(500, "tokenizer crashed"), "/v1/chat/completions": reply } },
+    {
+      kind: "llamacpp",
+      routes: { "/v1/chat/completions/input_tokens": openAIError(500, "tokenizer crashed"), "/v1/chat/completions": reply },
+    },
     { kind: "llamacpp", mode: "translate" },
   );
   for (let i = 0; i < 8; i++) expect((await countTokens(proxy)).status).toBeGreaterThanOrEqual(500);

@@ -8,11 +8,11 @@ import type { ModelsPage } from "../../src/protocol/anthropic/models";
 import { convertAnthropicRequestToOpenAIChat } from "../../src/translate/convert-anthropic-request-to-openai-chat";
 import { normalizeAnthropicRequest } from "../../src/translate/normalize-anthropic-request";
 import { readClaudeCodeRequests } from "../support/claude-code-fixtures";
-import { findClosedPort } from "../support/find-closed-port";
-import { openAIJson, openAIStream, startFakeOpenAIBackend, type FakeOpenAIBackend } from "../support/fake-openai-backend";
+import { type FakeOpenAIBackend, openAIJson, openAIStream, startFakeOpenAIBackend } from "../support/fake-openai-backend";
 import { llamaServerChunks, llamaServerCompletion } from "../support/fake-openai-chunks";
+import { findClosedPort } from "../support/find-closed-port";
 import { readAnthropicEvents } from "../support/read-anthropic-events";
-import { startProxy, type StartedProxy } from "../support/start-proxy";
+import { type StartedProxy, startProxy } from "../support/start-proxy";
 
 const LLAMA_MODEL = "qwen3-coder-30b-a3b";
 const OLLAMA_MODEL = "gpt-oss:20b";
@@ -77,7 +77,10 @@ describe("GET /v1/models", () => {
     expect(local.body.id).toBe(OLLAMA_MODEL);
     const missing = await getJson<{ type: string; error: { type: string; message: string } }>("/v1/models/no-such-model");
     expect(missing.status).toBe(404);
-    expect(missing.body).toMatchObject({ type: "error", error: { type: "not_found_error", message: expect.stringContaining("no-such-model") } });
+    expect(missing.body).toMatchObject({
+      type: "error",
+      error: { type: "not_found_error", message: expect.stringContaining("no-such-model") },
+    });
   });
 });
 
@@ -86,7 +89,10 @@ describe("GET /health", () => {
     const { status, body } = await getJson<{ status: string; backends: Array<{ id: string; state: string }> }>("/health");
     expect(status).toBe(200);
     expect(body.status).toBe("ok");
-    expect(body.backends.map(({ id, state }) => ({ id, state }))).toEqual([{ id: "llama", state: "up" }, { id: "ollama", state: "up" }]);
+    expect(body.backends.map(({ id, state }) => ({ id, state }))).toEqual([
+      { id: "llama", state: "up" },
+      { id: "ollama", state: "up" },
+    ]);
   });
 
   test("says degraded, with the reason, when a second backend is down", async () => {
@@ -96,7 +102,10 @@ describe("GET /health", () => {
       { id: "gone", url: `http://127.0.0.1:${closed}`, kind: "vllm", mode: "translate" },
     ]);
     try {
-      const { status, body } = await getJson<{ status: string; backends: Array<{ id: string; state: string; lastError?: string }> }>("/health", partial);
+      const { status, body } = await getJson<{ status: string; backends: Array<{ id: string; state: string; lastError?: string }> }>(
+        "/health",
+        partial,
+      );
       expect(status).toBe(200);
       expect(body.status).toBe("degraded");
       const [up, down] = body.backends;
@@ -120,7 +129,10 @@ describe("GET /docs", () => {
     const styles = [...page.matchAll(/<link[^>]*rel="stylesheet"[^>]*href="([^"]+)"/g)].map((match) => match[1]!);
     expect(scripts.length).toBeGreaterThan(0);
     expect(styles.length).toBeGreaterThan(0);
-    for (const [urls, type] of [[scripts, "javascript"], [styles, "text/css"]] as const) {
+    for (const [urls, type] of [
+      [scripts, "javascript"],
+      [styles, "text/css"],
+    ] as const) {
       for (const url of urls) {
         expect(url).toStartWith("/docs/assets/");
         const asset = await fetch(`${proxy.url}${url}`);
@@ -132,7 +144,9 @@ describe("GET /docs", () => {
   });
 
   test("/docs/json is an OpenAPI document listing the Messages endpoints", async () => {
-    const { status, body } = await getJson<{ openapi: string; info: { title: string }; paths: Record<string, Record<string, unknown>> }>("/docs/json");
+    const { status, body } = await getJson<{ openapi: string; info: { title: string }; paths: Record<string, Record<string, unknown>> }>(
+      "/docs/json",
+    );
     expect(status).toBe(200);
     expect(body.openapi).toMatch(/^3\.\d+\.\d+$/);
     expect(body.info.title).toBe("anyclaude");
@@ -147,7 +161,11 @@ describe("GET /metrics", () => {
     const metered = await startProxy({}, [{ id: "llama", url: llama.url, kind: "llamacpp", mode: "translate" }]);
     try {
       const recorded = readClaudeCodeRequests().find((request) => request.name.includes("say-hi"))!;
-      const response = await fetch(`${metered.url}${recorded.url}`, { method: "POST", headers: recorded.headers, body: JSON.stringify(recorded.body) });
+      const response = await fetch(`${metered.url}${recorded.url}`, {
+        method: "POST",
+        headers: recorded.headers,
+        body: JSON.stringify(recorded.body),
+      });
       expect(response.status).toBe(200);
       await readAnthropicEvents(response);
 
@@ -155,7 +173,9 @@ describe("GET /metrics", () => {
       expect(readCounter(text, "anyclaude_requests_total", 'endpoint="messages",status="200",backend="llama",stream="true"')).toBe(1);
       const expected = countWarningCodes(recorded.body, metered.config);
       expect(Object.keys(expected).length).toBeGreaterThan(0);
-      const counted = Object.fromEntries(Object.keys(expected).map((code) => [code, readCounter(text, "anyclaude_translation_warnings_total", `code="${code}"`)]));
+      const counted = Object.fromEntries(
+        Object.keys(expected).map((code) => [code, readCounter(text, "anyclaude_translation_warnings_total", `code="${code}"`)]),
+      );
       expect(counted).toEqual(expected);
       expect(text.match(/^anyclaude_translation_warnings_total\{/gm)?.length).toBe(Object.keys(expected).length);
     } finally {
@@ -172,7 +192,10 @@ function readCounter(text: string, name: string, labels: string): number | undef
 /** The warnings the pure translation gives for this request, by code: what the server must have counted. */
 function countWarningCodes(body: Parameters<typeof normalizeAnthropicRequest>[0], config: Config): Record<string, number> {
   const normalized = normalizeAnthropicRequest(body, config.claudeCode);
-  const converted = convertAnthropicRequestToOpenAIChat({ ...normalized.value, model: LLAMA_MODEL }, { thinkingStyle: "chat_template_kwargs", stream: true });
+  const converted = convertAnthropicRequestToOpenAIChat(
+    { ...normalized.value, model: LLAMA_MODEL },
+    { thinkingStyle: "chat_template_kwargs", stream: true },
+  );
   const counts: Record<string, number> = {};
   for (const { code } of [...normalized.warnings, ...converted.warnings]) counts[code] = (counts[code] ?? 0) + 1;
   return counts;

@@ -20,7 +20,7 @@ export const DIALECTS = {
     /** Role chunk and two text deltas: message_start and a text block already went out. */
     someText: (): SseItem[] => [{ data: roleChunk() }, ...textChunks("Hello there", 2).map((data) => ({ data }))],
     errorFrame: (message: string, status = 500): SseItem => ({ data: openAIStreamError(message, status) }),
-    brokenFrame: "data: {\"choices\":[{\"delta\":{\"content\":\"x\"\n\n",
+    brokenFrame: 'data: {"choices":[{"delta":{"content":"x"\n\n',
   },
   native: {
     start: (replies: FakeReply[]) => startFakeAnthropicBackend(replies),
@@ -31,13 +31,22 @@ export const DIALECTS = {
       anthropicMessageEvents({ blocks: [{ type: "text", text: "Hello there" }] })
         .slice(0, 5)
         .map((event) => ({ event: event.type, data: event })),
-    errorFrame: (message: string, status = 500): SseItem => ({ event: "error", data: anthropicStreamError(anthropicTypeFor(status), message) }),
-    brokenFrame: "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\n\n",
+    errorFrame: (message: string, status = 500): SseItem => ({
+      event: "error",
+      data: anthropicStreamError(anthropicTypeFor(status), message),
+    }),
+    brokenFrame: 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,\n\n',
   },
 } as const;
 
 function anthropicTypeFor(status: number): AnthropicErrorType {
-  const types: Record<number, AnthropicErrorType> = { 400: "invalid_request_error", 401: "authentication_error", 404: "not_found_error", 429: "rate_limit_error", 529: "overloaded_error" };
+  const types: Record<number, AnthropicErrorType> = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    404: "not_found_error",
+    429: "rate_limit_error",
+    529: "overloaded_error",
+  };
   return types[status] ?? "api_error";
 }
 

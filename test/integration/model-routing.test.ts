@@ -5,11 +5,11 @@
  * the chosen fake engine must be the one that received the request, with the mapped model.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { ConfigOverrides } from "../support/start-proxy";
 import { readClaudeCodeRequests } from "../support/claude-code-fixtures";
-import { openAIJson, startFakeOpenAIBackend, type FakeOpenAIBackend } from "../support/fake-openai-backend";
+import { type FakeOpenAIBackend, openAIJson, startFakeOpenAIBackend } from "../support/fake-openai-backend";
 import { llamaServerCompletion } from "../support/fake-openai-chunks";
-import { startProxy, type StartedProxy } from "../support/start-proxy";
+import type { ConfigOverrides } from "../support/start-proxy";
+import { type StartedProxy, startProxy } from "../support/start-proxy";
 
 const BIG = "qwen3-coder-30b-a3b";
 const SMALL = "qwen3:4b";
@@ -47,12 +47,21 @@ interface Routed {
 
 async function send(proxy: StartedProxy, body: Record<string, unknown>): Promise<Routed> {
   const before = { big: big.requestsTo("/v1/chat/completions").length, small: small.requestsTo("/v1/chat/completions").length };
-  const response = await fetch(`${proxy.url}/v1/messages`, { method: "POST", body: JSON.stringify({ max_tokens: 32, messages: [{ role: "user", content: "hi" }], ...body }) });
+  const response = await fetch(`${proxy.url}/v1/messages`, {
+    method: "POST",
+    body: JSON.stringify({ max_tokens: 32, messages: [{ role: "user", content: "hi" }], ...body }),
+  });
   expect(response.status).toBe(200);
   const answer = (await response.json()) as { model: string };
   const fresh = [
-    ...big.requestsTo("/v1/chat/completions").slice(before.big).map((request) => ({ by: "big", model: (request.body as { model: unknown }).model })),
-    ...small.requestsTo("/v1/chat/completions").slice(before.small).map((request) => ({ by: "small", model: (request.body as { model: unknown }).model })),
+    ...big
+      .requestsTo("/v1/chat/completions")
+      .slice(before.big)
+      .map((request) => ({ by: "big", model: (request.body as { model: unknown }).model })),
+    ...small
+      .requestsTo("/v1/chat/completions")
+      .slice(before.small)
+      .map((request) => ({ by: "small", model: (request.body as { model: unknown }).model })),
   ];
   expect(fresh.length).toBe(1);
   return {
@@ -71,7 +80,13 @@ describe("model map without a background route", () => {
   let proxy: StartedProxy;
   beforeAll(async () => {
     proxy = await startRouted({
-      models: { opus: `big/${BIG}`, sonnet: SMALL, haiku: `small/${TINY}`, default: `small/${SMALL}`, aliases: { "team-fast": `small/${TINY}` } },
+      models: {
+        opus: `big/${BIG}`,
+        sonnet: SMALL,
+        haiku: `small/${TINY}`,
+        default: `small/${SMALL}`,
+        aliases: { "team-fast": `small/${TINY}` },
+      },
     });
   });
   afterAll(() => proxy.stop());

@@ -7,7 +7,7 @@ import type { TimeoutsConfig } from "../../src/config/config-schema";
 import type { ErrorBody } from "../../src/protocol/anthropic/errors";
 import type { MessageStreamEvent } from "../../src/protocol/anthropic/stream-events";
 import { parseSse } from "../../src/sse/parse-sse";
-import { startProxy, type StartedProxy } from "../support/start-proxy";
+import { type StartedProxy, startProxy } from "../support/start-proxy";
 
 export interface ProxyForOptions {
   mode: "translate" | "native";

@@ -6,12 +6,12 @@
  * repeat and with ones that change.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { startFakeAnthropicBackend, anthropicJson, type FakeAnthropicBackend } from "../support/fake-anthropic-backend";
-import { anthropicMessageBody } from "../support/fake-anthropic-events";
-import { openAIJson, startFakeOpenAIBackend, type FakeOpenAIBackend } from "../support/fake-openai-backend";
-import { llamaServerCompletion } from "../support/fake-openai-chunks";
 import { readClaudeCodeRequests } from "../support/claude-code-fixtures";
-import { startProxy, type StartedProxy } from "../support/start-proxy";
+import { anthropicJson, type FakeAnthropicBackend, startFakeAnthropicBackend } from "../support/fake-anthropic-backend";
+import { anthropicMessageBody } from "../support/fake-anthropic-events";
+import { type FakeOpenAIBackend, openAIJson, startFakeOpenAIBackend } from "../support/fake-openai-backend";
+import { llamaServerCompletion } from "../support/fake-openai-chunks";
+import { type StartedProxy, startProxy } from "../support/start-proxy";
 
 const recorded = readClaudeCodeRequests().find((request) => request.name.includes("p-say-hi"))!;
 const firstTurn = recorded.body as unknown as {
@@ -44,8 +44,14 @@ const modes: Mode[] = [];
 let longRunning: StartedProxy[] = [];
 
 beforeAll(async () => {
-  const openai = startFakeOpenAIBackend(openAIJson(llamaServerCompletion({ text: "ok", usage: { promptTokens: 10, completionTokens: 1 } })), { kind: "llamacpp" });
-  const native = startFakeAnthropicBackend(anthropicJson(anthropicMessageBody({ model: "m", blocks: [{ type: "text", text: "ok" }] })), { kind: "anthropic", model: "m" });
+  const openai = startFakeOpenAIBackend(
+    openAIJson(llamaServerCompletion({ text: "ok", usage: { promptTokens: 10, completionTokens: 1 } })),
+    { kind: "llamacpp" },
+  );
+  const native = startFakeAnthropicBackend(anthropicJson(anthropicMessageBody({ model: "m", blocks: [{ type: "text", text: "ok" }] })), {
+    kind: "anthropic",
+    model: "m",
+  });
   modes.push(
     { name: "translate", backend: openai, path: "/v1/chat/completions", config: { url: openai.url, kind: "llamacpp", mode: "translate" } },
     { name: "native", backend: native, path: "/v1/messages", config: { url: native.url, kind: "anthropic", mode: "native" } },
@@ -58,7 +64,11 @@ afterAll(async () => {
 });
 
 async function send(proxy: StartedProxy, body: object): Promise<void> {
-  const response = await fetch(`${proxy.url}/v1/messages?beta=true`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const response = await fetch(`${proxy.url}/v1/messages?beta=true`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   expect(response.status).toBe(200);
   await response.arrayBuffer();
 }

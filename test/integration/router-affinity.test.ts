@@ -35,7 +35,11 @@ function expectedSlot(body: MessageCreateParams): number {
 function nextTurn(body: MessageCreateParams): MessageCreateParams {
   return {
     ...body,
-    messages: [...body.messages, { role: "assistant", content: "Hi! What should we work on?" }, { role: "user", content: "Run the tests." }],
+    messages: [
+      ...body.messages,
+      { role: "assistant", content: "Hi! What should we work on?" },
+      { role: "user", content: "Run the tests." },
+    ],
   };
 }
 

@@ -4,10 +4,10 @@
  * dead backend had not sent its first byte yet and is retried or sent to the other one.
  */
 import { afterEach, expect, test } from "bun:test";
-import type { RecordedRequest } from "../support/fake-backend-server";
-import { formatSseItem } from "../support/fake-reply";
-import { llamaServerChunks } from "../support/fake-openai-chunks";
 import { readClaudeCodeRequests } from "../support/claude-code-fixtures";
+import type { RecordedRequest } from "../support/fake-backend-server";
+import { llamaServerChunks } from "../support/fake-openai-chunks";
+import { formatSseItem } from "../support/fake-reply";
 import { readFrames } from "./proxy-test-client";
 import { backendFor, chatRequests, routing, startEngine, startRouter, stopAll, streamedText, waitFor } from "./router-test-kit";
 
@@ -22,7 +22,10 @@ const THINK_MS = 40;
  * its first byte (the router's to save) or already answered, never half-way.
  */
 function answerInOneWrite(text: string) {
-  const whole = [...llamaServerChunks({ text, usage: { promptTokens: 900, completionTokens: 2 } }).map((data) => formatSseItem({ data })), "data: [DONE]\n\n"].join("");
+  const whole = [
+    ...llamaServerChunks({ text, usage: { promptTokens: 900, completionTokens: 2 } }).map((data) => formatSseItem({ data })),
+    "data: [DONE]\n\n",
+  ].join("");
   return (_request: RecordedRequest) => ({ type: "sse" as const, items: [{ pauseMs: THINK_MS }, whole] });
 }
 

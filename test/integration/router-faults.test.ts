@@ -37,7 +37,9 @@ afterEach(stopAll);
 const OVERFLOW: FakeReply = openAIJson(llamaServerContextOverflow(), 400);
 
 const listeners: Array<{ stop(closeActive?: boolean): void }> = [];
-afterEach(() => listeners.splice(0).forEach((listener) => listener.stop(true)));
+afterEach(() => {
+  for (const listener of listeners.splice(0)) listener.stop(true);
+});
 
 /** A raw TCP server on `port` that drops every connection as soon as it is accepted. */
 function startResettingServer(port: number): void {
@@ -106,7 +108,10 @@ describe("before the first byte: retried on the same backend, then the next targ
     expect(await pending).toBeInstanceOf(Error);
     await untilAborted(chatRequests(a)[0]!.signal);
     await waitFor(() => proxy.logs.some((log) => log.msg === "messages"));
-    expect(proxy.logs.find((log) => log.msg === "messages")).toMatchObject({ attempts: 1, outcome: expect.stringContaining("client closed") });
+    expect(proxy.logs.find((log) => log.msg === "messages")).toMatchObject({
+      attempts: 1,
+      outcome: expect.stringContaining("client closed"),
+    });
     expect(chatRequests(a)).toHaveLength(1);
     expect(chatRequests(b)).toEqual([]);
   });
@@ -134,7 +139,11 @@ describe("before the first byte: retried on the same backend, then the next targ
     const b = startEngine(answer("from b"));
     const proxy = await startRouter([backendFor("a", `http://127.0.0.1:${await findClosedPort()}`), backendFor("b", b.url)]);
     await expectAnswerFrom(await postMessage(proxy, { stream: true }), "b", 1);
-    expect(await readBackendState(proxy, "a")).toMatchObject({ state: "down", healthy: false, lastError: expect.stringContaining("backend a is unreachable") });
+    expect(await readBackendState(proxy, "a")).toMatchObject({
+      state: "down",
+      healthy: false,
+      lastError: expect.stringContaining("backend a is unreachable"),
+    });
   });
 
   test("malformed JSON in a whole answer: the retry on the same backend answers", async () => {
@@ -166,7 +175,9 @@ describe("before the first byte: retried on the same backend, then the next targ
     const response = await postMessage(proxy, { stream: true });
     expect(response.status).toBe(status);
     expect(routing(response)).toEqual({ backend: "a", attempts: 1 });
-    expect(await response.json()).toEqual(expectedErrorBody(type, response.headers.get("request-id"), expect.stringContaining("not for you")));
+    expect(await response.json()).toEqual(
+      expectedErrorBody(type, response.headers.get("request-id"), expect.stringContaining("not for you")),
+    );
     expect(chatRequests(a)).toHaveLength(1);
     expect(chatRequests(b)).toEqual([]);
   });
@@ -177,7 +188,11 @@ describe("a slow backend", () => {
     // The pause comes before the first byte: what the router measures as time to first byte.
     const slow = startEngine(openAIStream([{ pauseMs: 250 }, ...llamaServerChunks({ text: "from slow" })]));
     const fast = startEngine(answer("from fast"));
-    const proxy = await startRouter([backendFor("slow", slow.url), backendFor("fast", fast.url)], { pair: { strategy: "latency-based" } }, SYSTEM_CLOCK);
+    const proxy = await startRouter(
+      [backendFor("slow", slow.url), backendFor("fast", fast.url)],
+      { pair: { strategy: "latency-based" } },
+      SYSTEM_CLOCK,
+    );
     const served: Array<string | null> = [];
     for (let i = 0; i < 10; i++) {
       const response = await postMessage(proxy, { stream: true });
@@ -205,7 +220,10 @@ describe("after the first byte: one error frame, never a retry", () => {
     const frames = await readFrames(response);
     expect(streamedText(frames)).toBe("Hello there");
     expect(frames.filter((frame) => frame.event === "error")).toHaveLength(1);
-    expect(frames.at(-1)).toEqual({ event: "error", data: expectedErrorBody(type, response.headers.get("request-id"), expect.stringContaining("backend a")) as never });
+    expect(frames.at(-1)).toEqual({
+      event: "error",
+      data: expectedErrorBody(type, response.headers.get("request-id"), expect.stringContaining("backend a")) as never,
+    });
     expect(chatRequests(a)).toHaveLength(1);
     expect(chatRequests(b)).toEqual([]);
   });
@@ -232,7 +250,9 @@ describe("context overflow", () => {
     const response = await postMessage(proxy, { stream: true });
     expect(response.status).toBe(400);
     expect(routing(response)).toEqual({ backend: "a", attempts: 1 });
-    expect(await response.json()).toEqual(expectedErrorBody("invalid_request_error", response.headers.get("request-id"), expect.stringMatching(/^prompt is too long/)));
+    expect(await response.json()).toEqual(
+      expectedErrorBody("invalid_request_error", response.headers.get("request-id"), expect.stringMatching(/^prompt is too long/)),
+    );
     expect(chatRequests(b)).toEqual([]);
   });
 });
@@ -247,7 +267,9 @@ describe("the overall deadline", () => {
     });
     const response = await postMessage(proxy, { stream: true });
     expect(response.status).toBe(504);
-    expect(await response.json()).toEqual(expectedErrorBody("timeout_error", response.headers.get("request-id"), expect.stringContaining("500 ms deadline")));
+    expect(await response.json()).toEqual(
+      expectedErrorBody("timeout_error", response.headers.get("request-id"), expect.stringContaining("500 ms deadline")),
+    );
     expect(chatRequests(b)).toEqual([]);
     await untilAborted(chatRequests(a)[0]!.signal);
   });
@@ -258,10 +280,14 @@ describe("the circuit breaker (injected clock)", () => {
     const a = startEngine(firstThen([openAIError(500, "boom"), openAIError(500, "boom"), openAIError(500, "boom")], answer("from a")));
     const b = startEngine(answer("from b"));
     const clock = createFakeRouterClock();
-    const proxy = await startRouter([backendFor("a", a.url), backendFor("b", b.url)], {
-      retry: { maxAttempts: 1, baseMs: 10, maxMs: 40, retryAfterCapMs: 2_000, deadlineMs: 15_000 },
-      circuitBreaker: { failureThreshold: 3, windowMs: 60_000, cooldownMs: 10_000, halfOpenMaxProbes: 1 },
-    }, clock);
+    const proxy = await startRouter(
+      [backendFor("a", a.url), backendFor("b", b.url)],
+      {
+        retry: { maxAttempts: 1, baseMs: 10, maxMs: 40, retryAfterCapMs: 2_000, deadlineMs: 15_000 },
+        circuitBreaker: { failureThreshold: 3, windowMs: 60_000, cooldownMs: 10_000, halfOpenMaxProbes: 1 },
+      },
+      clock,
+    );
 
     for (let i = 0; i < 3; i++) await expectAnswerFrom(await postMessage(proxy, { stream: true }), "b", 2);
     expect(circuitTransitions(proxy)).toEqual(["a closed→open"]);
@@ -283,10 +309,14 @@ describe("the circuit breaker (injected clock)", () => {
     const a = startEngine(openAIError(503, "Loading model"));
     const b = startEngine(answer("from b"));
     const clock = createFakeRouterClock();
-    const proxy = await startRouter([backendFor("a", a.url), backendFor("b", b.url)], {
-      retry: { maxAttempts: 1, baseMs: 10, maxMs: 40, retryAfterCapMs: 2_000, deadlineMs: 15_000 },
-      circuitBreaker: { failureThreshold: 1, windowMs: 60_000, cooldownMs: 5_000, halfOpenMaxProbes: 1 },
-    }, clock);
+    const proxy = await startRouter(
+      [backendFor("a", a.url), backendFor("b", b.url)],
+      {
+        retry: { maxAttempts: 1, baseMs: 10, maxMs: 40, retryAfterCapMs: 2_000, deadlineMs: 15_000 },
+        circuitBreaker: { failureThreshold: 1, windowMs: 60_000, cooldownMs: 5_000, halfOpenMaxProbes: 1 },
+      },
+      clock,
+    );
     await expectAnswerFrom(await postMessage(proxy, { stream: true }), "b", 2);
     clock.advance(5_000);
     await expectAnswerFrom(await postMessage(proxy, { stream: true }), "b", 2);

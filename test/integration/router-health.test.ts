@@ -9,7 +9,18 @@ import { createFakeRouterClock } from "../support/fake-router-clock";
 import { findClosedPort } from "../support/find-closed-port";
 import { startProxy } from "../support/start-proxy";
 import { postMessage, readFrames } from "./proxy-test-client";
-import { answer, backendFor, chatRequests, readBackendState, readMetric, routing, startEngine, startRouter, stopAll, waitFor } from "./router-test-kit";
+import {
+  answer,
+  backendFor,
+  chatRequests,
+  readBackendState,
+  readMetric,
+  routing,
+  startEngine,
+  startRouter,
+  stopAll,
+  waitFor,
+} from "./router-test-kit";
 
 afterEach(stopAll);
 
@@ -88,9 +99,13 @@ describe("periodic health probes", () => {
 });
 
 describe("a backend that was down at start-up", () => {
-  test("gets its model list before its first request is routed (not model \"default\")", async () => {
+  test('gets its model list before its first request is routed (not model "default")', async () => {
     const port = await findClosedPort();
-    const proxy = await startProxy({ health: { enabled: false } }, [{ id: "late", url: `http://127.0.0.1:${port}`, kind: "auto", mode: "auto" }], { reprobeMs: 0 });
+    const proxy = await startProxy(
+      { health: { enabled: false } },
+      [{ id: "late", url: `http://127.0.0.1:${port}`, kind: "auto", mode: "auto" }],
+      { reprobeMs: 0 },
+    );
     try {
       const engine = startEngine(answer("late but here"), { kind: "vllm", model: "late-model", port });
       const response = await postMessage(proxy);
@@ -110,6 +125,10 @@ describe("a backend that was down at start-up", () => {
     expect(before.models).toBeUndefined();
     startEngine(answer("hello"), { port });
     await waitFor(async () => (await readBackendState(proxy, "late")).models !== undefined);
-    expect(await readBackendState(proxy, "late")).toMatchObject({ state: "up", healthy: true, models: [{ id: "m", contextWindow: 32768, slots: 1 }] });
+    expect(await readBackendState(proxy, "late")).toMatchObject({
+      state: "up",
+      healthy: true,
+      models: [{ id: "m", contextWindow: 32768, slots: 1 }],
+    });
   });
 });

@@ -6,7 +6,17 @@
  */
 import { afterEach, describe, expect, test } from "bun:test";
 import { expectedErrorBody, postMessage } from "./proxy-test-client";
-import { answer, backendFor, chatRequests, readBackendState, readMetric, startEngine, startRouter, stopAll, waitFor } from "./router-test-kit";
+import {
+  answer,
+  backendFor,
+  chatRequests,
+  readBackendState,
+  readMetric,
+  startEngine,
+  startRouter,
+  stopAll,
+  waitFor,
+} from "./router-test-kit";
 
 afterEach(stopAll);
 
@@ -33,7 +43,9 @@ describe("the waiting line (maxConcurrency, queue)", () => {
     const turnedAway = await postMessage(proxy);
     expect(turnedAway.status).toBe(529);
     expect(turnedAway.headers.get("retry-after")).toBe("3");
-    expect(await turnedAway.json()).toEqual(expectedErrorBody("overloaded_error", turnedAway.headers.get("request-id"), expect.stringContaining("already waiting")));
+    expect(await turnedAway.json()).toEqual(
+      expectedErrorBody("overloaded_error", turnedAway.headers.get("request-id"), expect.stringContaining("already waiting")),
+    );
     expect(chatRequests(engine)).toHaveLength(1);
     release();
     expect((await first).status).toBe(200);
@@ -47,7 +59,9 @@ describe("the waiting line (maxConcurrency, queue)", () => {
     const timedOut = await postMessage(proxy);
     expect(timedOut.status).toBe(529);
     expect(timedOut.headers.get("retry-after")).toBe("1");
-    expect(await timedOut.json()).toEqual(expectedErrorBody("overloaded_error", timedOut.headers.get("request-id"), expect.stringContaining("no slot came free within 300 ms")));
+    expect(await timedOut.json()).toEqual(
+      expectedErrorBody("overloaded_error", timedOut.headers.get("request-id"), expect.stringContaining("no slot came free within 300 ms")),
+    );
     release();
     expect((await first).status).toBe(200);
   });

@@ -6,14 +6,13 @@
  * and /health report).
  */
 import type { ModelGroupConfig } from "../../src/config/config-schema";
-import type { RecordedRequest } from "../support/fake-backend-server";
-import { openAIJson, openAIStream, startFakeOpenAIBackend, type FakeOpenAIBackend } from "../support/fake-openai-backend";
+import type { RouterClock } from "../../src/router/router-clock";
+import type { FakeBackendOptions, RecordedRequest } from "../support/fake-backend-server";
+import { type FakeOpenAIBackend, openAIJson, openAIStream, startFakeOpenAIBackend } from "../support/fake-openai-backend";
 import { llamaServerChunks, llamaServerCompletion, roleChunk, textChunks } from "../support/fake-openai-chunks";
 import type { FakeReply, SseItem } from "../support/fake-reply";
-import type { FakeBackendOptions } from "../support/fake-backend-server";
-import type { RouterClock } from "../../src/router/router-clock";
 import { createFakeRouterClock } from "../support/fake-router-clock";
-import { startProxy, type ConfigOverrides, type ProxyBackend, type StartedProxy } from "../support/start-proxy";
+import { type ConfigOverrides, type ProxyBackend, type StartedProxy, startProxy } from "../support/start-proxy";
 import type { ClientFrame } from "./proxy-test-client";
 
 /** Long enough for a busy 2-core machine, short enough that a timeout test is quick. */
@@ -30,7 +29,10 @@ export async function stopAll(): Promise<void> {
 }
 
 /** A fake llama-server serving model "m"; stopped by stopAll. */
-export function startEngine(script: Parameters<typeof startFakeOpenAIBackend>[0], options: Omit<FakeBackendOptions, "routes"> = {}): FakeOpenAIBackend {
+export function startEngine(
+  script: Parameters<typeof startFakeOpenAIBackend>[0],
+  options: Omit<FakeBackendOptions, "routes"> = {},
+): FakeOpenAIBackend {
   const engine = startFakeOpenAIBackend(script, { kind: "llamacpp", model: "m", ...options });
   running.push(engine);
   return engine;
@@ -74,7 +76,13 @@ export async function startRouter(
   const tiered = backends.map((backend, index) => ({ priority: index, ...backend }));
   const group = { strategy: "priority" as const, fallbacks: [], targets: tiered.map((backend) => `${backend.id}/m`), ...pair };
   const proxy = await startProxy(
-    { models: { default: "pair" }, retry: TEST_RETRY, health: { enabled: false }, ...config, modelGroups: { pair: group, ...config.modelGroups } },
+    {
+      models: { default: "pair" },
+      retry: TEST_RETRY,
+      health: { enabled: false },
+      ...config,
+      modelGroups: { pair: group, ...config.modelGroups },
+    },
     tiered,
     { clock, random: () => 0.5 },
   );

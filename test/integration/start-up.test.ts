@@ -4,14 +4,14 @@
  * configured backend that is down at start-up answering 529 until it comes up.
  */
 import { afterEach, describe, expect, test } from "bun:test";
-import type { FakeEngineKind } from "../support/fake-engine-probes";
 import { anthropicError, anthropicJson } from "../support/fake-anthropic-backend";
 import { anthropicMessageBody } from "../support/fake-anthropic-events";
-import { startFakeBackend, type RecordedRequest } from "../support/fake-backend-server";
+import { type RecordedRequest, startFakeBackend } from "../support/fake-backend-server";
+import type { FakeEngineKind } from "../support/fake-engine-probes";
 import { openAIJson, startFakeOpenAIBackend } from "../support/fake-openai-backend";
 import { llamaServerCompletion } from "../support/fake-openai-chunks";
 import { findClosedPort } from "../support/find-closed-port";
-import { startProxy, type StartedProxy } from "../support/start-proxy";
+import { type StartedProxy, startProxy } from "../support/start-proxy";
 
 const MESSAGE = { model: "claude-opus-5-5", max_tokens: 32, messages: [{ role: "user", content: "hi" }] };
 const KINDS: FakeEngineKind[] = ["llamacpp", "ollama", "lmstudio", "vllm", "openai"];
@@ -22,7 +22,11 @@ afterEach(async () => {
 });
 
 function startChatEngine(kind: FakeEngineKind, port?: number) {
-  const engine = startFakeOpenAIBackend(openAIJson(llamaServerCompletion({ text: `from ${kind}` })), { kind, model: `${kind}-model`, port });
+  const engine = startFakeOpenAIBackend(openAIJson(llamaServerCompletion({ text: `from ${kind}` })), {
+    kind,
+    model: `${kind}-model`,
+    port,
+  });
   running.push(engine);
   return engine;
 }
@@ -60,7 +64,9 @@ describe("kind detection", () => {
   test.each(KINDS)("the %s engine is recognised as one and served in translate mode", async (kind) => {
     const engine = startChatEngine(kind);
     const proxy = await start({}, [{ url: engine.url, kind: "auto", mode: "auto" }]);
-    expect(proxy.server.backends).toMatchObject([{ id: `${kind}-${engine.port}`, kind, mode: "translate", state: "up", models: [{ id: `${kind}-model` }] }]);
+    expect(proxy.server.backends).toMatchObject([
+      { id: `${kind}-${engine.port}`, kind, mode: "translate", state: "up", models: [{ id: `${kind}-model` }] },
+    ]);
     const response = await sendMessage(proxy);
     expect(response.status).toBe(200);
     expect(response.headers.get("x-anyclaude-model")).toBe(`${kind}-model`);
@@ -69,7 +75,9 @@ describe("kind detection", () => {
   test("discovery detects every kind at once", async () => {
     const engines = KINDS.map((kind) => startChatEngine(kind));
     const proxy = await start({ discovery: { enabled: true, ports: engines.map((engine) => engine.port) } });
-    expect(proxy.server.backends.map(({ url, kind }) => ({ url, kind }))).toEqual(engines.map((engine, i) => ({ url: engine.url, kind: KINDS[i]! })));
+    expect(proxy.server.backends.map(({ url, kind }) => ({ url, kind }))).toEqual(
+      engines.map((engine, i) => ({ url: engine.url, kind: KINDS[i]! })),
+    );
   });
 });
 
@@ -87,7 +95,10 @@ describe("mode: auto", () => {
     const response = await sendMessage(proxy);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ model: MESSAGE.model, content: [{ type: "text", text: "native hello" }] });
-    expect(engine.requestsTo("/v1/messages").map((request) => (request.body as { model: string }).model)).toEqual(["anyclaude-probe", "llamacpp-model"]);
+    expect(engine.requestsTo("/v1/messages").map((request) => (request.body as { model: string }).model)).toEqual([
+      "anyclaude-probe",
+      "llamacpp-model",
+    ]);
     expect(engine.requestsTo("/v1/chat/completions")).toEqual([]);
   });
 

@@ -40,7 +40,10 @@ async function fillDatabase(path: string, entries: number): Promise<string[]> {
 }
 
 function integrityOf(store: Store): string[] {
-  return store.sqlite.query<{ integrity_check: string }, []>("PRAGMA integrity_check").all().map((row) => row.integrity_check);
+  return store.sqlite
+    .query<{ integrity_check: string }, []>("PRAGMA integrity_check")
+    .all()
+    .map((row) => row.integrity_check);
 }
 
 async function expectWorkingEmptyStore(store: Store): Promise<void> {
@@ -54,8 +57,16 @@ async function expectWorkingEmptyStore(store: Store): Promise<void> {
 
 describe("a damaged database file at start-up", () => {
   const damages: Array<[string, (path: string) => void, RegExp]> = [
-    ["overwritten with garbage", (path) => writeFileSync(path, Buffer.alloc(readFileSync(path).length, 0x5a)), /does not start with the SQLite header/],
-    ["truncated to half its pages", (path) => truncateSync(path, Math.floor(readFileSync(path).length / 8192) * 4096), /header counts \d+ pages/],
+    [
+      "overwritten with garbage",
+      (path) => writeFileSync(path, Buffer.alloc(readFileSync(path).length, 0x5a)),
+      /does not start with the SQLite header/,
+    ],
+    [
+      "truncated to half its pages",
+      (path) => truncateSync(path, Math.floor(readFileSync(path).length / 8192) * 4096),
+      /header counts \d+ pages/,
+    ],
     ["truncated mid-page", (path) => truncateSync(path, 10_000), /not a whole number of 4096-byte pages/],
     ["truncated inside the header", (path) => truncateSync(path, 60), /shorter than a database header/],
   ];
@@ -69,7 +80,9 @@ describe("a damaged database file at start-up", () => {
       const store = openStore({ path, now: () => Date.parse("2026-01-02T03:04:05.678Z") });
       try {
         const movedTo = `${path}.corrupt-2026-01-02T03-04-05-678Z`;
-        expect(store.warnings).toEqual([{ code: "database-moved-aside", message: expect.stringContaining(movedTo), path, movedTo, reason: expect.stringMatching(reason) }]);
+        expect(store.warnings).toEqual([
+          { code: "database-moved-aside", message: expect.stringContaining(movedTo), path, movedTo, reason: expect.stringMatching(reason) },
+        ]);
         expect(readFileSync(movedTo)).toEqual(damaged);
         await expectWorkingEmptyStore(store);
       } finally {
@@ -145,7 +158,12 @@ describe("restarts and crashes", () => {
     try {
       expect(store.warnings).toEqual([]);
       expect(integrityOf(store)).toEqual(["ok"]);
-      const present = new Set(store.sqlite.query<{ key: string }, []>("SELECT key FROM cache_entries").all().map((row) => row.key));
+      const present = new Set(
+        store.sqlite
+          .query<{ key: string }, []>("SELECT key FROM cache_entries")
+          .all()
+          .map((row) => row.key),
+      );
       expect(committed.filter((key) => !present.has(key))).toEqual([]);
       const cache = new SqliteCacheStore(store.db, ROOMY);
       expect((await cache.stats()).entries).toBe(present.size);
@@ -161,8 +179,12 @@ describe("restarts and crashes", () => {
     for (let round = 0; round < 20; round++) {
       const path = freshDatabasePath();
       const startAt = String(Date.now() + 200);
-      const openers = ["left", "right"].map((label) => Bun.spawn([process.execPath, WRITER, path, label, "2", startAt], { stdout: "pipe", stderr: "pipe" }));
-      const results = await Promise.all(openers.map(async (child) => ({ stderr: await new Response(child.stderr).text(), status: await child.exited })));
+      const openers = ["left", "right"].map((label) =>
+        Bun.spawn([process.execPath, WRITER, path, label, "2", startAt], { stdout: "pipe", stderr: "pipe" }),
+      );
+      const results = await Promise.all(
+        openers.map(async (child) => ({ stderr: await new Response(child.stderr).text(), status: await child.exited })),
+      );
       expect(results).toEqual([
         { stderr: "", status: 0 },
         { stderr: "", status: 0 },
@@ -178,9 +200,15 @@ describe("restarts and crashes", () => {
 
   test("two processes writing one new file at once: every row lands, the file stays whole", async () => {
     const path = freshDatabasePath();
-    const writers = ["left", "right"].map((label) => Bun.spawn([process.execPath, WRITER, path, label, "300"], { stdout: "pipe", stderr: "pipe" }));
+    const writers = ["left", "right"].map((label) =>
+      Bun.spawn([process.execPath, WRITER, path, label, "300"], { stdout: "pipe", stderr: "pipe" }),
+    );
     const results = await Promise.all(
-      writers.map(async (child) => ({ stdout: await new Response(child.stdout).text(), stderr: await new Response(child.stderr).text(), status: await child.exited })),
+      writers.map(async (child) => ({
+        stdout: await new Response(child.stdout).text(),
+        stderr: await new Response(child.stderr).text(),
+        status: await child.exited,
+      })),
     );
     for (const result of results) expect(result).toMatchObject({ stderr: "", status: 0 });
     const written = results.flatMap((result) => result.stdout.trim().split("\n"));
@@ -188,7 +216,12 @@ describe("restarts and crashes", () => {
     const store = openStore({ path });
     try {
       expect(integrityOf(store)).toEqual(["ok"]);
-      const present = new Set(store.sqlite.query<{ key: string }, []>("SELECT key FROM cache_entries").all().map((row) => row.key));
+      const present = new Set(
+        store.sqlite
+          .query<{ key: string }, []>("SELECT key FROM cache_entries")
+          .all()
+          .map((row) => row.key),
+      );
       expect(written.filter((key) => !present.has(key))).toEqual([]);
       expect(await new SqliteCacheStore(store.db, ROOMY).stats()).toMatchObject({ entries: 600 });
     } finally {

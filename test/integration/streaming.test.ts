@@ -5,15 +5,23 @@
  * thinking, tool input and cache usage where Claude Code looks for them.
  */
 import { afterEach, describe, expect, test } from "bun:test";
+import type { ContentBlockDeltaEvent, MessageDeltaEvent, MessageStreamEvent } from "../../src/protocol/anthropic/stream-events";
 import { checkAnthropicEventOrder } from "../support/check-anthropic-event-order";
 import { anthropicStream, startFakeAnthropicBackend } from "../support/fake-anthropic-backend";
 import { anthropicMessageEvents } from "../support/fake-anthropic-events";
 import type { FakeBackend, RecordedRequest } from "../support/fake-backend-server";
 import { openAIStream, startFakeOpenAIBackend } from "../support/fake-openai-backend";
 import { chunk, finishChunk, llamaServerChunks, roleChunk, textChunks, toolCallChunks, usageChunk } from "../support/fake-openai-chunks";
-import { formatSseItem, type FakeReply } from "../support/fake-reply";
-import type { ContentBlockDeltaEvent, MessageDeltaEvent, MessageStreamEvent } from "../../src/protocol/anthropic/stream-events";
-import { postMessage, readFrames, readFramesLive, startProxyFor, untilAborted, type ClientFrame, type ProxyForOptions } from "./proxy-test-client";
+import { type FakeReply, formatSseItem } from "../support/fake-reply";
+import {
+  type ClientFrame,
+  type ProxyForOptions,
+  postMessage,
+  readFrames,
+  readFramesLive,
+  startProxyFor,
+  untilAborted,
+} from "./proxy-test-client";
 
 type Mode = "translate" | "native";
 
@@ -27,7 +35,8 @@ afterEach(async () => {
 });
 
 async function startWith(mode: Mode, reply: FakeReply | ((request: RecordedRequest) => FakeReply), options: Partial<ProxyForOptions> = {}) {
-  const backend: Pick<FakeBackend, "requests" | "url" | "stop"> = mode === "native" ? startFakeAnthropicBackend(reply) : startFakeOpenAIBackend(reply);
+  const backend: Pick<FakeBackend, "requests" | "url" | "stop"> =
+    mode === "native" ? startFakeAnthropicBackend(reply) : startFakeOpenAIBackend(reply);
   cleanups.push(() => backend.stop());
   const proxy = await startProxyFor(backend.url, { mode, ...options });
   cleanups.push(() => proxy.stop());
@@ -45,8 +54,10 @@ function startHandWrittenBackend(mode: Mode, body: () => ReadableStream<Uint8Arr
     idleTimeout: 0,
     fetch(request) {
       const path = new URL(request.url).pathname;
-      if (request.method === "GET" && path === "/v1/models") return Response.json({ object: "list", data: [{ id: "local-model", object: "model" }] });
-      if (request.method !== "POST" || path !== (mode === "native" ? "/v1/messages" : "/v1/chat/completions")) return new Response(null, { status: 404 });
+      if (request.method === "GET" && path === "/v1/models")
+        return Response.json({ object: "list", data: [{ id: "local-model", object: "model" }] });
+      if (request.method !== "POST" || path !== (mode === "native" ? "/v1/messages" : "/v1/chat/completions"))
+        return new Response(null, { status: 404 });
       return new Response(body(), { headers: { "content-type": "text/event-stream" } });
     },
   });
@@ -60,10 +71,14 @@ function backendFrames(mode: Mode, text: string, pieces: number): { head: string
     return {
       head: [formatSseItem({ data: roleChunk() })],
       deltas: textChunks(text, pieces).map((data) => formatSseItem({ data })),
-      tail: [finishChunk("stop"), usageChunk({ promptTokens: 10, completionTokens: pieces })].map((data) => formatSseItem({ data })).concat("data: [DONE]\n\n"),
+      tail: [finishChunk("stop"), usageChunk({ promptTokens: 10, completionTokens: pieces })]
+        .map((data) => formatSseItem({ data }))
+        .concat("data: [DONE]\n\n"),
     };
   }
-  const events = anthropicMessageEvents({ blocks: [{ type: "text", text }], pieces }).map((event) => formatSseItem({ event: event.type, data: event }));
+  const events = anthropicMessageEvents({ blocks: [{ type: "text", text }], pieces }).map((event) =>
+    formatSseItem({ event: event.type, data: event }),
+  );
   return { head: events.slice(0, 3), deltas: events.slice(3, 3 + pieces), tail: events.slice(3 + pieces) };
 }
 
@@ -91,16 +106,19 @@ describe.each(["translate", "native"] as const)("%s mode", (mode) => {
     const url = startHandWrittenBackend(mode, () => {
       const parts = [...frames.head, frames.deltas[0]!];
       const rest = [...frames.deltas.slice(1), ...frames.tail];
-      return new ReadableStream<Uint8Array>({
-        async pull(controller) {
-          if (parts.length > 0) return controller.enqueue(encoder.encode(parts.shift()!));
-          // The backend goes on only once the client has shown the first delta; a proxy that
-          // waited for more (or for the end) would never see this promise resolve.
-          await released;
-          if (rest.length > 0) return controller.enqueue(encoder.encode(rest.shift()!));
-          controller.close();
+      return new ReadableStream<Uint8Array>(
+        {
+          async pull(controller) {
+            if (parts.length > 0) return controller.enqueue(encoder.encode(parts.shift()!));
+            // The backend goes on only once the client has shown the first delta; a proxy that
+            // waited for more (or for the end) would never see this promise resolve.
+            await released;
+            if (rest.length > 0) return controller.enqueue(encoder.encode(rest.shift()!));
+            controller.close();
+          },
         },
-      }, { highWaterMark: 0 });
+        { highWaterMark: 0 },
+      );
     });
     const proxy = await startProxyFor(url, { mode, timeouts: NO_DEADLINES });
     cleanups.push(() => proxy.stop());
@@ -119,9 +137,15 @@ describe.each(["translate", "native"] as const)("%s mode", (mode) => {
     // 600 ms of silence between two text deltas, six ping intervals.
     const pause = { pauseMs: 600 };
     const events = anthropicMessageEvents({ blocks: [{ type: "text", text: "Hello there" }] });
-    const reply = mode === "native"
-      ? anthropicStream([...events.slice(0, 4), pause, ...events.slice(4)])
-      : openAIStream([roleChunk(), ...textChunks("Hello", 1), pause, ...llamaServerChunks({ text: " there", pieces: 1, usage: { promptTokens: 10, completionTokens: 2 } }).slice(1)]);
+    const reply =
+      mode === "native"
+        ? anthropicStream([...events.slice(0, 4), pause, ...events.slice(4)])
+        : openAIStream([
+            roleChunk(),
+            ...textChunks("Hello", 1),
+            pause,
+            ...llamaServerChunks({ text: " there", pieces: 1, usage: { promptTokens: 10, completionTokens: 2 } }).slice(1),
+          ]);
     const { proxy } = await startWith(mode, reply, { pingIntervalMs: 100, timeouts: { idleMs: 5_000 } });
 
     const frames = await readFrames(await postMessage(proxy, { stream: true }));
@@ -135,9 +159,10 @@ describe.each(["translate", "native"] as const)("%s mode", (mode) => {
   });
 
   test("a client that leaves mid-stream aborts the backend request", async () => {
-    const head = mode === "native"
-      ? anthropicStream(anthropicMessageEvents({ blocks: [{ type: "text", text: "Hello there" }] }).slice(0, 5), { end: "stall" })
-      : openAIStream([roleChunk(), ...textChunks("Hello there", 2)], { end: "stall" });
+    const head =
+      mode === "native"
+        ? anthropicStream(anthropicMessageEvents({ blocks: [{ type: "text", text: "Hello there" }] }).slice(0, 5), { end: "stall" })
+        : openAIStream([roleChunk(), ...textChunks("Hello there", 2)], { end: "stall" });
     const { proxy, backend } = await startWith(mode, head, { timeouts: NO_DEADLINES });
     const client = new AbortController();
     const response = await postMessage(proxy, { stream: true }, { signal: client.signal });
@@ -154,7 +179,14 @@ describe.each(["translate", "native"] as const)("%s mode", (mode) => {
   test("a client that leaves a non-streaming request aborts the backend request", async () => {
     let arrived!: (request: RecordedRequest) => void;
     const arrival = new Promise<RecordedRequest>((resolve) => (arrived = resolve));
-    const { proxy } = await startWith(mode, (request) => (arrived(request), { type: "hang" }), { timeouts: NO_DEADLINES });
+    const { proxy } = await startWith(
+      mode,
+      (request) => {
+        arrived(request);
+        return { type: "hang" };
+      },
+      { timeouts: NO_DEADLINES },
+    );
     const client = new AbortController();
     const pending = postMessage(proxy, { stream: false }, { signal: client.signal }).catch((error: Error) => error);
     const request = await arrival;
@@ -164,9 +196,24 @@ describe.each(["translate", "native"] as const)("%s mode", (mode) => {
   });
 
   test("the event sequence is exactly Anthropic's", async () => {
-    const reply = mode === "native"
-      ? anthropicStream(anthropicMessageEvents({ blocks: [{ type: "text", text: "Hi there" }, { type: "tool_use", name: "Bash", input: { command: "ls" } }], outputTokens: 9 }))
-      : openAIStream(llamaServerChunks({ text: "Hi there", toolCalls: [{ name: "Bash", args: { command: "ls" } }], usage: { promptTokens: 30, completionTokens: 9 } }));
+    const reply =
+      mode === "native"
+        ? anthropicStream(
+            anthropicMessageEvents({
+              blocks: [
+                { type: "text", text: "Hi there" },
+                { type: "tool_use", name: "Bash", input: { command: "ls" } },
+              ],
+              outputTokens: 9,
+            }),
+          )
+        : openAIStream(
+            llamaServerChunks({
+              text: "Hi there",
+              toolCalls: [{ name: "Bash", args: { command: "ls" } }],
+              usage: { promptTokens: 30, completionTokens: 9 },
+            }),
+          );
     const { proxy } = await startWith(mode, reply);
     const frames = await readFrames(await postMessage(proxy, { stream: true }));
     expect(foldDeltas(frames)).toEqual([
@@ -195,17 +242,20 @@ describe.each(["translate", "native"] as const)("%s mode", (mode) => {
     const url = startHandWrittenBackend(mode, () => {
       const parts = [...frames.head];
       const tail = [...frames.tail];
-      return new ReadableStream<Uint8Array>({
-        pull(controller) {
-          if (parts.length > 0) return controller.enqueue(encoder.encode(parts.shift()!));
-          if (pulls < total) {
-            pulls++;
-            return controller.enqueue(encoder.encode(delta));
-          }
-          if (tail.length > 0) return controller.enqueue(encoder.encode(tail.shift()!));
-          controller.close();
+      return new ReadableStream<Uint8Array>(
+        {
+          pull(controller) {
+            if (parts.length > 0) return controller.enqueue(encoder.encode(parts.shift()!));
+            if (pulls < total) {
+              pulls++;
+              return controller.enqueue(encoder.encode(delta));
+            }
+            if (tail.length > 0) return controller.enqueue(encoder.encode(tail.shift()!));
+            controller.close();
+          },
         },
-      }, { highWaterMark: 0 });
+        { highWaterMark: 0 },
+      );
     });
     const proxy = await startProxyFor(url, { mode, timeouts: NO_DEADLINES });
     cleanups.push(() => proxy.stop());
@@ -225,7 +275,8 @@ describe.each(["translate", "native"] as const)("%s mode", (mode) => {
     // Reading on delivers everything: nothing was lost while the proxy held back.
     const decoder = new TextDecoder();
     let received = "";
-    for (let next = await reader.read(); !next.done; next = await reader.read()) received = decoder.decode(next.value, { stream: true }).slice(-200);
+    for (let next = await reader.read(); !next.done; next = await reader.read())
+      received = decoder.decode(next.value, { stream: true }).slice(-200);
     expect(pulls).toBe(total);
     expect(received).toContain("event: message_stop");
   });
@@ -243,7 +294,8 @@ describe("translate mode: what Claude Code reads from engine-specific chunks", (
   function blocks(events: MessageStreamEvent[]) {
     const found: Array<{ type: string; start: Record<string, unknown>; deltas: ContentBlockDeltaEvent["delta"][] }> = [];
     for (const event of events) {
-      if (event.type === "content_block_start") found.push({ type: event.content_block.type, start: event.content_block as never, deltas: [] });
+      if (event.type === "content_block_start")
+        found.push({ type: event.content_block.type, start: event.content_block as never, deltas: [] });
       if (event.type === "content_block_delta") found[event.index]!.deltas.push(event.delta);
     }
     return found;
@@ -253,14 +305,25 @@ describe("translate mode: what Claude Code reads from engine-specific chunks", (
     const events = await translate(llamaServerChunks({ reasoning: "Let me look at the files.", text: "Listing them.", pieces: 3 }));
     const [thinking, text] = blocks(events);
     expect(thinking!.type).toBe("thinking");
-    expect(thinking!.deltas.filter((delta) => delta.type === "thinking_delta").map((delta) => (delta as { thinking: string }).thinking).join("")).toBe("Let me look at the files.");
+    expect(
+      thinking!.deltas
+        .filter((delta) => delta.type === "thinking_delta")
+        .map((delta) => (delta as { thinking: string }).thinking)
+        .join(""),
+    ).toBe("Let me look at the files.");
     expect(thinking!.deltas.every((delta) => delta.type === "thinking_delta" || delta.type === "signature_delta")).toBe(true);
     expect(text!.type).toBe("text");
     expect(text!.deltas.map((delta) => (delta as { text: string }).text).join("")).toBe("Listing them.");
   });
 
   test("Ollama and vLLM `reasoning` is a thinking block too", async () => {
-    const events = await translate([roleChunk(), chunk({ reasoning: "Think" }), chunk({ reasoning: "ing." }), chunk({ content: "Done." }), finishChunk("stop")]);
+    const events = await translate([
+      roleChunk(),
+      chunk({ reasoning: "Think" }),
+      chunk({ reasoning: "ing." }),
+      chunk({ content: "Done." }),
+      finishChunk("stop"),
+    ]);
     const [thinking, text] = blocks(events);
     expect(thinking!.type).toBe("thinking");
     expect(thinking!.deltas.filter((delta) => delta.type === "thinking_delta")).toEqual([

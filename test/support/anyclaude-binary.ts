@@ -6,7 +6,7 @@
  */
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { compileAnyclaude, readBuildStamp, type BuildStamp } from "../../build";
+import { type BuildStamp, compileAnyclaude, readBuildStamp } from "../../build";
 
 const ROOT = join(import.meta.dir, "../..");
 const DIST_BINARY = join(ROOT, "dist/anyclaude");

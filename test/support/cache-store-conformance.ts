@@ -54,7 +54,12 @@ export function makeCachedAnswer(label: string, createdAt: number, options: { te
     content: [
       { type: "thinking", thinking: "Überlegung: 思考 ✓", signature: "" },
       { type: "text", text: options.text ?? `Answer ${label}: "quoted", \\ back-slashed, emoji 🦙, NUL-free.` },
-      { type: "tool_use", id: `toolu_${label}`, name: "Read", input: { file_path: "/tmp/a b.txt", limit: 20, nested: { list: [1, null, true] } } },
+      {
+        type: "tool_use",
+        id: `toolu_${label}`,
+        name: "Read",
+        input: { file_path: "/tmp/a b.txt", limit: 20, nested: { list: [1, null, true] } },
+      },
     ],
     stop_reason: "tool_use",
     stop_sequence: null,
@@ -153,7 +158,9 @@ export function runCacheStoreConformance(options: CacheStoreConformanceOptions):
 
     run("stats count the entries and their bytes", ROOMY, async (store, t0) => {
       expect(await store.stats()).toEqual({ entries: 0, bytes: 0 });
-      const answers = ["a", "b", "c"].map((label, index) => makeCachedAnswer(label, t0 + index * MINUTE, { text: label.repeat(100 * (index + 1)) }));
+      const answers = ["a", "b", "c"].map((label, index) =>
+        makeCachedAnswer(label, t0 + index * MINUTE, { text: label.repeat(100 * (index + 1)) }),
+      );
       for (const answer of answers) await store.put(answer);
       expect(await store.stats()).toEqual({ entries: 3, bytes: answers.reduce((sum, answer) => sum + answer.bytes, 0) });
     });

@@ -42,7 +42,8 @@ export function checkAnthropicEventOrder(events: readonly MessageStreamEvent[]):
           problems.push(`${where}: index ${event.index} is not the open block`);
           break;
         }
-        if (!DELTAS_FOR_BLOCK[open.type]?.includes(event.delta.type)) problems.push(`${where}: ${event.delta.type} in a ${open.type} block`);
+        if (!DELTAS_FOR_BLOCK[open.type]?.includes(event.delta.type))
+          problems.push(`${where}: ${event.delta.type} in a ${open.type} block`);
         if (open.signed) problems.push(`${where}: delta after the signature`);
         if (event.delta.type === "signature_delta") open.signed = true;
         break;

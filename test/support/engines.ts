@@ -4,7 +4,7 @@
  * keyed by the source commit. `bun run engines` runs it; tests call findLlamaServer().
  */
 import { spawn, spawnSync } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 
@@ -14,8 +14,15 @@ const BUNDLE_IN_TARBALL = "package/llama/gitRelease.bundle";
 
 /** CPU only, static, and no web UI: the UI options would otherwise download files at build time. */
 const CMAKE_OPTIONS = [
-  "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Release", "-DLLAMA_BUILD_UI=OFF", "-DLLAMA_USE_PREBUILT_UI=OFF",
-  "-DLLAMA_OPENSSL=OFF", "-DLLAMA_BUILD_TESTS=OFF", "-DLLAMA_BUILD_EXAMPLES=OFF", "-DBUILD_SHARED_LIBS=OFF",
+  "-G",
+  "Ninja",
+  "-DCMAKE_BUILD_TYPE=Release",
+  "-DLLAMA_BUILD_UI=OFF",
+  "-DLLAMA_USE_PREBUILT_UI=OFF",
+  "-DLLAMA_OPENSSL=OFF",
+  "-DLLAMA_BUILD_TESTS=OFF",
+  "-DLLAMA_BUILD_EXAMPLES=OFF",
+  "-DBUILD_SHARED_LIBS=OFF",
   "-DGGML_NATIVE=OFF",
 ];
 
@@ -81,9 +88,7 @@ function findBuildProcesses(dir: string): number[] {
       if (!isBuild) continue;
       const cwd = readlinkSync(`/proc/${entry}/cwd`);
       if (cwd.startsWith(dir) || argv.some((arg) => arg.startsWith(dir))) found.push(Number(entry));
-    } catch {
-      continue; // the process ended while we looked, or belongs to another user
-    }
+    } catch {}
   }
   return found;
 }
@@ -135,8 +140,11 @@ function reportNinjaProgress(): (line: string) => void {
 async function waitForOtherBuild(dir: string): Promise<void> {
   let lastLine = "";
   while (findBuildProcesses(dir).length > 0) {
-    const tail = existsSync(join(dir, "build.log")) ? readFileSync(join(dir, "build.log"), "utf8").trimEnd().split("\n").pop() ?? "" : "";
-    if (tail !== lastLine) log(`another build is running here; waiting: ${(lastLine = tail)}`);
+    const tail = existsSync(join(dir, "build.log")) ? (readFileSync(join(dir, "build.log"), "utf8").trimEnd().split("\n").pop() ?? "") : "";
+    if (tail !== lastLine) {
+      lastLine = tail;
+      log(`another build is running here; waiting: ${tail}`);
+    }
     await Bun.sleep(10_000);
   }
 }
@@ -178,7 +186,12 @@ export async function ensureLlamaServer(): Promise<string> {
     await run(["cmake", "-S", "src", "-B", "build", ...CMAKE_OPTIONS], paths.dir, join(paths.dir, "cmake.log"));
   }
   log(`building llama-server with 2 jobs (about 20 minutes on 2 cores); log: ${join(paths.dir, "build.log")}`);
-  await run(["cmake", "--build", "build", "--target", "llama-server", "-j2"], paths.dir, join(paths.dir, "build.log"), reportNinjaProgress());
+  await run(
+    ["cmake", "--build", "build", "--target", "llama-server", "-j2"],
+    paths.dir,
+    join(paths.dir, "build.log"),
+    reportNinjaProgress(),
+  );
   if (!runsVersion(paths.binary)) throw new Error(`built ${paths.binary} but it does not run --version`);
   return paths.binary;
 }

@@ -5,8 +5,8 @@
  * (a plain Anthropic-style server by default). Error bodies follow Anthropic's public API docs.
  */
 import type { AnthropicErrorType } from "../../src/protocol/anthropic/errors";
+import { type FakeBackend, type FakeBackendOptions, type FakeScript, startFakeBackend } from "./fake-backend-server";
 import { countFakeTokens } from "./fake-chat-template";
-import { startFakeBackend, type FakeBackend, type FakeBackendOptions, type FakeScript } from "./fake-backend-server";
 import type { FakeReply, SseItem, StreamEnd } from "./fake-reply";
 
 export interface FakeAnthropicBackend extends Omit<FakeBackend, "setScript"> {

@@ -34,7 +34,10 @@ export interface FakeAnthropicMessage {
 export function anthropicMessageEvents(message: FakeAnthropicMessage): MessageStreamEvent[] {
   const pieces = message.pieces ?? 2;
   const events: MessageStreamEvent[] = [
-    { type: "message_start", message: { ...envelope(message), content: [], stop_reason: null, usage: { ...usage(message), output_tokens: 1 } } as Message },
+    {
+      type: "message_start",
+      message: { ...envelope(message), content: [], stop_reason: null, usage: { ...usage(message), output_tokens: 1 } } as Message,
+    },
     { type: "ping" },
   ];
   message.blocks.forEach((block, index) => {
@@ -43,7 +46,11 @@ export function anthropicMessageEvents(message: FakeAnthropicMessage): MessageSt
     events.push({ type: "content_block_stop", index });
   });
   events.push(
-    { type: "message_delta", delta: { stop_reason: stopReason(message), stop_sequence: null }, usage: { output_tokens: message.outputTokens ?? 10 } },
+    {
+      type: "message_delta",
+      delta: { stop_reason: stopReason(message), stop_sequence: null },
+      usage: { output_tokens: message.outputTokens ?? 10 },
+    },
     { type: "message_stop" },
   );
   return events;

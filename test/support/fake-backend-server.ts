@@ -5,7 +5,7 @@
  * faces over this; use it directly for an engine that speaks both.
  */
 import { answerEngineProbe, type FakeEngineInfo } from "./fake-engine-probes";
-import { renderFakeReply, type FakeReply } from "./fake-reply";
+import { type FakeReply, renderFakeReply } from "./fake-reply";
 
 export interface RecordedRequest {
   method: string;
@@ -24,10 +24,7 @@ export interface RecordedRequest {
  * One reply for every request, a queue consumed one reply per request (a request past its end
  * gets a 500 naming the route), or a function of the request and its 0-based index on the route.
  */
-export type FakeScript =
-  | FakeReply
-  | readonly FakeReply[]
-  | ((request: RecordedRequest, index: number) => FakeReply | Promise<FakeReply>);
+export type FakeScript = FakeReply | readonly FakeReply[] | ((request: RecordedRequest, index: number) => FakeReply | Promise<FakeReply>);
 
 /** Engine defaults: llama-server serving "qwen3-coder-30b-a3b" with a 32768-token window. */
 export interface FakeBackendOptions extends Partial<FakeEngineInfo> {

@@ -82,15 +82,25 @@ function answerLlamaServer(engine: FakeEngineInfo, route: string, body: unknown)
       return Response.json({
         models: [{ name: engine.model, model: engine.model, type: "model", capabilities: ["completion"] }],
         object: "list",
-        data: [{
-          id: engine.model,
-          aliases: [],
-          tags: [],
-          object: "model",
-          created: CREATED,
-          owned_by: "llamacpp",
-          meta: { vocab_type: 2, n_vocab: 151936, n_ctx: engine.contextWindow, n_ctx_train: 262144, n_embd: 2048, n_params: 30532122624, size: 17284726784 },
-        }],
+        data: [
+          {
+            id: engine.model,
+            aliases: [],
+            tags: [],
+            object: "model",
+            created: CREATED,
+            owned_by: "llamacpp",
+            meta: {
+              vocab_type: 2,
+              n_vocab: 151936,
+              n_ctx: engine.contextWindow,
+              n_ctx_train: 262144,
+              n_embd: 2048,
+              n_params: 30532122624,
+              size: 17284726784,
+            },
+          },
+        ],
       });
     case "POST /tokenize":
       return Response.json({ tokens: tokenizeFake(String((body as { content?: unknown } | undefined)?.content ?? "")) });
@@ -111,17 +121,31 @@ function answerOllama(engine: FakeEngineInfo, route: string, body: unknown): Res
       return Response.json({ version: "0.14.0" });
     case "GET /api/tags":
       return Response.json({
-        models: [{ name: engine.model, model: engine.model, modified_at: "2026-01-01T00:00:00Z", size: 18556700761, digest: "0".repeat(64), details: ollamaDetails() }],
+        models: [
+          {
+            name: engine.model,
+            model: engine.model,
+            modified_at: "2026-01-01T00:00:00Z",
+            size: 18556700761,
+            digest: "0".repeat(64),
+            details: ollamaDetails(),
+          },
+        ],
       });
     case "POST /api/show": {
       const asked = (body as { model?: unknown; name?: unknown } | undefined) ?? {};
-      if ((asked.model ?? asked.name) !== engine.model) return Response.json({ error: `model '${String(asked.model ?? asked.name)}' not found` }, { status: 404 });
+      if ((asked.model ?? asked.name) !== engine.model)
+        return Response.json({ error: `model '${String(asked.model ?? asked.name)}' not found` }, { status: 404 });
       return Response.json({
         modelfile: `FROM ${engine.model}`,
         parameters: "temperature 0.7",
         template: "{{ .Prompt }}",
         details: ollamaDetails(),
-        model_info: { "general.architecture": "qwen3moe", "general.parameter_count": 30532122624, "qwen3moe.context_length": engine.contextWindow },
+        model_info: {
+          "general.architecture": "qwen3moe",
+          "general.parameter_count": 30532122624,
+          "qwen3moe.context_length": engine.contextWindow,
+        },
         capabilities: ["completion", "tools"],
         modified_at: "2026-01-01T00:00:00Z",
       });
@@ -135,10 +159,20 @@ function answerOllama(engine: FakeEngineInfo, route: string, body: unknown): Res
 function answerLmStudio(engine: FakeEngineInfo, route: string): Response | undefined {
   if (route === "GET /api/v0/models") {
     const loaded = engine.loadedContextLength === undefined ? {} : { loaded_context_length: engine.loadedContextLength };
-    return modelList([{
-      id: engine.model, object: "model", type: "llm", publisher: "lmstudio-community", arch: "qwen3moe",
-      compatibility_type: "gguf", quantization: "Q4_K_M", state: "loaded", max_context_length: engine.contextWindow, ...loaded,
-    }]);
+    return modelList([
+      {
+        id: engine.model,
+        object: "model",
+        type: "llm",
+        publisher: "lmstudio-community",
+        arch: "qwen3moe",
+        compatibility_type: "gguf",
+        quantization: "Q4_K_M",
+        state: "loaded",
+        max_context_length: engine.contextWindow,
+        ...loaded,
+      },
+    ]);
   }
   if (route === "GET /v1/models") return modelList([{ id: engine.model, object: "model", owned_by: "organization_owner" }]);
   return undefined;
@@ -151,10 +185,18 @@ function answerVllm(engine: FakeEngineInfo, route: string, body: unknown): Respo
     case "GET /version":
       return Response.json({ version: "0.11.0" });
     case "GET /v1/models":
-      return modelList([{
-        id: engine.model, object: "model", created: CREATED, owned_by: "vllm",
-        root: engine.model, parent: null, max_model_len: engine.contextWindow, permission: [],
-      }]);
+      return modelList([
+        {
+          id: engine.model,
+          object: "model",
+          created: CREATED,
+          owned_by: "vllm",
+          root: engine.model,
+          parent: null,
+          max_model_len: engine.contextWindow,
+          permission: [],
+        },
+      ]);
     case "POST /tokenize": {
       const asked = (body ?? {}) as { prompt?: unknown; messages?: unknown };
       const tokens = tokenizeFake(asked.messages === undefined ? String(asked.prompt ?? "") : applyFakeChatTemplate(asked));
@@ -165,7 +207,14 @@ function answerVllm(engine: FakeEngineInfo, route: string, body: unknown): Respo
 }
 
 function ollamaDetails() {
-  return { parent_model: "", format: "gguf", family: "qwen3moe", families: ["qwen3moe"], parameter_size: "30.5B", quantization_level: "Q4_K_M" };
+  return {
+    parent_model: "",
+    format: "gguf",
+    family: "qwen3moe",
+    families: ["qwen3moe"],
+    parameter_size: "30.5B",
+    quantization_level: "Q4_K_M",
+  };
 }
 
 function modelList(data: object[]): Response {

@@ -3,7 +3,7 @@
  * test's script, discovery routes answer as the chosen kind (llama-server by default). Error
  * bodies follow llama-server (`{error:{code, message, type}}`, observed and read in its source).
  */
-import { startFakeBackend, type FakeBackend, type FakeBackendOptions, type FakeScript } from "./fake-backend-server";
+import { type FakeBackend, type FakeBackendOptions, type FakeScript, startFakeBackend } from "./fake-backend-server";
 import type { FakeReply, SseItem, StreamEnd } from "./fake-reply";
 
 export interface FakeOpenAIBackend extends Omit<FakeBackend, "setScript"> {
@@ -29,7 +29,10 @@ export function startFakeOpenAIBackend(script: FakeScript, options: Omit<FakeBac
  * @example
  * openAIStream([...textChunks("Hel", 1), { pauseMs: 50 }, ...textChunks("lo", 1)], { end: "cut" })
  */
-export function openAIStream(chunks: Array<object | string>, options: { end?: StreamEnd; done?: boolean; headers?: Record<string, string> } = {}): FakeReply {
+export function openAIStream(
+  chunks: Array<object | string>,
+  options: { end?: StreamEnd; done?: boolean; headers?: Record<string, string> } = {},
+): FakeReply {
   const end = options.end ?? "close";
   const items: SseItem[] = chunks.map((item) => (typeof item === "string" || "pauseMs" in item ? (item as SseItem) : { data: item }));
   if (end === "close" && options.done !== false) items.push("data: [DONE]\n\n");
@@ -50,7 +53,12 @@ export function openAIJson(body: unknown, status = 200, headers?: Record<string,
  * openAIError(429, "busy", { headers: { "retry-after": "2" } })
  */
 export function openAIError(status: number, message: string, options: { type?: string; headers?: Record<string, string> } = {}): FakeReply {
-  return { type: "json", status, headers: options.headers, body: { error: { code: status, message, type: options.type ?? llamaErrorType(status) } } };
+  return {
+    type: "json",
+    status,
+    headers: options.headers,
+    body: { error: { code: status, message, type: options.type ?? llamaErrorType(status) } },
+  };
 }
 
 /**

@@ -173,5 +173,8 @@ function encodeArguments(args: unknown): string {
 
 /** llama-server ids are 32 random alphanumerics; a fake keeps the length but stays reproducible. */
 function fakeToolCallId(name: string, index: number): string {
-  return `${name}${index}`.replace(/[^A-Za-z0-9]/g, "").padEnd(32, "0").slice(0, 32);
+  return `${name}${index}`
+    .replace(/[^A-Za-z0-9]/g, "")
+    .padEnd(32, "0")
+    .slice(0, 32);
 }

@@ -50,7 +50,12 @@ export function generateMiniLMStandin(options: StandinOptions = {}): Uint8Array 
     node("MatMul", ["waves", "mix"], ["mixed"]),
     node("Gather", ["type_embeddings", "token_type_ids"], ["type_vectors"], [intAttribute("axis", 0)]),
     node("Add", ["mixed", "type_vectors"], ["typed"]),
-    node("LayerNormalization", ["typed", "norm_scale", "norm_bias"], ["normalized"], [intAttribute("axis", -1), floatAttribute("epsilon", 1e-12)]),
+    node(
+      "LayerNormalization",
+      ["typed", "norm_scale", "norm_bias"],
+      ["normalized"],
+      [intAttribute("axis", -1), floatAttribute("epsilon", 1e-12)],
+    ),
     node("Cast", ["attention_mask"], ["mask_float"], [intAttribute("to", onnx.TensorProto.DataType.FLOAT)]),
     node("Unsqueeze", ["mask_float", "last_axis"], ["mask_column"]),
     node("Mul", ["normalized", "mask_column"], ["last_hidden_state"]),

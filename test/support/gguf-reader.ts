@@ -37,17 +37,39 @@ class ByteSource {
     return at;
   }
 
-  u8(): number { return this.view.getUint8(this.take(1)); }
-  i8(): number { return this.view.getInt8(this.take(1)); }
-  u16(): number { return this.view.getUint16(this.take(2), true); }
-  i16(): number { return this.view.getInt16(this.take(2), true); }
-  u32(): number { return this.view.getUint32(this.take(4), true); }
-  i32(): number { return this.view.getInt32(this.take(4), true); }
-  f32(): number { return this.view.getFloat32(this.take(4), true); }
-  f64(): number { return this.view.getFloat64(this.take(8), true); }
-  u64(): bigint { return this.view.getBigUint64(this.take(8), true); }
-  i64(): bigint { return this.view.getBigInt64(this.take(8), true); }
-  count(): number { return Number(this.u64()); }
+  u8(): number {
+    return this.view.getUint8(this.take(1));
+  }
+  i8(): number {
+    return this.view.getInt8(this.take(1));
+  }
+  u16(): number {
+    return this.view.getUint16(this.take(2), true);
+  }
+  i16(): number {
+    return this.view.getInt16(this.take(2), true);
+  }
+  u32(): number {
+    return this.view.getUint32(this.take(4), true);
+  }
+  i32(): number {
+    return this.view.getInt32(this.take(4), true);
+  }
+  f32(): number {
+    return this.view.getFloat32(this.take(4), true);
+  }
+  f64(): number {
+    return this.view.getFloat64(this.take(8), true);
+  }
+  u64(): bigint {
+    return this.view.getBigUint64(this.take(8), true);
+  }
+  i64(): bigint {
+    return this.view.getBigInt64(this.take(8), true);
+  }
+  count(): number {
+    return Number(this.u64());
+  }
   string(): string {
     const n = this.count();
     const at = this.take(n);
@@ -57,15 +79,24 @@ class ByteSource {
 
 function readValue(src: ByteSource, type: number): GgufReadValue {
   switch (type) {
-    case 0: return src.u8();
-    case 1: return src.i8();
-    case 2: return src.u16();
-    case 3: return src.i16();
-    case 4: return src.u32();
-    case 5: return src.i32();
-    case 6: return src.f32();
-    case 7: return src.u8() !== 0;
-    case 8: return src.string();
+    case 0:
+      return src.u8();
+    case 1:
+      return src.i8();
+    case 2:
+      return src.u16();
+    case 3:
+      return src.i16();
+    case 4:
+      return src.u32();
+    case 5:
+      return src.i32();
+    case 6:
+      return src.f32();
+    case 7:
+      return src.u8() !== 0;
+    case 8:
+      return src.string();
     case 9: {
       const itemType = src.u32();
       const n = src.count();
@@ -73,10 +104,14 @@ function readValue(src: ByteSource, type: number): GgufReadValue {
       for (let i = 0; i < n; i++) items.push(readValue(src, itemType));
       return items;
     }
-    case 10: return src.u64();
-    case 11: return src.i64();
-    case 12: return src.f64();
-    default: throw new Error(`unknown GGUF value type ${type}`);
+    case 10:
+      return src.u64();
+    case 11:
+      return src.i64();
+    case 12:
+      return src.f64();
+    default:
+      throw new Error(`unknown GGUF value type ${type}`);
   }
 }
 

@@ -57,11 +57,26 @@ class ByteSink {
   }
 
   // Each writer reserves first: reserve() may swap in a bigger buffer and view.
-  u32(v: number): void { const at = this.reserve(4); this.view.setUint32(at, v, true); }
-  i32(v: number): void { const at = this.reserve(4); this.view.setInt32(at, v, true); }
-  f32(v: number): void { const at = this.reserve(4); this.view.setFloat32(at, v, true); }
-  u64(v: bigint | number): void { const at = this.reserve(8); this.view.setBigUint64(at, BigInt(v), true); }
-  u8(v: number): void { const at = this.reserve(1); this.view.setUint8(at, v); }
+  u32(v: number): void {
+    const at = this.reserve(4);
+    this.view.setUint32(at, v, true);
+  }
+  i32(v: number): void {
+    const at = this.reserve(4);
+    this.view.setInt32(at, v, true);
+  }
+  f32(v: number): void {
+    const at = this.reserve(4);
+    this.view.setFloat32(at, v, true);
+  }
+  u64(v: bigint | number): void {
+    const at = this.reserve(8);
+    this.view.setBigUint64(at, BigInt(v), true);
+  }
+  u8(v: number): void {
+    const at = this.reserve(1);
+    this.view.setUint8(at, v);
+  }
   raw(data: Uint8Array): void {
     const at = this.reserve(data.length);
     this.bytes.set(data, at);
@@ -75,27 +90,53 @@ class ByteSink {
     const pad = (alignment - (this.length % alignment)) % alignment;
     this.reserve(pad); // fresh bytes are already zero
   }
-  result(): Uint8Array { return this.bytes.slice(0, this.length); }
+  result(): Uint8Array {
+    return this.bytes.slice(0, this.length);
+  }
 }
 
 function writeValue(out: ByteSink, value: GgufValue): void {
   switch (value.type) {
-    case "u32": out.u32(GgufType.u32); out.u32(value.value); return;
-    case "i32": out.u32(GgufType.i32); out.i32(value.value); return;
-    case "f32": out.u32(GgufType.f32); out.f32(value.value); return;
-    case "u64": out.u32(GgufType.u64); out.u64(value.value); return;
-    case "bool": out.u32(GgufType.bool); out.u8(value.value ? 1 : 0); return;
-    case "string": out.u32(GgufType.string); out.string(value.value); return;
+    case "u32":
+      out.u32(GgufType.u32);
+      out.u32(value.value);
+      return;
+    case "i32":
+      out.u32(GgufType.i32);
+      out.i32(value.value);
+      return;
+    case "f32":
+      out.u32(GgufType.f32);
+      out.f32(value.value);
+      return;
+    case "u64":
+      out.u32(GgufType.u64);
+      out.u64(value.value);
+      return;
+    case "bool":
+      out.u32(GgufType.bool);
+      out.u8(value.value ? 1 : 0);
+      return;
+    case "string":
+      out.u32(GgufType.string);
+      out.string(value.value);
+      return;
     case "string[]":
-      out.u32(GgufType.array); out.u32(GgufType.string); out.u64(value.value.length);
+      out.u32(GgufType.array);
+      out.u32(GgufType.string);
+      out.u64(value.value.length);
       for (const s of value.value) out.string(s);
       return;
     case "f32[]":
-      out.u32(GgufType.array); out.u32(GgufType.f32); out.u64(value.value.length);
+      out.u32(GgufType.array);
+      out.u32(GgufType.f32);
+      out.u64(value.value.length);
       for (const v of value.value) out.f32(v);
       return;
     case "i32[]":
-      out.u32(GgufType.array); out.u32(GgufType.i32); out.u64(value.value.length);
+      out.u32(GgufType.array);
+      out.u32(GgufType.i32);
+      out.u64(value.value.length);
       for (const v of value.value) out.i32(v);
       return;
   }

@@ -72,9 +72,21 @@ export async function startLlamaServer(options: StartLlamaServerOptions): Promis
   if (!binary) throw new Error("llama-server is not built; run `bun run engines`");
   // --port 0 lets the server bind any free port itself (no race with other tests); it logs which one.
   const args = [
-    "-m", options.modelPath, "--host", "127.0.0.1", "--port", "0",
-    "-c", String(options.ctx ?? 32768), "-t", String(options.threads ?? 1),
-    "-np", "1", "--jinja", "--no-webui", ...(options.extraArgs ?? []),
+    "-m",
+    options.modelPath,
+    "--host",
+    "127.0.0.1",
+    "--port",
+    "0",
+    "-c",
+    String(options.ctx ?? 32768),
+    "-t",
+    String(options.threads ?? 1),
+    "-np",
+    "1",
+    "--jinja",
+    "--no-webui",
+    ...(options.extraArgs ?? []),
   ];
   const child = Bun.spawn([binary, ...args], { stdout: "ignore", stderr: "pipe" });
   running.add(child);

@@ -4,9 +4,9 @@
  * read what the server said instead of it cluttering the test output.
  */
 import { Value } from "@sinclair/typebox/value";
-import { ConfigSchema, type BackendConfig, type Config } from "../../src/config/config-schema";
+import { type BackendConfig, type Config, ConfigSchema } from "../../src/config/config-schema";
 import { createLogger } from "../../src/log/logger";
-import { startServer, type RunningServer, type StartOptions } from "../../src/server/start-server";
+import { type RunningServer, type StartOptions, startServer } from "../../src/server/start-server";
 
 /** Any part of the config; objects are merged over the defaults one level deep. */
 export type ConfigOverrides = { [K in keyof Config]?: K extends "backends" ? never : Partial<Config[K]> };
@@ -36,7 +36,11 @@ export interface StartProxyOptions extends Partial<Pick<StartOptions, "reprobeMs
  * await fetch(`${proxy.url}/v1/messages`, { method: "POST", body: JSON.stringify(request) });
  * await proxy.stop();
  */
-export async function startProxy(overrides: ConfigOverrides = {}, backends: ProxyBackend[] = [], options: StartProxyOptions = {}): Promise<StartedProxy> {
+export async function startProxy(
+  overrides: ConfigOverrides = {},
+  backends: ProxyBackend[] = [],
+  options: StartProxyOptions = {},
+): Promise<StartedProxy> {
   const raw: Record<string, unknown> = { backends };
   for (const [key, value] of Object.entries(overrides)) raw[key] = { ...(value as object) };
   raw.server = { host: "127.0.0.1", port: 0, ...(overrides.server ?? {}) };
@@ -50,6 +54,13 @@ export async function startProxy(overrides: ConfigOverrides = {}, backends: Prox
 
   const logs: StartedProxy["logs"] = [];
   const logger = createLogger({ level: config.logging.level, format: "json", write: (line) => logs.push(JSON.parse(line)) });
-  const server = await startServer(config, { logger, env: options.env ?? {}, version: "0.0.0-test", reprobeMs: options.reprobeMs, clock: options.clock, random: options.random });
+  const server = await startServer(config, {
+    logger,
+    env: options.env ?? {},
+    version: "0.0.0-test",
+    reprobeMs: options.reprobeMs,
+    clock: options.clock,
+    random: options.random,
+  });
   return { url: server.url, server, config, logs, stop: () => server.stop(0) };
 }

@@ -85,7 +85,7 @@ start starts started end ends ended stop stops stopped begin begins finish finis
  * of them starts a tool call: the steering ranks every multi-character piece below the single
  * characters, so grammar-constrained output still goes one `"` at a time.
  */
-const JSON_AND_TEXT_PIECES = ['":', '",', '{"', '"}', "\\n", "\\\"", "—", "–", "’", "“", "”", "…", "→", "•", "×", "✓"];
+const JSON_AND_TEXT_PIECES = ['":', '",', '{"', '"}', "\\n", '\\"', "—", "–", "’", "“", "”", "…", "→", "•", "×", "✓"];
 
 /** Words the steered models emit, which must each be one token (see tiny-model-weights.ts). */
 const STEERED_PIECES = ["Hello", `${SPACE}from`, `${SPACE}a`, `${SPACE}tiny`, `${SPACE}model`, "echo", `${SPACE}hi`, "Bash"];
@@ -127,7 +127,12 @@ export function buildTinyVocabulary(): TinyVocabulary {
 
   add(SpecialTokens.unknown, TokenType.unknown);
   for (const t of [SpecialTokens.bos, SpecialTokens.eos, SpecialTokens.imStart, SpecialTokens.imEnd]) add(t, TokenType.control);
-  for (const t of [SpecialTokens.toolCallOpen, SpecialTokens.toolCallClose, SpecialTokens.toolResponseOpen, SpecialTokens.toolResponseClose]) {
+  for (const t of [
+    SpecialTokens.toolCallOpen,
+    SpecialTokens.toolCallClose,
+    SpecialTokens.toolResponseOpen,
+    SpecialTokens.toolResponseClose,
+  ]) {
     add(t, TokenType.userDefined);
   }
   for (let b = 0; b < 256; b++) add(byteTokenText(b), TokenType.byte);
@@ -139,12 +144,7 @@ export function buildTinyVocabulary(): TinyVocabulary {
   const capitalized = words.map((w) => w[0]!.toUpperCase() + w.slice(1));
   // A space before punctuation, digits or capitals is common in prose and in pretty-printed JSON.
   const spaced = Array.from({ length: 0x7e - 0x21 + 1 }, (_, i) => `${SPACE}${String.fromCharCode(0x21 + i)}`);
-  const pieces = [
-    ...STEERED_PIECES,
-    ...[...words, ...capitalized].flatMap((w) => [w, `${SPACE}${w}`]),
-    ...spaced,
-    ...JSON_AND_TEXT_PIECES,
-  ];
+  const pieces = [...STEERED_PIECES, ...[...words, ...capitalized].flatMap((w) => [w, `${SPACE}${w}`]), ...spaced, ...JSON_AND_TEXT_PIECES];
   for (const piece of pieces) {
     const chars = Array.from(piece);
     for (let n = 1; n <= chars.length; n++) add(chars.slice(0, n).join(""), TokenType.normal, n);

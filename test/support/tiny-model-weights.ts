@@ -4,8 +4,8 @@
  * known in advance.
  */
 import type { GgufTensor } from "./gguf-writer";
-import { type TinyVocabulary, SPACE, SpecialTokens, TokenType, byteTokenText } from "./tiny-model-vocabulary";
 import { seededRandom } from "./seeded-random";
+import { byteTokenText, SPACE, SpecialTokens, type TinyVocabulary, TokenType } from "./tiny-model-vocabulary";
 
 export type TinyModelVariant = "chatty" | "tool-caller";
 
@@ -101,10 +101,29 @@ function createRandom(seed: number): () => number {
 function orderGlobally(vocab: TinyVocabulary): number[] {
   const ascii = (from: string, to: string) =>
     Array.from({ length: to.charCodeAt(0) - from.charCodeAt(0) + 1 }, (_, i) => String.fromCharCode(from.charCodeAt(0) + i));
-  const first = [SpecialTokens.imEnd, '"', "}", "]", SpecialTokens.toolCallClose, ",", "{", "[", ...ascii("1", "9"), "0",
-    ...ascii("a", "z"), ...ascii("A", "Z")];
-  const last = [SpecialTokens.toolCallOpen, SpecialTokens.toolResponseOpen, SpecialTokens.toolResponseClose,
-    SpecialTokens.imStart, SpecialTokens.bos, SpecialTokens.eos, SpecialTokens.unknown];
+  const first = [
+    SpecialTokens.imEnd,
+    '"',
+    "}",
+    "]",
+    SpecialTokens.toolCallClose,
+    ",",
+    "{",
+    "[",
+    ...ascii("1", "9"),
+    "0",
+    ...ascii("a", "z"),
+    ...ascii("A", "Z"),
+  ];
+  const last = [
+    SpecialTokens.toolCallOpen,
+    SpecialTokens.toolResponseOpen,
+    SpecialTokens.toolResponseClose,
+    SpecialTokens.imStart,
+    SpecialTokens.bos,
+    SpecialTokens.eos,
+    SpecialTokens.unknown,
+  ];
   const firstIds = first.map((t) => vocab.idOf(t));
   const lastIds = last.map((t) => vocab.idOf(t));
   const placed = new Set([...firstIds, ...lastIds]);
@@ -135,7 +154,9 @@ export function buildTinyModelTensors(vocab: TinyVocabulary, variant: TinyModelV
     for (let d = RESERVED; d < E; d++) embd[t * E + d] = normal() * 0.1;
     embd[t * E + C.CONSTANT] = CONSTANT_VALUE;
   }
-  const flag = (piece: string, dim: number) => { embd[id(piece) * E + dim] = 1; };
+  const flag = (piece: string, dim: number) => {
+    embd[id(piece) * E + dim] = 1;
+  };
   flag(SpecialTokens.toolResponseOpen, C.IS_TOOL_RESPONSE);
   flag(byteTokenText(0x0a), C.AFTER_NEWLINE);
   flag(SpecialTokens.toolCallOpen, C.AFTER_TOOL_CALL_OPEN);
@@ -154,9 +175,15 @@ export function buildTinyModelTensors(vocab: TinyVocabulary, variant: TinyModelV
   if (STEP * V > M / 8) throw new Error(`vocabulary of ${V} tokens is too large for the steering margins`);
   const output = new Float32Array(V * E);
   const bias = new Float64Array(V);
-  orderGlobally(vocab).forEach((t, rank) => { bias[t] = -STEP * rank; });
-  const prefer = (piece: string, dim: number, strength: number) => { output[id(piece) * E + dim]! += strength; };
-  const offset = (piece: string, amount: number) => { bias[id(piece)]! += amount; };
+  orderGlobally(vocab).forEach((t, rank) => {
+    bias[t] = -STEP * rank;
+  });
+  const prefer = (piece: string, dim: number, strength: number) => {
+    output[id(piece) * E + dim]! += strength;
+  };
+  const offset = (piece: string, amount: number) => {
+    bias[id(piece)]! += amount;
+  };
 
   // "Hello" starts the answer after the "\n" of "<|im_start|>assistant\n" (0.5M), and more strongly
   // once a tool result is in the conversation (1.5M); anywhere else it sits at -0.5M or lower.

@@ -140,10 +140,9 @@ export interface MessageCreateParams {
   [extra: string]: unknown;
 }
 
-export type CountTokensParams = Pick<
-  MessageCreateParams,
-  "model" | "messages" | "system" | "tools" | "tool_choice" | "thinking"
-> & { [extra: string]: unknown };
+export type CountTokensParams = Pick<MessageCreateParams, "model" | "messages" | "system" | "tools" | "tool_choice" | "thinking"> & {
+  [extra: string]: unknown;
+};
 
 export interface CountTokensResponse {
   input_tokens: number;

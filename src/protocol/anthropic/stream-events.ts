@@ -3,8 +3,9 @@
  * message_start, then per block content_block_start / *_delta / content_block_stop,
  * then message_delta (stop reason, final usage) and message_stop. `ping` may come anywhere.
  */
-import type { ContentBlock, Message, StopReason } from "./messages";
+
 import type { ErrorBody } from "./errors";
+import type { ContentBlock, Message, StopReason } from "./messages";
 
 export interface MessageStartEvent {
   type: "message_start";

@@ -52,11 +52,7 @@ export interface ChatFunctionTool {
   function: { name: string; description?: string; parameters: Record<string, unknown>; strict?: boolean };
 }
 
-export type ChatToolChoice =
-  | "auto"
-  | "none"
-  | "required"
-  | { type: "function"; function: { name: string } };
+export type ChatToolChoice = "auto" | "none" | "required" | { type: "function"; function: { name: string } };
 
 export interface ChatResponseFormat {
   type: "json_schema";

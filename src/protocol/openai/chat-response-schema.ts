@@ -3,11 +3,10 @@
  * reads and tolerate every extra field, because each engine adds its own (`timings`, `cache_n`,
  * `reasoning`, `system_fingerprint`...). Types are derived from the schemas.
  */
-import { Type as t, type Static } from "@sinclair/typebox";
+import { type Static, Type as t } from "@sinclair/typebox";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 
-const Nullable = <T extends Parameters<typeof t.Union>[0][number]>(schema: T) =>
-  t.Optional(t.Union([schema, t.Null()]));
+const Nullable = <T extends Parameters<typeof t.Union>[0][number]>(schema: T) => t.Optional(t.Union([schema, t.Null()]));
 
 export const ChatUsageSchema = t.Object({
   prompt_tokens: t.Optional(t.Number()),

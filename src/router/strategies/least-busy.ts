@@ -2,7 +2,7 @@
  * `least-busy`: the target with the fewest requests in flight relative to its concurrency
  * limit, so a 4-slot llama-server at 2 counts as busier than an 8-slot vLLM at 3.
  */
-import { hasCapacity, type Candidate, type RankContext } from "../candidate";
+import { type Candidate, hasCapacity, type RankContext } from "../candidate";
 
 /**
  * Order: targets with a free slot before full ones; then in-flight / maxConcurrency, lowest

@@ -4,7 +4,7 @@
  * re-evaluating tens of thousands of tokens. Rendezvous hashing makes the mapping stable;
  * a bounded load keeps one busy conversation from piling onto one engine.
  */
-import { hasCapacity, type Candidate, type RankContext } from "../candidate";
+import { type Candidate, hasCapacity, type RankContext } from "../candidate";
 import { hashAffinityKey, scoreRendezvous } from "../rendezvous-hash";
 import { rankBySimpleShuffle } from "./simple-shuffle";
 

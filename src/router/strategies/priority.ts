@@ -3,7 +3,7 @@
  * and spill to the next (a LAN box, then the cloud) only while every target of the lower
  * tier is full.
  */
-import { hasCapacity, type Candidate, type RankContext } from "../candidate";
+import { type Candidate, hasCapacity, type RankContext } from "../candidate";
 import { drawWeightedClock } from "./simple-shuffle";
 
 /**

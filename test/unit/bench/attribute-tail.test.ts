@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { attributeTail, meets, type LoggedPause, type TimedRequest } from "../../../bench/attribute-tail";
+import { attributeTail, type LoggedPause, meets, type TimedRequest } from "../../../bench/attribute-tail";
 
 const young = (loggedAt: number, ms = 1): LoggedPause => ({ scope: "Eden", ms, loggedAt });
 

@@ -1,12 +1,22 @@
 import { describe, expect, test } from "bun:test";
-import { type ScenarioResult, TARGETS, checkOverheadTargets } from "../../../bench/check-overhead-targets";
+import { checkOverheadTargets, type ScenarioResult, TARGETS } from "../../../bench/check-overhead-targets";
 import type { RssTrack } from "../../../bench/track-proxy-rss";
 
 const MB = 1024 * 1024;
 
 function scenario(body: "49KB" | "small", concurrency: number, added: { p50: number; p99: number }): ScenarioResult {
   const percentiles = { p50: added.p50, p95: added.p99, p99: added.p99 };
-  return { body, mode: "json", concurrency, count: 100, direct: percentiles, proxied: percentiles, added: percentiles, firstByteAdded: percentiles, proxyCpuMsPerRequest: 0.1 };
+  return {
+    body,
+    mode: "json",
+    concurrency,
+    count: 100,
+    direct: percentiles,
+    proxied: percentiles,
+    added: percentiles,
+    firstByteAdded: percentiles,
+    proxyCpuMsPerRequest: 0.1,
+  };
 }
 
 function rss(peakMb: number, trendMb: number, settledMb = peakMb): RssTrack {

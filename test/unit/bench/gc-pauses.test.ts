@@ -14,12 +14,15 @@ const FULL = `[GC<0x54b78c28118>: START M 10250kb => FullCollection, a=0kb hf=0.
 
 describe("summarizeGcPauses", () => {
   test("a collection logged in one line is one pause of its scope", () => {
-    expect(summarizeGcPauses(YOUNG_IN_ONE_PAUSE)).toEqual({ eden: { count: 1, p50: 2.854115, p90: 2.854115, max: 2.854115 }, full: { count: 0 } });
+    expect(summarizeGcPauses(YOUNG_IN_ONE_PAUSE)).toEqual({
+      eden: { count: 1, p50: 2.854115, p90: 2.854115, max: 2.854115 },
+      full: { count: 0 },
+    });
   });
 
   test("each further pause of a collection counts under the scope it started with", () => {
     const pauses = summarizeGcPauses([...YOUNG_IN_THREE_PAUSES, FULL].join("\n"));
-    expect(pauses.eden).toEqual({ count: 3, p50: 1.213140, p90: 1.446667, max: 1.446667 });
+    expect(pauses.eden).toEqual({ count: 3, p50: 1.21314, p90: 1.446667, max: 1.446667 });
     expect(pauses.full).toEqual({ count: 1, p50: 0.961927, p90: 0.961927, max: 0.961927 });
   });
 
@@ -32,7 +35,10 @@ describe("summarizeGcPauses", () => {
   });
 
   test("lines of the program's own are ignored", () => {
-    expect(summarizeGcPauses("listening on http://127.0.0.1:1234\nmeasuring 49KB json seq\n")).toEqual({ eden: { count: 0 }, full: { count: 0 } });
+    expect(summarizeGcPauses("listening on http://127.0.0.1:1234\nmeasuring 49KB json seq\n")).toEqual({
+      eden: { count: 0 },
+      full: { count: 0 },
+    });
   });
 });
 

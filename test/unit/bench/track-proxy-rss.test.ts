@@ -26,9 +26,20 @@ function scripted(megabytes: number[]): () => number {
 describe("trackProxyRss", () => {
   test("samples before the first batch and after each, splitting every batch evenly across the kinds", async () => {
     hits.clear();
-    const track = await trackProxyRss(kinds, { total: 10, every: 2, concurrency: 4, readRss: scripted([10, 20, 30, 30, 30, 30, 25]), settleMs: 0 });
+    const track = await trackProxyRss(kinds, {
+      total: 10,
+      every: 2,
+      concurrency: 4,
+      readRss: scripted([10, 20, 30, 30, 30, 30, 25]),
+      settleMs: 0,
+    });
     expect(track.samples.map((sample) => [sample.requests, sample.bytes / MB])).toEqual([
-      [0, 10], [2, 20], [4, 30], [6, 30], [8, 30], [10, 30],
+      [0, 10],
+      [2, 20],
+      [4, 30],
+      [6, 30],
+      [8, 30],
+      [10, 30],
     ]);
     expect(Object.fromEntries(hits)).toEqual({ "/json": 5, "/stream": 5 });
     expect(track.peakBytes).toBe(30 * MB);
@@ -41,7 +52,13 @@ describe("trackProxyRss", () => {
 
   test("a steady climb in the second half shows in its trend even when the end points hide it", async () => {
     // 4, 6, 8 requests climb 1 MB a sample; the last sample dips back to the middle's level.
-    const track = await trackProxyRss(kinds, { total: 10, every: 2, concurrency: 2, readRss: scripted([10, 10, 10, 11, 12, 10, 9]), settleMs: 0 });
+    const track = await trackProxyRss(kinds, {
+      total: 10,
+      every: 2,
+      concurrency: 2,
+      readRss: scripted([10, 10, 10, 11, 12, 10, 9]),
+      settleMs: 0,
+    });
     expect(track.secondHalfGrowthBytes).toBe(0);
     expect(track.secondHalfTrendBytes).toBeGreaterThan(0);
   });

@@ -30,7 +30,9 @@ test("turn after turn, keys from shared frozen parts equal keys computed from sc
     const fresh = turn(n);
     expect(Object.isFrozen(shared.tools)).toBe(true);
     expect(computeExactCacheKey(shared, "llama/m")).toBe(computeExactCacheKey(fresh, "llama/m"));
-    expect(computeSemanticQuery(shared, serializeRequestForCache(shared), "llama/m")).toEqual(computeSemanticQuery(fresh, serializeRequestForCache(fresh), "llama/m"));
+    expect(computeSemanticQuery(shared, serializeRequestForCache(shared), "llama/m")).toEqual(
+      computeSemanticQuery(fresh, serializeRequestForCache(fresh), "llama/m"),
+    );
   }
 });
 

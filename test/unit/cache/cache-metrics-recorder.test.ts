@@ -24,7 +24,10 @@ test("adds up in memory, reads stored days plus what is pending, and writes each
   expect(repository.listDays(5).map((day) => [day.day, day.hits, day.misses])).toEqual([["2026-03-04", 1, 2]]);
   expect(recorder.read({ fromDay: "2026-03-05" }).hits).toBe(4);
   recorder.close();
-  expect(repository.listDays(5).map((day) => [day.day, day.hits])).toEqual([["2026-03-05", 4], ["2026-03-04", 1]]);
+  expect(repository.listDays(5).map((day) => [day.day, day.hits])).toEqual([
+    ["2026-03-05", 4],
+    ["2026-03-04", 1],
+  ]);
   expect(recorder.read().hits).toBe(5);
   store.close();
 });

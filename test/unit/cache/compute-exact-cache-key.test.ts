@@ -15,7 +15,12 @@ const BASE: MessageCreateParams = {
   messages: [
     { role: "user", content: [{ type: "text", text: "list files" }] },
     { role: "assistant", content: [{ type: "tool_use", id: "toolu_1", name: "Bash", input: { command: "ls" } }] },
-    { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_1", content: [{ type: "text", text: "a.txt", cache_control: { type: "ephemeral" } }] }] },
+    {
+      role: "user",
+      content: [
+        { type: "tool_result", tool_use_id: "toolu_1", content: [{ type: "text", text: "a.txt", cache_control: { type: "ephemeral" } }] },
+      ],
+    },
   ],
 };
 
@@ -23,7 +28,9 @@ const keyOf = (request: MessageCreateParams, target = TARGET) => computeExactCac
 
 describe("writeCanonicalJson", () => {
   test("sorts keys at every level and leaves out undefined members", () => {
-    expect(writeCanonicalJson({ b: 1, a: [true, { d: null, c: "x", e: undefined }], z: undefined })).toBe('{"a":[true,{"c":"x","d":null}],"b":1}');
+    expect(writeCanonicalJson({ b: 1, a: [true, { d: null, c: "x", e: undefined }], z: undefined })).toBe(
+      '{"a":[true,{"c":"x","d":null}],"b":1}',
+    );
     expect(writeCanonicalJson([undefined, "é\n"])).toBe('[null,"é\\n"]');
   });
 });
@@ -44,7 +51,13 @@ describe("computeExactCacheKey", () => {
     delete (noisy.system as Array<{ cache_control?: unknown }>)[1]!.cache_control;
     noisy.tools![0]!.cache_control = { type: "ephemeral" };
     (noisy.messages[0]!.content as Array<{ cache_control?: unknown }>)[0]!.cache_control = { type: "ephemeral", ttl: "1h" };
-    Object.assign(noisy, { metadata: { user_id: "someone else" }, stream: true, betas: ["x"], model: "claude-sonnet-5-5", context_management: { edits: [] } });
+    Object.assign(noisy, {
+      metadata: { user_id: "someone else" },
+      stream: true,
+      betas: ["x"],
+      model: "claude-sonnet-5-5",
+      context_management: { edits: [] },
+    });
     expect(keyOf(noisy)).toBe(keyOf(BASE));
     const withoutHeader = { ...BASE, system: (BASE.system as unknown[]).slice(1) } as MessageCreateParams;
     expect(keyOf(withoutHeader)).toBe(keyOf(BASE));

@@ -26,7 +26,18 @@ describe("computeSemanticQuery", () => {
   ];
 
   test("embeds the last user turn's text blocks; the context hash covers everything before it", () => {
-    const a = query(request([...history, { role: "user", content: [{ type: "text", text: "<reminder>" }, { type: "text", text: "say hi" }] }]))!;
+    const a = query(
+      request([
+        ...history,
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "<reminder>" },
+            { type: "text", text: "say hi" },
+          ],
+        },
+      ]),
+    )!;
     const b = query(request([...history, { role: "user", content: "say hello" }]))!;
     expect(a.text).toBe("<reminder>\nsay hi");
     expect(b.text).toBe("say hello");
@@ -46,9 +57,28 @@ describe("computeSemanticQuery", () => {
   });
 
   test("is undefined when the last turn is not the user's plain text", () => {
-    expect(query(request([{ role: "user", content: "hi" }, { role: "assistant", content: "hello" }]))).toBeUndefined();
+    expect(
+      query(
+        request([
+          { role: "user", content: "hi" },
+          { role: "assistant", content: "hello" },
+        ]),
+      ),
+    ).toBeUndefined();
     expect(query(request([{ role: "user", content: [{ type: "tool_result", tool_use_id: "t1", content: "ok" }] }]))).toBeUndefined();
-    expect(query(request([{ role: "user", content: [{ type: "text", text: "see" }, { type: "image", source: { type: "url", url: "http://x/y.png" } }] }]))).toBeUndefined();
+    expect(
+      query(
+        request([
+          {
+            role: "user",
+            content: [
+              { type: "text", text: "see" },
+              { type: "image", source: { type: "url", url: "http://x/y.png" } },
+            ],
+          },
+        ]),
+      ),
+    ).toBeUndefined();
     expect(query(request([{ role: "user", content: "   " }]))).toBeUndefined();
   });
 });

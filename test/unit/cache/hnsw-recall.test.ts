@@ -23,7 +23,7 @@ let index: HnswVectorIndex;
 beforeAll(async () => {
   const { addon } = await loadHnswlibAddon(join(dir, "cache"));
   index = HnswVectorIndex.create(addon, { path: join(dir, "recall.hnsw"), dimensions: DIMENSIONS });
-  stored.forEach((vector, id) => index.add(id, vector));
+  for (const [id, vector] of stored.entries()) index.add(id, vector);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

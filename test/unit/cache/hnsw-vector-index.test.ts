@@ -92,7 +92,7 @@ describe("HnswVectorIndex", () => {
     const random = createRandomVectors(11, 16);
     const index = newIndex(16);
     const vectors = Array.from({ length: 2500 }, () => random.uniform());
-    vectors.forEach((vector, id) => index.add(id, vector));
+    for (const [id, vector] of vectors.entries()) index.add(id, vector);
     expect(index.size).toBe(2500);
     const missed = vectors.filter((vector, id) => index.search(vector, 1)[0]?.id !== id).length;
     expect(missed).toBe(0);
@@ -128,7 +128,7 @@ describe("HnswVectorIndex", () => {
     const random = createRandomVectors(13, 64);
     const index = newIndex(64);
     const vectors = Array.from({ length: 300 }, () => random.clustered());
-    vectors.forEach((vector, id) => index.add(id, vector));
+    for (const [id, vector] of vectors.entries()) index.add(id, vector);
     for (let id = 0; id < 300; id += 3) index.remove(id);
     await index.save();
     const reloaded = await reload(index);
@@ -143,7 +143,7 @@ describe("HnswVectorIndex", () => {
     const random = createRandomVectors(14, 64);
     const index = newIndex(64);
     const vectors = Array.from({ length: 2000 }, () => random.uniform());
-    vectors.forEach((vector, id) => index.add(id, vector));
+    for (const [id, vector] of vectors.entries()) index.add(id, vector);
     const saving = index.save();
     index.remove(5);
     index.add(5000, vectors[5]!);

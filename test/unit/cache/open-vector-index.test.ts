@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { manifestPathOf } from "../../../src/cache/hnsw-index-file";
-import { openVectorIndex, type OpenVectorIndexOptions, type VectorSourceRow } from "../../../src/cache/open-vector-index";
+import { type OpenVectorIndexOptions, openVectorIndex, type VectorSourceRow } from "../../../src/cache/open-vector-index";
 import type { ProgressUpdate } from "../../../src/cache/terminal-progress-bar";
 import { createRandomVectors } from "../../support/random-vectors";
 
@@ -23,7 +23,15 @@ async function* streamRows(source: readonly VectorSourceRow[]): AsyncIterable<Ve
 }
 
 function options(path: string, overrides: Partial<OpenVectorIndexOptions> = {}): OpenVectorIndexOptions {
-  return { path, dimensions: DIMENSIONS, cacheDir, rebuild: () => streamRows(rows), countSource: () => rows.length, onProgress: () => {}, ...overrides };
+  return {
+    path,
+    dimensions: DIMENSIONS,
+    cacheDir,
+    rebuild: () => streamRows(rows),
+    countSource: () => rows.length,
+    onProgress: () => {},
+    ...overrides,
+  };
 }
 
 /** A saved index of `rows`, and what it answered to `queries` before anything happened to the file. */
@@ -60,13 +68,21 @@ describe("openVectorIndex", () => {
   });
 
   const damages: Array<[string, (path: string) => void, string]> = [
-    ["garbage in place of the index", (path) => writeFileSync(path, crypto.getRandomValues(new Uint8Array(statSync(path).size))), "checksum does not match"],
+    [
+      "garbage in place of the index",
+      (path) => writeFileSync(path, crypto.getRandomValues(new Uint8Array(statSync(path).size))),
+      "checksum does not match",
+    ],
     ["a truncated index", (path) => truncateSync(path, Math.floor(statSync(path).size / 2)), "bytes long, the manifest says"],
     ["one flipped byte in the graph", (path) => flipByte(path, Math.floor(statSync(path).size * 0.7)), "checksum does not match"],
     ["an empty index file", (path) => writeFileSync(path, ""), "0 bytes long"],
     ["a manifest that is not JSON", (path) => writeFileSync(manifestPathOf(path), "{ half"), "manifest is not JSON"],
     ["no manifest", (path) => rmSync(manifestPathOf(path)), "no manifest beside it"],
-    ["a manifest whose entry count disagrees with the file", (path) => editManifest(path, { entries: 7 }), `holds ${rows.length} live entries, its manifest says 7`],
+    [
+      "a manifest whose entry count disagrees with the file",
+      (path) => editManifest(path, { entries: 7 }),
+      `holds ${rows.length} live entries, its manifest says 7`,
+    ],
   ];
   for (const [name, damage, problem] of damages) {
     test(`${name}: rebuilt, and the rebuilt index answers the same`, async () => {
@@ -107,7 +123,9 @@ describe("openVectorIndex", () => {
     const trusted = await openVectorIndex(options(path, { countSource: undefined, rebuild: refuseRebuild }));
     expect(trusted.rebuilt).toBeUndefined();
     const progress: ProgressUpdate[] = [];
-    const fresh = await openVectorIndex(options(join(dir, "no-count", "semantic.hnsw"), { countSource: undefined, onProgress: (update) => progress.push(update) }));
+    const fresh = await openVectorIndex(
+      options(join(dir, "no-count", "semantic.hnsw"), { countSource: undefined, onProgress: (update) => progress.push(update) }),
+    );
     expect(fresh.rebuilt?.added).toBe(rows.length);
     expect(progress[0]).toEqual({ done: 0, total: undefined });
     expect(progress.at(-1)).toEqual({ done: rows.length, total: undefined, finished: true });
@@ -115,8 +133,14 @@ describe("openVectorIndex", () => {
   });
 
   test("rows the index cannot hold are skipped and counted: other dimensions, zero vectors", async () => {
-    const odd = [...rows.slice(0, 10), { id: 1, vector: new Float32Array(DIMENSIONS + 1).fill(1) }, { id: 2, vector: new Float32Array(DIMENSIONS) }];
-    const opened = await openVectorIndex(options(join(dir, "odd", "semantic.hnsw"), { rebuild: () => streamRows(odd), countSource: () => odd.length }));
+    const odd = [
+      ...rows.slice(0, 10),
+      { id: 1, vector: new Float32Array(DIMENSIONS + 1).fill(1) },
+      { id: 2, vector: new Float32Array(DIMENSIONS) },
+    ];
+    const opened = await openVectorIndex(
+      options(join(dir, "odd", "semantic.hnsw"), { rebuild: () => streamRows(odd), countSource: () => odd.length }),
+    );
     expect(opened.rebuilt).toMatchObject({ added: 10, skipped: 2 });
     expect(opened.index.size).toBe(10);
   });

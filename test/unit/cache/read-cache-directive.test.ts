@@ -2,7 +2,8 @@ import { expect, test } from "bun:test";
 import { readCacheDirective } from "../../../src/cache/read-cache-directive";
 
 const route = { route: "opus", group: "coder" };
-const read = (headers: Record<string, string>, bypassRoutes: string[] = []) => readCacheDirective(new Headers(headers), route, bypassRoutes);
+const read = (headers: Record<string, string>, bypassRoutes: string[] = []) =>
+  readCacheDirective(new Headers(headers), route, bypassRoutes);
 
 test("by default a request reads and stores", () => {
   expect(read({})).toEqual({ lookup: true, store: true });

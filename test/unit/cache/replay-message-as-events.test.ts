@@ -37,11 +37,21 @@ describe("replayMessageAsEvents", () => {
     expect(checkAnthropicEventOrder(events)).toEqual([]);
     expect(describeEventSequence(events)).toEqual([
       "message_start",
-      "content_block_start", "content_block_delta:thinking_delta", "content_block_delta:signature_delta", "content_block_stop",
-      "content_block_start", "content_block_stop",
-      "content_block_start", "content_block_delta:text_delta", "content_block_stop",
-      "content_block_start", "content_block_delta:input_json_delta", "content_block_stop",
-      "content_block_start", "content_block_delta:input_json_delta", "content_block_stop",
+      "content_block_start",
+      "content_block_delta:thinking_delta",
+      "content_block_delta:signature_delta",
+      "content_block_stop",
+      "content_block_start",
+      "content_block_stop",
+      "content_block_start",
+      "content_block_delta:text_delta",
+      "content_block_stop",
+      "content_block_start",
+      "content_block_delta:input_json_delta",
+      "content_block_stop",
+      "content_block_start",
+      "content_block_delta:input_json_delta",
+      "content_block_stop",
       "message_delta",
       "message_stop",
     ]);
@@ -50,16 +60,28 @@ describe("replayMessageAsEvents", () => {
 
   test("message_start carries the input side of usage and no content; message_delta the stop reason and output tokens", () => {
     const [start, ...rest] = replayMessageAsEvents(MESSAGE);
-    expect(start).toEqual({ type: "message_start", message: { ...MESSAGE, content: [], stop_reason: null, stop_sequence: null, usage: { ...MESSAGE.usage, output_tokens: 0 } } });
+    expect(start).toEqual({
+      type: "message_start",
+      message: { ...MESSAGE, content: [], stop_reason: null, stop_sequence: null, usage: { ...MESSAGE.usage, output_tokens: 0 } },
+    });
     expect(rest.at(-2)).toEqual({ type: "message_delta", delta: { stop_reason: "tool_use", stop_sequence: null }, usage: MESSAGE.usage });
   });
 });
 
 describe("StreamedMessageAssembler", () => {
   test("assembles a live stream split into many deltas, pings included", () => {
-    const events = anthropicMessageEvents({ blocks: [{ type: "text", text: "Hello there, friend." }, { type: "tool_use", name: "Bash", input: { command: "echo hi" }, id: "toolu_x" }], pieces: 5 });
+    const events = anthropicMessageEvents({
+      blocks: [
+        { type: "text", text: "Hello there, friend." },
+        { type: "tool_use", name: "Bash", input: { command: "echo hi" }, id: "toolu_x" },
+      ],
+      pieces: 5,
+    });
     const message = assemble(events)!;
-    expect(message.content).toEqual([{ type: "text", text: "Hello there, friend." }, { type: "tool_use", id: "toolu_x", name: "Bash", input: { command: "echo hi" } }]);
+    expect(message.content).toEqual([
+      { type: "text", text: "Hello there, friend." },
+      { type: "tool_use", id: "toolu_x", name: "Bash", input: { command: "echo hi" } },
+    ]);
     expect(message.stop_reason).toBe("tool_use");
     expect(message.usage.output_tokens).toBe(10);
   });
@@ -67,9 +89,13 @@ describe("StreamedMessageAssembler", () => {
   test("yields nothing for a stream that did not complete or broke the protocol", () => {
     const events = replayMessageAsEvents(MESSAGE);
     const brokenJson = events.map((event) =>
-      event.type === "content_block_delta" && event.delta.type === "input_json_delta" ? { ...event, delta: { ...event.delta, partial_json: '{"command":' } } : event,
+      event.type === "content_block_delta" && event.delta.type === "input_json_delta"
+        ? { ...event, delta: { ...event.delta, partial_json: '{"command":' } }
+        : event,
     );
-    const skippedIndex = events.map((event) => (event.type === "content_block_start" && event.index === 2 ? { ...event, index: 3 } : event));
+    const skippedIndex = events.map((event) =>
+      event.type === "content_block_start" && event.index === 2 ? { ...event, index: 3 } : event,
+    );
     const unclosedBlock = events.filter((event) => !(event.type === "content_block_stop" && event.index === 4));
     expect(assemble(events.slice(0, -1))).toBeUndefined();
     expect(assemble(events.slice(1))).toBeUndefined();
@@ -79,7 +105,9 @@ describe("StreamedMessageAssembler", () => {
   });
 
   test("an event of an unexpected shape never throws into the stream; the answer is just not kept", () => {
-    const events = replayMessageAsEvents(MESSAGE).map((event) => (event.type === "message_delta" ? ({ ...event, usage: undefined } as unknown as MessageStreamEvent) : event));
+    const events = replayMessageAsEvents(MESSAGE).map((event) =>
+      event.type === "message_delta" ? ({ ...event, usage: undefined } as unknown as MessageStreamEvent) : event,
+    );
     expect(() => assemble(events)).not.toThrow();
     expect(assemble(events)).toBeUndefined();
   });
@@ -87,9 +115,9 @@ describe("StreamedMessageAssembler", () => {
 
 describe("isCacheableAnswer", () => {
   test("keeps answers that ended on their own terms, not truncated, refused or empty ones", () => {
-    const verdicts = (["end_turn", "tool_use", "stop_sequence", "max_tokens", "refusal", "pause_turn", "model_context_window_exceeded", null] as const).map((stop_reason) =>
-      isCacheableAnswer({ ...MESSAGE, stop_reason }),
-    );
+    const verdicts = (
+      ["end_turn", "tool_use", "stop_sequence", "max_tokens", "refusal", "pause_turn", "model_context_window_exceeded", null] as const
+    ).map((stop_reason) => isCacheableAnswer({ ...MESSAGE, stop_reason }));
     expect(verdicts).toEqual([true, true, true, false, false, false, false, false]);
     expect(isCacheableAnswer({ ...MESSAGE, stop_reason: "end_turn", content: [] })).toBe(false);
   });

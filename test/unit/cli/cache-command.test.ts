@@ -21,7 +21,16 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 async function run(args: string[], env: Record<string, string> = {}) {
   let stdout = "";
   let stderr = "";
-  const status = await runCli(args, { env: { HOME: dataDir, ...env }, stdout: (text) => void (stdout += text), stderr: (text) => void (stderr += text), stderrIsTerminal: false });
+  const status = await runCli(args, {
+    env: { HOME: dataDir, ...env },
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+    stderrIsTerminal: false,
+  });
   return { status, stdout, stderr };
 }
 
@@ -31,8 +40,24 @@ test("stats reports entries and counters; clear empties both caches and keeps th
   const exact = new SqliteCacheStore(store.db, { maxEntries: 100, maxBytes: 10e6 });
   await exact.put(makeCachedAnswer("one", now));
   await exact.put(makeCachedAnswer("two", now));
-  new SemanticEntriesRepository(store.db).insert({ contextHash: "c", embedderId: "e", requestText: "t", embedding: new Float32Array([1, 0]), message: "{}", bytes: 2, createdAt: now, expiresAt: now + 60_000 });
-  new CacheMetricsRepository(store.db).record(now, { hits: 3, misses: 1, bytesSaved: 2048, tokensSaved: 900, lookups: 4, lookupMicrosSum: 800 });
+  new SemanticEntriesRepository(store.db).insert({
+    contextHash: "c",
+    embedderId: "e",
+    requestText: "t",
+    embedding: new Float32Array([1, 0]),
+    message: "{}",
+    bytes: 2,
+    createdAt: now,
+    expiresAt: now + 60_000,
+  });
+  new CacheMetricsRepository(store.db).record(now, {
+    hits: 3,
+    misses: 1,
+    bytesSaved: 2048,
+    tokensSaved: 900,
+    lookups: 4,
+    lookupMicrosSum: 800,
+  });
   await exact.close();
   store.close();
   writeFileSync(join(dataDir, "semantic.hnsw"), "index");

@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../../../src/cli/run-cli";
-import { startFakeBackend, type FakeBackend } from "../../support/fake-backend-server";
 import { anthropicError } from "../../support/fake-anthropic-backend";
+import { type FakeBackend, startFakeBackend } from "../../support/fake-backend-server";
 import { writeMiniLMStandin } from "../../support/generate-minilm-standin";
 
 const dir = mkdtempSync(join(tmpdir(), "anyclaude-doctor-"));
@@ -25,7 +25,10 @@ let closedPort: number;
 beforeAll(async () => {
   llama = startFakeBackend({ kind: "llamacpp", routes: {} });
   // Recent llama-server also answers Anthropic's /v1/messages; the probe's empty request gets a 400.
-  nativeLlama = startFakeBackend({ kind: "llamacpp", routes: { "/v1/messages": () => anthropicError(400, "invalid_request_error", "messages: empty") } });
+  nativeLlama = startFakeBackend({
+    kind: "llamacpp",
+    routes: { "/v1/messages": () => anthropicError(400, "invalid_request_error", "messages: empty") },
+  });
   openai = startFakeBackend({ kind: "openai", model: "gpt-local", routes: {} });
   const closed = startFakeBackend({ kind: "llamacpp", routes: {} });
   closedUrl = closed.url;
@@ -43,8 +46,12 @@ async function runDoctor(args: string[], env: Record<string, string> = {}) {
   const home = mkdtempSync(join(dir, "home-"));
   const status = await runCli(["doctor", ...args], {
     env: { HOME: home, ANYCLAUDE_EMBEDDING__MODEL_PATH: modelPath, ANYCLAUDE_PORT: String(closedPort), ...env },
-    stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
     stderrIsTerminal: false,
   });
   return { stdout, stderr, status, home, lines: stdout.split("\n").map((line) => line.replace(/ {2,}/g, " | ").trimEnd()) };
@@ -64,10 +71,16 @@ describe("anyclaude doctor", () => {
       expect.stringMatching(/^\/docs swagger-ui\.css \| ok \| from .*swagger-ui\.css, \d+ kB$/),
       `data dir | ok | ${home}/.local/share/anyclaude (writable)`,
       `cache dir | ok | ${home}/.cache/anyclaude (writable)`,
-      expect.stringMatching(new RegExp(`^database \\| ok \\| ${home}/\\.local/share/anyclaude/anyclaude\\.db, (\\d+) of \\1 migrations applied \\(from .*/drizzle\\)$`)),
+      expect.stringMatching(
+        new RegExp(
+          `^database \\| ok \\| ${home}/\\.local/share/anyclaude/anyclaude\\.db, (\\d+) of \\1 migrations applied \\(from .*/drizzle\\)$`,
+        ),
+      ),
       expect.stringMatching(/^hnswlib addon \| ok \| loads and searches \(from .*hnswlib-node\/build\/Release\/addon\.node\)$/),
       "onnxruntime | ok | onnxruntime-node 1.30.0 loaded (from node_modules)",
-      expect.stringMatching(new RegExp(`^embedder \\| ok \\| all-MiniLM-L6-v2 \\(configured\\) ${modelPath}: 384 dims, loaded in \\d+ ms$`)),
+      expect.stringMatching(
+        new RegExp(`^embedder \\| ok \\| all-MiniLM-L6-v2 \\(configured\\) ${modelPath}: 384 dims, loaded in \\d+ ms$`),
+      ),
       `llamacpp-${llama.port} reachable | ok | llamacpp (detected) at ${llama.url}, translate mode`,
       `llamacpp-${llama.port} models | ok | qwen3-coder-30b-a3b`,
       `llamacpp-${llama.port} native /v1/messages | ok | no; requests are translated to /v1/chat/completions`,

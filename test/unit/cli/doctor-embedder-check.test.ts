@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { EMBEDDER_CHECK } from "../../../src/cli/doctor-embedder-check";
 import type { DoctorRow } from "../../../src/cli/doctor-check";
+import { EMBEDDER_CHECK } from "../../../src/cli/doctor-embedder-check";
 import { resolveDataPaths } from "../../../src/config/data-paths";
 import { loadConfig } from "../../../src/config/load-config";
 import { EMBEDDED_MODELS_DIR, MINILM_FILE_NAME } from "../../../src/embed/locate-minilm-model";
@@ -47,43 +47,73 @@ const ONNXRUNTIME_OK: DoctorRow = { check: "onnxruntime", status: "ok", detail: 
 describe("doctor: the MiniLM embedder", () => {
   test("a configured model that loads: ok, with its dimensions", async () => {
     const { rows } = await runCheck({ ANYCLAUDE_EMBEDDING__MODEL_PATH: modelPath });
-    expect(rows).toEqual([ONNXRUNTIME_OK, { check: "embedder", status: "ok", detail: expect.stringMatching(new RegExp(`^all-MiniLM-L6-v2 \\(configured\\) ${modelPath}: 384 dims, loaded in \\d+ ms$`)) }]);
-  });
-
-  test.skipIf(existsSync(join(EMBEDDED_MODELS_DIR, MINILM_FILE_NAME)))("none configured, none pulled, none built in: a warning naming where it looked and how to get one", async () => {
-    const { rows, cacheDir } = await runCheck();
     expect(rows).toEqual([
       ONNXRUNTIME_OK,
       {
         check: "embedder",
-        status: "warn",
-        detail: `no all-MiniLM-L6-v2 ONNX file at ${cacheDir}/models/${MINILM_FILE_NAME} or ${join(EMBEDDED_MODELS_DIR, MINILM_FILE_NAME)}; run \`anyclaude models pull\`, or pass --model-path FILE (config embedding.modelPath)`,
-        fix: "get it with `anyclaude models pull` (about 90 MB); until then only the exact cache works",
+        status: "ok",
+        detail: expect.stringMatching(new RegExp(`^all-MiniLM-L6-v2 \\(configured\\) ${modelPath}: 384 dims, loaded in \\d+ ms$`)),
       },
     ]);
   });
 
+  test.skipIf(existsSync(join(EMBEDDED_MODELS_DIR, MINILM_FILE_NAME)))(
+    "none configured, none pulled, none built in: a warning naming where it looked and how to get one",
+    async () => {
+      const { rows, cacheDir } = await runCheck();
+      expect(rows).toEqual([
+        ONNXRUNTIME_OK,
+        {
+          check: "embedder",
+          status: "warn",
+          detail: `no all-MiniLM-L6-v2 ONNX file at ${cacheDir}/models/${MINILM_FILE_NAME} or ${join(EMBEDDED_MODELS_DIR, MINILM_FILE_NAME)}; run \`anyclaude models pull\`, or pass --model-path FILE (config embedding.modelPath)`,
+          fix: "get it with `anyclaude models pull` (about 90 MB); until then only the exact cache works",
+        },
+      ]);
+    },
+  );
+
   test("a configured path that does not exist: a failure", async () => {
     const missing = join(scratch, "typo.onnx");
     const { rows } = await runCheck({ ANYCLAUDE_EMBEDDING__MODEL_PATH: missing });
-    expect(rows[1]).toMatchObject({ check: "embedder", status: "fail", detail: `no all-MiniLM-L6-v2 ONNX file at ${missing}; run \`anyclaude models pull\`, or pass --model-path FILE (config embedding.modelPath)` });
+    expect(rows[1]).toMatchObject({
+      check: "embedder",
+      status: "fail",
+      detail: `no all-MiniLM-L6-v2 ONNX file at ${missing}; run \`anyclaude models pull\`, or pass --model-path FILE (config embedding.modelPath)`,
+    });
   });
 
   test("a damaged file: a failure that says to pull again", async () => {
     const damaged = join(scratch, "damaged.onnx");
     writeFileSync(damaged, "truncated");
     const { rows } = await runCheck({ ANYCLAUDE_EMBEDDING__MODEL_PATH: damaged });
-    expect(rows[1]).toMatchObject({ check: "embedder", status: "fail", fix: "the file may be damaged or not all-MiniLM-L6-v2: run `anyclaude models pull` again, or point --model-path at the right file" });
+    expect(rows[1]).toMatchObject({
+      check: "embedder",
+      status: "fail",
+      fix: "the file may be damaged or not all-MiniLM-L6-v2: run `anyclaude models pull` again, or point --model-path at the right file",
+    });
     expect(rows[1]!.detail).toStartWith(`all-MiniLM-L6-v2 (configured) ${damaged}: ${damaged}: ONNX Runtime cannot load it: `);
   });
 });
 
 describe("doctor: a backend's embedding endpoint", () => {
-  const backendEnv = (model: string) => ({ ANYCLAUDE_EMBEDDING__SOURCE: "backend", ANYCLAUDE_EMBEDDING__BACKEND_URL: `http://127.0.0.1:${embeddings.port}`, ANYCLAUDE_EMBEDDING__BACKEND_MODEL: model });
+  const backendEnv = (model: string) => ({
+    ANYCLAUDE_EMBEDDING__SOURCE: "backend",
+    ANYCLAUDE_EMBEDDING__BACKEND_URL: `http://127.0.0.1:${embeddings.port}`,
+    ANYCLAUDE_EMBEDDING__BACKEND_MODEL: model,
+  });
 
   test("it answers: ok with its dimensions, and ONNX Runtime is not loaded for nothing", async () => {
     const { rows } = await runCheck(backendEnv("nomic-embed-text"));
-    expect(rows).toEqual([{ check: "embedder", status: "ok", detail: expect.stringMatching(new RegExp(`^openai embeddings at http://127\\.0\\.0\\.1:${embeddings.port}: 768 dims, loaded in \\d+ ms$`)) }]);
+    expect(rows).toEqual([
+      {
+        check: "embedder",
+        status: "ok",
+        detail: expect.stringMatching(
+          new RegExp(`^openai embeddings at http://127\\.0\\.0\\.1:${embeddings.port}: 768 dims, loaded in \\d+ ms$`),
+        ),
+      },
+    ]);
   });
 
   test("it refuses the model: a failure with what the server said", async () => {
@@ -99,9 +129,17 @@ describe("doctor: a backend's embedding endpoint", () => {
   });
 
   test("no model named: a failure pointing at the setting", async () => {
-    const { rows } = await runCheck({ ANYCLAUDE_EMBEDDING__SOURCE: "backend", ANYCLAUDE_EMBEDDING__BACKEND_URL: `http://127.0.0.1:${embeddings.port}` });
+    const { rows } = await runCheck({
+      ANYCLAUDE_EMBEDDING__SOURCE: "backend",
+      ANYCLAUDE_EMBEDDING__BACKEND_URL: `http://127.0.0.1:${embeddings.port}`,
+    });
     expect(rows).toEqual([
-      { check: "embedder", status: "fail", detail: "embedding.backendModel: required when embedding.source is backend (the server's embedding model)", fix: "complete the embedding section" },
+      {
+        check: "embedder",
+        status: "fail",
+        detail: "embedding.backendModel: required when embedding.source is backend (the server's embedding model)",
+        fix: "complete the embedding section",
+      },
     ]);
   });
 });

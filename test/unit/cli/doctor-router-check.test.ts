@@ -5,10 +5,10 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { Value } from "@sinclair/typebox/value";
 import { checkRunningRouter } from "../../../src/cli/doctor-router-check";
-import { ConfigSchema, type Config } from "../../../src/config/config-schema";
+import { type Config, ConfigSchema } from "../../../src/config/config-schema";
 import { openAIError, startFakeOpenAIBackend } from "../../support/fake-openai-backend";
 import { findClosedPort } from "../../support/find-closed-port";
-import { startProxy, type StartedProxy } from "../../support/start-proxy";
+import { type StartedProxy, startProxy } from "../../support/start-proxy";
 
 const running: Array<{ stop(): Promise<void> }> = [];
 afterEach(async () => {
@@ -27,7 +27,11 @@ describe("checkRunningRouter", () => {
   test("no server on the configured port: one ok row saying so", async () => {
     const port = await findClosedPort();
     expect(await checkRunningRouter(configAt(port))).toEqual([
-      { check: "router", status: "ok", detail: `no anyclaude serve answering at http://127.0.0.1:${port}/health; the router's live state shows here while one runs` },
+      {
+        check: "router",
+        status: "ok",
+        detail: `no anyclaude serve answering at http://127.0.0.1:${port}/health; the router's live state shows here while one runs`,
+      },
     ]);
   });
 
@@ -42,7 +46,9 @@ describe("checkRunningRouter", () => {
 
   test("a backend out of rotation: a warning with the reason and what happens next", async () => {
     const port = await findClosedPort();
-    const proxy = await start({ health: { unhealthyAfter: 1 } }, [{ id: "lan", url: `http://127.0.0.1:${port}`, kind: "vllm", mode: "translate" }]);
+    const proxy = await start({ health: { unhealthyAfter: 1 } }, [
+      { id: "lan", url: `http://127.0.0.1:${port}`, kind: "vllm", mode: "translate" },
+    ]);
     const [row] = await checkRunningRouter(configAt(proxy.server.port));
     expect(row).toMatchObject({
       check: "lan router",

@@ -60,7 +60,9 @@ describe("anyclaude", () => {
   test("an invalid config file stops serve with status 78, every bad field listed, no stack trace", async () => {
     const file = join(dir, "bad.yaml");
     writeFileSync(file, "server:\n  port: 70000\n  prot: 1\nbackends:\n  - url: localhost:8080\n");
-    const { stdout, stderr, status } = await runAnyclaude(["serve", "--config", file, "--log-level", "loud"], { ANYCLAUDE_LOG_FORMAT: "xml" });
+    const { stdout, stderr, status } = await runAnyclaude(["serve", "--config", file, "--log-level", "loud"], {
+      ANYCLAUDE_LOG_FORMAT: "xml",
+    });
     expect(status).toBe(78);
     expect(stdout).toBe("");
     expect(stderr.split("\n")).toEqual([
@@ -82,7 +84,9 @@ describe("anyclaude", () => {
     });
     try {
       const firstLine = await readFirstLine(child.stderr);
-      expect(firstLine).toBe("warn ignored unknown environment variable ANYCLAUDE_PROT; the ANYCLAUDE_* settings are listed in docs/configuration.md");
+      expect(firstLine).toBe(
+        "warn ignored unknown environment variable ANYCLAUDE_PROT; the ANYCLAUDE_* settings are listed in docs/configuration.md",
+      );
     } finally {
       child.kill();
       await child.exited;

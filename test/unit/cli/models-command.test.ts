@@ -24,7 +24,8 @@ beforeAll(() => {
     hostname: "127.0.0.1",
     fetch(request) {
       const path = new URL(request.url).pathname;
-      if (path === "/hub/model.onnx") return new Response(null, { status: 302, headers: { location: "/blob", "x-linked-etag": `"${sha256}"` } });
+      if (path === "/hub/model.onnx")
+        return new Response(null, { status: 302, headers: { location: "/blob", "x-linked-etag": `"${sha256}"` } });
       if (path === "/blob" || path === "/plain/model.onnx") return new Response(model);
       return new Response("not found", { status: 404 });
     },
@@ -42,8 +43,12 @@ async function runModels(args: string[], terminal = false) {
   const home = mkdtempSync(join(scratch, "home-"));
   const status = await runCli(["models", ...args], {
     env: { HOME: home },
-    stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
     stderrIsTerminal: terminal,
   });
   return { stdout, stderr, status, cacheDir: join(home, ".cache", "anyclaude") };
@@ -88,7 +93,9 @@ describe("anyclaude models pull", () => {
     const wrong = "f".repeat(64);
     const { stderr, status, cacheDir } = await runModels(["pull", "--url", `${baseUrl}/hub/model.onnx`, "--sha256", wrong]);
     expect(status).toBe(1);
-    expect(stderr).toContain(`anyclaude: models pull failed: the download from ${baseUrl}/hub/model.onnx has SHA-256 ${sha256}, but --sha256 says ${wrong}; nothing was saved`);
+    expect(stderr).toContain(
+      `anyclaude: models pull failed: the download from ${baseUrl}/hub/model.onnx has SHA-256 ${sha256}, but --sha256 says ${wrong}; nothing was saved`,
+    );
     expect(readdirSync(join(cacheDir, "models"))).toEqual([]);
   });
 

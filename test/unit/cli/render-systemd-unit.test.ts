@@ -52,12 +52,18 @@ async function verifyUnit(text: string, scope: SystemdUnitSpec["scope"]) {
 }
 
 describe.skipIf(!SYSTEMD_ANALYZE)("systemd-analyze verify", () => {
-  test.each([["system", SYSTEM_UNIT], ["user", USER_UNIT]] as const)("accepts the %s unit without a warning", async (scope, spec) => {
+  test.each([
+    ["system", SYSTEM_UNIT],
+    ["user", USER_UNIT],
+  ] as const)("accepts the %s unit without a warning", async (scope, spec) => {
     expect(await verifyUnit(renderSystemdUnit(spec), scope)).toEqual({ status: 0, output: "" });
   });
 
   test("reports what it is given wrong, so the tests above can fail", async () => {
-    const broken = renderSystemdUnit({ ...SYSTEM_UNIT, command: [join(dir, "missing"), "serve"] }).replace("PrivateTmp=yes", "PrivateTmp=yes\nProtectEverything=yes");
+    const broken = renderSystemdUnit({ ...SYSTEM_UNIT, command: [join(dir, "missing"), "serve"] }).replace(
+      "PrivateTmp=yes",
+      "PrivateTmp=yes\nProtectEverything=yes",
+    );
     const { status, output } = await verifyUnit(broken, "system");
     expect(status).not.toBe(0);
     expect(output).toContain("Unknown key 'ProtectEverything'");
@@ -68,7 +74,13 @@ describe.skipIf(!SYSTEMD_ANALYZE)("systemd-analyze verify", () => {
 describe("renderSystemdUnit", () => {
   test("a system unit runs with systemd's own state, cache and config directories, after the network", () => {
     const lines = renderSystemdUnit(SYSTEM_UNIT).split("\n");
-    for (const line of ["After=network-online.target", "StateDirectory=anyclaude", "CacheDirectory=anyclaude", "ConfigurationDirectory=anyclaude", "WantedBy=multi-user.target"]) {
+    for (const line of [
+      "After=network-online.target",
+      "StateDirectory=anyclaude",
+      "CacheDirectory=anyclaude",
+      "ConfigurationDirectory=anyclaude",
+      "WantedBy=multi-user.target",
+    ]) {
       expect(lines).toContain(line);
     }
     expect(lines).toContain("Environment=XDG_DATA_HOME=/var/lib");
@@ -83,9 +95,19 @@ describe("renderSystemdUnit", () => {
     expect(lines.some((line) => line.startsWith("StateDirectory=") || line.startsWith("After="))).toBe(false);
   });
 
-  test.each([["system", SYSTEM_UNIT], ["user", USER_UNIT]] as const)("the %s unit is hardened and restarts on failure", (_scope, spec) => {
+  test.each([
+    ["system", SYSTEM_UNIT],
+    ["user", USER_UNIT],
+  ] as const)("the %s unit is hardened and restarts on failure", (_scope, spec) => {
     const lines = renderSystemdUnit(spec).split("\n");
-    for (const line of ["NoNewPrivileges=yes", "ProtectSystem=strict", "ProtectHome=read-only", "PrivateTmp=yes", "Restart=on-failure", "TimeoutStopSec=15"]) {
+    for (const line of [
+      "NoNewPrivileges=yes",
+      "ProtectSystem=strict",
+      "ProtectHome=read-only",
+      "PrivateTmp=yes",
+      "Restart=on-failure",
+      "TimeoutStopSec=15",
+    ]) {
       expect(lines).toContain(line);
     }
     // JavaScriptCore's JIT needs writable executable memory: this setting would kill the service.
@@ -93,7 +115,9 @@ describe("renderSystemdUnit", () => {
   });
 
   test("ExecStart quotes spaces and doubles the % and (past the program) the $ systemd would expand", () => {
-    const execStart = renderSystemdUnit(SYSTEM_UNIT).split("\n").find((line) => line.startsWith("ExecStart="));
+    const execStart = renderSystemdUnit(SYSTEM_UNIT)
+      .split("\n")
+      .find((line) => line.startsWith("ExecStart="));
     expect(execStart).toBe(`ExecStart="${dir}/bin dir/any%%claude$x" serve --config "/etc/anyclaude/$$HOME 100%%.yaml"`);
   });
 });

@@ -17,6 +17,10 @@ test("off Linux there is no /proc/self/exe to run again: the process goes on wit
 });
 
 test("the settings are the collector's, the JIT's and the allocator's, and none is empty", () => {
-  expect(Object.keys(SERVE_RUNTIME_ENVIRONMENT).sort()).toEqual(["BUN_JSC_minEdenToOldGenerationRatio", "BUN_JSC_useFTLJIT", "MIMALLOC_PURGE_DELAY"]);
+  expect(Object.keys(SERVE_RUNTIME_ENVIRONMENT).sort()).toEqual([
+    "BUN_JSC_minEdenToOldGenerationRatio",
+    "BUN_JSC_useFTLJIT",
+    "MIMALLOC_PURGE_DELAY",
+  ]);
   for (const value of Object.values(SERVE_RUNTIME_ENVIRONMENT)) expect(value).not.toBe("");
 });

@@ -32,7 +32,9 @@ describe("anyclaude service", () => {
     expect(stderr).toBe("");
     expect(status).toBe(0);
     const unitPath = join(home, ".config/systemd/user/anyclaude.service");
-    expect(stdout).toStartWith(`wrote ${unitPath}\n--no-systemctl given; run where it is:\n  systemctl --user daemon-reload\n  systemctl --user enable --now anyclaude.service\n`);
+    expect(stdout).toStartWith(
+      `wrote ${unitPath}\n--no-systemctl given; run where it is:\n  systemctl --user daemon-reload\n  systemctl --user enable --now anyclaude.service\n`,
+    );
 
     const lines = readFileSync(unitPath, "utf8").split("\n");
     // Started from source, the service runs Bun on the entry script; relative paths became absolute.

@@ -16,7 +16,10 @@ describe("version", () => {
 
   test("a build stamps both through `define`", async () => {
     const entry = join(dir, "print-version.ts");
-    writeFileSync(entry, `import { COMMIT, VERSION } from ${JSON.stringify(join(import.meta.dir, "../../../src/cli/version.ts"))};\nconsole.log(VERSION, COMMIT);\n`);
+    writeFileSync(
+      entry,
+      `import { COMMIT, VERSION } from ${JSON.stringify(join(import.meta.dir, "../../../src/cli/version.ts"))};\nconsole.log(VERSION, COMMIT);\n`,
+    );
     const build = await Bun.build({
       entrypoints: [entry],
       outdir: join(dir, "out"),

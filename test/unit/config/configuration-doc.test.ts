@@ -2,8 +2,8 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfig } from "../../../src/config/load-config";
 import { CONFIGURATION_DOC_PATH, renderConfigurationDoc } from "../../../scripts/gen-config-doc";
+import { loadConfig } from "../../../src/config/load-config";
 
 const written = readFileSync(CONFIGURATION_DOC_PATH, "utf8");
 

@@ -19,7 +19,9 @@ describe("resolveDataPaths", () => {
   });
 
   test("a relative XDG variable is ignored, as the spec says", () => {
-    expect(resolveDataPaths({}, { HOME: "/home/me", XDG_DATA_HOME: "data", XDG_CACHE_HOME: "" }).dataDir).toBe("/home/me/.local/share/anyclaude");
+    expect(resolveDataPaths({}, { HOME: "/home/me", XDG_DATA_HOME: "data", XDG_CACHE_HOME: "" }).dataDir).toBe(
+      "/home/me/.local/share/anyclaude",
+    );
   });
 
   test("configured directories win; ~/ expands to HOME; relative ones are taken from the working directory", () => {
@@ -44,7 +46,10 @@ describe("resolveDataPaths", () => {
 
 describe("paths in the configuration", () => {
   test("flags beat the environment, which beats defaults", () => {
-    const config = loadConfig({ env: { ANYCLAUDE_DATA_DIR: "/env/data", ANYCLAUDE_PATHS__CACHE_DIR: "/env/cache" }, flags: { dataDir: "/flag/data" } });
+    const config = loadConfig({
+      env: { ANYCLAUDE_DATA_DIR: "/env/data", ANYCLAUDE_PATHS__CACHE_DIR: "/env/cache" },
+      flags: { dataDir: "/flag/data" },
+    });
     expect(config.paths).toEqual({ dataDir: "/flag/data", cacheDir: "/env/cache" });
   });
 

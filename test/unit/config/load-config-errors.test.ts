@@ -72,7 +72,10 @@ logging:
     expect(issueAt(error, "backends[0].kind").message).toContain("one of auto, llamacpp, ollama");
     expect(issueAt(error, "backends[0].kind").source).toBe(`${file} line 6`);
     // A missing field points at the line of the item that lacks it.
-    expect(issueAt(error, "backends[1].url")).toMatchObject({ message: "missing; expected string matching ^https?://", source: `${file} line 7` });
+    expect(issueAt(error, "backends[1].url")).toMatchObject({
+      message: "missing; expected string matching ^https?://",
+      source: `${file} line 7`,
+    });
     expect(issueAt(error, "backends[1].timeouts.idleMs").message).toBe("expected integer >= 1, found -5");
     expect(issueAt(error, "logging.level").message).toBe('expected one of debug, info, warn, error, found "loud"');
     for (const path of ["server.port", "server.prot", "backends[0].url", "logging.level"]) expect(error.message).toContain(path);
@@ -90,7 +93,10 @@ logging:
       source: "env ANYCLAUDE_MAX_BODY_BYTES",
     });
     expect(issueAt(error, "logging.format")).toMatchObject({ source: "flag --log-format" });
-    expect(issueAt(error, "backends[0].url")).toMatchObject({ message: expect.stringContaining('found "ftp://nope"'), source: "flag --backend" });
+    expect(issueAt(error, "backends[0].url")).toMatchObject({
+      message: expect.stringContaining('found "ftp://nope"'),
+      source: "flag --backend",
+    });
     expect(error.issues.find((issue) => issue.source === "env ANYCLAUDE_SERVER__PROT")?.message).toStartWith("no field PROT in server");
     // The flags replaced the file's backends, so the file's backend problems are gone.
     expect(error.issues.some((issue) => issue.path === "backends[1].url")).toBe(false);
@@ -99,9 +105,15 @@ logging:
 
   test("unknown ANYCLAUDE_* names without __ are warnings, not errors", () => {
     const warnings: string[] = [];
-    const config = loadConfig({ env: { ANYCLAUDE_PROT: "1", ANYCLAUDE_PORT: "9000" }, flags: {}, onWarning: (message) => warnings.push(message) });
+    const config = loadConfig({
+      env: { ANYCLAUDE_PROT: "1", ANYCLAUDE_PORT: "9000" },
+      flags: {},
+      onWarning: (message) => warnings.push(message),
+    });
     expect(config.server.port).toBe(9000);
-    expect(warnings).toEqual(["ignored unknown environment variable ANYCLAUDE_PROT; the ANYCLAUDE_* settings are listed in docs/configuration.md"]);
+    expect(warnings).toEqual([
+      "ignored unknown environment variable ANYCLAUDE_PROT; the ANYCLAUDE_* settings are listed in docs/configuration.md",
+    ]);
   });
 
   test("the message has one line per issue", () => {
@@ -114,7 +126,11 @@ logging:
   });
 
   test("a secret's value is never shown", () => {
-    const error = loadConfigError({ file: writeFile("secret.yaml", "backends:\n  - url: http://a:1\n    apiKey: 918273645\n"), env: {}, flags: {} });
+    const error = loadConfigError({
+      file: writeFile("secret.yaml", "backends:\n  - url: http://a:1\n    apiKey: 918273645\n"),
+      env: {},
+      flags: {},
+    });
     expect(issueAt(error, "backends[0].apiKey").message).toBe("expected string, found a number (value hidden)");
     expect(error.message).not.toContain("918273645");
   });

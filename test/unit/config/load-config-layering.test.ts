@@ -29,7 +29,13 @@ backends:
 describe("loadConfig layering", () => {
   test("with no source, every field has its schema default", () => {
     const config = loadConfig({ env: {}, flags: {} });
-    expect(config.server).toEqual({ host: "127.0.0.1", port: 8082, maxBodyBytes: 32 * 1024 * 1024, pingIntervalMs: 10_000, fullGcEveryRequests: 0 });
+    expect(config.server).toEqual({
+      host: "127.0.0.1",
+      port: 8082,
+      maxBodyBytes: 32 * 1024 * 1024,
+      pingIntervalMs: 10_000,
+      fullGcEveryRequests: 0,
+    });
     expect(config.backends).toEqual([]);
     expect(config.logging).toEqual({ level: "info", format: "text" });
     expect(config.claudeCode.stripBillingHeader).toBe(true);

@@ -30,10 +30,9 @@ describe("loadConfig normalizes backend URLs from every source", () => {
       const file = join(dir, "c.yaml");
       writeFileSync(file, "backends:\n  - url: http://file:8080/v1/\n");
       expect(loadConfig({ file, env: {}, flags: {} }).backends[0]!.url).toBe("http://file:8080");
-      expect(loadConfig({ env: { ANYCLAUDE_BACKENDS: "http://env:11434/v1,http://env2:1/" }, flags: {} }).backends.map((b) => b.url)).toEqual([
-        "http://env:11434",
-        "http://env2:1",
-      ]);
+      expect(
+        loadConfig({ env: { ANYCLAUDE_BACKENDS: "http://env:11434/v1,http://env2:1/" }, flags: {} }).backends.map((b) => b.url),
+      ).toEqual(["http://env:11434", "http://env2:1"]);
       expect(loadConfig({ env: {}, flags: { backend: ["http://flag:1234/v1/"] } }).backends[0]!.url).toBe("http://flag:1234");
     } finally {
       rmSync(dir, { recursive: true, force: true });

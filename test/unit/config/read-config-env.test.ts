@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { CONFIG_ENV_VARIABLES, readConfigEnv } from "../../../src/config/read-config-env";
 import { findSchemaAt } from "../../../src/config/config-path";
 import { ConfigSchema } from "../../../src/config/config-schema";
 import { loadConfig } from "../../../src/config/load-config";
+import { CONFIG_ENV_VARIABLES, readConfigEnv } from "../../../src/config/read-config-env";
 
 function firstLeafPath(value: unknown): string[] {
   const path: string[] = [];
@@ -86,7 +86,11 @@ describe("readConfigEnv", () => {
   test("one field set by two variables is reported", () => {
     const { issues } = readConfigEnv({ ANYCLAUDE_PORT: "1", ANYCLAUDE_SERVER__PORT: "2" });
     expect(issues).toEqual([
-      { path: "server.port", message: "set by both ANYCLAUDE_PORT and ANYCLAUDE_SERVER__PORT; keep one", source: "env ANYCLAUDE_SERVER__PORT" },
+      {
+        path: "server.port",
+        message: "set by both ANYCLAUDE_PORT and ANYCLAUDE_SERVER__PORT; keep one",
+        source: "env ANYCLAUDE_SERVER__PORT",
+      },
     ]);
   });
 });

@@ -13,14 +13,26 @@ describe("resolveEmbeddingSettings", () => {
   });
 
   test("~/ expands to HOME; a relative path is taken from the working directory", () => {
-    expect(resolveEmbeddingSettings(configWith({ modelPath: "~/models/minilm.onnx" }), { HOME: "/home/me" }).modelPath).toBe("/home/me/models/minilm.onnx");
+    expect(resolveEmbeddingSettings(configWith({ modelPath: "~/models/minilm.onnx" }), { HOME: "/home/me" }).modelPath).toBe(
+      "/home/me/models/minilm.onnx",
+    );
     expect(resolveEmbeddingSettings(configWith({ modelPath: "minilm.onnx" }), {}).modelPath).toBe(`${process.cwd()}/minilm.onnx`);
-    expect(() => resolveEmbeddingSettings(configWith({ modelPath: "~/m.onnx" }), {})).toThrow('"~/m.onnx" starts with ~/ but HOME is not set');
+    expect(() => resolveEmbeddingSettings(configWith({ modelPath: "~/m.onnx" }), {})).toThrow(
+      '"~/m.onnx" starts with ~/ but HOME is not set',
+    );
   });
 
   test("the embedding server defaults to the first backend", () => {
-    const config = configWith({ source: "backend", backendModel: "nomic-embed-text", backendApi: "ollama" }, [{ url: "http://127.0.0.1:11434" }]);
-    expect(resolveEmbeddingSettings(config, {})).toEqual({ source: "backend", threads: 1, backendApi: "ollama", backendModel: "nomic-embed-text", backendUrl: "http://127.0.0.1:11434" });
+    const config = configWith({ source: "backend", backendModel: "nomic-embed-text", backendApi: "ollama" }, [
+      { url: "http://127.0.0.1:11434" },
+    ]);
+    expect(resolveEmbeddingSettings(config, {})).toEqual({
+      source: "backend",
+      threads: 1,
+      backendApi: "ollama",
+      backendModel: "nomic-embed-text",
+      backendUrl: "http://127.0.0.1:11434",
+    });
   });
 
   test("backend without a model or a server: a ConfigError listing both", () => {

@@ -64,7 +64,11 @@ modelGroups:
     const entry = new BackendEntry(backendNamed("llama"), config.backends[0]!, config, SYSTEM_CLOCK, SILENT_OBSERVER);
     expect(entry.retry).toEqual({ maxAttempts: 1, baseMs: 100, maxMs: 4_000, retryAfterCapMs: 10_000 });
     expect(entry.circuitCooldownMs).toBe(2_000);
-    expect({ weight: entry.weight, priority: entry.priority, maxConcurrency: entry.maxConcurrency }).toEqual({ weight: 3, priority: 1, maxConcurrency: 4 });
+    expect({ weight: entry.weight, priority: entry.priority, maxConcurrency: entry.maxConcurrency }).toEqual({
+      weight: 3,
+      priority: 1,
+      maxConcurrency: 4,
+    });
     const plain = new BackendEntry(backendNamed("ollama"), config.backends[1]!, config, SYSTEM_CLOCK, SILENT_OBSERVER);
     expect(plain.retry).toEqual({ maxAttempts: 3, baseMs: 100, maxMs: 4_000, retryAfterCapMs: 10_000 });
     expect(plain.maxConcurrency).toBe(Number.POSITIVE_INFINITY);

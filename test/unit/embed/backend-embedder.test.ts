@@ -38,19 +38,24 @@ const rawVector = (text: string) => [text.length + 1, 2, 0];
 const expectUnit = (vector: Float32Array, raw: number[]) => {
   const length = Math.hypot(...raw);
   expect(vector.length).toBe(raw.length);
-  raw.forEach((value, index) => expect(vector[index]!).toBeCloseTo(value / length, 6));
+  for (const [index, value] of raw.entries()) expect(vector[index]!).toBeCloseTo(value / length, 6);
 };
 
 describe("OpenAI-compatible /v1/embeddings", () => {
   test("sends {model, input}, reorders data by index, normalizes", async () => {
     replies.set("/v1/embeddings", ({ input }) =>
-      Response.json({ object: "list", model: "local", data: input.map((text, index) => ({ object: "embedding", index, embedding: rawVector(text) })).reverse(), usage: { prompt_tokens: 3 } }),
+      Response.json({
+        object: "list",
+        model: "local",
+        data: input.map((text, index) => ({ object: "embedding", index, embedding: rawVector(text) })).reverse(),
+        usage: { prompt_tokens: 3 },
+      }),
     );
     const embedder = new BackendEmbedder({ url: `${baseUrl}/v1`, model: "nomic-embed-text", api: "openai" });
     const texts = ["a", "bbb", "cc"];
     const vectors = await embedder.embed(texts);
     expect(seen.at(-1)).toEqual({ path: "/v1/embeddings", body: { model: "nomic-embed-text", input: texts } });
-    texts.forEach((text, index) => expectUnit(vectors[index]!, rawVector(text)));
+    for (const [index, text] of texts.entries()) expectUnit(vectors[index]!, rawVector(text));
     expect(embedder.dimensions).toBe(3);
     expect(embedder.id).toBe("openai:nomic-embed-text");
   });
@@ -60,7 +65,14 @@ describe("OpenAI-compatible /v1/embeddings", () => {
   });
 
   test("missing or repeated indexes are refused", async () => {
-    replies.set("/v1/embeddings", () => Response.json({ data: [{ index: 0, embedding: [1, 0] }, { index: 0, embedding: [0, 1] }] }));
+    replies.set("/v1/embeddings", () =>
+      Response.json({
+        data: [
+          { index: 0, embedding: [1, 0] },
+          { index: 0, embedding: [0, 1] },
+        ],
+      }),
+    );
     const embedder = new BackendEmbedder({ url: baseUrl, model: "m", api: "openai" });
     await expect(embedder.embed(["a", "b"])).rejects.toThrow("returned embeddings with missing or repeated indexes");
   });
@@ -92,7 +104,9 @@ describe("answers that cannot be used", () => {
 
   test("an error status, with the server's words", async () => {
     replies.set("/api/embed", () => Response.json({ error: 'model "m" not found, try pulling it first' }, { status: 404 }));
-    await expect(embedder().embed(["a"])).rejects.toThrow(`${baseUrl}/api/embed answered 404: {"error":"model \\"m\\" not found, try pulling it first"}`);
+    await expect(embedder().embed(["a"])).rejects.toThrow(
+      `${baseUrl}/api/embed answered 404: {"error":"model \\"m\\" not found, try pulling it first"}`,
+    );
   });
 
   test("another shape", async () => {
@@ -111,7 +125,14 @@ describe("answers that cannot be used", () => {
   });
 
   test("vectors of differing lengths, within one answer or across answers", async () => {
-    replies.set("/api/embed", () => Response.json({ embeddings: [[1, 0], [1, 0, 0]] }));
+    replies.set("/api/embed", () =>
+      Response.json({
+        embeddings: [
+          [1, 0],
+          [1, 0, 0],
+        ],
+      }),
+    );
     await expect(embedder().embed(["a", "b"])).rejects.toThrow("returned vectors of differing lengths");
     const steady = embedder();
     replies.set("/api/embed", ({ input }) => Response.json({ embeddings: input.map(() => [1, 0]) }));

@@ -25,10 +25,14 @@ beforeAll(() => {
     hostname: "127.0.0.1",
     fetch(request) {
       const path = new URL(request.url).pathname;
-      const blob = () => new Response(model, { headers: { "content-type": "application/octet-stream", etag: '"d41d8cd98f00b204e9800998ecf8427e"' } });
+      const blob = () =>
+        new Response(model, { headers: { "content-type": "application/octet-stream", etag: '"d41d8cd98f00b204e9800998ecf8427e"' } });
       switch (path) {
         case "/hub/model.onnx":
-          return new Response(null, { status: 302, headers: { location: "/storage/blob?signature=x", "x-linked-etag": `"${sha256}"`, "x-linked-size": String(model.length) } });
+          return new Response(null, {
+            status: 302,
+            headers: { location: "/storage/blob?signature=x", "x-linked-etag": `"${sha256}"`, "x-linked-size": String(model.length) },
+          });
         case "/hub/wrong.onnx":
           return new Response(null, { status: 302, headers: { location: `${baseUrl}/storage/blob`, "x-linked-etag": `"${otherSha256}"` } });
         case "/storage/blob":
@@ -74,9 +78,19 @@ describe("a download that checks out", () => {
   test("from a hub: follows the redirect, checks x-linked-etag, records it", async () => {
     const { target } = freshTarget();
     const progress: [number, number | undefined][] = [];
-    const record = await downloadModelFile({ url: `${baseUrl}/hub/model.onnx`, target, onProgress: (received, total) => progress.push([received, total]) });
+    const record = await downloadModelFile({
+      url: `${baseUrl}/hub/model.onnx`,
+      target,
+      onProgress: (received, total) => progress.push([received, total]),
+    });
     expect(readFileSync(target)).toEqual(Buffer.from(model));
-    expect(record).toMatchObject({ url: `${baseUrl}/hub/model.onnx`, finalUrl: `${baseUrl}/storage/blob?signature=x`, bytes: model.length, sha256, verifiedAgainst: ["x-linked-etag"] });
+    expect(record).toMatchObject({
+      url: `${baseUrl}/hub/model.onnx`,
+      finalUrl: `${baseUrl}/storage/blob?signature=x`,
+      bytes: model.length,
+      sha256,
+      verifiedAgainst: ["x-linked-etag"],
+    });
     // The storage's MD5 ETag is not taken for a SHA-256.
     expect(JSON.parse(readFileSync(`${target}.json`, "utf8"))).toEqual(record);
     expect(progress.at(-1)).toEqual([model.length, model.length]);
@@ -110,12 +124,17 @@ describe("a download that fails leaves no file", () => {
     expect(existsSync(dir) ? readdirSync(dir) : []).toEqual([]);
   }
 
-  test("the host's hash disagrees", () => expectFailure({ url: `${baseUrl}/hub/wrong.onnx` }, `has SHA-256 ${sha256}, but x-linked-etag says ${otherSha256}; nothing was saved`));
-  test("the user's --sha256 disagrees", () => expectFailure({ url: `${baseUrl}/plain/model.onnx`, sha256: otherSha256 }, `but --sha256 says ${otherSha256}`));
-  test("the connection drops mid-transfer", () => expectFailure({ url: `http://127.0.0.1:${cutServer.port}/model.onnx` }, `of ${model.length} bytes (`));
-  test("the server says 404", () => expectFailure({ url: `${baseUrl}/hub/absent.onnx` }, `${baseUrl}/hub/absent.onnx answered 404: no such model`));
+  test("the host's hash disagrees", () =>
+    expectFailure({ url: `${baseUrl}/hub/wrong.onnx` }, `has SHA-256 ${sha256}, but x-linked-etag says ${otherSha256}; nothing was saved`));
+  test("the user's --sha256 disagrees", () =>
+    expectFailure({ url: `${baseUrl}/plain/model.onnx`, sha256: otherSha256 }, `but --sha256 says ${otherSha256}`));
+  test("the connection drops mid-transfer", () =>
+    expectFailure({ url: `http://127.0.0.1:${cutServer.port}/model.onnx` }, `of ${model.length} bytes (`));
+  test("the server says 404", () =>
+    expectFailure({ url: `${baseUrl}/hub/absent.onnx` }, `${baseUrl}/hub/absent.onnx answered 404: no such model`));
   test("endless redirects", () => expectFailure({ url: `${baseUrl}/loop` }, "redirected more than 10 times"));
-  test("a --sha256 that is not one is refused before downloading", () => expectFailure({ url: `${baseUrl}/plain/model.onnx`, sha256: "abc" }, '--sha256 must be 64 hexadecimal digits, not "abc"'));
+  test("a --sha256 that is not one is refused before downloading", () =>
+    expectFailure({ url: `${baseUrl}/plain/model.onnx`, sha256: "abc" }, '--sha256 must be 64 hexadecimal digits, not "abc"'));
 
   test("a file already in place stays as it was when a new download fails", async () => {
     const { target } = freshTarget();

@@ -94,7 +94,13 @@ describe("loading", () => {
   test("load() reports the file, its origin, size, SHA-256 and time; id carries the hash", async () => {
     const report = await embedder.load();
     const sha256 = new Bun.CryptoHasher("sha256").update(generateMiniLMStandin()).digest("hex");
-    expect(report).toMatchObject({ source: "minilm", path: modelPath, origin: "configured", bytes: generateMiniLMStandin().length, sha256 });
+    expect(report).toMatchObject({
+      source: "minilm",
+      path: modelPath,
+      origin: "configured",
+      bytes: generateMiniLMStandin().length,
+      sha256,
+    });
     expect(report.loadMs).toBeGreaterThan(0);
     expect(embedder.id).toBe(`minilm-l6-v2:${sha256.slice(0, 16)}`);
   });
@@ -108,7 +114,9 @@ describe("loading", () => {
   test("construction loads nothing: a missing file fails only at the first embed, saying how to get one", async () => {
     const missing = join(scratch, "nowhere", "model.onnx");
     const lazy = new MiniLMEmbedder({ modelPath: missing, cacheDir });
-    await expect(lazy.embed(["hello"])).rejects.toThrow(`no all-MiniLM-L6-v2 ONNX file at ${missing}; run \`anyclaude models pull\`, or pass --model-path FILE`);
+    await expect(lazy.embed(["hello"])).rejects.toThrow(
+      `no all-MiniLM-L6-v2 ONNX file at ${missing}; run \`anyclaude models pull\`, or pass --model-path FILE`,
+    );
   });
 
   test("a failed load is not remembered: once the file exists, the next embed loads it", async () => {

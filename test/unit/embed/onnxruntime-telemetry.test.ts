@@ -33,7 +33,12 @@ async function runWithFreshHome(name: keyof typeof SCRIPTS) {
   const home = join(scratch, `home-${name}`);
   mkdirSync(home);
   // Run from the repository, so "onnxruntime-node" resolves from its node_modules.
-  const child = Bun.spawn([process.execPath, "-e", SCRIPTS[name]], { cwd: ROOT, env: { PATH: process.env.PATH!, HOME: home }, stdout: "pipe", stderr: "pipe" });
+  const child = Bun.spawn([process.execPath, "-e", SCRIPTS[name]], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH!, HOME: home },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   const [stdout, stderr, status] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
   return { home, stdout, stderr, status };
 }

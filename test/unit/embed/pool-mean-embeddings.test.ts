@@ -9,7 +9,13 @@ import { poolMeanEmbeddings } from "../../../src/embed/pool-mean-embeddings";
 
 describe("buildBertBatch", () => {
   test("pads to the longest list; mask 1 on tokens, 0 on padding; token types all 0", () => {
-    const batch = buildBertBatch([[101, 7592, 102], [101, 102]], 0);
+    const batch = buildBertBatch(
+      [
+        [101, 7592, 102],
+        [101, 102],
+      ],
+      0,
+    );
     expect(batch.batchSize).toBe(2);
     expect(batch.sequenceLength).toBe(3);
     expect(Array.from(batch.inputIds)).toEqual([101n, 7592n, 102n, 101n, 102n, 0n]);
@@ -33,9 +39,9 @@ describe("poolMeanEmbeddings", () => {
   });
 
   test("a size that does not match the shape is refused", () => {
-    expect(() => poolMeanEmbeddings({ data: new Float32Array(5), batchSize: 1, sequenceLength: 2, dimensions: 2 }, BigInt64Array.of(1n, 1n))).toThrow(
-      "token embeddings hold 5 values, not 1×2×2",
-    );
+    expect(() =>
+      poolMeanEmbeddings({ data: new Float32Array(5), batchSize: 1, sequenceLength: 2, dimensions: 2 }, BigInt64Array.of(1n, 1n)),
+    ).toThrow("token embeddings hold 5 values, not 1×2×2");
   });
 });
 

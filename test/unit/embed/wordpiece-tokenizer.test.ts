@@ -40,7 +40,24 @@ describe("WordPiece on the BERT uncased vocabulary", () => {
   test("punctuation splits words and stands alone; ASCII symbols count as punctuation", () => {
     expect(ids("hello, world!")).toEqual([CLS, 7592, 1010, 2088, 999, SEP]);
     expect(ids("don't")).toEqual([CLS, 2123, 1005, 1056, SEP]);
-    expect(splitBertWords("a+b=c $5 x^2 «quoted» it’s")).toEqual(["a", "+", "b", "=", "c", "$", "5", "x", "^", "2", "«", "quoted", "»", "it", "’", "s"]);
+    expect(splitBertWords("a+b=c $5 x^2 «quoted» it’s")).toEqual([
+      "a",
+      "+",
+      "b",
+      "=",
+      "c",
+      "$",
+      "5",
+      "x",
+      "^",
+      "2",
+      "«",
+      "quoted",
+      "»",
+      "it",
+      "’",
+      "s",
+    ]);
   });
 
   test("a word is cut greedily into the longest pieces the vocabulary has", () => {
@@ -113,7 +130,18 @@ describe("truncation to 256 tokens", () => {
   });
 
   test("a smaller limit applies the same policy", () => {
-    const small = new WordPieceTokenizer(new Map([["[PAD]", 0], ["[UNK]", 1], ["[CLS]", 2], ["[SEP]", 3], ["a", 4], ["b", 5], ["c", 6]]), { maxTokens: 5 });
+    const small = new WordPieceTokenizer(
+      new Map([
+        ["[PAD]", 0],
+        ["[UNK]", 1],
+        ["[CLS]", 2],
+        ["[SEP]", 3],
+        ["a", 4],
+        ["b", 5],
+        ["c", 6],
+      ]),
+      { maxTokens: 5 },
+    );
     expect(small.encode("a b c a b c")).toEqual({ ids: [2, 4, 5, 6, 3], truncated: true });
     expect(small.encode("a b c")).toEqual({ ids: [2, 4, 5, 6, 3], truncated: false });
   });

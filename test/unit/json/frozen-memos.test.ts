@@ -91,7 +91,12 @@ describe("skipJsonValue", () => {
     expect(skipJsonValue(bytes(text), start)).toBe(end);
   });
 
-  test.each([['[1,2', 0], ['"open', 0], ["]", 0], [",", 0]])("%s is not a complete value", (text, start) => {
+  test.each([
+    ["[1,2", 0],
+    ['"open', 0],
+    ["]", 0],
+    [",", 0],
+  ])("%s is not a complete value", (text, start) => {
     expect(skipJsonValue(bytes(text), start)).toBe(-1);
   });
 });

@@ -54,7 +54,11 @@ describe("ReusingJsonParser", () => {
 
   test("the same bytes under a nested key of the same name are never taken for the top-level member", () => {
     const parser = new ReusingJsonParser(small);
-    const tool = { name: "Bash", description: "Runs a command in a shell and returns what it printed. ".repeat(3), input_schema: { type: "object" } };
+    const tool = {
+      name: "Bash",
+      description: "Runs a command in a shell and returns what it printed. ".repeat(3),
+      input_schema: { type: "object" },
+    };
     parser.parse(encode({ model: "m", messages: [{ role: "user", content: "hi" }], tools: [tool] }));
     // A client message whose tool input holds `"tools":[<the same tool>]`, and different top-level tools.
     const sneaky = {

@@ -11,7 +11,10 @@ describe("redactSecretsInText", () => {
     expect(redactSecretsInText(text)).toBe(expected);
   });
 
-  test.each([["http://127.0.0.1:8080/v1"], ["http://user@host:8080"], ["at 12:30 someone@example.test wrote"], ["ratio 3:4"]])("leaves %p alone", (text) => {
-    expect(redactSecretsInText(text)).toBe(text);
-  });
+  test.each([["http://127.0.0.1:8080/v1"], ["http://user@host:8080"], ["at 12:30 someone@example.test wrote"], ["ratio 3:4"]])(
+    "leaves %p alone",
+    (text) => {
+      expect(redactSecretsInText(text)).toBe(text);
+    },
+  );
 });

@@ -4,7 +4,11 @@ import { checkMessage, checkStreamEvent } from "../../../src/protocol/anthropic/
 
 test("a tool_use block opened without `input`, as llama-server's /v1/messages stream does, passes", () => {
   // Seen from llama-server (llama.cpp b1-80fb11a) streaming a tool call.
-  const event = { type: "content_block_start", index: 0, content_block: { type: "tool_use", id: "HpuwUg1LlbkRMRA35ymXJIC6n4mQg6I6", name: "Bash" } };
+  const event = {
+    type: "content_block_start",
+    index: 0,
+    content_block: { type: "tool_use", id: "HpuwUg1LlbkRMRA35ymXJIC6n4mQg6I6", name: "Bash" },
+  };
   expect(checkStreamEvent.Check(event)).toBe(true);
 });
 

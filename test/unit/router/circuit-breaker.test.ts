@@ -7,7 +7,11 @@ const OPTIONS: CircuitBreakerOptions = { failureThreshold: 3, windowMs: 10_000, 
 function setUp(options: Partial<CircuitBreakerOptions> = {}) {
   let now = 1_000_000;
   const transitions: Array<[CircuitState, CircuitState]> = [];
-  const breaker = new CircuitBreaker({ ...OPTIONS, ...options }, () => now, (from, to) => transitions.push([from, to]));
+  const breaker = new CircuitBreaker(
+    { ...OPTIONS, ...options },
+    () => now,
+    (from, to) => transitions.push([from, to]),
+  );
   return {
     breaker,
     transitions,

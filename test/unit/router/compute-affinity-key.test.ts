@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import type { MessageCreateParams, MessageParam, TextBlockParam } from "../../../src/protocol/anthropic/messages";
 import { computeAffinityKey } from "../../../src/router/compute-affinity-key";
-import { normalizeAnthropicRequest, type NormalizeOptions } from "../../../src/translate/normalize-anthropic-request";
+import { type NormalizeOptions, normalizeAnthropicRequest } from "../../../src/translate/normalize-anthropic-request";
 
 const FIXTURES = join(import.meta.dir, "../../fixtures/claude-code-2.1.332");
 const sayHi = (await Bun.file(join(FIXTURES, "cc-2.1.332_p-say-hi_stream.body.json")).json()) as MessageCreateParams;
@@ -46,7 +46,9 @@ describe("computeAffinityKey", () => {
   });
 
   test("two different conversations get different keys", () => {
-    expect(computeAffinityKey(normalizeAnthropicRequest(sayHi, hoist).value)).not.toBe(computeAffinityKey(normalizeAnthropicRequest(followUp, hoist).value));
+    expect(computeAffinityKey(normalizeAnthropicRequest(sayHi, hoist).value)).not.toBe(
+      computeAffinityKey(normalizeAnthropicRequest(followUp, hoist).value),
+    );
   });
 
   test("the billing header does not count, even when normalization left it in", () => {
@@ -67,34 +69,87 @@ describe("computeAffinityKey", () => {
     ],
     [
       "cache_control on a non-text block",
-      { messages: [{ role: "user", content: [{ type: "image", source: { type: "url", url: "http://x/a.png" }, cache_control: { type: "ephemeral" } }] }] },
+      {
+        messages: [
+          {
+            role: "user",
+            content: [{ type: "image", source: { type: "url", url: "http://x/a.png" }, cache_control: { type: "ephemeral" } }],
+          },
+        ],
+      },
       { messages: [{ role: "user", content: [{ type: "image", source: { type: "url", url: "http://x/a.png" } }] }] },
     ],
-    ["user content as a string or as a text block", { messages: [{ role: "user", content: "hi" }] }, { messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }] }],
+    [
+      "user content as a string or as a text block",
+      { messages: [{ role: "user", content: "hi" }] },
+      { messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }] },
+    ],
     [
       "later turns",
       { messages: [{ role: "user", content: "hi" }] },
-      { messages: [{ role: "user", content: "hi" }, { role: "assistant", content: "hello" }, { role: "user", content: "more" }] },
+      {
+        messages: [
+          { role: "user", content: "hi" },
+          { role: "assistant", content: "hello" },
+          { role: "user", content: "more" },
+        ],
+      },
     ],
-    ["billing-header lines anywhere in the system text", { system: "A\nB" }, { system: "A\nx-anthropic-billing-header: cc_version=1; cch=2;\nB" }],
+    [
+      "billing-header lines anywhere in the system text",
+      { system: "A\nB" },
+      { system: "A\nx-anthropic-billing-header: cc_version=1; cch=2;\nB" },
+    ],
     [
       "tool descriptions",
       { tools: [{ name: "Read", description: "Reads a file.", input_schema: { type: "object" } }] },
       { tools: [{ name: "Read", description: "Reads a file, v2.", input_schema: { type: "object" } }] },
     ],
-    ["model and sampling settings", { model: "claude-opus-5-5", temperature: 0 }, { model: "claude-haiku-5-5", temperature: 1, max_tokens: 5 }],
+    [
+      "model and sampling settings",
+      { model: "claude-opus-5-5", temperature: 0 },
+      { model: "claude-haiku-5-5", temperature: 1, max_tokens: 5 },
+    ],
   ])("the same key regardless of %s", (_name, one, other) => {
     expect(computeAffinityKey(small(one))).toBe(computeAffinityKey(small(other)));
   });
 
   test.each<[string, Partial<MessageCreateParams>]>([
     ["system text", { system: "Be thorough." }],
-    ["tool name", { tools: [{ name: "Write", description: "Reads a file.", input_schema: { type: "object", properties: { path: { type: "string" } } } }] }],
-    ["tool schema", { tools: [{ name: "Read", description: "Reads a file.", input_schema: { type: "object", properties: { file: { type: "string" } } } }] }],
+    [
+      "tool name",
+      {
+        tools: [
+          { name: "Write", description: "Reads a file.", input_schema: { type: "object", properties: { path: { type: "string" } } } },
+        ],
+      },
+    ],
+    [
+      "tool schema",
+      {
+        tools: [{ name: "Read", description: "Reads a file.", input_schema: { type: "object", properties: { file: { type: "string" } } } }],
+      },
+    ],
     ["no tools", { tools: [] }],
     ["first user turn", { messages: [{ role: "user", content: "hello" }] }],
-    ["environment note after the first turn", { messages: [{ role: "user", content: "hi" }, { role: "system", content: "cwd: /tmp" }] }],
-    ["split of the same characters", { system: [{ type: "text", text: "Be" }, { type: "text", text: " brief." }] }],
+    [
+      "environment note after the first turn",
+      {
+        messages: [
+          { role: "user", content: "hi" },
+          { role: "system", content: "cwd: /tmp" },
+        ],
+      },
+    ],
+    [
+      "split of the same characters",
+      {
+        system: [
+          { type: "text", text: "Be" },
+          { type: "text", text: " brief." },
+        ],
+      },
+    ],
   ])("a different %s gives a different key", (_name, change) => {
     expect(computeAffinityKey(small(change))).not.toBe(computeAffinityKey(small()));
   });

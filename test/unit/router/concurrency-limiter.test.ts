@@ -1,6 +1,11 @@
 import { describe, expect, test } from "bun:test";
 import { OverloadedError } from "../../../src/errors/proxy-error";
-import { ConcurrencyLimiter, type ConcurrencyLimiterOptions, type LimiterTimers, type ReleaseSlot } from "../../../src/router/concurrency-limiter";
+import {
+  ConcurrencyLimiter,
+  type ConcurrencyLimiterOptions,
+  type LimiterTimers,
+  type ReleaseSlot,
+} from "../../../src/router/concurrency-limiter";
 
 /** Timers that fire only when the test says so: waits run out without waiting. */
 function manualTimers() {
@@ -25,7 +30,10 @@ function manualTimers() {
 
 function setUp(options: Partial<ConcurrencyLimiterOptions> = {}) {
   const clock = manualTimers();
-  const limiter = new ConcurrencyLimiter({ maxConcurrency: 1, maxQueueDepth: 10, maxQueueWaitMs: 30_000, name: "llamacpp-8080", ...options }, clock.timers);
+  const limiter = new ConcurrencyLimiter(
+    { maxConcurrency: 1, maxQueueDepth: 10, maxQueueWaitMs: 30_000, name: "llamacpp-8080", ...options },
+    clock.timers,
+  );
   return { limiter, ...clock };
 }
 

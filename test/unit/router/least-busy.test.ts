@@ -7,7 +7,11 @@ const unlimited = Number.POSITIVE_INFINITY;
 
 describe("rankByLeastBusy", () => {
   const cases: Array<[string, Candidate[], string[]]> = [
-    ["fewest in flight first", [candidate("a", { inFlight: 3 }), candidate("b", { inFlight: 1 }), candidate("c", { inFlight: 2 })], ["b", "c", "a"]],
+    [
+      "fewest in flight first",
+      [candidate("a", { inFlight: 3 }), candidate("b", { inFlight: 1 }), candidate("c", { inFlight: 2 })],
+      ["b", "c", "a"],
+    ],
     [
       "in flight relative to the limit: 3 of 8 is less busy than 2 of 4",
       [candidate("llama", { inFlight: 2, maxConcurrency: 4 }), candidate("vllm", { inFlight: 3, maxConcurrency: 8 })],

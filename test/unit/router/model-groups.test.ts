@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { Value } from "@sinclair/typebox/value";
-import { ConfigSchema, type Config } from "../../../src/config/config-schema";
+import { type Config, ConfigSchema } from "../../../src/config/config-schema";
 import { NotFoundError } from "../../../src/errors/proxy-error";
 import type { CatalogEntry } from "../../../src/router/model-catalog";
 import { checkModelGroups, resolveGroup, resolveNamedGroup } from "../../../src/router/model-groups";
@@ -19,7 +19,12 @@ const config = configWith({
   models: { sonnet: "coder", haiku: "ollama/qwen3:4b", aliases: { "team-model": "coder" } },
   routes: { longContext: "long" },
   modelGroups: {
-    coder: { strategy: "least-busy", targets: ["llama/qwen3-coder", "ollama/qwen3-coder-256k"], fallbacks: ["small"], contextFallback: "long" },
+    coder: {
+      strategy: "least-busy",
+      targets: ["llama/qwen3-coder", "ollama/qwen3-coder-256k"],
+      fallbacks: ["small"],
+      contextFallback: "long",
+    },
     small: { targets: ["ollama/qwen3:4b"] },
     long: { targets: ["ollama/qwen3-coder-256k"] },
   },
@@ -76,7 +81,10 @@ describe("checkModelGroups", () => {
 
   test("lists every unknown group and every target without a known backend", () => {
     const groups = configWith({
-      modelGroups: { a: { targets: ["llama/m", "nowhere/m", "plain-model"], fallbacks: ["b", "smal"], contextFallback: "lon" }, b: { targets: ["llama/m"] } },
+      modelGroups: {
+        a: { targets: ["llama/m", "nowhere/m", "plain-model"], fallbacks: ["b", "smal"], contextFallback: "lon" },
+        b: { targets: ["llama/m"] },
+      },
     }).modelGroups;
     expect(checkModelGroups(groups, ["llama"])).toEqual([
       'modelGroups.a.fallbacks: no group named "smal"',

@@ -18,8 +18,12 @@ describe("rankByPrefixAffinity", () => {
   test("without a key it is the weighted shuffle", () => {
     const given = [candidate("a", { weight: 2 }), candidate("b"), candidate("c", { weight: 5 })];
     for (const seed of [1, 2, 3, 4]) {
-      expect(ids(rankByPrefixAffinity(given, { random: seededRandom(seed) }))).toEqual(ids(rankBySimpleShuffle(given, { random: seededRandom(seed) })));
-      expect(ids(rankByPrefixAffinity(given, { random: seededRandom(seed), affinityKey: "" }))).toEqual(ids(rankBySimpleShuffle(given, { random: seededRandom(seed) })));
+      expect(ids(rankByPrefixAffinity(given, { random: seededRandom(seed) }))).toEqual(
+        ids(rankBySimpleShuffle(given, { random: seededRandom(seed) })),
+      );
+      expect(ids(rankByPrefixAffinity(given, { random: seededRandom(seed), affinityKey: "" }))).toEqual(
+        ids(rankBySimpleShuffle(given, { random: seededRandom(seed) })),
+      );
     }
   });
 
@@ -112,7 +116,8 @@ describe("rankByPrefixAffinity", () => {
       const totalLoad = given.reduce((sum, entry) => sum + entry.inFlight, 0);
       const totalWeight = given.reduce((sum, entry) => sum + entry.weight, 0);
       const eligible = (entry: Candidate) =>
-        entry.inFlight < entry.maxConcurrency && entry.inFlight + 1 <= Math.ceil((LOAD_FACTOR * (totalLoad + 1) * entry.weight) / totalWeight);
+        entry.inFlight < entry.maxConcurrency &&
+        entry.inFlight + 1 <= Math.ceil((LOAD_FACTOR * (totalLoad + 1) * entry.weight) / totalWeight);
       const expected = keyOrder.find((id) => eligible(given.find((entry) => entry.backendId === id)!));
       const picked = rankByPrefixAffinity(given, { random, affinityKey: key })[0]!.backendId;
       expect(picked).toBe(expected ?? keyOrder[0]!);

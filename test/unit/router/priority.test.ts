@@ -5,10 +5,18 @@ import { binomialTolerance, candidate, ids, seededRandom } from "./strategy-test
 
 describe("rankByPriority", () => {
   const cases: Array<[string, Candidate[], string[]]> = [
-    ["lowest tier first", [candidate("cloud", { priority: 2 }), candidate("lan", { priority: 1 }), candidate("local")], ["local", "lan", "cloud"]],
+    [
+      "lowest tier first",
+      [candidate("cloud", { priority: 2 }), candidate("lan", { priority: 1 }), candidate("local")],
+      ["local", "lan", "cloud"],
+    ],
     [
       "a full lower tier spills to the next tier, and is tried after every free slot",
-      [candidate("local", { inFlight: 4, maxConcurrency: 4 }), candidate("cloud", { priority: 2 }), candidate("lan", { priority: 1, inFlight: 1, maxConcurrency: 2 })],
+      [
+        candidate("local", { inFlight: 4, maxConcurrency: 4 }),
+        candidate("cloud", { priority: 2 }),
+        candidate("lan", { priority: 1, inFlight: 1, maxConcurrency: 2 }),
+      ],
       ["lan", "cloud", "local"],
     ],
     [
@@ -18,10 +26,18 @@ describe("rankByPriority", () => {
     ],
     [
       "a tier with one free target still has capacity",
-      [candidate("local-a", { inFlight: 4, maxConcurrency: 4 }), candidate("lan", { priority: 1 }), candidate("local-b", { inFlight: 1, maxConcurrency: 4 })],
+      [
+        candidate("local-a", { inFlight: 4, maxConcurrency: 4 }),
+        candidate("lan", { priority: 1 }),
+        candidate("local-b", { inFlight: 1, maxConcurrency: 4 }),
+      ],
       ["local-b", "lan", "local-a"],
     ],
-    ["an unlimited target always has capacity", [candidate("lan", { priority: 1 }), candidate("local", { inFlight: 500 })], ["local", "lan"]],
+    [
+      "an unlimited target always has capacity",
+      [candidate("lan", { priority: 1 }), candidate("local", { inFlight: 500 })],
+      ["local", "lan"],
+    ],
   ];
 
   test.each(cases)("%s", (_name, given, expected) => {
@@ -45,7 +61,12 @@ describe("rankByPriority", () => {
     for (let round = 0; round < 3_000; round++) {
       const given = Array.from({ length: 1 + Math.floor(random() * 8) }, (_, index) => {
         const maxConcurrency = random() < 0.2 ? Number.POSITIVE_INFINITY : 1 + Math.floor(random() * 4);
-        return candidate(`c${index}`, { priority: Math.floor(random() * 3), maxConcurrency, inFlight: Math.floor(random() * 5), weight: 0.5 + random() * 3 });
+        return candidate(`c${index}`, {
+          priority: Math.floor(random() * 3),
+          maxConcurrency,
+          inFlight: Math.floor(random() * 5),
+          weight: 0.5 + random() * 3,
+        });
       });
       const ranked = rankByPriority(given, { random });
       const free = (entry: Candidate) => entry.inFlight < entry.maxConcurrency;

@@ -1,10 +1,17 @@
 import { describe, expect, test } from "bun:test";
-import { rankCandidates, STRATEGY_NAMES, type Candidate } from "../../../src/router/rank-candidates";
+import { type Candidate, rankCandidates, STRATEGY_NAMES } from "../../../src/router/rank-candidates";
 import { candidate, ids, seededRandom } from "./strategy-test-support";
 
 describe("rankCandidates", () => {
   test("lists all six strategies", () => {
-    expect([...STRATEGY_NAMES].sort()).toEqual(["latency-based", "least-busy", "prefix-affinity", "priority", "simple-shuffle", "usage-based"]);
+    expect([...STRATEGY_NAMES].sort()).toEqual([
+      "latency-based",
+      "least-busy",
+      "prefix-affinity",
+      "priority",
+      "simple-shuffle",
+      "usage-based",
+    ]);
   });
 
   test.each(STRATEGY_NAMES)("%s: unavailable targets go last, in the order given", (strategy) => {
@@ -52,7 +59,10 @@ describe("rankCandidates", () => {
     const key = "conversation-7";
     const up = [candidate("a"), candidate("b")];
     const homeId = rankCandidates("prefix-affinity", up, { random: seededRandom(1), affinityKey: key })[0]!.backendId;
-    const given = [...up.map((entry) => (entry.backendId === homeId ? { ...entry, inFlight: 2 } : entry)), candidate("down", { available: false, inFlight: 40 })];
+    const given = [
+      ...up.map((entry) => (entry.backendId === homeId ? { ...entry, inFlight: 2 } : entry)),
+      candidate("down", { available: false, inFlight: 40 }),
+    ];
     expect(rankCandidates("prefix-affinity", given, { random: seededRandom(1), affinityKey: key })[0]!.backendId).not.toBe(homeId);
   });
 });

@@ -75,7 +75,10 @@ describe("computeRetryDelayMs", () => {
 
   test("full jitter: uniform over [0, ceiling), every draw inside", () => {
     let state = 1;
-    const random = () => ((state = (state * 48271) % 2_147_483_647) - 1) / 2_147_483_646;
+    const random = () => {
+      state = (state * 48271) % 2_147_483_647;
+      return (state - 1) / 2_147_483_646;
+    };
     const ceiling = 800; // attempt 3
     for (let i = 0; i < 1_000; i++) {
       const delay = computeRetryDelayMs(3, options, undefined, random);

@@ -7,7 +7,14 @@ describe("rankBySimpleShuffle", () => {
     ["no candidates", [], []],
     ["one candidate", ["a"], ["a"]],
   ])("%s: returned as given", (_name, given, expected) => {
-    expect(ids(rankBySimpleShuffle(given.map((id) => candidate(id)), { random: seededRandom(1) }))).toEqual(expected);
+    expect(
+      ids(
+        rankBySimpleShuffle(
+          given.map((id) => candidate(id)),
+          { random: seededRandom(1) },
+        ),
+      ),
+    ).toEqual(expected);
   });
 
   test("returns every candidate exactly once and leaves the input in place", () => {

@@ -24,9 +24,17 @@ test("the buffer is detached when the parse throws too, and the error goes on", 
 
 test("a reusing parser's remembered elements outlive the bodies they were read from", async () => {
   const parser = new ReusingJsonParser({ maxDepth: MAX_NESTING, minBodyLength: 0 });
-  const tools = Array.from({ length: 20 }, (_, index) => ({ name: `tool_${index}`, description: "x".repeat(200), input_schema: { type: "object" } }));
+  const tools = Array.from({ length: 20 }, (_, index) => ({
+    name: `tool_${index}`,
+    description: "x".repeat(200),
+    input_schema: { type: "object" },
+  }));
   const turn = (text: string) =>
-    new Request("http://127.0.0.1/v1/messages", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ messages: [{ role: "user", content: text }], tools }) });
+    new Request("http://127.0.0.1/v1/messages", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ messages: [{ role: "user", content: text }], tools }),
+    });
   const first = (await readJsonBody(turn("first"), 1024 * 1024, parser)) as { tools: unknown[] };
   const second = (await readJsonBody(turn("second"), 1024 * 1024, parser)) as { messages: unknown[]; tools: unknown[] };
   // The same frozen array: read from the first body's bytes, which are gone by now.

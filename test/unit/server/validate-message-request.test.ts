@@ -21,14 +21,34 @@ describe("validateMessageCreate", () => {
   });
 
   test.each([
-    ["an unknown role", { messages: [{ role: "bot", content: "x" }] }, 'messages.0.role: expected "user" | "assistant" | "system", got "bot"'],
-    ["content of the wrong type", { messages: [{ role: "user", content: 5 }] }, "messages.0.content: expected string | an array, got number"],
+    [
+      "an unknown role",
+      { messages: [{ role: "bot", content: "x" }] },
+      'messages.0.role: expected "user" | "assistant" | "system", got "bot"',
+    ],
+    [
+      "content of the wrong type",
+      { messages: [{ role: "user", content: 5 }] },
+      "messages.0.content: expected string | an array, got number",
+    ],
     ["content null", { messages: [{ role: "user", content: null }] }, "messages.0.content: expected string | an array, got null"],
-    ["an unknown thinking type", { thinking: { type: "maybe" } }, 'thinking.type: expected "enabled" | "adaptive" | "disabled" | "between_tools", got "maybe"'],
+    [
+      "an unknown thinking type",
+      { thinking: { type: "maybe" } },
+      'thinking.type: expected "enabled" | "adaptive" | "disabled" | "between_tools", got "maybe"',
+    ],
     ["thinking enabled without a budget", { thinking: { type: "enabled" } }, "thinking.budget_tokens: Expected required property"],
     ["a named tool_choice without its name", { tool_choice: { type: "tool" } }, "tool_choice.name: Expected required property"],
-    ["tool_choice as a string", { tool_choice: "auto" }, 'tool_choice: expected an object with type "auto" | "any" | "tool" | "none", got "auto"'],
-    ["a text block without text", { messages: [{ role: "user", content: [{ type: "text" }] }] }, "messages.0.content.0.text: Expected required property"],
+    [
+      "tool_choice as a string",
+      { tool_choice: "auto" },
+      'tool_choice: expected an object with type "auto" | "any" | "tool" | "none", got "auto"',
+    ],
+    [
+      "a text block without text",
+      { messages: [{ role: "user", content: [{ type: "text" }] }] },
+      "messages.0.content.0.text: Expected required property",
+    ],
   ])("%s", (_case, patch, expected) => {
     expect(messageFor(validateMessageCreate, { ...VALID, ...patch })).toBe(expected);
   });

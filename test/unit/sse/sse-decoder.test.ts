@@ -37,7 +37,9 @@ describe("LineDecoder", () => {
 });
 
 describe("SseDecoder", () => {
-  const stream = bytes(': comment\nevent: message_start\ndata: {"a":1}\n\ndata: line one\ndata: line two\n\nevent: ping\r\ndata: {}\r\n\r\ndata:no-space\n\n');
+  const stream = bytes(
+    ': comment\nevent: message_start\ndata: {"a":1}\n\ndata: line one\ndata: line two\n\nevent: ping\r\ndata: {}\r\n\r\ndata:no-space\n\n',
+  );
   const expected: SseEvent[] = [
     { event: "message_start", data: '{"a":1}' },
     { event: undefined, data: "line one\nline two" },

@@ -13,7 +13,17 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const ZERO = { hits: 0, semanticHits: 0, misses: 0, bypasses: 0, storeErrors: 0, bytesSaved: 0, tokensSaved: 0, lookups: 0, lookupMicrosSum: 0 };
+const ZERO = {
+  hits: 0,
+  semanticHits: 0,
+  misses: 0,
+  bypasses: 0,
+  storeErrors: 0,
+  bytesSaved: 0,
+  tokensSaved: 0,
+  lookups: 0,
+  lookupMicrosSum: 0,
+};
 
 describe("CacheMetricsRepository", () => {
   test("formatMetricsDay is the UTC date", () => {
@@ -28,9 +38,27 @@ describe("CacheMetricsRepository", () => {
     const dayTwo = Date.parse("2026-03-05T10:00:00Z");
     metrics.record(dayOne, { hits: 1, bytesSaved: 5000, tokensSaved: 300, lookups: 1, lookupMicrosSum: 40 });
     metrics.record(dayOne + 3_600_000, { misses: 1, lookups: 1, lookupMicrosSum: 60.4 });
-    metrics.record(dayOne + 7_200_000, { semanticHits: 2, bypasses: 3, storeErrors: 4, bytesSaved: 10, tokensSaved: 1, lookups: 2, lookupMicrosSum: 7 });
+    metrics.record(dayOne + 7_200_000, {
+      semanticHits: 2,
+      bypasses: 3,
+      storeErrors: 4,
+      bytesSaved: 10,
+      tokensSaved: 1,
+      lookups: 2,
+      lookupMicrosSum: 7,
+    });
     metrics.record(dayTwo, { hits: 5, lookups: 5, lookupMicrosSum: 100 });
-    const firstDay = { hits: 1, semanticHits: 2, misses: 1, bypasses: 3, storeErrors: 4, bytesSaved: 5010, tokensSaved: 301, lookups: 4, lookupMicrosSum: 107 };
+    const firstDay = {
+      hits: 1,
+      semanticHits: 2,
+      misses: 1,
+      bypasses: 3,
+      storeErrors: 4,
+      bytesSaved: 5010,
+      tokensSaved: 301,
+      lookups: 4,
+      lookupMicrosSum: 107,
+    };
     expect(metrics.sum({ fromDay: "2026-03-04", toDay: "2026-03-04" })).toEqual(firstDay);
     expect(metrics.sum({ fromDay: "2026-03-05" })).toEqual({ ...ZERO, hits: 5, lookups: 5, lookupMicrosSum: 100 });
     expect(metrics.sum()).toEqual({ ...firstDay, hits: 6, lookups: 9, lookupMicrosSum: 207 });

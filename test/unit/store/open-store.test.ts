@@ -36,18 +36,30 @@ describe("openStore", () => {
   test("the migrations build exactly the tables, columns and indexes the drizzle schema declares", () => {
     const tables: SQLiteTable[] = [schema.cacheEntries, schema.cacheEntryTotals, schema.semanticEntries, schema.cacheMetricsDaily];
     expect(Object.keys(schema).length).toBe(tables.length);
-    const inDatabase = store.sqlite.query<{ name: string }, []>("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != '__drizzle_migrations'").all();
+    const inDatabase = store.sqlite
+      .query<{ name: string }, []>(
+        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != '__drizzle_migrations'",
+      )
+      .all();
     expect(inDatabase.map((table) => table.name).sort()).toEqual(tables.map((table) => getTableConfig(table).name).sort());
     for (const table of tables) {
       const config = getTableConfig(table);
       const columns = store.sqlite.query<{ name: string; notnull: number; pk: number }, []>(`PRAGMA table_info(${config.name})`).all();
       expect(columns.map((column) => column.name)).toEqual(config.columns.map((column) => column.name));
       expect(columns.map((column) => column.notnull || column.pk)).toEqual(config.columns.map((column) => (column.notNull ? 1 : 0)));
-      const indexes = store.sqlite.query<{ name: string }, []>(`SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = '${config.name}' AND sql IS NOT NULL`).all();
+      const indexes = store.sqlite
+        .query<{ name: string }, []>(
+          `SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = '${config.name}' AND sql IS NOT NULL`,
+        )
+        .all();
       expect(indexes.map((index) => index.name).sort()).toEqual(config.indexes.map((index) => index.config.name).sort());
     }
     const triggers = store.sqlite.query<{ name: string }, []>("SELECT name FROM sqlite_schema WHERE type = 'trigger' ORDER BY name").all();
-    expect(triggers.map((trigger) => trigger.name)).toEqual(["cache_entries_totals_after_delete", "cache_entries_totals_after_insert", "cache_entries_totals_after_update"]);
+    expect(triggers.map((trigger) => trigger.name)).toEqual([
+      "cache_entries_totals_after_delete",
+      "cache_entries_totals_after_insert",
+      "cache_entries_totals_after_update",
+    ]);
   });
 });
 

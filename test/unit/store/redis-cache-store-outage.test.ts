@@ -8,7 +8,7 @@ import { CacheStoreUnavailableError } from "../../../src/store/cache-store-error
 import { RedisCacheStore } from "../../../src/store/redis-cache-store";
 import { makeCachedAnswer } from "../../support/cache-store-conformance";
 import { findClosedPort } from "../../support/find-closed-port";
-import { REDIS_SERVER_MISSING, findRedisServer, startRedisServer, type RunningRedisServer } from "../../support/redis-server";
+import { findRedisServer, REDIS_SERVER_MISSING, type RunningRedisServer, startRedisServer } from "../../support/redis-server";
 
 const binary = findRedisServer();
 if (!binary) console.warn(REDIS_SERVER_MISSING);
@@ -23,7 +23,14 @@ afterEach(async () => {
 
 function openStore(url: string): RedisCacheStore {
   // A short retry interval keeps the "works again" loops brief; the defaults are for production.
-  const store = new RedisCacheStore({ url, maxEntries: 10, maxBytes: 100_000, connectTimeoutMs: 300, commandTimeoutMs: 300, retryIntervalMs: 50 });
+  const store = new RedisCacheStore({
+    url,
+    maxEntries: 10,
+    maxBytes: 100_000,
+    connectTimeoutMs: 300,
+    commandTimeoutMs: 300,
+    retryIntervalMs: 50,
+  });
   cleanups.push(() => store.close());
   return store;
 }
@@ -31,7 +38,14 @@ function openStore(url: string): RedisCacheStore {
 /** Runs every operation of the contract and returns how each settled. */
 async function settleEveryOperation(store: RedisCacheStore): Promise<unknown[]> {
   const operations = [store.get(ANSWER.key, T0 + 1), store.put(ANSWER), store.delete(ANSWER.key), store.clear(), store.stats()];
-  return Promise.all(operations.map((operation) => operation.then(() => "resolved", (error: unknown) => error)));
+  return Promise.all(
+    operations.map((operation) =>
+      operation.then(
+        () => "resolved",
+        (error: unknown) => error,
+      ),
+    ),
+  );
 }
 
 function expectAllUnavailable(outcomes: unknown[]): void {

@@ -5,7 +5,7 @@ import type { CachedAnswer } from "../../../src/store/cache-store";
 import { CacheStoreError, CacheStoreUnavailableError } from "../../../src/store/cache-store-error";
 import { RedisCacheStore, type RedisCacheStoreOptions } from "../../../src/store/redis-cache-store";
 import { makeCachedAnswer, runCacheStoreConformance } from "../../support/cache-store-conformance";
-import { REDIS_SERVER_MISSING, findRedisServer, startRedisServer, type RunningRedisServer } from "../../support/redis-server";
+import { findRedisServer, REDIS_SERVER_MISSING, type RunningRedisServer, startRedisServer } from "../../support/redis-server";
 
 const binary = findRedisServer();
 if (!binary) console.warn(REDIS_SERVER_MISSING);
@@ -73,7 +73,10 @@ describe.skipIf(!binary)("RedisCacheStore on a real redis-server", () => {
 
   test("concurrent puts from two instances keep the byte total equal to the entries it counts", async () => {
     const keyPrefix = nextPrefix();
-    const [first, second] = [openStore({ keyPrefix, maxEntries: 7, maxBytes: 6_000 }), openStore({ keyPrefix, maxEntries: 7, maxBytes: 6_000 })];
+    const [first, second] = [
+      openStore({ keyPrefix, maxEntries: 7, maxBytes: 6_000 }),
+      openStore({ keyPrefix, maxEntries: 7, maxBytes: 6_000 }),
+    ];
     const answers = Array.from({ length: 60 }, (_, i) => makeAnswer(`k${i % 25}`, "x".repeat((i * 37) % 1500), T0 + i));
     await Promise.all(answers.map((answer, i) => (i % 2 ? first : second).put(answer)));
     const stats = await first.stats();

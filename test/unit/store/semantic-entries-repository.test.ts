@@ -23,7 +23,12 @@ function openRepository(): { store: Store; semantic: SemanticEntriesRepository }
 const T0 = 1_800_000_000_000;
 
 function entry(label: string, overrides: Partial<NewSemanticEntry> = {}): NewSemanticEntry {
-  const message = JSON.stringify({ id: `msg_${label}`, type: "message", role: "assistant", content: [{ type: "text", text: `Title: ${label}` }] });
+  const message = JSON.stringify({
+    id: `msg_${label}`,
+    type: "message",
+    role: "assistant",
+    content: [{ type: "text", text: `Title: ${label}` }],
+  });
   return {
     contextHash: "context-a",
     embedderId: "minilm-l6-v2:abc123",
@@ -44,7 +49,14 @@ describe("SemanticEntriesRepository", () => {
     const id = semantic.insert(first);
     const second = semantic.insert(entry("reverse a string"));
     expect(second).toBeGreaterThan(id);
-    expect(semantic.findLive(id, "context-a", first.embedderId, T0 + 1)).toEqual({ id, requestText: first.requestText, message: first.message, bytes: first.bytes, createdAt: T0, expiresAt: first.expiresAt });
+    expect(semantic.findLive(id, "context-a", first.embedderId, T0 + 1)).toEqual({
+      id,
+      requestText: first.requestText,
+      message: first.message,
+      bytes: first.bytes,
+      createdAt: T0,
+      expiresAt: first.expiresAt,
+    });
     expect(semantic.findLive(id, "context-b", first.embedderId, T0 + 1)).toBeUndefined();
     expect(semantic.findLive(id, "context-a", "another-model", T0 + 1)).toBeUndefined();
     expect(semantic.findLive(id, "context-a", first.embedderId, first.expiresAt)).toBeUndefined();

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Store, openStore } from "../../../src/store/open-store";
+import { openStore, type Store } from "../../../src/store/open-store";
 import { SqliteCacheStore } from "../../../src/store/sqlite-cache-store";
 import { makeCachedAnswer, runCacheStoreConformance } from "../../support/cache-store-conformance";
 
@@ -51,7 +51,9 @@ describe("SqliteCacheStore, beyond the shared contract", () => {
     const t0 = Date.now();
     const answer = makeCachedAnswer("a", t0);
     await cache.put(answer);
-    const lastUsed = () => store.sqlite.query<{ last_used_at: number }, [string]>("SELECT last_used_at FROM cache_entries WHERE key = ?").get(answer.key)!.last_used_at;
+    const lastUsed = () =>
+      store.sqlite.query<{ last_used_at: number }, [string]>("SELECT last_used_at FROM cache_entries WHERE key = ?").get(answer.key)!
+        .last_used_at;
     await cache.get(answer.key, t0 + 1000);
     expect(lastUsed()).toBe(t0);
     await cache.put(makeCachedAnswer("b", t0 + 2000));
@@ -70,7 +72,9 @@ describe("SqliteCacheStore, beyond the shared contract", () => {
     await cache.get(answer.key, t0 + 5000);
     await cache.get(answer.key, t0 + 1000);
     await cache.close();
-    const row = store.sqlite.query<{ last_used_at: number }, [string]>("SELECT last_used_at FROM cache_entries WHERE key = ?").get(answer.key);
+    const row = store.sqlite
+      .query<{ last_used_at: number }, [string]>("SELECT last_used_at FROM cache_entries WHERE key = ?")
+      .get(answer.key);
     expect(row!.last_used_at).toBe(t0 + 5000);
   });
 
@@ -81,7 +85,9 @@ describe("SqliteCacheStore, beyond the shared contract", () => {
     for (let index = 0; index < 30; index++) {
       await cache.put(makeCachedAnswer(`k${index % 9}`, t0 + index * 1000, { text: "x".repeat((index * 397) % 3000) }));
       if (index % 4 === 0) await cache.delete(makeCachedAnswer(`k${(index + 3) % 9}`, 0).key);
-      const counted = store.sqlite.query<{ entries: number; bytes: number }, []>("SELECT count(*) AS entries, coalesce(sum(bytes), 0) AS bytes FROM cache_entries").get()!;
+      const counted = store.sqlite
+        .query<{ entries: number; bytes: number }, []>("SELECT count(*) AS entries, coalesce(sum(bytes), 0) AS bytes FROM cache_entries")
+        .get()!;
       expect(await cache.stats()).toEqual(counted);
       expect(counted.entries).toBeLessThanOrEqual(5);
       expect(counted.bytes).toBeLessThanOrEqual(20_000);

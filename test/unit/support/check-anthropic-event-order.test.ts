@@ -5,7 +5,13 @@ import { checkAnthropicEventOrder } from "../../support/check-anthropic-event-or
 const start: MessageStreamEvent = {
   type: "message_start",
   message: {
-    id: "msg_1", type: "message", role: "assistant", model: "m", content: [], stop_reason: null, stop_sequence: null,
+    id: "msg_1",
+    type: "message",
+    role: "assistant",
+    model: "m",
+    content: [],
+    stop_reason: null,
+    stop_sequence: null,
     usage: { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
   },
 };
@@ -28,7 +34,17 @@ describe("checkAnthropicEventOrder", () => {
     ["no message_start", [...text(0), ...end], "before message_start"],
     ["a skipped index", [start, ...text(1), ...end], "expected 0"],
     ["overlapping blocks", [start, text(0)[0]!, ...text(1), ...end], "still open"],
-    ["a delta of the wrong kind", [start, { type: "content_block_start", index: 0, content_block: { type: "tool_use", id: "t", name: "n", input: {} } }, text(0)[1]!, { type: "content_block_stop", index: 0 }, ...end], "text_delta in a tool_use block"],
+    [
+      "a delta of the wrong kind",
+      [
+        start,
+        { type: "content_block_start", index: 0, content_block: { type: "tool_use", id: "t", name: "n", input: {} } },
+        text(0)[1]!,
+        { type: "content_block_stop", index: 0 },
+        ...end,
+      ],
+      "text_delta in a tool_use block",
+    ],
     ["no message_delta", [start, ...text(0), { type: "message_stop" }], "without a message_delta"],
     ["a truncated stream", [start, ...text(0)], "does not end with message_stop"],
   ])("reports %s", (_label, events, problem) => {

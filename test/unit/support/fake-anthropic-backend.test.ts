@@ -1,15 +1,15 @@
-import Anthropic from "@anthropic-ai/sdk";
 import { afterEach, describe, expect, test } from "bun:test";
 import { join } from "node:path";
+import Anthropic from "@anthropic-ai/sdk";
 import {
   anthropicError,
   anthropicJson,
   anthropicStream,
   anthropicStreamError,
   anthropicTranscript,
+  type FakeAnthropicBackend,
   splitSseFrames,
   startFakeAnthropicBackend,
-  type FakeAnthropicBackend,
 } from "../../support/fake-anthropic-backend";
 import { anthropicMessageBody, anthropicMessageEvents } from "../../support/fake-anthropic-events";
 import { countFakeTokens } from "../../support/fake-chat-template";
@@ -31,7 +31,11 @@ function sdk(fake: FakeAnthropicBackend): Anthropic {
 }
 
 function post(fake: FakeAnthropicBackend, path = "/v1/messages"): Promise<Response> {
-  return fetch(`${fake.url}${path}?beta=true`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...request, stream: true }) });
+  return fetch(`${fake.url}${path}?beta=true`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ ...request, stream: true }),
+  });
 }
 
 describe("recorded transcript", () => {
@@ -47,7 +51,12 @@ describe("recorded transcript", () => {
     expect(message.stop_reason).toBe("tool_use");
     expect(message.content).toHaveLength(2);
     expect(message.content[0]).toMatchObject({ type: "text", text: "Running it." });
-    expect(message.content[1]).toMatchObject({ type: "tool_use", id: "toolu_316392d5febcf023fbb433eb", name: "Bash", input: { command: "echo hello", description: "Run requested command" } });
+    expect(message.content[1]).toMatchObject({
+      type: "tool_use",
+      id: "toolu_316392d5febcf023fbb433eb",
+      name: "Bash",
+      input: { command: "echo hello", description: "Run requested command" },
+    });
   });
 
   test("cut after N frames delivers exactly those frames, then the reader throws", async () => {
@@ -72,13 +81,24 @@ describe("built replies", () => {
   ];
 
   test("events come in Anthropic's order", () => {
-    const types = anthropicMessageEvents({ blocks, pieces: 1 }).map((event) => ("delta" in event && "type" in event.delta ? `${event.type}:${event.delta.type}` : event.type));
+    const types = anthropicMessageEvents({ blocks, pieces: 1 }).map((event) =>
+      "delta" in event && "type" in event.delta ? `${event.type}:${event.delta.type}` : event.type,
+    );
     expect(types).toEqual([
-      "message_start", "ping",
-      "content_block_start", "content_block_delta:thinking_delta", "content_block_delta:signature_delta", "content_block_stop",
-      "content_block_start", "content_block_delta:text_delta", "content_block_stop",
-      "content_block_start", "content_block_delta:input_json_delta", "content_block_stop",
-      "message_delta", "message_stop",
+      "message_start",
+      "ping",
+      "content_block_start",
+      "content_block_delta:thinking_delta",
+      "content_block_delta:signature_delta",
+      "content_block_stop",
+      "content_block_start",
+      "content_block_delta:text_delta",
+      "content_block_stop",
+      "content_block_start",
+      "content_block_delta:input_json_delta",
+      "content_block_stop",
+      "message_delta",
+      "message_stop",
     ]);
   });
 
@@ -112,7 +132,11 @@ describe("built replies", () => {
     const limited = await post(backend);
     expect(limited.status).toBe(429);
     expect(limited.headers.get("retry-after")).toBe("1");
-    expect(await limited.json()).toEqual({ type: "error", error: { type: "rate_limit_error", message: "slow down" }, request_id: expect.any(String) });
+    expect(await limited.json()).toEqual({
+      type: "error",
+      error: { type: "rate_limit_error", message: "slow down" },
+      request_id: expect.any(String),
+    });
   });
 });
 

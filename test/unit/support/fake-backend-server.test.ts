@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { startFakeBackend, type FakeBackend, type FakeScript, type RecordedRequest } from "../../support/fake-backend-server";
+import { type FakeBackend, type FakeScript, type RecordedRequest, startFakeBackend } from "../../support/fake-backend-server";
 
 const ROUTE = "/v1/chat/completions";
 let backend: FakeBackend | undefined;
@@ -15,14 +15,25 @@ function start(script: FakeScript): FakeBackend {
 }
 
 function post(fake: FakeBackend, body: unknown = { stream: true }, init: RequestInit = {}): Promise<Response> {
-  return fetch(`${fake.url}${ROUTE}?x=1`, { method: "POST", headers: { "content-type": "application/json", "x-api-key": "k" }, body: JSON.stringify(body), ...init });
+  return fetch(`${fake.url}${ROUTE}?x=1`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-api-key": "k" },
+    body: JSON.stringify(body),
+    ...init,
+  });
 }
 
 /** Resolves with the request the fake received, as soon as the script is asked for a reply. */
 function arrival(): { script: (request: RecordedRequest) => { type: "hang" }; received: Promise<RecordedRequest> } {
   let resolve!: (request: RecordedRequest) => void;
   const received = new Promise<RecordedRequest>((r) => (resolve = r));
-  return { script: (request) => (resolve(request), { type: "hang" }), received };
+  return {
+    script: (request) => {
+      resolve(request);
+      return { type: "hang" };
+    },
+    received,
+  };
 }
 
 describe("recording", () => {
@@ -48,7 +59,10 @@ describe("recording", () => {
 
 describe("scripts", () => {
   test("a queue answers in order, then a 500 naming the route", async () => {
-    const fake = start([{ type: "json", body: { n: 1 } }, { type: "json", body: { n: 2 } }]);
+    const fake = start([
+      { type: "json", body: { n: 1 } },
+      { type: "json", body: { n: 2 } },
+    ]);
     expect(await (await post(fake)).json()).toEqual({ n: 1 });
     expect(await (await post(fake)).json()).toEqual({ n: 2 });
     const exhausted = await post(fake);
@@ -104,7 +118,10 @@ describe("replies", () => {
   });
 
   test("an SSE reply writes frames, raw strings verbatim, and ends cleanly", async () => {
-    const fake = start({ type: "sse", items: [{ data: { a: 1 } }, { event: "ping", data: { type: "ping" } }, "data: {broken\n\n", { data: "[DONE]" }] });
+    const fake = start({
+      type: "sse",
+      items: [{ data: { a: 1 } }, { event: "ping", data: { type: "ping" } }, "data: {broken\n\n", { data: "[DONE]" }],
+    });
     const response = await post(fake);
     expect(response.headers.get("content-type")).toBe("text/event-stream");
     expect(await response.text()).toBe('data: {"a":1}\n\nevent: ping\ndata: {"type":"ping"}\n\ndata: {broken\n\ndata: [DONE]\n\n');

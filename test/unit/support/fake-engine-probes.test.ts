@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { startFakeBackend, type FakeBackend, type FakeBackendOptions } from "../../support/fake-backend-server";
+import { type FakeBackend, type FakeBackendOptions, startFakeBackend } from "../../support/fake-backend-server";
 import { applyFakeChatTemplate, countFakeTokens, tokenizeFake } from "../../support/fake-chat-template";
 
 let backend: FakeBackend | undefined;
@@ -19,6 +19,7 @@ async function get(fake: FakeBackend, path: string): Promise<Response> {
 }
 
 /** Probe answers are plain JSON whose shape each test states with its expectations. */
+// biome-ignore lint/suspicious/noExplicitAny: probe answers of many shapes, read field by field
 type Json = Record<string, any>;
 const json = async (response: Response | Promise<Response>) => (await (await response).json()) as Json;
 
@@ -26,7 +27,13 @@ async function post(fake: FakeBackend, path: string, body: unknown): Promise<Res
   return fetch(`${fake.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 }
 
-const chat = { model: "coder-7b", messages: [{ role: "system", content: "be brief" }, { role: "user", content: "hello there" }] };
+const chat = {
+  model: "coder-7b",
+  messages: [
+    { role: "system", content: "be brief" },
+    { role: "user", content: "hello there" },
+  ],
+};
 
 /** Each kind's own probe; every other kind must answer it with 404 or detection would be fooled. */
 const SIGNATURE_PROBES = { llamacpp: "/props", ollama: "/api/version", lmstudio: "/api/v0/models", vllm: "/version" } as const;
@@ -144,7 +151,10 @@ describe("fake tokenizer", () => {
   test("the template renders every turn, tool calls and tools included", () => {
     const prompt = applyFakeChatTemplate({
       tools: [{ type: "function", function: { name: "Bash" } }],
-      messages: [{ role: "assistant", content: null, tool_calls: [{ id: "c1" }] }, { role: "tool", tool_call_id: "c1", content: "ok" }],
+      messages: [
+        { role: "assistant", content: null, tool_calls: [{ id: "c1" }] },
+        { role: "tool", tool_call_id: "c1", content: "ok" },
+      ],
     });
     expect(prompt).toContain('"name":"Bash"');
     expect(prompt).toContain('"tool_calls":[{"id":"c1"}]');

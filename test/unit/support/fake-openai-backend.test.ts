@@ -1,5 +1,12 @@
 import { afterEach, expect, test } from "bun:test";
-import { openAIError, openAIJson, openAIStream, openAIStreamError, startFakeOpenAIBackend, type FakeOpenAIBackend } from "../../support/fake-openai-backend";
+import {
+  type FakeOpenAIBackend,
+  openAIError,
+  openAIJson,
+  openAIStream,
+  openAIStreamError,
+  startFakeOpenAIBackend,
+} from "../../support/fake-openai-backend";
 import { llamaServerChunks, llamaServerCompletion, roleChunk, textChunks } from "../../support/fake-openai-chunks";
 
 let backend: FakeOpenAIBackend | undefined;
@@ -10,7 +17,11 @@ afterEach(async () => {
 });
 
 function chat(fake: FakeOpenAIBackend, body: unknown = { model: "m", stream: true, messages: [] }): Promise<Response> {
-  return fetch(`${fake.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer k" }, body: JSON.stringify(body) });
+  return fetch(`${fake.url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: "Bearer k" },
+    body: JSON.stringify(body),
+  });
 }
 
 const frame = (chunk: unknown) => `data: ${JSON.stringify(chunk)}\n\n`;
@@ -20,7 +31,7 @@ test("a stream writes one data frame per chunk, then [DONE]", async () => {
   backend = startFakeOpenAIBackend([openAIStream(chunks)]);
   const response = await chat(backend);
   expect(response.headers.get("content-type")).toBe("text/event-stream");
-  expect(await response.text()).toBe(chunks.map(frame).join("") + "data: [DONE]\n\n");
+  expect(await response.text()).toBe(`${chunks.map(frame).join("")}data: [DONE]\n\n`);
   expect(backend.requestsTo("/v1/chat/completions")[0]!.headers.authorization).toBe("Bearer k");
 });
 
@@ -34,7 +45,7 @@ test("a stream that is cut or told so ends without [DONE]", async () => {
 });
 
 test("pauses and raw strings pass through to the wire", async () => {
-  backend = startFakeOpenAIBackend([openAIStream([":\n\n", { pauseMs: 5 }, "data: {\"choices\":[{\"delta\":\n\n"], { done: false })]);
+  backend = startFakeOpenAIBackend([openAIStream([":\n\n", { pauseMs: 5 }, 'data: {"choices":[{"delta":\n\n'], { done: false })]);
   expect(await (await chat(backend)).text()).toBe(':\n\ndata: {"choices":[{"delta":\n\n');
 });
 

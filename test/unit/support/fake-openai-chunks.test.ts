@@ -29,7 +29,13 @@ describe("splitIntoPieces", () => {
 
 describe("chunk builders", () => {
   test("every chunk has llama-server's envelope and passes the project's chunk schema", () => {
-    const chunks = [roleChunk(), ...reasoningChunks("think", 2), ...textChunks("hi", 1), ...toolCallChunks("Bash", { command: "ls" }), finishChunk("tool_calls")];
+    const chunks = [
+      roleChunk(),
+      ...reasoningChunks("think", 2),
+      ...textChunks("hi", 1),
+      ...toolCallChunks("Bash", { command: "ls" }),
+      finishChunk("tool_calls"),
+    ];
     for (const chunk of chunks) {
       expect(Object.keys(chunk).sort()).toEqual(LLAMA_CHUNK_KEYS);
       expect(checkChatCompletionChunk.Check(chunk)).toBe(true);
@@ -38,8 +44,16 @@ describe("chunk builders", () => {
   });
 
   test("text and reasoning deltas join back to their text", () => {
-    expect(deltas(textChunks("Hello, world", 3)).map((delta) => delta.content).join("")).toBe("Hello, world");
-    expect(deltas(reasoningChunks("Let me see", 4)).map((delta) => delta.reasoning_content).join("")).toBe("Let me see");
+    expect(
+      deltas(textChunks("Hello, world", 3))
+        .map((delta) => delta.content)
+        .join(""),
+    ).toBe("Hello, world");
+    expect(
+      deltas(reasoningChunks("Let me see", 4))
+        .map((delta) => delta.reasoning_content)
+        .join(""),
+    ).toBe("Let me see");
     expect(textChunks("Hello, world", 3)).toHaveLength(3);
   });
 
@@ -55,14 +69,21 @@ describe("chunk builders", () => {
 
   test("string arguments stream as given, broken JSON included", () => {
     const args = deltas(toolCallChunks("Bash", '{"command": "ls"', 2)).slice(1);
-    expect(args.map((delta) => (delta.tool_calls as Array<{ function: { arguments: string } }>)[0]!.function.arguments).join("")).toBe('{"command": "ls"');
+    expect(args.map((delta) => (delta.tool_calls as Array<{ function: { arguments: string } }>)[0]!.function.arguments).join("")).toBe(
+      '{"command": "ls"',
+    );
   });
 
   test("the usage chunk has no choices, OpenAI usage and llama-server timings", () => {
     const chunk = usageChunk({ promptTokens: 120, completionTokens: 8, cachedTokens: 100 });
     expect(checkChatCompletionChunk.Check(chunk)).toBe(true);
     expect(chunk.choices).toEqual([]);
-    expect(chunk.usage).toEqual({ completion_tokens: 8, prompt_tokens: 120, total_tokens: 128, prompt_tokens_details: { cached_tokens: 100 } });
+    expect(chunk.usage).toEqual({
+      completion_tokens: 8,
+      prompt_tokens: 120,
+      total_tokens: 128,
+      prompt_tokens_details: { cached_tokens: 100 },
+    });
     expect(chunk.timings).toMatchObject({ cache_n: 100, prompt_n: 20, predicted_n: 8 });
   });
 });
@@ -72,7 +93,10 @@ describe("whole replies", () => {
     const chunks = llamaServerChunks({
       reasoning: "plan",
       text: "ok",
-      toolCalls: [{ name: "Read", args: { path: "a" } }, { name: "Bash", args: { command: "ls" } }],
+      toolCalls: [
+        { name: "Read", args: { path: "a" } },
+        { name: "Bash", args: { command: "ls" } },
+      ],
       usage: { promptTokens: 10, completionTokens: 5 },
       pieces: 1,
     }) as Chunk[];
@@ -82,7 +106,17 @@ describe("whole replies", () => {
       if (choice!.finish_reason) return `finish:${choice!.finish_reason}`;
       return Object.keys(choice!.delta).join("+");
     });
-    expect(kinds).toEqual(["role+content", "reasoning_content", "content", "tool_calls", "tool_calls", "tool_calls", "tool_calls", "finish:tool_calls", "usage"]);
+    expect(kinds).toEqual([
+      "role+content",
+      "reasoning_content",
+      "content",
+      "tool_calls",
+      "tool_calls",
+      "tool_calls",
+      "tool_calls",
+      "finish:tool_calls",
+      "usage",
+    ]);
     const toolIndexes = deltas(chunks.slice(3, 7)).map((delta) => (delta.tool_calls as Array<{ index: number }>)[0]!.index);
     expect(toolIndexes).toEqual([0, 0, 1, 1]);
   });
@@ -94,11 +128,18 @@ describe("whole replies", () => {
   });
 
   test("the non-streaming body passes the project's schema with llama-server's fields", () => {
-    const body = llamaServerCompletion({ toolCalls: [{ name: "Bash", args: { command: "ls" }, id: "t1" }], usage: { promptTokens: 3, completionTokens: 2, cachedTokens: 1 } });
+    const body = llamaServerCompletion({
+      toolCalls: [{ name: "Bash", args: { command: "ls" }, id: "t1" }],
+      usage: { promptTokens: 3, completionTokens: 2, cachedTokens: 1 },
+    });
     expect(checkChatCompletion.Check(body)).toBe(true);
     expect(body.object).toBe("chat.completion");
     expect(body.choices[0]!.finish_reason).toBe("tool_calls");
-    expect(body.choices[0]!.message).toEqual({ role: "assistant", content: "", tool_calls: [{ type: "function", function: { name: "Bash", arguments: '{"command":"ls"}' }, id: "t1" }] });
+    expect(body.choices[0]!.message).toEqual({
+      role: "assistant",
+      content: "",
+      tool_calls: [{ type: "function", function: { name: "Bash", arguments: '{"command":"ls"}' }, id: "t1" }],
+    });
     expect(body.timings.cache_n).toBe(1);
   });
 });

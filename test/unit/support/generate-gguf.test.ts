@@ -60,10 +60,14 @@ describe("generateGguf", () => {
     const normal = tokens.filter((_, id) => types[id] === TokenType.normal);
     const missing = normal.flatMap((t) => {
       const chars = Array.from(t);
-      return chars.slice(1).map((_, i) => chars.slice(0, i + 1).join("")).filter((p) => !vocab.has(p));
+      return chars
+        .slice(1)
+        .map((_, i) => chars.slice(0, i + 1).join(""))
+        .filter((p) => !vocab.has(p));
     });
     expect(missing).toEqual([]);
-    for (const piece of ["Hello", "\u2581from", "\u2581tiny", "echo", "\u2581hi", "Bash", "\u2581the", '":']) expect(vocab.has(piece)).toBe(true);
+    for (const piece of ["Hello", "\u2581from", "\u2581tiny", "echo", "\u2581hi", "Bash", "\u2581the", '":'])
+      expect(vocab.has(piece)).toBe(true);
   });
 
   test("tensor shapes follow llama's layout (ne0 = input features)", () => {
@@ -91,7 +95,14 @@ describe("generateGguf", () => {
       const out = readGgufTensorF32(chatty, file, `blk.${layer}.attn_output.weight`);
       const nonZero = [...out.subarray(0, 16 * 64)].flatMap((v, i) => (v === 0 ? [] : [[Math.floor(i / 64), i % 64]]));
       // Layer 0: head 0 value 0 -> dim 1 ("tool result seen"), head 1 value 1 -> dim 2 ("tools offered").
-      expect(nonZero).toEqual(layer === 0 ? [[1, 0], [2, 17]] : []);
+      expect(nonZero).toEqual(
+        layer === 0
+          ? [
+              [1, 0],
+              [2, 17],
+            ]
+          : [],
+      );
     }
   });
 });

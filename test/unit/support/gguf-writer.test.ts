@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { encodeGguf, type GgufContent } from "../../support/gguf-writer";
 import { readGguf, readGgufTensorF32 } from "../../support/gguf-reader";
+import { encodeGguf, type GgufContent } from "../../support/gguf-writer";
 
 const content: GgufContent = {
   metadata: [

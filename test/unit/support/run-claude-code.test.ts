@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { MessageCreateParams, ToolResultBlockParam } from "../../../src/protocol/anthropic/messages";
-import { anthropicJson, anthropicStream, startFakeAnthropicBackend, type FakeAnthropicBackend } from "../../support/fake-anthropic-backend";
+import { anthropicJson, anthropicStream, type FakeAnthropicBackend, startFakeAnthropicBackend } from "../../support/fake-anthropic-backend";
 import { anthropicMessageBody, anthropicMessageEvents } from "../../support/fake-anthropic-events";
 import { runClaudeCode } from "../../support/run-claude-code";
 
@@ -25,12 +25,14 @@ test("the real Claude Code runs a Bash tool_use offline and sends the tool_resul
   const command = "echo hello-from-tool > marker.txt && cat marker.txt";
   const cwd = await mkdtemp(join(tmpdir(), "anyclaude-cc-test-"));
   backend = startFakeAnthropicBackend([
-    anthropicStream(anthropicMessageEvents({
-      blocks: [
-        { type: "text", text: "Running it." },
-        { type: "tool_use", id: "toolu_fake_bash_1", name: "Bash", input: { command, description: "Write and print a marker" } },
-      ],
-    })),
+    anthropicStream(
+      anthropicMessageEvents({
+        blocks: [
+          { type: "text", text: "Running it." },
+          { type: "tool_use", id: "toolu_fake_bash_1", name: "Bash", input: { command, description: "Write and print a marker" } },
+        ],
+      }),
+    ),
     textReply("The tool said hello-from-tool. Done."),
   ]);
 
@@ -72,7 +74,10 @@ test("Claude Code retries once without streaming when a streaming request gets J
   expect(run.exitCode).toBe(0);
   expect(run.json?.result).toBe("answer from the retry");
   const bodies = backend.requests.map((request) => request.body as MessageCreateParams);
-  expect(bodies.map((body) => [body.stream, body.max_tokens])).toEqual([[true, 128000], [false, 64000]]);
+  expect(bodies.map((body) => [body.stream, body.max_tokens])).toEqual([
+    [true, 128000],
+    [false, 64000],
+  ]);
 }, 60_000);
 
 test("a run that outlives its timeout is killed and reported as timed out", async () => {

@@ -8,10 +8,12 @@ import { join } from "node:path";
 import type { MessageCreateParams, TextBlockParam } from "../../../src/protocol/anthropic/messages";
 import { convertAnthropicRequestToOpenAIChat } from "../../../src/translate/convert-anthropic-request-to-openai-chat";
 import type { ThinkingStyle } from "../../../src/translate/convert-anthropic-thinking-to-openai";
-import { normalizeAnthropicRequest, type NormalizeOptions } from "../../../src/translate/normalize-anthropic-request";
+import { type NormalizeOptions, normalizeAnthropicRequest } from "../../../src/translate/normalize-anthropic-request";
 
 const FIXTURES = join(import.meta.dir, "../../fixtures/claude-code-2.1.332");
-const BODIES = readdirSync(FIXTURES).filter((name) => name.endsWith(".body.json")).sort();
+const BODIES = readdirSync(FIXTURES)
+  .filter((name) => name.endsWith(".body.json"))
+  .sort();
 const DEFAULTS: NormalizeOptions = { stripBillingHeader: true, systemMessages: "hoist" };
 const STYLES: ThinkingStyle[] = ["chat_template_kwargs", "reasoning_effort", "none"];
 
@@ -23,7 +25,9 @@ const translate = (body: MessageCreateParams, thinkingStyle: ThinkingStyle = "ch
 const systemMessageTexts = (body: MessageCreateParams): string[] =>
   body.messages
     .filter((message) => message.role === "system")
-    .flatMap((message) => (typeof message.content === "string" ? [message.content] : (message.content as TextBlockParam[]).map((block) => block.text)));
+    .flatMap((message) =>
+      typeof message.content === "string" ? [message.content] : (message.content as TextBlockParam[]).map((block) => block.text),
+    );
 
 describe("recorded Claude Code 2.1.332 requests", () => {
   test("the fixtures hold what these tests look for", async () => {
@@ -89,7 +93,8 @@ describe("recorded Claude Code 2.1.332 requests", () => {
 
     test("conversion warns only about an effort the thinking style cannot carry", async () => {
       const body = await readBody(name);
-      const describe = (style: ThinkingStyle) => translate(body, style).converted.warnings.map((warning) => `${warning.code} ${warning.path}`);
+      const describe = (style: ThinkingStyle) =>
+        translate(body, style).converted.warnings.map((warning) => `${warning.code} ${warning.path}`);
       const effort = body.output_config?.effort ? ["dropped-field output_config.effort"] : [];
       expect(describe("chat_template_kwargs")).toEqual(effort);
       // reasoning_effort carries effort only for adaptive thinking.

@@ -2,13 +2,21 @@ import { describe, expect, test } from "bun:test";
 import type { ContentBlockParam } from "../../../src/protocol/anthropic/messages";
 import { convertAnthropicAssistantMessageToOpenAI } from "../../../src/translate/convert-anthropic-assistant-message-to-openai";
 
-const convert = (content: string | ContentBlockParam[]) => convertAnthropicAssistantMessageToOpenAI({ role: "assistant", content }, "messages[1]");
+const convert = (content: string | ContentBlockParam[]) =>
+  convertAnthropicAssistantMessageToOpenAI({ role: "assistant", content }, "messages[1]");
 const toolUse = (id: string, input: unknown): ContentBlockParam => ({ type: "tool_use", id, name: "Bash", input });
 
 describe("convertAnthropicAssistantMessageToOpenAI", () => {
   test.each<[string, string | ContentBlockParam[], unknown]>([
     ["a string", "hello", { role: "assistant", content: "hello" }],
-    ["text blocks, joined with newlines", [{ type: "text", text: "a" }, { type: "text", text: "b" }], { role: "assistant", content: "a\nb" }],
+    [
+      "text blocks, joined with newlines",
+      [
+        { type: "text", text: "a" },
+        { type: "text", text: "b" },
+      ],
+      { role: "assistant", content: "a\nb" },
+    ],
     ["no blocks", [], { role: "assistant", content: "" }],
     [
       "a tool call only: content is the empty string",
@@ -33,7 +41,11 @@ describe("convertAnthropicAssistantMessageToOpenAI", () => {
     ],
     [
       "thinking blocks, as reasoning_content without signatures",
-      [{ type: "thinking", thinking: "first", signature: "s1" }, { type: "thinking", thinking: "second", signature: "s2" }, { type: "text", text: "Done." }],
+      [
+        { type: "thinking", thinking: "first", signature: "s1" },
+        { type: "thinking", thinking: "second", signature: "s2" },
+        { type: "text", text: "Done." },
+      ],
       { role: "assistant", content: "Done.", reasoning_content: "first\nsecond" },
     ],
     [
@@ -52,7 +64,12 @@ describe("convertAnthropicAssistantMessageToOpenAI", () => {
   });
 
   test("redacted thinking is dropped with a warning", () => {
-    expect(convert([{ type: "redacted_thinking", data: "xyz" }, { type: "text", text: "ok" }])).toEqual({
+    expect(
+      convert([
+        { type: "redacted_thinking", data: "xyz" },
+        { type: "text", text: "ok" },
+      ]),
+    ).toEqual({
       value: { role: "assistant", content: "ok" },
       warnings: [{ code: "dropped-block", path: "messages[1].content[0]", message: expect.any(String) }],
     });

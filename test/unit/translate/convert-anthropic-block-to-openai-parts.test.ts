@@ -22,16 +22,34 @@ describe("convertAnthropicBlockToOpenAIParts", () => {
       { type: "document", title: "notes.txt", source: { type: "text", media_type: "text/plain", data: "line" } },
       [{ type: "text", text: "notes.txt\n\nline" }],
     ],
-    ["a plain-text document without a title", { type: "document", source: { type: "text", media_type: "text/plain", data: "line" } }, [{ type: "text", text: "line" }]],
-    ["a content document given as a string", { type: "document", source: { type: "content", content: "body" } }, [{ type: "text", text: "body" }]],
+    [
+      "a plain-text document without a title",
+      { type: "document", source: { type: "text", media_type: "text/plain", data: "line" } },
+      [{ type: "text", text: "line" }],
+    ],
+    [
+      "a content document given as a string",
+      { type: "document", source: { type: "content", content: "body" } },
+      [{ type: "text", text: "body" }],
+    ],
     [
       "a content document given as blocks",
       {
         type: "document",
         title: "T",
-        source: { type: "content", content: [{ type: "text", text: "a" }, { type: "image", source: { type: "url", url: "u" } }] },
+        source: {
+          type: "content",
+          content: [
+            { type: "text", text: "a" },
+            { type: "image", source: { type: "url", url: "u" } },
+          ],
+        },
       },
-      [{ type: "text", text: "T" }, { type: "text", text: "a" }, { type: "image_url", image_url: { url: "u" } }],
+      [
+        { type: "text", text: "T" },
+        { type: "text", text: "a" },
+        { type: "image_url", image_url: { url: "u" } },
+      ],
     ],
   ])("converts %s without warnings", (_name, block, expected) => {
     expect(convertAnthropicBlockToOpenAIParts(block, PATH)).toEqual({ value: expected as never, warnings: [] });

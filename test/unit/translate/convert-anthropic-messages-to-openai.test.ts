@@ -7,11 +7,25 @@ const hi: MessageParam = { role: "user", content: "hi" };
 
 describe("convertAnthropicMessagesToOpenAI", () => {
   test.each<[string, MessageCreateParams["system"], unknown[]]>([
-    ["a string system prompt", "Be brief.", [{ role: "system", content: "Be brief." }, { role: "user", content: "hi" }]],
+    [
+      "a string system prompt",
+      "Be brief.",
+      [
+        { role: "system", content: "Be brief." },
+        { role: "user", content: "hi" },
+      ],
+    ],
     [
       "system blocks, joined with newlines, empty ones skipped",
-      [{ type: "text", text: "A" }, { type: "text", text: "" }, { type: "text", text: "B", cache_control: { type: "ephemeral" } }],
-      [{ role: "system", content: "A\nB" }, { role: "user", content: "hi" }],
+      [
+        { type: "text", text: "A" },
+        { type: "text", text: "" },
+        { type: "text", text: "B", cache_control: { type: "ephemeral" } },
+      ],
+      [
+        { role: "system", content: "A\nB" },
+        { role: "user", content: "hi" },
+      ],
     ],
     ["no system prompt", undefined, [{ role: "user", content: "hi" }]],
     ["an empty system prompt", "", [{ role: "user", content: "hi" }]],
@@ -70,7 +84,9 @@ describe("convertAnthropicMessagesToOpenAI", () => {
     value.forEach((message, index) => {
       if (message.role !== "assistant" || message.tool_calls === undefined) return;
       const following = value.slice(index + 1, index + 1 + message.tool_calls.length) as ChatMessage[];
-      expect(following.map((next) => (next.role === "tool" ? next.tool_call_id : next.role))).toEqual(message.tool_calls.map((call) => call.id));
+      expect(following.map((next) => (next.role === "tool" ? next.tool_call_id : next.role))).toEqual(
+        message.tool_calls.map((call) => call.id),
+      );
       checkedCalls += message.tool_calls.length;
     });
     expect(checkedCalls).toBe(2);
@@ -79,7 +95,11 @@ describe("convertAnthropicMessagesToOpenAI", () => {
   });
 
   test("a kept role:system message becomes a system message in place", () => {
-    const messages: MessageParam[] = [hi, { role: "system", content: [{ type: "text", text: "env" }] }, { role: "assistant", content: "ok" }];
+    const messages: MessageParam[] = [
+      hi,
+      { role: "system", content: [{ type: "text", text: "env" }] },
+      { role: "assistant", content: "ok" },
+    ];
     expect(convertAnthropicMessagesToOpenAI(undefined, messages).value).toEqual([
       { role: "user", content: "hi" },
       { role: "system", content: "env" },
@@ -88,7 +108,10 @@ describe("convertAnthropicMessagesToOpenAI", () => {
   });
 
   test("non-text system blocks are dropped with a warning", () => {
-    const system = [{ type: "text", text: "S" }, { type: "image", source: { type: "url", url: "u" } }] as never;
+    const system = [
+      { type: "text", text: "S" },
+      { type: "image", source: { type: "url", url: "u" } },
+    ] as never;
     expect(convertAnthropicMessagesToOpenAI(system, [hi]).warnings).toEqual([
       { code: "dropped-block", path: "system[1]", message: expect.any(String) },
     ]);

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import type { MessageCreateParams } from "../../../src/protocol/anthropic/messages";
 import {
-  convertAnthropicRequestToOpenAIChat,
   type ConvertRequestOptions,
+  convertAnthropicRequestToOpenAIChat,
 } from "../../../src/translate/convert-anthropic-request-to-openai-chat";
 
 const options: ConvertRequestOptions = { thinkingStyle: "chat_template_kwargs", stream: false };
@@ -12,7 +12,12 @@ const request = (extra: Partial<MessageCreateParams> = {}): MessageCreateParams 
   messages: [{ role: "user", content: "hi" }],
   ...extra,
 });
-const schema = { $schema: "https://json-schema.org/draft/2020-12/schema", type: "object", properties: { title: { type: "string" } }, additionalProperties: false };
+const schema = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  type: "object",
+  properties: { title: { type: "string" } },
+  additionalProperties: false,
+};
 const adapted = { type: "object", properties: { title: { type: "string" } }, additionalProperties: false };
 
 describe("convertAnthropicRequestToOpenAIChat", () => {
@@ -34,7 +39,12 @@ describe("convertAnthropicRequestToOpenAIChat", () => {
       { response_format: { type: "json_schema", json_schema: { name: "output", schema: adapted, strict: true } } },
     ],
     ["thinking as chat_template_kwargs", { thinking: { type: "adaptive" } }, options, { chat_template_kwargs: { enable_thinking: true } }],
-    ["thinking as reasoning_effort", { thinking: { type: "enabled", budget_tokens: 20_000 } }, { ...options, thinkingStyle: "reasoning_effort" }, { reasoning_effort: "high" }],
+    [
+      "thinking as reasoning_effort",
+      { thinking: { type: "enabled", budget_tokens: 20_000 } },
+      { ...options, thinkingStyle: "reasoning_effort" },
+      { reasoning_effort: "high" },
+    ],
   ])("maps %s", (_name, extra, opts, expected) => {
     const { value, warnings } = convertAnthropicRequestToOpenAIChat(request(extra), opts);
     expect(value).toMatchObject(expected);
@@ -54,7 +64,10 @@ describe("convertAnthropicRequestToOpenAIChat", () => {
   test("cache_control is ignored silently", () => {
     const cache = { type: "ephemeral" as const };
     const { value, warnings } = convertAnthropicRequestToOpenAIChat(
-      request({ system: [{ type: "text", text: "S", cache_control: cache }], messages: [{ role: "user", content: [{ type: "text", text: "hi", cache_control: cache }] }] }),
+      request({
+        system: [{ type: "text", text: "S", cache_control: cache }],
+        messages: [{ role: "user", content: [{ type: "text", text: "hi", cache_control: cache }] }],
+      }),
       options,
     );
     expect(JSON.stringify(value)).not.toContain("cache_control");
@@ -73,7 +86,10 @@ describe("convertAnthropicRequestToOpenAIChat", () => {
   });
 
   test("a non-JSON-schema output format is dropped with a warning", () => {
-    const { value, warnings } = convertAnthropicRequestToOpenAIChat(request({ output_config: { format: { type: "grammar" } as never } }), options);
+    const { value, warnings } = convertAnthropicRequestToOpenAIChat(
+      request({ output_config: { format: { type: "grammar" } as never } }),
+      options,
+    );
     expect(value.response_format).toBeUndefined();
     expect(warnings).toEqual([{ code: "dropped-field", path: "output_config.format", message: expect.any(String) }]);
   });

@@ -13,7 +13,10 @@ describe("convertAnthropicThinkingToOpenAI", () => {
     [{ type: "adaptive", display: "omitted" }, { chat_template_kwargs: { enable_thinking: true } }],
     [disabled, { chat_template_kwargs: { enable_thinking: false } }],
   ])("chat_template_kwargs: %o -> %o", (thinking, expected) => {
-    expect(convertAnthropicThinkingToOpenAI(thinking, undefined, "chat_template_kwargs")).toEqual({ value: expected as never, warnings: [] });
+    expect(convertAnthropicThinkingToOpenAI(thinking, undefined, "chat_template_kwargs")).toEqual({
+      value: expected as never,
+      warnings: [],
+    });
   });
 
   test("chat_template_kwargs: enabled turns thinking on and reports the budget it cannot carry", () => {

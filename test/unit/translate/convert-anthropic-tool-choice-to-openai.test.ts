@@ -9,8 +9,14 @@ describe("convertAnthropicToolChoiceToOpenAI", () => {
     [{ type: "any" }, { tool_choice: "required" }],
     [{ type: "tool", name: "Bash" }, { tool_choice: { type: "function", function: { name: "Bash" } } }],
     [{ type: "none" }, { tool_choice: "none" }],
-    [{ type: "auto", disable_parallel_tool_use: true }, { tool_choice: "auto", parallel_tool_calls: false }],
-    [{ type: "any", disable_parallel_tool_use: true }, { tool_choice: "required", parallel_tool_calls: false }],
+    [
+      { type: "auto", disable_parallel_tool_use: true },
+      { tool_choice: "auto", parallel_tool_calls: false },
+    ],
+    [
+      { type: "any", disable_parallel_tool_use: true },
+      { tool_choice: "required", parallel_tool_calls: false },
+    ],
     [
       { type: "tool", name: "Bash", disable_parallel_tool_use: true },
       { tool_choice: { type: "function", function: { name: "Bash" } }, parallel_tool_calls: false },

@@ -9,7 +9,16 @@ const image = { type: "image" as const, source: { type: "base64" as const, media
 describe("convertAnthropicToolResultToOpenAI", () => {
   test.each<[string, Partial<ToolResultBlockParam>, string]>([
     ["string content", { content: "hello" }, "hello"],
-    ["text blocks, joined with newlines", { content: [{ type: "text", text: "a" }, { type: "text", text: "b" }] }, "a\nb"],
+    [
+      "text blocks, joined with newlines",
+      {
+        content: [
+          { type: "text", text: "a" },
+          { type: "text", text: "b" },
+        ],
+      },
+      "a\nb",
+    ],
     ["no content", {}, ""],
     ["empty content", { content: [] }, ""],
     ["an error", { content: "no such file", is_error: true }, "Error: no such file"],
@@ -43,7 +52,10 @@ describe("convertAnthropicToolResultToOpenAI", () => {
   });
 
   test("unconvertible blocks are dropped with a warning pointing inside the result", () => {
-    const content = [{ type: "text" as const, text: "ok" }, { type: "document" as const, source: { type: "base64", data: "JVBE" } }];
+    const content = [
+      { type: "text" as const, text: "ok" },
+      { type: "document" as const, source: { type: "base64", data: "JVBE" } },
+    ];
     expect(convertAnthropicToolResultToOpenAI(result({ content }), "Read", PATH)).toEqual({
       value: { message: { role: "tool", tool_call_id: "toolu_1", content: "ok" }, imageParts: [] },
       warnings: [{ code: "dropped-block", path: `${PATH}.content[1]`, message: expect.any(String) }],

@@ -18,9 +18,21 @@ describe("convertAnthropicToolsToOpenAI", () => {
       { name: "Bash", description: "Run a command", input_schema: schema },
       { type: "function", function: { name: "Bash", description: "Run a command", parameters: adapted } },
     ],
-    ["a tool without description", { name: "Bash", input_schema: schema }, { type: "function", function: { name: "Bash", parameters: adapted } }],
-    ["an empty description", { name: "Bash", description: "", input_schema: schema }, { type: "function", function: { name: "Bash", parameters: adapted } }],
-    ["type custom", { type: "custom", name: "Bash", input_schema: schema }, { type: "function", function: { name: "Bash", parameters: adapted } }],
+    [
+      "a tool without description",
+      { name: "Bash", input_schema: schema },
+      { type: "function", function: { name: "Bash", parameters: adapted } },
+    ],
+    [
+      "an empty description",
+      { name: "Bash", description: "", input_schema: schema },
+      { type: "function", function: { name: "Bash", parameters: adapted } },
+    ],
+    [
+      "type custom",
+      { type: "custom", name: "Bash", input_schema: schema },
+      { type: "function", function: { name: "Bash", parameters: adapted } },
+    ],
     [
       "strict: true",
       { name: "Bash", input_schema: schema, strict: true },

@@ -2,7 +2,10 @@ import { describe, expect, test } from "bun:test";
 import type { ContentBlockParam } from "../../../src/protocol/anthropic/messages";
 import { convertAnthropicUserMessageToOpenAI } from "../../../src/translate/convert-anthropic-user-message-to-openai";
 
-const open = new Map([["t1", "Bash"], ["t2", "Read"]]);
+const open = new Map([
+  ["t1", "Bash"],
+  ["t2", "Read"],
+]);
 const convert = (content: string | ContentBlockParam[], calls: ReadonlyMap<string, string> = open) =>
   convertAnthropicUserMessageToOpenAI({ role: "user", content }, calls, "messages[2]");
 const result = (id: string, content: ContentBlockParam[] | string = "ok"): ContentBlockParam => ({
@@ -19,10 +22,25 @@ describe("convertAnthropicUserMessageToOpenAI", () => {
     ["one text block, sent as a plain string", [{ type: "text", text: "hi" }], [{ role: "user", content: "hi" }]],
     [
       "several text blocks, kept as parts",
-      [{ type: "text", text: "a" }, { type: "text", text: "b" }],
-      [{ role: "user", content: [{ type: "text", text: "a" }, { type: "text", text: "b" }] }],
+      [
+        { type: "text", text: "a" },
+        { type: "text", text: "b" },
+      ],
+      [
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "a" },
+            { type: "text", text: "b" },
+          ],
+        },
+      ],
     ],
-    ["text and an image", [{ type: "text", text: "look" }, image], [{ role: "user", content: [{ type: "text", text: "look" }, imagePart] }]],
+    [
+      "text and an image",
+      [{ type: "text", text: "look" }, image],
+      [{ role: "user", content: [{ type: "text", text: "look" }, imagePart] }],
+    ],
     ["no blocks: the turn stays, empty", [], [{ role: "user", content: "" }]],
     ["an empty text block", [{ type: "text", text: "" }], [{ role: "user", content: "" }]],
     [
@@ -36,14 +54,20 @@ describe("convertAnthropicUserMessageToOpenAI", () => {
     [
       "tool results before the user's own text",
       [result("t1"), { type: "text", text: "now do this" }],
-      [{ role: "tool", tool_call_id: "t1", content: "ok" }, { role: "user", content: "now do this" }],
+      [
+        { role: "tool", tool_call_id: "t1", content: "ok" },
+        { role: "user", content: "now do this" },
+      ],
     ],
     [
       "tool-result images, in one user message ahead of the user's own content",
       [result("t2", [{ type: "text", text: "png" }, image]), { type: "text", text: "what is it?" }],
       [
         { role: "tool", tool_call_id: "t2", content: "png" },
-        { role: "user", content: [{ type: "text", text: "Image output of tool call t2 (Read):" }, imagePart, { type: "text", text: "what is it?" }] },
+        {
+          role: "user",
+          content: [{ type: "text", text: "Image output of tool call t2 (Read):" }, imagePart, { type: "text", text: "what is it?" }],
+        },
       ],
     ],
   ])("converts %s", (_name, content, expected) => {
@@ -52,7 +76,15 @@ describe("convertAnthropicUserMessageToOpenAI", () => {
 
   test("a result for a call the preceding assistant did not make becomes user text with a warning", () => {
     expect(convert([result("t9", "late"), { type: "text", text: "hi" }], new Map())).toEqual({
-      value: [{ role: "user", content: [{ type: "text", text: "Result of tool call t9:\nlate" }, { type: "text", text: "hi" }] }],
+      value: [
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "Result of tool call t9:\nlate" },
+            { type: "text", text: "hi" },
+          ],
+        },
+      ],
       warnings: [{ code: "converted-block", path: "messages[2].content[0]", message: expect.stringContaining("t9") }],
     });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { checkChatCompletion, type ChatCompletion } from "../../../src/protocol/openai/chat-response-schema";
+import { type ChatCompletion, checkChatCompletion } from "../../../src/protocol/openai/chat-response-schema";
 import { convertOpenAIChatCompletionToAnthropic } from "../../../src/translate/convert-openai-chat-completion-to-anthropic";
 
 const context = { requestModel: "claude-sonnet-5-5", messageId: "msg_unit_0001", generateToolUseId: () => "toolu_fixed" };

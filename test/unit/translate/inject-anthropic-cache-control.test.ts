@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
-import { injectAnthropicCacheControl } from "../../../src/translate/inject-anthropic-cache-control";
 import type { MessageCreateParams } from "../../../src/protocol/anthropic/messages";
+import { injectAnthropicCacheControl } from "../../../src/translate/inject-anthropic-cache-control";
 
 const EPHEMERAL = { type: "ephemeral" } as const;
 const BOTH = ["system", "last_user_message"] as const;
@@ -13,7 +13,13 @@ test("marks the last system block and the last block of the last user message, w
     messages: [
       { role: "user", content: "first" },
       { role: "assistant", content: "ok" },
-      { role: "user", content: [{ type: "text", text: "a" }, { type: "tool_result", tool_use_id: "t", content: "done" }] },
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "a" },
+          { type: "tool_result", tool_use_id: "t", content: "done" },
+        ],
+      },
     ],
   };
   const before = structuredClone(request);
@@ -22,7 +28,10 @@ test("marks the last system block and the last block of the last user message, w
   expect(warnings).toEqual([]);
   expect(value.system).toEqual([{ type: "text", text: "Be brief.", cache_control: EPHEMERAL }]);
   expect(value.messages[0]).toBe(request.messages[0]!);
-  expect(value.messages[2]!.content).toEqual([{ type: "text", text: "a" }, { type: "tool_result", tool_use_id: "t", content: "done", cache_control: EPHEMERAL }]);
+  expect(value.messages[2]!.content).toEqual([
+    { type: "text", text: "a" },
+    { type: "tool_result", tool_use_id: "t", content: "done", cache_control: EPHEMERAL },
+  ]);
 });
 
 test("only the configured points, and none where a marker already is", () => {
@@ -33,7 +42,9 @@ test("only the configured points, and none where a marker already is", () => {
     messages: [{ role: "user", content: "hi" }],
   };
   expect(injectAnthropicCacheControl(request, ["system"]).value).toEqual(request);
-  expect(injectAnthropicCacheControl(request, ["last_user_message"]).value.messages[0]!.content).toEqual([{ type: "text", text: "hi", cache_control: EPHEMERAL }]);
+  expect(injectAnthropicCacheControl(request, ["last_user_message"]).value.messages[0]!.content).toEqual([
+    { type: "text", text: "hi", cache_control: EPHEMERAL },
+  ]);
   expect(injectAnthropicCacheControl(request, []).value).toBe(request);
 });
 
@@ -48,5 +59,8 @@ test("never goes beyond Anthropic's 4 breakpoints", () => {
   };
   const { value, warnings } = injectAnthropicCacheControl(request, BOTH);
   expect(value).toBe(request);
-  expect(warnings.map((warning) => [warning.code, warning.path])).toEqual([["cache-control-limit", "system"], ["cache-control-limit", "last_user_message"]]);
+  expect(warnings.map((warning) => [warning.code, warning.path])).toEqual([
+    ["cache-control-limit", "system"],
+    ["cache-control-limit", "last_user_message"],
+  ]);
 });

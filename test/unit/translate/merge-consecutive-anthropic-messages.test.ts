@@ -10,27 +10,50 @@ describe("mergeConsecutiveAnthropicMessages", () => {
   test.each<[string, MessageParam[], MessageParam[]]>([
     [
       "two user strings",
-      [{ role: "user", content: "a" }, { role: "user", content: "b" }],
+      [
+        { role: "user", content: "a" },
+        { role: "user", content: "b" },
+      ],
       [{ role: "user", content: [text("a"), text("b")] }],
     ],
     [
       "a string and blocks, three in a row",
-      [{ role: "assistant", content: "a" }, { role: "assistant", content: [toolUse("t1")] }, { role: "assistant", content: "c" }],
+      [
+        { role: "assistant", content: "a" },
+        { role: "assistant", content: [toolUse("t1")] },
+        { role: "assistant", content: "c" },
+      ],
       [{ role: "assistant", content: [text("a"), toolUse("t1"), text("c")] }],
     ],
     [
       "runs separated by the other role",
-      [{ role: "user", content: "a" }, { role: "user", content: "b" }, { role: "assistant", content: "c" }, { role: "user", content: "d" }],
-      [{ role: "user", content: [text("a"), text("b")] }, { role: "assistant", content: "c" }, { role: "user", content: "d" }],
+      [
+        { role: "user", content: "a" },
+        { role: "user", content: "b" },
+        { role: "assistant", content: "c" },
+        { role: "user", content: "d" },
+      ],
+      [
+        { role: "user", content: [text("a"), text("b")] },
+        { role: "assistant", content: "c" },
+        { role: "user", content: "d" },
+      ],
     ],
     [
       "a reminder ahead of tool results: the results move first",
-      [{ role: "user", content: [text("reminder")] }, { role: "user", content: [toolResult("t1"), text("more"), toolResult("t2")] }],
+      [
+        { role: "user", content: [text("reminder")] },
+        { role: "user", content: [toolResult("t1"), text("more"), toolResult("t2")] },
+      ],
       [{ role: "user", content: [toolResult("t1"), toolResult("t2"), text("reminder"), text("more")] }],
     ],
     [
       "empty contents",
-      [{ role: "user", content: "" }, { role: "user", content: [] }, { role: "user", content: [text("")] }],
+      [
+        { role: "user", content: "" },
+        { role: "user", content: [] },
+        { role: "user", content: [text("")] },
+      ],
       [{ role: "user", content: [text(""), text("")] }],
     ],
   ])("merges %s", (_name, input, expected) => {
@@ -56,7 +79,7 @@ describe("mergeConsecutiveAnthropicMessages", () => {
       { role: "user", content: [toolResult("t1"), text("b")] },
     ];
     const merged = mergeConsecutiveAnthropicMessages(input);
-    merged.forEach((message, index) => expect(message).toBe(input[index]!));
+    for (const [index, message] of merged.entries()) expect(message).toBe(input[index]!);
   });
 
   test("reorders tool results in a single user message too", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { MessageCreateParams } from "../../../src/protocol/anthropic/messages";
-import { normalizeAnthropicRequest, type NormalizeOptions } from "../../../src/translate/normalize-anthropic-request";
+import { type NormalizeOptions, normalizeAnthropicRequest } from "../../../src/translate/normalize-anthropic-request";
 
 const HEADER = "x-anthropic-billing-header: cc_version=2.1.332.0b8; cc_entrypoint=sdk-cli;";
 const defaults: NormalizeOptions = { stripBillingHeader: true, systemMessages: "hoist" };
@@ -70,7 +70,12 @@ describe("normalizeAnthropicRequest", () => {
   });
 
   test("strips the billing header only when enabled", () => {
-    const request = base({ system: [{ type: "text", text: HEADER }, { type: "text", text: "S" }] });
+    const request = base({
+      system: [
+        { type: "text", text: HEADER },
+        { type: "text", text: "S" },
+      ],
+    });
     expect(normalizeAnthropicRequest(request, defaults).value.system).toEqual([{ type: "text", text: "S" }]);
     const kept = normalizeAnthropicRequest(request, { ...defaults, stripBillingHeader: false });
     expect(kept.value.system).toEqual(request.system!);
@@ -82,17 +87,53 @@ describe("normalizeAnthropicRequest", () => {
   });
 
   test.each([
-    ["hoist", [{ role: "user", content: [{ type: "text", text: "a" }, { type: "text", text: "b" }] }], [{ type: "text", text: "S" }, { type: "text", text: "env" }]],
+    [
+      "hoist",
+      [
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "a" },
+            { type: "text", text: "b" },
+          ],
+        },
+      ],
+      [
+        { type: "text", text: "S" },
+        { type: "text", text: "env" },
+      ],
+    ],
     [
       "user",
-      [{ role: "user", content: [{ type: "text", text: "a" }, { type: "text", text: "<system-reminder>\nenv\n</system-reminder>" }, { type: "text", text: "b" }] }],
+      [
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "a" },
+            { type: "text", text: "<system-reminder>\nenv\n</system-reminder>" },
+            { type: "text", text: "b" },
+          ],
+        },
+      ],
       "S",
     ],
-    ["keep", [{ role: "user", content: "a" }, { role: "system", content: "env" }, { role: "user", content: "b" }], "S"],
+    [
+      "keep",
+      [
+        { role: "user", content: "a" },
+        { role: "system", content: "env" },
+        { role: "user", content: "b" },
+      ],
+      "S",
+    ],
   ] as const)("systemMessages %s relocates, then merges what became adjacent", (mode, messages, system) => {
     const request = base({
       system: "S",
-      messages: [{ role: "user", content: "a" }, { role: "system", content: "env" }, { role: "user", content: "b" }],
+      messages: [
+        { role: "user", content: "a" },
+        { role: "system", content: "env" },
+        { role: "user", content: "b" },
+      ],
     });
     const { value } = normalizeAnthropicRequest(request, { ...defaults, systemMessages: mode });
     expect(value.messages).toEqual(messages as never);
@@ -112,7 +153,14 @@ describe("normalizeAnthropicRequest", () => {
   });
 
   test("keeps unknown fields and the input's key order", () => {
-    const request = { stream: true, model: "m", custom_field: 1, max_tokens: 5, metadata: {}, messages: [{ role: "user" as const, content: "x" }] };
+    const request = {
+      stream: true,
+      model: "m",
+      custom_field: 1,
+      max_tokens: 5,
+      metadata: {},
+      messages: [{ role: "user" as const, content: "x" }],
+    };
     const { value } = normalizeAnthropicRequest(request, defaults);
     expect(Object.keys(value)).toEqual(["stream", "model", "custom_field", "max_tokens", "messages"]);
   });
@@ -120,8 +168,15 @@ describe("normalizeAnthropicRequest", () => {
   test("never mutates its input and gives byte-identical output for equal input", () => {
     const make = () =>
       base({
-        system: [{ type: "text", text: HEADER }, { type: "text", text: "S" }],
-        messages: [{ role: "user", content: "a" }, { role: "system", content: "env" }, { role: "user", content: [{ type: "text", text: "" }] }],
+        system: [
+          { type: "text", text: HEADER },
+          { type: "text", text: "S" },
+        ],
+        messages: [
+          { role: "user", content: "a" },
+          { role: "system", content: "env" },
+          { role: "user", content: [{ type: "text", text: "" }] },
+        ],
         tools: [{ name: "T", input_schema: { type: "object" }, defer_loading: true }],
         metadata: { user_id: "u" },
         output_config: { effort: "high" },

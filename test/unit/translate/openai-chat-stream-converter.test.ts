@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { MessageStreamEvent } from "../../../src/protocol/anthropic/stream-events";
-import { checkChatCompletionChunk, type ChatCompletionChunk } from "../../../src/protocol/openai/chat-response-schema";
+import { type ChatCompletionChunk, checkChatCompletionChunk } from "../../../src/protocol/openai/chat-response-schema";
 import { OpenAIChatStreamConverter, type StreamConversionContext } from "../../../src/translate/openai-chat-stream-converter";
 import { checkAnthropicEventOrder } from "../../support/check-anthropic-event-order";
 
@@ -21,7 +21,10 @@ function chunk(choice: Record<string, unknown> | null, extra: Record<string, unk
   return body;
 }
 const delta = (fields: Record<string, unknown>) => chunk({ delta: fields });
-const usageChunk = chunk(null, { usage: { completion_tokens: 4, prompt_tokens: 50, total_tokens: 54 }, timings: { cache_n: 30, prompt_n: 20 } });
+const usageChunk = chunk(null, {
+  usage: { completion_tokens: 4, prompt_tokens: 50, total_tokens: 54 },
+  timings: { cache_n: 30, prompt_n: 20 },
+});
 
 function run(chunks: ChatCompletionChunk[], context: Partial<StreamConversionContext> = {}) {
   const converter = new OpenAIChatStreamConverter({ ...base, ...context });
@@ -34,13 +37,16 @@ const shape = (events: MessageStreamEvent[]) =>
 
 describe("OpenAIChatStreamConverter", () => {
   test("text stream: events go out on the push that allows them, usage from the final empty-choices chunk", () => {
-    const { events, perPush, warnings } = run([
-      delta({ role: "assistant", content: null }),
-      delta({ content: "Hel" }),
-      delta({ content: "lo" }),
-      chunk({ finish_reason: "stop" }),
-      usageChunk,
-    ], { inputTokensEstimate: 48 });
+    const { events, perPush, warnings } = run(
+      [
+        delta({ role: "assistant", content: null }),
+        delta({ content: "Hel" }),
+        delta({ content: "lo" }),
+        chunk({ finish_reason: "stop" }),
+        usageChunk,
+      ],
+      { inputTokensEstimate: 48 },
+    );
     expect(perPush.map(shape)).toEqual([
       ["message_start"],
       ["content_block_start", "content_block_delta:text_delta"],
@@ -51,8 +57,13 @@ describe("OpenAIChatStreamConverter", () => {
     expect(events[0]).toEqual({
       type: "message_start",
       message: {
-        id: "msg_unit_stream", type: "message", role: "assistant", model: "claude-opus-5-5", content: [],
-        stop_reason: null, stop_sequence: null,
+        id: "msg_unit_stream",
+        type: "message",
+        role: "assistant",
+        model: "claude-opus-5-5",
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
         usage: { input_tokens: 48, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
       },
     });
@@ -65,7 +76,7 @@ describe("OpenAIChatStreamConverter", () => {
     expect(warnings).toEqual([]);
   });
 
-  test("reasoning then text then a tool call: thinking is signed with \"\", blocks close before the next opens", () => {
+  test('reasoning then text then a tool call: thinking is signed with "", blocks close before the next opens', () => {
     const { events } = run([
       delta({ reasoning_content: "Need " }),
       delta({ reasoning_content: "ls." }),
@@ -76,23 +87,36 @@ describe("OpenAIChatStreamConverter", () => {
     ]);
     expect(shape(events)).toEqual([
       "message_start",
-      "content_block_start", "content_block_delta:thinking_delta", "content_block_delta:thinking_delta",
-      "content_block_delta:signature_delta", "content_block_stop",
-      "content_block_start", "content_block_delta:text_delta", "content_block_stop",
-      "content_block_start", "content_block_delta:input_json_delta", "content_block_delta:input_json_delta", "content_block_stop",
-      "message_delta", "message_stop",
+      "content_block_start",
+      "content_block_delta:thinking_delta",
+      "content_block_delta:thinking_delta",
+      "content_block_delta:signature_delta",
+      "content_block_stop",
+      "content_block_start",
+      "content_block_delta:text_delta",
+      "content_block_stop",
+      "content_block_start",
+      "content_block_delta:input_json_delta",
+      "content_block_delta:input_json_delta",
+      "content_block_stop",
+      "message_delta",
+      "message_stop",
     ]);
     expect(events[1]).toEqual({ type: "content_block_start", index: 0, content_block: { type: "thinking", thinking: "", signature: "" } });
     expect(events[4]).toEqual({ type: "content_block_delta", index: 0, delta: { type: "signature_delta", signature: "" } });
     expect(events[9]).toEqual({
-      type: "content_block_start", index: 2, content_block: { type: "tool_use", id: "call_9", name: "Bash", input: {} },
+      type: "content_block_start",
+      index: 2,
+      content_block: { type: "tool_use", id: "call_9", name: "Bash", input: {} },
     });
     expect(events.at(-2)).toMatchObject({ delta: { stop_reason: "tool_use" } });
   });
 
   test("`reasoning` (Ollama, vLLM) opens a thinking block; reasoning_content wins when both are sent", () => {
     const { events } = run([delta({ reasoning: "a", reasoning_content: "b" }), delta({ reasoning: "c" })]);
-    const thinking = events.flatMap((e) => (e.type === "content_block_delta" && e.delta.type === "thinking_delta" ? [e.delta.thinking] : []));
+    const thinking = events.flatMap((e) =>
+      e.type === "content_block_delta" && e.delta.type === "thinking_delta" ? [e.delta.thinking] : [],
+    );
     expect(thinking).toEqual(["b", "c"]);
   });
 
@@ -105,7 +129,11 @@ describe("OpenAIChatStreamConverter", () => {
       chunk({ finish_reason: "tool_calls" }),
     ]);
     const starts = events.flatMap((e) => (e.type === "content_block_start" ? [[e.index, e.content_block.type]] : []));
-    expect(starts).toEqual([[0, "text"], [1, "tool_use"], [2, "tool_use"]]);
+    expect(starts).toEqual([
+      [0, "text"],
+      [1, "tool_use"],
+      [2, "tool_use"],
+    ]);
     expect(checkAnthropicEventOrder(events)).toEqual([]);
   });
 
@@ -114,12 +142,14 @@ describe("OpenAIChatStreamConverter", () => {
       delta({ tool_calls: [{ index: 0, id: "c1", function: { name: "Bash", arguments: '{"command":"ls' } }] }),
       chunk({ finish_reason: "tool_calls" }),
     ]);
-    const json = events.flatMap((e) => (e.type === "content_block_delta" && e.delta.type === "input_json_delta" ? [e.delta.partial_json] : []));
+    const json = events.flatMap((e) =>
+      e.type === "content_block_delta" && e.delta.type === "input_json_delta" ? [e.delta.partial_json] : [],
+    );
     expect(json).toEqual(['{"command":"ls', '"}']);
     expect(warnings.map((w) => w.code)).toEqual(["repaired-tool-arguments", "missing-usage"]);
   });
 
-  test("a tool call with no arguments at all gets \"{}\" so its input parses", () => {
+  test('a tool call with no arguments at all gets "{}" so its input parses', () => {
     const { events } = run([delta({ tool_calls: [{ index: 0, id: "c1", function: { name: "TodoRead", arguments: "" } }] })]);
     expect(events).toContainEqual({ type: "content_block_delta", index: 0, delta: { type: "input_json_delta", partial_json: "{}" } });
   });
@@ -133,7 +163,9 @@ describe("OpenAIChatStreamConverter", () => {
       usageChunk,
     ]);
     expect(checkAnthropicEventOrder(events)).toEqual([]);
-    const json = events.flatMap((e) => (e.type === "content_block_delta" && e.delta.type === "input_json_delta" ? [e.delta.partial_json] : []));
+    const json = events.flatMap((e) =>
+      e.type === "content_block_delta" && e.delta.type === "input_json_delta" ? [e.delta.partial_json] : [],
+    );
     expect(json).toEqual(['{"command":"ls"', "}"]);
     expect(warnings.map((w) => w.code)).toEqual(["repaired-tool-arguments", "late-tool-call-fragment"]);
   });
@@ -162,7 +194,10 @@ describe("OpenAIChatStreamConverter", () => {
   });
 
   test("usage known from the first chunk is announced in message_start", () => {
-    const first = chunk({ delta: { role: "assistant", content: "" } }, { usage: { prompt_tokens: 900, completion_tokens: 0, prompt_tokens_details: { cached_tokens: 800 } } });
+    const first = chunk(
+      { delta: { role: "assistant", content: "" } },
+      { usage: { prompt_tokens: 900, completion_tokens: 0, prompt_tokens_details: { cached_tokens: 800 } } },
+    );
     const { events } = run([first]);
     expect(events[0]).toMatchObject({ message: { usage: { input_tokens: 100, cache_read_input_tokens: 800 } } });
   });

@@ -22,10 +22,20 @@ describe("relocateAnthropicSystemMessages", () => {
   });
 
   test.each<[string, string | undefined, TextBlockParam[]]>([
-    ["a string prompt", "Base", [{ type: "text", text: "Base" }, { type: "text", text: "Note" }]],
+    [
+      "a string prompt",
+      "Base",
+      [
+        { type: "text", text: "Base" },
+        { type: "text", text: "Note" },
+      ],
+    ],
     ["no prompt", undefined, [{ type: "text", text: "Note" }]],
   ])("hoist onto %s turns it into text blocks", (_name, system, expected) => {
-    const messages: MessageParam[] = [{ role: "system", content: "Note" }, { role: "user", content: "hi" }];
+    const messages: MessageParam[] = [
+      { role: "system", content: "Note" },
+      { role: "user", content: "hi" },
+    ];
     expect(relocateAnthropicSystemMessages(system, messages, "hoist").value.system).toEqual(expected);
   });
 
@@ -67,7 +77,10 @@ describe("relocateAnthropicSystemMessages", () => {
   });
 
   test("empty system text is carried without breaking anything", () => {
-    const messages: MessageParam[] = [{ role: "system", content: "" }, { role: "user", content: "hi" }];
+    const messages: MessageParam[] = [
+      { role: "system", content: "" },
+      { role: "user", content: "hi" },
+    ];
     expect(relocateAnthropicSystemMessages(undefined, messages, "hoist").value.system).toEqual([{ type: "text", text: "" }]);
   });
 

@@ -10,7 +10,11 @@ describe("stripBillingHeader", () => {
     ["a header block before the prompt", [text(HEADER), text("You are Claude Code.")], [text("You are Claude Code.")]],
     ["a header line opening a block", [text(`${HEADER}\nYou are Claude Code.`)], [text("You are Claude Code.")]],
     ["a header with a CRLF line end", [text(`${HEADER}\r\nRest`)], [text("Rest")]],
-    ["the prompt glued after the last pair (older releases)", [text(`${HEADER} cch=a5145;You are Claude Code.`)], [text("You are Claude Code.")]],
+    [
+      "the prompt glued after the last pair (older releases)",
+      [text(`${HEADER} cch=a5145;You are Claude Code.`)],
+      [text("You are Claude Code.")],
+    ],
     ["a header of unknown shape loses its whole line", [text("x-anthropic-billing-header: opaque\nRest")], [text("Rest")]],
     ["leading empty blocks do not hide the header", [text(""), text(HEADER), text("P")], [text(""), text("P")]],
   ])("removes %s", (_name, system, expected) => {

@@ -34,7 +34,12 @@ describe("ToolCallAssembler", () => {
       { index: 0, id: "call_1", type: "function", function: { name: "Read", arguments: '{"file_path":"a"}' } },
       { index: 1, id: "call_2", type: "function", function: { name: "Read", arguments: '{"file_path":"b"}' } },
     ]);
-    expect(updates.map((u) => [u.type, u.position])).toEqual([["start", 0], ["arguments", 0], ["start", 1], ["arguments", 1]]);
+    expect(updates.map((u) => [u.type, u.position])).toEqual([
+      ["start", 0],
+      ["arguments", 0],
+      ["start", 1],
+      ["arguments", 1],
+    ]);
     expect(calls.map((c) => c.arguments)).toEqual(['{"file_path":"a"}', '{"file_path":"b"}']);
   });
 
@@ -51,7 +56,10 @@ describe("ToolCallAssembler", () => {
       { id: "call_1", function: { name: "A", arguments: "{}" } },
       { id: "call_2", function: { name: "B", arguments: "{}" } },
     ]);
-    expect(calls.map((c) => [c.id, c.name])).toEqual([["call_1", "A"], ["call_2", "B"]]);
+    expect(calls.map((c) => [c.id, c.name])).toEqual([
+      ["call_1", "A"],
+      ["call_2", "B"],
+    ]);
   });
 
   test("the id repeated on every delta (with or without index) stays one call", () => {
