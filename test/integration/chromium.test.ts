@@ -42,16 +42,13 @@ describe.skipIf(CHROMIUM === null)("in headless Chromium", () => {
       { url: backend.url, kind: "llamacpp", mode: "translate" },
     ]);
     browser = await chromium.launch({ executablePath: CHROMIUM!, args: ["--host-resolver-rules=MAP *.test 127.0.0.1"] });
+    context = await browser.newContext();
   }, BROWSER_MS);
 
   afterAll(async () => {
     await browser?.close();
     pages?.stop(true);
     await Promise.all([proxy?.stop(), backend?.stop()]);
-  });
-
-  beforeAll(async () => {
-    context = await browser.newContext();
   });
 
   test(
