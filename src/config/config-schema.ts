@@ -164,6 +164,16 @@ export const ServerSchema = t.Object(
     ),
     apiKeyEnv: t.Optional(t.String({ minLength: 1, description: "Name of an environment variable holding server.apiKey." })),
     apiKeyFile: t.Optional(t.String({ minLength: 1, description: "Path of a file holding server.apiKey." })),
+    allowedHosts: t.Array(t.String({ pattern: "^[A-Za-z0-9.:\\[\\]-]+$" }), {
+      default: [],
+      description:
+        "Host names clients may reach anyclaude by, besides `localhost`, `127.0.0.1`, `[::1]` and `host` (any port; a port given here is ignored), e.g. a LAN name or the name a reverse proxy forwards. Listening beyond loopback, the machine's own addresses are accepted too. Any other `Host` gets 403: a web page that points its own name at 127.0.0.1 (DNS rebinding) cannot reach the proxy.",
+    }),
+    allowedOrigins: t.Array(t.String({ pattern: "^[A-Za-z][A-Za-z0-9+.-]*://[^/?#\\s]+/?$" }), {
+      default: [],
+      description:
+        "Web origins (`https://app.example`, `http://localhost:3000`) whose pages may call anyclaude from a browser; they get CORS answers. A request carrying any other `Origin` gets 403, so a page you visit cannot run prompts on your engine. anyclaude's own pages (`/docs`) need no entry; Claude Code, the SDKs and curl send no `Origin`.",
+    }),
   },
   { default: {}, additionalProperties: false, description: "The HTTP listener Claude Code talks to." },
 );

@@ -63,6 +63,13 @@ export class AuthenticationError extends ProxyError {
   }
 }
 
+/** 403: the request came from somewhere anyclaude does not answer (a foreign `Host`, a web page's `Origin`). */
+export class PermissionError extends ProxyError {
+  constructor(message: string) {
+    super(message, { status: 403, type: "permission_error" });
+  }
+}
+
 export class NotFoundError extends ProxyError {
   constructor(message: string) {
     super(message, { status: 404, type: "not_found_error" });
@@ -74,6 +81,16 @@ export class PayloadTooLargeError extends ProxyError {
     super(`request body exceeds the configured limit of ${limitBytes} bytes`, {
       status: 413,
       type: "request_too_large",
+    });
+  }
+}
+
+/** 415: a body not declared as JSON, such as the form or `text/plain` post any web page can send. */
+export class UnsupportedMediaTypeError extends ProxyError {
+  constructor(contentType: string | null) {
+    super(`content-type must be application/json, got ${contentType === null ? "none" : JSON.stringify(contentType)}`, {
+      status: 415,
+      type: "invalid_request_error",
     });
   }
 }

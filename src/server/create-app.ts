@@ -5,6 +5,7 @@
 import { Elysia } from "elysia";
 import { InvalidRequestError, NotFoundError } from "../errors/proxy-error";
 import type { AppServices } from "./app-services";
+import { createBrowserGuard } from "./browser-guard";
 import { createCacheRoutes } from "./cache-routes";
 import { createClientKeyCheck } from "./check-client-key";
 import { createDocsRoutes } from "./docs-routes";
@@ -23,6 +24,7 @@ import { createRequestId } from "./request-id";
 export function createApp(services: AppServices) {
   const checkKey = services.clientKey === undefined ? undefined : createClientKeyCheck(services.clientKey);
   return new Elysia()
+    .use(createBrowserGuard(services.config.server, services.logger))
     .onRequest(({ request }) => {
       const refused = checkKey?.(request, new URL(request.url).pathname);
       return refused ? renderErrorResponse(refused, createRequestId()) : undefined;

@@ -24,6 +24,7 @@ import { createApp } from "./create-app";
 import { createRouterObserver } from "./create-router-observer";
 import { DeferredResponseCache, type ResponseCacheLike } from "./deferred-response-cache";
 import { FullGcSchedule } from "./full-gc-schedule";
+import { isLoopbackHost } from "./is-loopback-host";
 import { OpenStreams } from "./open-streams";
 
 export interface StartOptions {
@@ -61,7 +62,7 @@ const REPROBE_MS = 5_000;
 
 export async function startServer(config: Config, options: StartOptions): Promise<RunningServer> {
   const clientKey = readClientKey(config, options.env);
-  if (clientKey === undefined && !isLoopback(config.server.host)) {
+  if (clientKey === undefined && !isLoopbackHost(config.server.host)) {
     options.logger.warn("listening beyond loopback without server.apiKey: anyone who can reach this port can use your models", {
       host: config.server.host,
     });
@@ -169,10 +170,6 @@ function readClientKey(config: Config, env: Record<string, string | undefined>):
     const field = config.server.apiKeyEnv ? "server.apiKeyEnv" : "server.apiKeyFile";
     throw new ConfigError([{ path: field, message: error.message }], { cause: error });
   }
-}
-
-function isLoopback(host: string): boolean {
-  return host === "localhost" || host === "::1" || /^127\./.test(host);
 }
 
 function timeout(ms: number): Promise<"timeout"> {

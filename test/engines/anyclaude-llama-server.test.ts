@@ -152,7 +152,11 @@ describe.skipIf(!binary)("anyclaude in front of a real llama-server", () => {
 
     test("count_tokens is exact: the engine counts, and then evaluates exactly that many prompt tokens", async () => {
       const request = { ...(await readClaudeCodeCountRequest()), model: chatty.model };
-      const response = await fetch(`${proxy().url}/v1/messages/count_tokens`, { method: "POST", body: JSON.stringify(request) });
+      const response = await fetch(`${proxy().url}/v1/messages/count_tokens`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(request),
+      });
       expect(response.status).toBe(200);
       expect(response.headers.get("x-anyclaude-token-count")).toBe("exact");
       expect(response.headers.get("x-anyclaude-backend")).toBe("chatty");

@@ -23,8 +23,9 @@ afterAll(async () => {
   await Promise.all([proxy.stop(), backend.stop()]);
 });
 
+const JSON_TYPE = { "content-type": "application/json" };
 const post = (path: string, body: RequestInit["body"], init: RequestInit = {}) =>
-  fetch(`${proxy.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body, ...init });
+  fetch(`${proxy.url}${path}`, { method: "POST", headers: JSON_TYPE, body, ...init });
 
 /** Checks the body is exactly Anthropic's error shape, its request_id the header's, and returns the message. */
 async function expectAnthropicError(response: Response, status: number, type: string): Promise<string> {
@@ -196,7 +197,7 @@ describe("large bodies within a large limit", () => {
     const depth = 100_000;
     const body = toolHistoryBody(`{"tree":${"[".repeat(depth)}${"]".repeat(depth)}}`);
     const message = await expectAnthropicError(
-      await fetch(`${roomy.url}/v1/messages`, { method: "POST", body }),
+      await fetch(`${roomy.url}/v1/messages`, { method: "POST", headers: JSON_TYPE, body }),
       400,
       "invalid_request_error",
     );
@@ -209,6 +210,7 @@ describe("large bodies within a large limit", () => {
     const text = "lorem ipsum ".repeat(700_000);
     const response = await fetch(`${roomy.url}/v1/messages`, {
       method: "POST",
+      headers: JSON_TYPE,
       body: withField({ messages: [{ role: "user", content: text }] }),
     });
     expect(response.status).toBe(200);
@@ -218,7 +220,7 @@ describe("large bodies within a large limit", () => {
 
   test("a 100,000-character tool name answers 400 on tools.0.name", async () => {
     const tools = [{ name: "t".repeat(100_000), input_schema: { type: "object" } }];
-    const response = await fetch(`${roomy.url}/v1/messages`, { method: "POST", body: withField({ tools }) });
+    const response = await fetch(`${roomy.url}/v1/messages`, { method: "POST", headers: JSON_TYPE, body: withField({ tools }) });
     const message = await expectAnthropicError(response, 400, "invalid_request_error");
     expect(message).toStartWith("tools.0.name: ");
     expect(message.length).toBeLessThan(200);

@@ -49,6 +49,7 @@ async function send(proxy: StartedProxy, body: Record<string, unknown>): Promise
   const before = { big: big.requestsTo("/v1/chat/completions").length, small: small.requestsTo("/v1/chat/completions").length };
   const response = await fetch(`${proxy.url}/v1/messages`, {
     method: "POST",
+    headers: { "content-type": "application/json" },
     body: JSON.stringify({ max_tokens: 32, messages: [{ role: "user", content: "hi" }], ...body }),
   });
   expect(response.status).toBe(200);

@@ -37,7 +37,8 @@ async function start(...args: Parameters<typeof startProxy>): Promise<StartedPro
   return proxy;
 }
 
-const sendMessage = (proxy: StartedProxy) => fetch(`${proxy.url}/v1/messages`, { method: "POST", body: JSON.stringify(MESSAGE) });
+const sendMessage = (proxy: StartedProxy) =>
+  fetch(`${proxy.url}/v1/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(MESSAGE) });
 
 describe("with no backend configured", () => {
   test("discovery finds an engine on the configured ports and serves from it", async () => {

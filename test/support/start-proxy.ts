@@ -33,7 +33,7 @@ export interface StartProxyOptions extends Partial<Pick<StartOptions, "reprobeMs
  * @example
  * const backend = startFakeOpenAIBackend(openAIJson(llamaServerCompletion({ text: "Hi" })));
  * const proxy = await startProxy({}, [{ url: backend.url, kind: "llamacpp", mode: "translate" }]);
- * await fetch(`${proxy.url}/v1/messages`, { method: "POST", body: JSON.stringify(request) });
+ * await fetch(`${proxy.url}/v1/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(request) });
  * await proxy.stop();
  */
 export async function startProxy(

@@ -35,6 +35,8 @@ describe("loadConfig layering", () => {
       maxBodyBytes: 32 * 1024 * 1024,
       pingIntervalMs: 10_000,
       fullGcEveryRequests: 0,
+      allowedHosts: [],
+      allowedOrigins: [],
     });
     expect(config.backends).toEqual([]);
     expect(config.logging).toEqual({ level: "info", format: "text" });
