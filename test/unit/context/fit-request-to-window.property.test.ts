@@ -8,12 +8,7 @@ import { describe, expect, test } from "bun:test";
 import { computeTokenBudget } from "../../../src/context/compute-token-budget";
 import type { ContextPolicy } from "../../../src/context/decide-context-action";
 import { createEstimatingTokenCounter } from "../../../src/context/estimate-tokens";
-import {
-  type ContextFit,
-  type ContextSettings,
-  computeSummaryTokens,
-  fitRequestToWindow,
-} from "../../../src/context/fit-request-to-window";
+import { type ContextFit, type ContextSettings, fitRequestToWindow } from "../../../src/context/fit-request-to-window";
 import { placeSummary } from "../../../src/context/place-summary";
 import { countRequestTokens, memoizeTokenCounter, TokenCountMemo } from "../../../src/context/token-counter";
 import { ContextOverflowError } from "../../../src/errors/proxy-error";
@@ -104,12 +99,11 @@ describe.each([...recorded, ...generated])("$name", ({ request }) => {
         expect(error).toBeInstanceOf(ContextOverflowError);
         expect((error as Error).message).toBe(`prompt is too long: ${total} tokens > ${budget.input} maximum`);
         const mustOverflow = policy === "error" || (policy === "fallback" && hasContextFallback);
-        // Only what must be kept can make trim or compress give up: here the preamble and task alone.
+        // Trim and compress give up only when what must be kept (system prompt, tools, task)
+        // already takes more than half the budget: every overflow here is Claude Code's preamble.
         if (!mustOverflow) {
           const head = counter.countSystem(request.system) + counter.countTools(request.tools) + counter.countMessage(request.messages[0]!);
-          expect(head + computeSummaryTokens(budget) + counter.countMessage(request.messages.at(-1)!) / 8).toBeGreaterThan(
-            budget.input * 0.5,
-          );
+          expect(head).toBeGreaterThan(budget.input / 2);
         }
         return;
       }
