@@ -6,7 +6,7 @@
  */
 import type { MessageParam } from "../protocol/anthropic/messages";
 import { findCutPoints } from "./find-cut-points";
-import { indexToolCalls, type ResultLimits, shortenOversizedResults } from "./shorten-oversized-results";
+import { estimateShortenedTokens, type ResultLimits } from "./shorten-oversized-results";
 import type { TokenCounter } from "./token-counter";
 
 export interface TrimSettings {
@@ -34,7 +34,7 @@ export interface TrimPlan {
   limits: { old: ResultLimits; recent: ResultLimits };
   /** Each cut that moved, oldest first: a summary of the dropped span can be built cut by cut. */
   cutEvents: Array<{ at: number; cut: number }>;
-  /** The prompt's tokens after the plan, counting the marker as `markerTokens`. */
+  /** The prompt's tokens after the plan, estimated: the marker as `markerTokens`, shortened results by estimateShortenedTokens. */
   promptTokens: number;
   fits: boolean;
 }
@@ -67,15 +67,11 @@ export function resultLimitsAt(
 export function planContextTrim(messages: readonly MessageParam[], counter: TokenCounter, settings: TrimSettings): TrimPlan {
   const { headLength, cuts, requestEnds } = findCutPoints(messages);
   const limits = computeResultLimits(settings.budget);
-  const calls = indexToolCalls(messages);
   const full = messages.map((message) => counter.countMessage(message));
-  const shortened = { old: [] as number[], recent: [] as number[] };
   const state = { cut: headLength, shortenBefore: headLength, squeezeBefore: headLength, limits };
   const costOf = (i: number) => {
     const zone = i < state.shortenBefore ? "old" : i < state.squeezeBefore ? "recent" : undefined;
-    if (zone === undefined) return full[i]!;
-    shortened[zone][i] ??= counter.countMessage(shortenOversizedResults(messages[i]!, full[i]!, limits[zone], calls));
-    return shortened[zone][i]!;
+    return zone === undefined ? full[i]! : estimateShortenedTokens(messages[i]!, full[i]!, limits[zone]);
   };
   const assistants = messages.flatMap((message, index) => (message.role === "assistant" ? [index] : []));
   const recentStart = (end: number) => {
@@ -108,8 +104,10 @@ export function planContextTrim(messages: readonly MessageParam[], counter: Toke
     if (tally(Math.max(lastCut, headLength + 1), end) > lowWater) state.squeezeBefore = end + 1;
     total = tally(state.cut, end);
     while (total > lowWater && cutIndex + 1 < cuts.length && cuts[cutIndex + 1]! < end) {
-      state.cut = cuts[++cutIndex]!;
-      total = tally(state.cut, end);
+      const next = cuts[++cutIndex]!;
+      if (state.cut === headLength) total += settings.markerTokens;
+      for (let i = state.cut; i < next; i++) total -= costOf(i);
+      state.cut = next;
     }
     if (state.cut !== (cutEvents.at(-1)?.cut ?? headLength)) cutEvents.push({ at: end, cut: state.cut });
   }

@@ -26,18 +26,53 @@ export function shortenOversizedResults(
   limits: ResultLimits,
   calls: ReadonlyMap<string, ToolUseBlockParam>,
 ): MessageParam {
-  if (message.role !== "user" || typeof message.content === "string") return message;
+  const tokensPerChar = findOversizedResults(message, messageTokens, limits);
+  if (tokensPerChar === undefined || typeof message.content === "string") return message;
+  const content = message.content.map((block) =>
+    isOversized(block, tokensPerChar, limits)
+      ? shortenToolResult(
+          block as ToolResultBlockParam,
+          Math.floor(limits.keepTokens / tokensPerChar),
+          calls.get((block as ToolResultBlockParam).tool_use_id),
+        )
+      : block,
+  );
+  return { ...message, content };
+}
+
+/** Allowance for the line that says what was left out, in tokens. */
+const OMISSION_LINE_TOKENS = 64;
+
+/**
+ * What shortenOversizedResults would leave of the message's tokens, estimated without building
+ * it (the plan asks this for every old message on every turn): each oversized result counts as
+ * what it keeps plus the line saying what was left out.
+ *
+ * @example
+ * estimateShortenedTokens(fileReadTurn, 30_000, { maxTokens: 2_000, keepTokens: 1_000 }); // about 1,070
+ */
+export function estimateShortenedTokens(message: MessageParam, messageTokens: number, limits: ResultLimits): number {
+  const tokensPerChar = findOversizedResults(message, messageTokens, limits);
+  if (tokensPerChar === undefined || typeof message.content === "string") return messageTokens;
+  let tokens = messageTokens;
+  for (const block of message.content) {
+    if (isOversized(block, tokensPerChar, limits))
+      tokens -= measureBlockChars(block) * tokensPerChar - limits.keepTokens - OMISSION_LINE_TOKENS;
+  }
+  return Math.ceil(tokens);
+}
+
+/** The message's tokens per character when it holds an oversized tool result; undefined otherwise. */
+function findOversizedResults(message: MessageParam, messageTokens: number, limits: ResultLimits): number | undefined {
+  if (message.role !== "user" || typeof message.content === "string") return undefined;
   const chars = message.content.reduce((sum, block) => sum + measureBlockChars(block), 0);
-  if (chars === 0) return message;
+  if (chars === 0) return undefined;
   const tokensPerChar = messageTokens / chars;
-  let changed = false;
-  const content = message.content.map((block) => {
-    if (block.type !== "tool_result" || measureBlockChars(block) * tokensPerChar <= limits.maxTokens) return block;
-    const shortened = shortenToolResult(block, Math.floor(limits.keepTokens / tokensPerChar), calls.get(block.tool_use_id));
-    changed ||= shortened !== block;
-    return shortened;
-  });
-  return changed ? { ...message, content } : message;
+  return message.content.some((block) => isOversized(block, tokensPerChar, limits)) ? tokensPerChar : undefined;
+}
+
+function isOversized(block: ContentBlockParam, tokensPerChar: number, limits: ResultLimits): boolean {
+  return block.type === "tool_result" && measureBlockChars(block) * tokensPerChar > limits.maxTokens;
 }
 
 /** Every tool_use of the conversation by its id. */

@@ -4,11 +4,14 @@ import { countRequestTokens, memoizeTokenCounter, type TokenCounter, TokenCountM
 import { deepFreeze } from "../../../src/json/deep-freeze";
 import type { MessageParam } from "../../../src/protocol/anthropic/messages";
 
-test("the estimate weighs ASCII by characters per token and other text by UTF-16 unit", () => {
+test("the estimate weighs each character by its class, and other text by UTF-16 unit", () => {
   const counter = createEstimatingTokenCounter();
-  const { perMessage, tokensPerNonAsciiUnit } = DEFAULT_TOKEN_ESTIMATE_CALIBRATION;
-  expect(counter.countMessage({ role: "user", content: "hello world" })).toBe(perMessage + 3);
-  expect(counter.countMessage({ role: "user", content: "这是中文句子" })).toBe(perMessage + Math.ceil(6 * tokensPerNonAsciiUnit));
+  const { perMessage, letter, digit, punctuation, space, newline, nonAscii } = DEFAULT_TOKEN_ESTIMATE_CALIBRATION;
+  expect(counter.countMessage({ role: "user", content: "hello world" })).toBe(perMessage + Math.ceil(10 * letter + space));
+  expect(counter.countMessage({ role: "user", content: "x = 42;\n" })).toBe(
+    perMessage + Math.ceil(letter + 2 * space + 2 * punctuation + 2 * digit + newline),
+  );
+  expect(counter.countMessage({ role: "user", content: "这是中文句子" })).toBe(perMessage + Math.ceil(6 * nonAscii));
   expect(counter.countSystem(undefined) + counter.countTools(undefined) + counter.countTools([])).toBe(0);
   const image: MessageParam = { role: "user", content: [{ type: "image", source: { type: "url", url: "https://example.com/a.png" } }] };
   expect(counter.countMessage(image)).toBe(perMessage + DEFAULT_TOKEN_ESTIMATE_CALIBRATION.perImage);
