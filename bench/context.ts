@@ -105,9 +105,8 @@ const preamble = deepFreeze(
       shares.trim.push(trim.share);
       shares.naive.push(slid.share);
     }
-    console.log(
-      `${String(turn).padStart(4)}  ${String(total).padStart(6)}  ${row(trim)} | ${row(slid)}${outgrown ? "" : "   (fits: not averaged)"}`,
-    );
+    const note = !outgrown ? "   (fits: not averaged)" : slid.sent > budget ? "   (naive: over the window, the engine refuses)" : "";
+    console.log(`${String(turn).padStart(4)}  ${String(total).padStart(6)}  ${row(trim)} | ${row(slid)}${note}`);
     previousTrim = trimmed;
     previousNaive = naive;
   }
