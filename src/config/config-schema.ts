@@ -5,6 +5,7 @@
  * from this file: descriptions written here are what users read.
  */
 import { type Static, Type as t } from "@sinclair/typebox";
+import { ContextSchema } from "./context-config-schema";
 import {
   CircuitBreakerOverrideSchema,
   CircuitBreakerSchema,
@@ -392,6 +393,7 @@ export const ConfigSchema = t.Object(
     health: HealthSchema,
     embedding: EmbeddingSchema,
     cache: CacheSchema,
+    context: ContextSchema,
   },
   { additionalProperties: false },
 );

@@ -24,6 +24,8 @@ const ALLOWED: Record<string, string[]> = {
   embed: ["native"],
   cache: ["json", "protocol", "errors", "translate", "store", "embed", "native"],
   translate: ["json", "protocol"],
+  // Pure planning of what fits a window; counting and summarizing are handed in.
+  context: ["json", "protocol", "errors", "translate", "config"],
   backends: ["json", "protocol", "errors", "sse", "translate", "config"],
   router: ["json", "protocol", "errors", "translate", "config", "backends"],
   server: [
@@ -41,6 +43,7 @@ const ALLOWED: Record<string, string[]> = {
     "store",
     "embed",
     "native",
+    "context",
   ],
   cli: [
     "json",
@@ -58,6 +61,7 @@ const ALLOWED: Record<string, string[]> = {
     "cache",
     "store",
     "embed",
+    "context",
   ],
 };
 

@@ -1,0 +1,76 @@
+/**
+ * The context part of the configuration schema: how a prompt is fitted to each target's window
+ * (policy, output reserve, low-water mark, summarizer, window overrides), with overrides per
+ * route or model group. Kept apart from config-schema.ts, which composes it.
+ */
+import { type Static, type TOptional, type TSchema, Type as t } from "@sinclair/typebox";
+
+/** The tunable fields, with their defaults. */
+function contextFields() {
+  const given = <T extends object>(options: T, defaultValue: unknown) => ({ ...options, default: defaultValue });
+  return {
+    policy: t.Union([t.Literal("error"), t.Literal("fallback"), t.Literal("trim"), t.Literal("compress")], {
+      ...given({}, "trim"),
+      description:
+        "What a prompt that does not fit its target's window becomes. `error`: Anthropic's 400 \"prompt is too long\" (Claude Code compacts); `fallback`: the model group's `contextFallback` (trim without one); `trim`: the oldest turns are left out, the task, the last turn and every tool call with its result kept; `compress`: as `trim`, with a summary of what was left out. See docs/decisions/0014-context-policy-trim-by-default.md.",
+    }),
+    outputReserveTokens: t.Integer({
+      ...given({ minimum: 0 }, 8_192),
+      description:
+        "Tokens of the window kept for the answer (at most a quarter of the window); the prompt gets the rest. `max_tokens` is lowered to what the prompt leaves, with a warning.",
+    }),
+    lowWater: t.Number({
+      ...given({ minimum: 0.1, maximum: 1 }, 0.65),
+      description:
+        "Fraction of the prompt's budget a cut goes down to. Lower: rarer cuts, so the following turns reuse the engine's cached prompt for longer; higher: more of the conversation kept.",
+    }),
+    recentTurns: t.Integer({
+      ...given({ minimum: 0 }, 2),
+      description: "Latest assistant turns whose tool results are never shortened (an edit needs the exact text just read).",
+    }),
+    summarizer: t.Optional(
+      t.String({
+        minLength: 1,
+        description: "Target (`backendId/model` or a model group) that writes summaries for `compress`. Default: the request's own target.",
+      }),
+    ),
+  };
+}
+
+/** The same fields, each optional and without a default, so only what a route or group sets is merged. */
+function toOverrideFields() {
+  const fields: Record<string, TSchema> = {};
+  for (const [key, schema] of Object.entries(contextFields())) {
+    const { default: _default, description: _description, ...rest } = schema as TSchema;
+    fields[key] = t.Optional({ ...rest, description: `This route's or group's own \`context.${key}\`.` } as TSchema);
+  }
+  return fields as { [K in keyof ReturnType<typeof contextFields>]: TOptional<ReturnType<typeof contextFields>[K]> };
+}
+
+export const ContextOverrideSchema = t.Object(toOverrideFields(), {
+  additionalProperties: false,
+  description: "Context settings for one route or model group, over the global ones.",
+});
+
+export const ContextSchema = t.Object(
+  {
+    ...contextFields(),
+    windows: t.Record(t.String({ minLength: 1 }), t.Integer({ minimum: 256 }), {
+      default: {},
+      description:
+        "Context window per target (`backendId/model`) or model name, in tokens, over what the engine reports and the backend's `contextWindow`.",
+    }),
+    routes: t.Record(t.String({ minLength: 1 }), ContextOverrideSchema, {
+      default: {},
+      description:
+        "Overrides by route (`alias`, `direct`, `background`, `longContext`, `thinking`, `opus`, `sonnet`, `haiku`, `default`) or model group name; a group's entry wins over its route's.",
+    }),
+  },
+  {
+    default: {},
+    additionalProperties: false,
+    description: "Fitting each request to its target's context window.",
+  },
+);
+
+export type ContextConfig = Static<typeof ContextSchema>;
