@@ -1,7 +1,7 @@
 /**
  * What to do with a prompt that does not fit its target's window, by policy. With no
  * configuration the policy is `trim`: a local engine's overflow must not end a session
- * (docs/decisions/0014-context-policy-trim-by-default.md).
+ * (docs/decisions/0015-context-policy-trim-by-default.md).
  */
 import type { TranslationWarning } from "../translate/translation-warning";
 
