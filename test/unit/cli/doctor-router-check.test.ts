@@ -40,7 +40,11 @@ describe("checkRunningRouter", () => {
     running.push(engine);
     const proxy = await start({}, [{ id: "gpu", url: engine.url, kind: "llamacpp", mode: "translate", maxConcurrency: 2 }]);
     expect(await checkRunningRouter(configAt(proxy.server.port))).toEqual([
-      { check: "gpu router", status: "ok", detail: "in rotation, circuit closed, 0 in flight of 2, 0 queued" },
+      {
+        check: "gpu router",
+        status: "ok",
+        detail: "in rotation, circuit closed, models qwen3-coder-30b-a3b (32768 ctx), 0 in flight of 2, 0 queued",
+      },
     ]);
   });
 
