@@ -2,9 +2,9 @@
  * The router: where a request goes, and where it goes next when that fails. It resolves the
  * route to a model group (or one target), ranks the group's targets by its strategy over the
  * backends' live state, and walks the fallback chain under the circuit breakers, concurrency
- * limits, retry policy and one overall deadline. With no group configured, a route gets the
- * default group (every backend, those serving its model first). The pure decisions live in
- * their own files; this class holds the state and wires them together.
+ * limits, retry policy and one overall deadline. With no modelGroups or routes configured, a
+ * route gets the default group (every backend, those serving its model first). The pure
+ * decisions live in their own files; this class holds the state and wires them together.
  */
 import type { Backend } from "../backends/backend";
 import { ConfigError } from "../config/config-error";

@@ -66,8 +66,9 @@ export async function expectCommandLineFailover(startServe: StartServe): Promise
       `200 ${idA}`,
     ]);
     expect(polled.at(-1)!.text).toBe("from a again");
-    expect(serve.stderr).toContain(`circuit transition backend=${idA} from=closed to=open`);
-    expect(serve.stderr).toContain(`circuit transition backend=${idA} from=half-open to=closed`);
+    // The log may reach us a little after the answer.
+    await serve.waitForStderr(new RegExp(`circuit transition backend=${idA} from=closed to=open`));
+    await serve.waitForStderr(new RegExp(`circuit transition backend=${idA} from=half-open to=closed`));
   } finally {
     await Promise.all([a.stop(), b.stop(), revived?.stop()]);
   }
