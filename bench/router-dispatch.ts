@@ -32,17 +32,22 @@ export async function measureDispatch(): Promise<void> {
   const body = (await Bun.file(BODY_PATH).json()) as MessageCreateParams;
   const request = normalizeAnthropicRequest(body, { stripBillingHeader: true, systemMessages: "hoist" }).value;
   const rows: string[] = [];
-  for (const [name, groups] of [
-    ["single target", {}],
-    ["group of 4, least-busy", { pair: { strategy: "least-busy", targets: ["a/m", "b/m", "c/m", "d/m"] } }],
-    ["group of 4, prefix-affinity (key + slot)", { pair: { strategy: "prefix-affinity", targets: ["a/m", "b/m", "c/m", "d/m"] } }],
+  for (const [name, backends, groups] of [
+    ["single target (one backend)", ["a"], {}],
+    ["no group, 4 backends (the default group, failover)", ["a", "b", "c", "d"], {}],
+    ["group of 4, least-busy", ["a", "b", "c", "d"], { pair: { strategy: "least-busy", targets: ["a/m", "b/m", "c/m", "d/m"] } }],
+    [
+      "group of 4, prefix-affinity (key + slot)",
+      ["a", "b", "c", "d"],
+      { pair: { strategy: "prefix-affinity", targets: ["a/m", "b/m", "c/m", "d/m"] } },
+    ],
   ] as const) {
     const config = Value.Default(ConfigSchema, {
-      models: { default: name === "single target" ? "a/m" : "pair" },
+      models: { default: Object.keys(groups).length === 0 ? "a/m" : "pair" },
       modelGroups: groups,
     }) as Config;
     const router = new Router(
-      ["a", "b", "c", "d"].map((id) => ({ backend: describeBackend(id), config: { maxConcurrency: 8 } })),
+      backends.map((id) => ({ backend: describeBackend(id), config: { maxConcurrency: 8 } })),
       config,
     );
     await router.refresh();

@@ -6,6 +6,7 @@ import type { BackendKind, BackendMode } from "./backend";
 import { detectBackendKind } from "./detect-backend-kind";
 
 export interface DiscoveredBackend {
+  port: number;
   url: string;
   kind: BackendKind;
   mode: BackendMode;
@@ -21,7 +22,7 @@ export async function discoverLocalBackends(ports: number[], timeoutMs: number):
       const url = `http://127.0.0.1:${port}`;
       const detected = await detectBackendKind(url, { timeoutMs });
       if (!detected) return undefined;
-      const found: DiscoveredBackend = { url, kind: detected.kind, mode: detected.hasNativeMessages ? "native" : "translate" };
+      const found: DiscoveredBackend = { port, url, kind: detected.kind, mode: detected.hasNativeMessages ? "native" : "translate" };
       return found;
     }),
   );

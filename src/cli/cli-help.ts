@@ -42,8 +42,17 @@ export function formatServeHelp(): string {
   const options = formatOptions([]);
   return `Usage: anyclaude serve [options]
 
-Start the Anthropic Messages proxy in front of local models. Without a backend in the config,
-the environment or the flags, it looks for one on the usual local ports.
+Start the Anthropic Messages proxy in front of local models.
+
+Backends: --backend (repeatable), ANYCLAUDE_BACKENDS or the config file. Without any, it probes
+127.0.0.1 ports 11434, 8080, 1234 and 8000 (discovery.ports) at start-up and keeps probing while
+it runs, so an engine started later is used without a restart.
+
+Failover: several backends back each other up. A request goes first to the backends serving its
+model, in the order given (for Claude models: the first backend, the primary), then to the
+others. A backend that fails before answering is retried, then the next one takes over; it gets
+requests again once it answers and its circuit cool-off (circuitBreaker.cooldownMs) is over.
+modelGroups or routes in the config replace this order.
 
 Options:
 ${options}

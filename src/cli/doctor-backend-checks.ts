@@ -44,7 +44,7 @@ async function checkDiscoveredBackends(context: DoctorContext): Promise<DoctorRo
         check: "backends",
         status: "fail",
         detail: `none configured; nothing answered on 127.0.0.1 ports ${discovery.ports.join(", ")}`,
-        fix: noBackendFix,
+        fix: `${noBackendFix}; a running serve keeps probing these ports and uses an engine started there without a restart`,
       },
     ];
   }

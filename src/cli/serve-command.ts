@@ -1,10 +1,11 @@
 /**
- * `anyclaude serve`: start the server, tell the user the one line Claude Code needs and which
- * backends answered, and drain in-flight streams on SIGTERM/SIGINT (systemd stop, Ctrl-C).
+ * `anyclaude serve`: start the server, tell the user the one line Claude Code needs, which
+ * backends answered and which one is primary, and drain in-flight streams on SIGTERM/SIGINT
+ * (systemd stop, Ctrl-C).
  */
+import { describeBackendModels } from "../backends/describe-backend-models";
 import type { Config } from "../config/config-schema";
 import type { Logger } from "../log/logger";
-import type { BackendStatus } from "../router/backend-pool";
 import { type RunningServer, startServer } from "../server/start-server";
 import { VERSION } from "./version";
 
@@ -46,12 +47,15 @@ export async function runServe(config: Config, logger: Logger): Promise<void> {
  * What `serve` prints on stdout once it listens: the address, the backends, and the export
  * line, which names an address a client can dial (a wildcard host cannot be dialled).
  */
-function formatServeBanner(server: Pick<RunningServer, "url" | "port" | "backends" | "discovered">, config: Config): string {
+function formatServeBanner(
+  server: Pick<RunningServer, "url" | "port" | "backends" | "discovered" | "discovery" | "routing">,
+  config: Config,
+): string {
   const host = config.server.host;
   const dialHost = host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "[::1]" : host.includes(":") ? `[${host}]` : host;
   const lines = [
     `anyclaude ${VERSION} listening on ${server.url}`,
-    ...describeBackends(server.backends, server.discovered, config),
+    ...describeBackends(server, config),
     "",
     "Point Claude Code at it:",
     `  export ANTHROPIC_BASE_URL=http://${dialHost}:${server.port}`,
@@ -66,29 +70,61 @@ function hasClientKey(config: Config): boolean {
   return Boolean(config.server.apiKey || config.server.apiKeyEnv || config.server.apiKeyFile);
 }
 
-function describeBackends(backends: BackendStatus[], discovered: boolean, config: Config): string[] {
-  if (backends.length === 0) {
-    // The backend list is fixed at start-up, so without one every request fails until a restart.
-    const ports = config.discovery.ports;
-    const problem = discovered
-      ? `No backend found: nothing answered on 127.0.0.1 ${ports.length === 1 ? "port" : "ports"} ${ports.join(", ")}.`
-      : "No backend configured, and discovery is off (discovery.enabled: false).";
+function describeBackends(server: Pick<RunningServer, "backends" | "discovered" | "discovery" | "routing">, config: Config): string[] {
+  const { backends, discovered } = server;
+  if (backends.length === 0 && !discovered) {
     return [
-      problem,
-      "Requests will fail until anyclaude is restarted with a backend. Start llama-server, Ollama,",
-      "LM Studio or vLLM and restart, or name the server: anyclaude serve --backend http://127.0.0.1:8080",
+      "No backend configured, and discovery is off (discovery.enabled: false). Requests will fail until",
+      "anyclaude is restarted with a backend: anyclaude serve --backend http://127.0.0.1:8080",
     ];
   }
+  const watching = server.discovery?.watching ?? [];
+  if (backends.length === 0) {
+    return [
+      `No backend found yet: nothing answered on 127.0.0.1 ${describePorts(watching)}. anyclaude keeps`,
+      "looking there (and at once when a request comes): start llama-server, Ollama, LM Studio or vLLM",
+      "and it is used without a restart. Or name the server: anyclaude serve --backend http://127.0.0.1:8080",
+    ];
+  }
+  // A backend down now joins once a probe passes: the monitor's, or with probing off, a request's.
+  const rejoin = config.health.enabled ? `probed every ${formatSeconds(config.health.unhealthyIntervalMs)}` : "probed again on use";
   return [
     discovered ? "Backends found on local ports:" : "Backends:",
     ...backends.map((backend) => {
-      const models = backend.models
-        ?.map((model) => (model.contextWindow ? `${model.id} (${model.contextWindow} ctx)` : model.id))
-        .join(", ");
-      const state = backend.state === "up" ? `up, models: ${models || "none listed"}` : `DOWN: ${backend.lastError ?? "not reachable"}`;
+      const state =
+        backend.state === "up"
+          ? `up, models: ${describeBackendModels(backend.models ?? []) || "none listed"}`
+          : `DOWN: ${backend.lastError ?? "not reachable"}; used once it answers (${rejoin})`;
       return `  ${backend.id}  ${backend.kind}, ${backend.mode} mode, ${backend.url}  ${state}`;
     }),
+    ...(watching.length > 0
+      ? [`Still looking on 127.0.0.1 ${describePorts(watching)}: an engine started there is used without a restart.`]
+      : []),
+    ...describeRouting(server.routing, new Set(backends.filter((backend) => backend.state === "up").map((backend) => backend.id)), config),
   ];
+}
+
+/** Which backend is primary for Claude Code's requests, and what happens when it fails; only backends up now are named. */
+function describeRouting({ usesDefaultGroup, claudeTargets }: RunningServer["routing"], up: Set<string>, config: Config): string[] {
+  if (!usesDefaultGroup) return ["Routing: as modelGroups and routes in the config say."];
+  const [primary, ...others] = claudeTargets
+    .filter(({ backendId }) => up.has(backendId))
+    .map(({ backendId, model }) => `${backendId}/${model}`);
+  if (primary === undefined) return [];
+  if (others.length === 0) return [`Routing: Claude models go to ${primary}.`];
+  return [
+    `Routing (no model groups configured): Claude models go to ${primary}, the primary. When it fails before`,
+    `answering, ${others.join(", then ")} takes over; the primary gets requests again once it answers and`,
+    `its circuit cool-off (${formatSeconds(config.circuitBreaker.cooldownMs)}) is over. A model asked for by name goes first to a backend serving it.`,
+  ];
+}
+
+function describePorts(ports: number[]): string {
+  return `${ports.length === 1 ? "port" : "ports"} ${ports.join(", ")}`;
+}
+
+function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
 }
 
 /** Bun reports a failed bind as an Error with `syscall: "listen"` and the errno name in `code`. */

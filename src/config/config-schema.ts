@@ -187,8 +187,20 @@ export const DiscoverySchema = t.Object(
       description: "Ports probed on 127.0.0.1: Ollama, llama-server, LM Studio, vLLM.",
     }),
     timeoutMs: t.Integer({ minimum: 1, default: 800, description: "How long each probe may take." }),
+    rescanMs: t.Integer({
+      minimum: 100,
+      default: 2_000,
+      description:
+        "While anyclaude runs, the ports where nothing answered are probed again: first after this long, then twice as long each time nothing new answers, up to `rescanMaxMs`. A request that finds no backend available probes them at once.",
+    }),
+    rescanMaxMs: t.Integer({ minimum: 100, default: 60_000, description: "Longest wait between two probes of the ports still empty." }),
   },
-  { default: {}, additionalProperties: false, description: "Finding a local backend when none is configured." },
+  {
+    default: {},
+    additionalProperties: false,
+    description:
+      "Finding local engines when no backend is configured: at start-up, then in the background, so an engine started later is used without a restart.",
+  },
 );
 
 export const LoggingSchema = t.Object(

@@ -145,11 +145,12 @@ export const StrategySchema = t.Union(
     t.Literal("latency-based"),
     t.Literal("priority"),
     t.Literal("prefix-affinity"),
+    t.Literal("failover"),
   ],
   {
     default: "simple-shuffle",
     description:
-      "`simple-shuffle`: random, by weight; `least-busy`: fewest in flight; `usage-based`: fewest tokens over the last minute; `latency-based`: lowest average time to first byte; `priority`: lowest backend `priority` with a free slot; `prefix-affinity`: the same conversation to the same backend (and llama-server slot) while it has room, for KV-cache reuse.",
+      "`simple-shuffle`: random, by weight; `least-busy`: fewest in flight; `usage-based`: fewest tokens over the last minute; `latency-based`: lowest average time to first byte; `priority`: lowest backend `priority` with a free slot; `prefix-affinity`: the same conversation to the same backend (and llama-server slot) while it has room, for KV-cache reuse; `failover`: the targets in the order listed, the next one only while those before it fail or are full.",
   },
 );
 

@@ -174,13 +174,13 @@ export class OverloadedError extends ProxyError {
   }
 }
 
-/** anyclaude has no backend to send anything to (none configured, none found at start-up). */
+/** anyclaude has no backend to send anything to (none configured, none found yet). */
 export class NoBackendError extends ProxyError {
   constructor() {
-    super("anyclaude has no backend: start llama-server, Ollama, LM Studio or vLLM and restart anyclaude, or pass --backend URL", {
-      status: 503,
-      type: "api_error",
-    });
+    super(
+      "anyclaude has no backend: start llama-server, Ollama, LM Studio or vLLM on its usual port (found without a restart while discovery is on), or restart anyclaude with --backend URL",
+      { status: 503, type: "api_error" },
+    );
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * The backends anyclaude serves from, each with its live state (BackendEntry), and the one
  * place their model lists are read: at start-up, by the health monitor, and before routing
- * while a backend's list is still unknown (an engine that came up after anyclaude).
+ * while a backend's list is still unknown (an engine that came up after anyclaude). Discovery
+ * adds the engines it finds later; a list that changes is reported to the observer.
  */
 import type { Backend, BackendModel } from "../backends/backend";
 import type { BackendConfig } from "../config/config-schema";
@@ -53,10 +54,17 @@ export class BackendPool {
     backends: PooledBackend[],
     private readonly settings: RouterSettings,
     private readonly clock: RouterClock,
-    observer: RouterObserver,
+    private readonly observer: RouterObserver,
   ) {
-    for (const { backend, config } of backends)
-      this.entries.set(backend.id, new BackendEntry(backend, config ?? {}, settings, clock, observer));
+    for (const backend of backends) this.add(backend);
+  }
+
+  /** A backend joins (at start-up, or found later by discovery); routing sees it from the next request. */
+  add({ backend, config }: PooledBackend): BackendEntry {
+    if (this.entries.has(backend.id)) throw new Error(`backend "${backend.id}" is already in the pool`);
+    const entry = new BackendEntry(backend, config ?? {}, this.settings, this.clock, this.observer);
+    this.entries.set(backend.id, entry);
+    return entry;
   }
 
   get size(): number {
@@ -71,9 +79,9 @@ export class BackendPool {
     return [...this.entries.values()];
   }
 
-  /** Asks every backend for its models; the outcome counts as a health check. */
+  /** Asks every backend for its models; the outcome counts as a health check. Start-up's lists are not reported as changes. */
   async refresh(signal?: AbortSignal): Promise<BackendStatus[]> {
-    await Promise.all(this.all().map((entry) => this.listModels(entry, signal)));
+    await Promise.all(this.all().map((entry) => this.readModels(entry, signal, false)));
     return this.statuses();
   }
 
@@ -95,16 +103,22 @@ export class BackendPool {
     await Promise.all(pending.map((entry) => this.listModels(entry, signal ? AbortSignal.any([signal, timeout]) : timeout)));
   }
 
-  /** Lists one backend's models, once at a time however many callers ask. */
+  /** Lists one backend's models, once at a time however many callers ask; a list that changed is reported. */
   listModels(entry: BackendEntry, signal?: AbortSignal): Promise<void> {
+    return this.readModels(entry, signal, true);
+  }
+
+  private readModels(entry: BackendEntry, signal: AbortSignal | undefined, report: boolean): Promise<void> {
     const running = this.listing.get(entry.id);
     if (running) return running;
     const listing = entry.backend
       .listModels(signal)
       .then((models) => {
+        const previous = entry.models;
         entry.models = models;
         entry.health.recordSuccess();
         this.listingFailedAt.delete(entry.id);
+        if (report && !isSameModelList(previous, models)) this.observer.onModelsChange({ backendId: entry.id, models, previous });
       })
       .catch((error: unknown) => {
         entry.health.recordFailure(error);
@@ -142,4 +156,13 @@ export class BackendPool {
       return status;
     });
   }
+}
+
+/** Same ids, windows and slots in the same order: what routing and the model list read. */
+function isSameModelList(a: BackendModel[] | undefined, b: BackendModel[]): boolean {
+  if (a === undefined || a.length !== b.length) return false;
+  return a.every((model, index) => {
+    const other = b[index]!;
+    return model.id === other.id && model.contextWindow === other.contextWindow && model.slots === other.slots;
+  });
 }

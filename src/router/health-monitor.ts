@@ -2,9 +2,10 @@
  * The periodic health probes: each backend is asked its cheapest endpoint (Backend.checkHealth)
  * every `intervalMs`, and every `unhealthyIntervalMs` once a probe failed, so that a dead backend
  * leaves the rotation soon and comes back soon after it recovers. After a successful probe the
- * model list is read again when it is unknown (an engine that came up after anyclaude) or a
- * minute old (a model pulled or loaded meanwhile). Timers never keep the process alive and all
- * stop with `stop()`.
+ * model list is read again when it is unknown (an engine that came up after anyclaude), when
+ * the probe before failed (an engine restarted, perhaps with another model or window), or when
+ * it is a minute old (a model pulled or loaded meanwhile). Timers never keep the process alive
+ * and all stop with `stop()`.
  */
 import type { Config } from "../config/config-schema";
 import type { BackendEntry } from "./backend-entry";
@@ -37,6 +38,11 @@ export class HealthMonitor {
     for (const entry of this.pool.all()) this.schedule(entry);
   }
 
+  /** Starts probing a backend that joined after start() (found by discovery). */
+  watch(entry: BackendEntry): void {
+    if (this.running && !this.timers.has(entry.id)) this.schedule(entry);
+  }
+
   /** Clears every timer and aborts the probes under way. */
   stop(): void {
     this.running = false;
@@ -60,6 +66,7 @@ export class HealthMonitor {
 
   /** One probe: the outcome counts toward the backend's health like a request's would. */
   async probe(entry: BackendEntry): Promise<void> {
+    const wasFailing = entry.health.consecutiveFailures > 0;
     try {
       await entry.backend.checkHealth({ timeoutMs: this.settings.timeoutMs, signal: this.stopping.signal });
     } catch (error) {
@@ -71,7 +78,7 @@ export class HealthMonitor {
     // A list read at start-up counts from the first probe.
     const listedAt = this.listedAt.get(entry.id) ?? now;
     this.listedAt.set(entry.id, listedAt);
-    if (entry.models !== undefined && now - listedAt < MODEL_LIST_MAX_AGE_MS) return;
+    if (!wasFailing && entry.models !== undefined && now - listedAt < MODEL_LIST_MAX_AGE_MS) return;
     this.listedAt.set(entry.id, now);
     await this.pool.listModels(entry, this.stopping.signal);
   }

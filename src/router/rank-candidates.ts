@@ -3,6 +3,7 @@
  * targets. The first is the choice; the rest are the fallbacks within the group.
  */
 import type { Candidate, RankContext, RankStrategy } from "./candidate";
+import { rankByFailover } from "./strategies/failover";
 import { rankByLatency } from "./strategies/latency-based";
 import { rankByLeastBusy } from "./strategies/least-busy";
 import { rankByPrefixAffinity } from "./strategies/prefix-affinity";
@@ -12,7 +13,7 @@ import { rankByUsage } from "./strategies/usage-based";
 
 export type { Candidate, RankContext } from "./candidate";
 
-export type StrategyName = "simple-shuffle" | "least-busy" | "usage-based" | "latency-based" | "priority" | "prefix-affinity";
+export type StrategyName = "simple-shuffle" | "least-busy" | "usage-based" | "latency-based" | "priority" | "prefix-affinity" | "failover";
 
 const STRATEGIES: Record<StrategyName, RankStrategy> = {
   "simple-shuffle": rankBySimpleShuffle,
@@ -21,6 +22,7 @@ const STRATEGIES: Record<StrategyName, RankStrategy> = {
   "latency-based": rankByLatency,
   priority: rankByPriority,
   "prefix-affinity": rankByPrefixAffinity,
+  failover: rankByFailover,
 };
 
 export const STRATEGY_NAMES = Object.keys(STRATEGIES) as StrategyName[];

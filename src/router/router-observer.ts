@@ -2,6 +2,7 @@
  * What the router reports as it works, for metrics and logs. The router layer knows neither
  * prom-client nor the logger; the server hands in an observer that feeds both.
  */
+import type { BackendModel } from "../backends/backend";
 import type { CircuitState } from "./circuit-breaker";
 
 /** Why a dispatch moved on from a target to the next one. */
@@ -17,6 +18,12 @@ export interface RouterObserver {
   onCircuitTransition(event: { backendId: string; from: CircuitState; to: CircuitState }): void;
   /** The backend left (healthy false) or rejoined the rotation. */
   onHealthChange(event: { backendId: string; healthy: boolean; lastError?: string }): void;
+  /** A backend's model list was read after start-up and differs from the one known (undefined: none was). */
+  onModelsChange(event: { backendId: string; models: BackendModel[]; previous: BackendModel[] | undefined }): void;
+  /** Discovery found an engine on a local port and added it. */
+  onBackendFound(event: { backendId: string; url: string; kind: string; mode: string }): void;
+  /** Discovery saw an engine answer on a port but could not add it; the port is looked at again. */
+  onDiscoveryError(event: { url: string; error: unknown }): void;
 }
 
 /** For callers that need no reports (tests of other parts, tools). */
@@ -26,4 +33,7 @@ export const SILENT_OBSERVER: RouterObserver = {
   onFallback: () => undefined,
   onCircuitTransition: () => undefined,
   onHealthChange: () => undefined,
+  onModelsChange: () => undefined,
+  onBackendFound: () => undefined,
+  onDiscoveryError: () => undefined,
 };

@@ -2,8 +2,9 @@
  * The router: where a request goes, and where it goes next when that fails. It resolves the
  * route to a model group (or one target), ranks the group's targets by its strategy over the
  * backends' live state, and walks the fallback chain under the circuit breakers, concurrency
- * limits, retry policy and one overall deadline. The pure decisions live in their own files;
- * this class holds the state and wires them together.
+ * limits, retry policy and one overall deadline. With no modelGroups or routes configured, a
+ * route gets the default group (every backend, those serving its model first). The pure
+ * decisions live in their own files; this class holds the state and wires them together.
  */
 import type { Backend } from "../backends/backend";
 import { ConfigError } from "../config/config-error";
@@ -13,9 +14,12 @@ import type { MessageCreateParams } from "../protocol/anthropic/messages";
 import { BackendPool, type BackendStatus, type PooledBackend } from "./backend-pool";
 import { buildCandidates } from "./build-candidates";
 import { computeAffinityKey } from "./compute-affinity-key";
+import { buildDefaultGroup, usesDefaultGroup } from "./default-group";
+import type { EngineFinder } from "./discovery-monitor";
 import { DispatchError, type Dispatched, type DispatchTarget } from "./dispatch-result";
 import type { CatalogEntry } from "./model-catalog";
-import { checkModelGroups, resolveGroup } from "./model-groups";
+import { checkModelGroups, type ResolvedGroup, resolveGroup } from "./model-groups";
+import type { Target } from "./parse-target";
 import { rankCandidates } from "./rank-candidates";
 import { isBackgroundRequest, type RouteDecision, type RouteInput, resolveRoute } from "./resolve-route";
 import { type RouterClock, SYSTEM_CLOCK } from "./router-clock";
@@ -31,6 +35,8 @@ export interface RouterOptions {
   /** Uniform in [0, 1): shuffles and backoff jitter; tests seed it. */
   random?: () => number;
   observer?: RouterObserver;
+  /** Looks for engines that came up since (discovery): asked before routing while no backend is available. */
+  discovery?: EngineFinder;
 }
 
 export interface DispatchInput extends RouteInput {
@@ -48,9 +54,12 @@ export interface DispatchInput extends RouteInput {
 
 export class Router {
   readonly pool: BackendPool;
+  /** No modelGroups and no routes configured: routes get the default group (see default-group.ts). */
+  readonly usesDefaultGroup: boolean;
   private readonly clock: RouterClock;
   private readonly random: () => number;
   private readonly observer: RouterObserver;
+  private readonly discovery: EngineFinder | undefined;
 
   constructor(
     backends: PooledBackend[],
@@ -65,6 +74,8 @@ export class Router {
     this.clock = options.clock ?? SYSTEM_CLOCK;
     this.random = options.random ?? Math.random;
     this.observer = options.observer ?? SILENT_OBSERVER;
+    this.discovery = options.discovery;
+    this.usesDefaultGroup = usesDefaultGroup(config);
     this.pool = new BackendPool(backends, config, this.clock, this.observer);
   }
 
@@ -84,17 +95,29 @@ export class Router {
     return this.pool.catalog();
   }
 
-  /** Reads the model lists still unknown (an engine that came up after anyclaude); see BackendPool. */
-  listUnknownModels(signal?: AbortSignal): Promise<void> {
-    return this.pool.listUnknownModels(signal);
+  /**
+   * What routing needs to know first: the model lists still unknown (an engine that came up
+   * after anyclaude; see BackendPool), and, while no backend is available, any engine that
+   * came up on a discovery port since the last look.
+   */
+  async findBackends(signal?: AbortSignal): Promise<void> {
+    await this.pool.listUnknownModels(signal);
+    if (this.discovery && !this.pool.all().some((entry) => entry.available)) await this.discovery.findNow();
+  }
+
+  /** The targets a request would try, in order, without sending anything (the model list, the banner). */
+  plan(input: RouteInput): { decision: RouteDecision; targets: Target[] } {
+    const catalog = this.pool.catalog();
+    const decision = resolveRoute(input, this.config, catalog);
+    const group = this.resolveStart(decision, catalog);
+    const ranked = rankCandidates(group.strategy, buildCandidates(group, this.pool), { random: this.random });
+    return { decision, targets: ranked.map(({ backendId, model }) => ({ backendId, model })) };
   }
 
   /** Where the request would go first, without sending anything (token counts, the model list). */
   select(input: RouteInput): { backend: Backend; decision: RouteDecision } {
-    const catalog = this.pool.catalog();
-    const decision = resolveRoute(input, this.config, catalog);
-    const group = resolveGroup(decision, this.config.modelGroups, catalog);
-    const [first] = rankCandidates(group.strategy, buildCandidates(group, this.pool), { random: this.random });
+    const { decision, targets } = this.plan(input);
+    const [first] = targets;
     const entry = first && this.pool.get(first.backendId);
     if (!first || !entry) throw new NotFoundError(`route target names unknown backend "${decision.backendId}"`);
     return { backend: entry.backend, decision: { ...decision, backendId: first.backendId, model: first.model } };
@@ -111,10 +134,10 @@ export class Router {
    *   startAnswer(backend, { ...request, model: decision.model }, { ...options, signal }, stream));
    */
   async dispatch<T>(input: DispatchInput, attempt: (target: DispatchTarget) => Promise<T>): Promise<Dispatched<T>> {
-    await this.listUnknownModels(input.signal);
+    await this.findBackends(input.signal);
     const catalog = this.pool.catalog();
     const decision = resolveRoute(input, this.config, catalog);
-    const start = resolveGroup(decision, this.config.modelGroups, catalog);
+    const start = this.resolveStart(decision, catalog);
 
     const { deadlineMs } = this.config.retry;
     const deadline = new AbortController();
@@ -152,5 +175,10 @@ export class Router {
       // Only the deadline's timer: an answer that started keeps reading under `signal`.
       clearTimeout(timer);
     }
+  }
+
+  private resolveStart(decision: RouteDecision, catalog: CatalogEntry[]): ResolvedGroup {
+    if (decision.group === undefined && this.usesDefaultGroup) return buildDefaultGroup(decision, catalog);
+    return resolveGroup(decision, this.config.modelGroups, catalog);
   }
 }

@@ -3,6 +3,7 @@
 import type { Config } from "../config/config-schema";
 import type { Logger } from "../log/logger";
 import type { Metrics } from "../metrics/metrics";
+import type { DiscoveryMonitor } from "../router/discovery-monitor";
 import type { HealthMonitor } from "../router/health-monitor";
 import type { Router } from "../router/router";
 import type { ResponseCacheLike } from "./deferred-response-cache";
@@ -14,6 +15,8 @@ export interface AppServices {
   router: Router;
   /** Probes the backends; /health asks it for a fresh round when probing is switched off. */
   health: HealthMonitor;
+  /** Looks for engines started later; only when no backend is configured and discovery is on. */
+  discovery?: DiscoveryMonitor;
   logger: Logger;
   metrics: Metrics;
   /** The response cache; absent when `cache.enabled` is false or its data dir cannot be used. */

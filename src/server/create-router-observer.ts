@@ -1,8 +1,10 @@
 /**
  * Turns what the router reports into Prometheus counts and log records: every attempt, retry
  * and fallback is counted; circuit transitions and backends leaving or rejoining the rotation
- * are logged as warnings, since an operator wants to see those without debug logging.
+ * are logged as warnings, since an operator wants to see those without debug logging; engines
+ * found later and model lists that change are logged as news.
  */
+import { describeBackendModels } from "../backends/describe-backend-models";
 import type { Logger } from "../log/logger";
 import type { Metrics } from "../metrics/metrics";
 import type { RouterObserver } from "../router/router-observer";
@@ -31,6 +33,17 @@ export function createRouterObserver(metrics: Metrics, logger: Logger): RouterOb
     onHealthChange({ backendId, healthy, lastError }) {
       if (healthy) logger.info("backend back in rotation", { backend: backendId });
       else logger.warn("backend out of rotation", { backend: backendId, error: lastError });
+    },
+    onModelsChange({ backendId, models, previous }) {
+      const fields = { backend: backendId, models: describeBackendModels(models) || "none" };
+      if (previous === undefined) logger.info("backend models read", fields);
+      else logger.info("backend models changed", { ...fields, previous: describeBackendModels(previous) || "none" });
+    },
+    onBackendFound({ backendId, url, kind, mode }) {
+      logger.info("backend found", { backend: backendId, url, kind, mode });
+    },
+    onDiscoveryError({ url, error }) {
+      logger.warn("an engine answered but could not be added; looking again later", { url, error });
     },
   };
 }

@@ -1,6 +1,7 @@
 /**
- * `GET /v1/models` in Anthropic's shape: every local model, then the Claude names Claude Code
- * asks for, each showing which local model answers it. `limit` and `after_id` page the list.
+ * `GET /v1/models` in Anthropic's shape: every model of every backend (once, naming each
+ * backend that serves it), then the Claude names Claude Code asks for, each showing which local
+ * model answers it. `limit` and `after_id` page the list.
  */
 import type { Config } from "../config/config-schema";
 import { NoBackendError, NotFoundError } from "../errors/proxy-error";
@@ -12,14 +13,19 @@ const CLAUDE_CODE_MODELS = ["claude-opus-5-5", "claude-sonnet-5-5", "claude-haik
 const EPOCH = "1970-01-01T00:00:00Z";
 
 export function listModels(router: Router, config: Config, query: { limit?: number; after_id?: string }): ModelsPage {
-  const local: ModelInfo[] = router.statuses().flatMap((status) =>
-    (status.models ?? []).map((model) => ({
-      type: "model" as const,
-      id: model.id,
-      display_name: `${model.id} (${status.id}${model.contextWindow ? `, ${model.contextWindow} ctx` : ""})`,
-      created_at: EPOCH,
-    })),
-  );
+  const servedBy = new Map<string, string[]>();
+  for (const status of router.statuses()) {
+    for (const model of status.models ?? []) {
+      const backend = model.contextWindow ? `${status.id}, ${model.contextWindow} ctx` : status.id;
+      servedBy.set(model.id, [...(servedBy.get(model.id) ?? []), backend]);
+    }
+  }
+  const local: ModelInfo[] = [...servedBy].map(([id, backends]) => ({
+    type: "model" as const,
+    id,
+    display_name: `${id} (${backends.join("; ")})`,
+    created_at: EPOCH,
+  }));
   const claudeNames = [...new Set([...CLAUDE_CODE_MODELS, ...Object.keys(config.models.aliases)])];
   const mapped: ModelInfo[] = claudeNames.flatMap((id) => {
     try {

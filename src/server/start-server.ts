@@ -7,17 +7,19 @@
 import { Value } from "@sinclair/typebox/value";
 import type { Backend } from "../backends/backend";
 import { createBackend } from "../backends/create-backend";
-import { discoverLocalBackends } from "../backends/discover-local-backends";
+import { type DiscoveredBackend, discoverLocalBackends } from "../backends/discover-local-backends";
 import { ProbingBackend } from "../backends/probing-backend";
 import { BackendUnreachableError, nameBackend, resolveBackendSettings } from "../backends/resolve-backend-settings";
 import { ConfigError } from "../config/config-error";
 import { type BackendConfig, BackendSchema, type Config } from "../config/config-schema";
 import { readSecret, SecretUnavailableError } from "../config/read-secret";
-import { OverloadedError } from "../errors/proxy-error";
+import { OverloadedError, ProxyError } from "../errors/proxy-error";
 import type { Logger } from "../log/logger";
 import { createMetrics } from "../metrics/metrics";
-import type { BackendStatus } from "../router/backend-pool";
+import type { BackendStatus, PooledBackend } from "../router/backend-pool";
+import { DiscoveryMonitor, type DiscoveryStatus } from "../router/discovery-monitor";
 import { HealthMonitor } from "../router/health-monitor";
+import type { Target } from "../router/parse-target";
 import { Router } from "../router/router";
 import type { RouterClock } from "../router/router-clock";
 import { createApp } from "./create-app";
@@ -47,6 +49,10 @@ export interface RunningServer {
   backends: BackendStatus[];
   /** Backend configs that came from probing local ports rather than from config. */
   discovered: boolean;
+  /** With discovery on: the ports still looked at, as /health shows them. */
+  discovery?: DiscoveryStatus;
+  /** How a Claude model request is routed: the default group (no modelGroups or routes configured) and its targets in order. */
+  routing: { usesDefaultGroup: boolean; claudeTargets: Target[] };
   /** The response cache, when on: `whenIdle()` waits for answers still being stored, `stats()` reads its counters. */
   cache?: ResponseCacheLike;
   /** Stops accepting, lets in-flight requests finish for up to `graceMs`, then closes what is left. */
@@ -67,19 +73,25 @@ export async function startServer(config: Config, options: StartOptions): Promis
       host: config.server.host,
     });
   }
-  const { configs, discovered } = await selectBackendConfigs(config, options.logger);
+  const { configs, discovered, unanswered } = await selectBackendConfigs(config, options.logger);
   const backends = await Promise.all(configs.map((backendConfig) => buildBackend(backendConfig, config, options)));
   let router: Router | undefined;
   const metrics = createMetrics({ processMetrics: options.processMetrics, readBackends: () => router?.statuses() ?? [] });
   const observer = createRouterObserver(metrics, options.logger);
+  const connect = async (found: DiscoveredBackend): Promise<PooledBackend> => {
+    const backendConfig = toDiscoveredConfig(found);
+    return { backend: await buildBackend(backendConfig, config, options), config: backendConfig };
+  };
+  const discovery = discovered ? new DiscoveryMonitor(unanswered, config.discovery, connect, observer) : undefined;
   router = new Router(
     backends.map((backend, index) => ({ backend, config: configs[index] })),
     config,
-    { clock: options.clock, random: options.random, observer },
+    { clock: options.clock, random: options.random, observer, discovery },
   );
   await router.refresh(AbortSignal.timeout(STARTUP_REFRESH_MS));
   const health = new HealthMonitor(router.pool, config.health, options.clock);
   health.start();
+  discovery?.start(router.pool, health);
 
   const cache = config.cache.enabled
     ? new DeferredResponseCache(async () => {
@@ -97,6 +109,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     logger: options.logger,
     metrics,
     cache,
+    discovery,
     version: options.version,
     clientKey,
     streams,
@@ -122,9 +135,12 @@ export async function startServer(config: Config, options: StartOptions): Promis
     port: server.port ?? config.server.port,
     backends: router.statuses(),
     discovered,
+    discovery: discovery?.status(),
+    routing: { usesDefaultGroup: router.usesDefaultGroup, claudeTargets: planClaudeRequest(router) },
     cache,
     async stop(graceMs = 10_000) {
       health.stop();
+      discovery?.stop();
       const drained = server.stop(false);
       if ((await Promise.race([drained, timeout(graceMs)])) === "timeout") {
         // Streams still open get an error frame Claude Code retries on, instead of a reset.
@@ -138,15 +154,34 @@ export async function startServer(config: Config, options: StartOptions): Promis
   };
 }
 
-async function selectBackendConfigs(config: Config, logger: Logger): Promise<{ configs: BackendConfig[]; discovered: boolean }> {
-  if (config.backends.length > 0 || !config.discovery.enabled) return { configs: config.backends, discovered: false };
+async function selectBackendConfigs(
+  config: Config,
+  logger: Logger,
+): Promise<{ configs: BackendConfig[]; discovered: boolean; unanswered: number[] }> {
+  if (config.backends.length > 0 || !config.discovery.enabled) return { configs: config.backends, discovered: false, unanswered: [] };
   logger.info("no backend configured; probing local ports", { ports: config.discovery.ports.join(",") });
   const found = await discoverLocalBackends(config.discovery.ports, config.discovery.timeoutMs);
   return {
     discovered: true,
-    // Value.Default fills nested defaults (Value.Create would stop at `timeouts: {}`, leaving deadlines NaN).
-    configs: found.map((entry) => Value.Default(BackendSchema, { url: entry.url, kind: entry.kind, mode: entry.mode }) as BackendConfig),
+    configs: found.map(toDiscoveredConfig),
+    unanswered: config.discovery.ports.filter((port) => !found.some((engine) => engine.port === port)),
   };
+}
+
+/** Value.Default fills nested defaults (Value.Create would stop at `timeouts: {}`, leaving deadlines NaN). */
+function toDiscoveredConfig(found: DiscoveredBackend): BackendConfig {
+  return Value.Default(BackendSchema, { url: found.url, kind: found.kind, mode: found.mode }) as BackendConfig;
+}
+
+/** Where a Claude model request would go, in order: what the banner tells the user. */
+function planClaudeRequest(router: Router): Target[] {
+  try {
+    return router.plan({ request: { model: "claude-sonnet-5-5" }, estimatedTokens: 0 }).targets;
+  } catch (error) {
+    // No backend yet, or a target served nowhere: the banner says so from the backends' states.
+    if (error instanceof ProxyError) return [];
+    throw error;
+  }
 }
 
 async function buildBackend(backendConfig: BackendConfig, config: Config, options: StartOptions): Promise<Backend> {

@@ -1,7 +1,8 @@
 /**
  * `anyclaude serve` as a user runs it: the real entry point in its own process (`bun
  * src/cli/main.ts serve`), against scripted loopback engines. Covers what it prints, where it
- * finds backends, configuration files, a port already taken, and how it stops on SIGTERM.
+ * finds backends (and keeps finding them), how several back each other up, configuration files,
+ * a port already taken, and how it stops on SIGTERM.
  */
 import { afterAll, afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -10,7 +11,9 @@ import { join } from "node:path";
 import type { FakeScript } from "../support/fake-backend-server";
 import { type FakeOpenAIBackend, openAIJson, openAIStream, startFakeOpenAIBackend } from "../support/fake-openai-backend";
 import { chunk, finishChunk, llamaServerChunks, llamaServerCompletion, roleChunk } from "../support/fake-openai-chunks";
+import { findClosedPort } from "../support/find-closed-port";
 import { readProcessEnvironment, type ServeProcess, spawnAnyclaudeServe } from "../support/spawn-anyclaude-serve";
+import { expectCommandLineFailover, expectLateEngineFound } from "../support/zero-config-serve-checks";
 
 const LOCAL_MODEL = "qwen3-coder-30b-a3b";
 const STOP_DEADLINE_MS = 10_000;
@@ -42,8 +45,8 @@ function replyWith(text: string): FakeScript {
     (request.body as { stream?: boolean }).stream ? openAIStream(llamaServerChunks({ text })) : openAIJson(llamaServerCompletion({ text }));
 }
 
-function startBackend(script: FakeScript = replyWith("Hello from the fake."), model = LOCAL_MODEL): FakeOpenAIBackend {
-  const backend = startFakeOpenAIBackend(script, { model });
+function startBackend(script: FakeScript = replyWith("Hello from the fake."), model = LOCAL_MODEL, port?: number): FakeOpenAIBackend {
+  const backend = startFakeOpenAIBackend(script, { model, port });
   cleanups.push(() => backend.stop());
   return backend;
 }
@@ -54,14 +57,6 @@ async function postMessage(baseUrl: string, body: Record<string, unknown> = {}):
     headers: { "content-type": "application/json", "anthropic-version": "2023-06-01" },
     body: JSON.stringify({ model: "claude-opus-5-5", max_tokens: 64, messages: [{ role: "user", content: "hi" }], ...body }),
   });
-}
-
-/** A port nothing listens on: bound by a throwaway server, then released. */
-async function findClosedPort(): Promise<number> {
-  const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response("") });
-  const port = server.port!;
-  await server.stop(true);
-  return port;
 }
 
 /** Whether the process ends within `deadlineMs` of `since` (a performance.now() time); prints how long it took. */
@@ -189,17 +184,42 @@ describe("anyclaude serve", () => {
     expect(serve.stderr).not.toContain("TimeoutNaNWarning");
   });
 
-  test("when discovery finds nothing it says so and how to fix it, and still starts", async () => {
-    const port = await findClosedPort();
-    const serve = startServe(["--port", "0"], { ANYCLAUDE_DISCOVERY__PORTS: String(port) });
+  test("when discovery finds nothing it says so and keeps looking; an engine started there serves the next request without a restart", async () => {
+    await expectLateEngineFound((args, env) => startServe(args, env));
+  });
+
+  test("discovery off and no backend: it says requests fail until a restart with a backend", async () => {
+    const serve = startServe(["--port", "0"], { ANYCLAUDE_DISCOVERY__ENABLED: "false" });
 
     const address = await serve.address();
 
-    expect(serve.stdout).toContain(`No backend found: nothing answered on 127.0.0.1 port ${port}.\n`);
-    expect(serve.stdout).toContain("Requests will fail until anyclaude is restarted with a backend.");
+    expect(serve.stdout).toContain("No backend configured, and discovery is off (discovery.enabled: false). Requests will fail until\n");
     expect(serve.stdout).toContain("anyclaude serve --backend http://127.0.0.1:8080\n");
-    const health = (await (await fetch(`${address.url}/health`)).json()) as { status: string };
-    expect(health.status).toBe("no_backend");
+    const response = await postMessage(address.url);
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({ error: { type: "api_error", message: expect.stringContaining("no backend") } });
+  });
+
+  test("two --backend engines serving one model: the first is primary, the second takes over when it dies, and it comes back", async () => {
+    await expectCommandLineFailover((args, env) => startServe(args, env));
+  });
+
+  test("a --backend down at start-up: the banner says it joins once it answers, and it does without a restart", async () => {
+    const port = await findClosedPort();
+    const serve = startServe(["--port", "0", "--backend", `http://127.0.0.1:${port}`], { ANYCLAUDE_HEALTH__UNHEALTHY_INTERVAL_MS: "100" });
+    const address = await serve.address();
+    expect(serve.stdout).toContain(`DOWN: backend backend-${port} is unreachable: no engine answered at http://127.0.0.1:${port}`);
+    expect(serve.stdout).toContain("; used once it answers (probed every 0.1 s)\n");
+    expect(serve.stdout).not.toContain("restart");
+    // Nothing known to route to yet: no routing line naming a made-up model.
+    expect(serve.stdout).not.toContain("Routing");
+
+    startBackend(undefined, "late-model", port);
+    for (let response = await postMessage(address.url); response.status !== 200; response = await postMessage(address.url)) {
+      expect(response.status).toBe(529);
+      await Bun.sleep(100);
+    }
+    await serve.waitForStderr(new RegExp(`backend models read backend=backend-${port} models="late-model \\(32768 ctx\\)"`));
   });
 
   test("--config reads a YAML file: its backend id, routing and port apply", async () => {

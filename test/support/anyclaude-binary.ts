@@ -1,10 +1,23 @@
 /**
  * Test support for the compiled binary: the binary itself (dist/anyclaude when it is newer
- * than every source, else a fresh build), and a bare machine to run it on: an empty directory
- * holding only the binary, fresh HOME and XDG directories, and a TMPDIR mounted noexec when
- * this machine lets us mount.
+ * than every source, else a build of these sources, made once and kept for the next test file
+ * and run), and a bare machine to run it on: an empty directory holding only the binary, fresh
+ * HOME and XDG directories, and a TMPDIR mounted noexec when this machine lets us mount.
  */
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BuildStamp, compileAnyclaude, readBuildStamp } from "../../build";
 
@@ -15,7 +28,7 @@ const SOURCES = ["src", "models", "drizzle", "build.ts", "package.json", "packag
 
 export interface AnyclaudeBinary {
   path: string;
-  /** The stamp of a build made now; undefined when dist/anyclaude was reused (built earlier, stamp unknown). */
+  /** The stamp it was built with; undefined when dist/anyclaude was reused (built earlier, stamp unknown). */
   stamp?: BuildStamp;
 }
 
@@ -24,12 +37,29 @@ export interface AnyclaudeBinary {
  * const binary = await findOrBuildAnyclaudeBinary(scratchDir);
  */
 export async function findOrBuildAnyclaudeBinary(scratchDir: string): Promise<AnyclaudeBinary> {
-  if (existsSync(DIST_BINARY) && statSync(DIST_BINARY).mtimeMs > newestSourceMtime()) return { path: DIST_BINARY };
+  const newest = newestSourceMtime();
+  if (existsSync(DIST_BINARY) && statSync(DIST_BINARY).mtimeMs > newest) return { path: DIST_BINARY };
+  // Keyed by this checkout and its newest source: every binary test file of a run shares one build.
+  const builds = join(tmpdir(), "anyclaude-test-binaries", Bun.hash(ROOT).toString(16));
+  const kept = join(builds, String(Math.round(newest)));
+  if (existsSync(join(kept, "stamp.json"))) {
+    return { path: join(kept, "anyclaude"), stamp: JSON.parse(readFileSync(join(kept, "stamp.json"), "utf8")) as BuildStamp };
+  }
   const stamp = readBuildStamp();
-  const path = join(scratchDir, "anyclaude-build", "anyclaude");
-  const problems = await compileAnyclaude({ target: "bun-linux-x64", outfile: path, stamp });
+  const building = mkdtempSync(join(scratchDir, "anyclaude-build-"));
+  const problems = await compileAnyclaude({ target: "bun-linux-x64", outfile: join(building, "anyclaude"), stamp });
   if (problems.length > 0) throw new Error(`building the binary failed:\n${problems.join("\n")}`);
-  return { path, stamp };
+  writeFileSync(join(building, "stamp.json"), JSON.stringify(stamp));
+  // Builds of older sources are of no more use; each weighs as much as the binary.
+  rmSync(builds, { recursive: true, force: true });
+  mkdirSync(builds, { recursive: true });
+  try {
+    renameSync(building, kept);
+  } catch {
+    // Another file system than the scratch dir's: use the build where it is.
+    return { path: join(building, "anyclaude"), stamp };
+  }
+  return { path: join(kept, "anyclaude"), stamp };
 }
 
 function newestSourceMtime(): number {

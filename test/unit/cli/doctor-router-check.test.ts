@@ -40,7 +40,11 @@ describe("checkRunningRouter", () => {
     running.push(engine);
     const proxy = await start({}, [{ id: "gpu", url: engine.url, kind: "llamacpp", mode: "translate", maxConcurrency: 2 }]);
     expect(await checkRunningRouter(configAt(proxy.server.port))).toEqual([
-      { check: "gpu router", status: "ok", detail: "in rotation, circuit closed, 0 in flight of 2, 0 queued" },
+      {
+        check: "gpu router",
+        status: "ok",
+        detail: "in rotation, circuit closed, models qwen3-coder-30b-a3b (32768 ctx), 0 in flight of 2, 0 queued",
+      },
     ]);
   });
 
@@ -55,6 +59,27 @@ describe("checkRunningRouter", () => {
       status: "warn",
       detail: expect.stringMatching(/^out of rotation, circuit closed, 0 in flight, 0 queued: backend lan is unreachable/),
       fix: expect.stringContaining("keeps probing it"),
+    });
+  });
+
+  test("with discovery on: a row saying what was found since start-up and which ports are still looked at", async () => {
+    const [empty, late] = [await findClosedPort(), await findClosedPort()];
+    const proxy = await start({ discovery: { enabled: true, ports: [empty, late], rescanMs: 600_000 } });
+    const engine = startFakeOpenAIBackend(openAIError(500, "unused"), { port: late });
+    running.push(engine);
+    // A request that finds no backend looks at once.
+    await fetch(`${proxy.url}/v1/models`);
+    const rows = await checkRunningRouter(configAt(proxy.server.port));
+    expect(rows.map((row) => row.check)).toEqual([`llamacpp-${late} router`, "router discovery"]);
+    expect(rows[0]!.detail).toStartWith("in rotation, circuit closed, models qwen3-coder-30b-a3b (32768 ctx)");
+    expect(rows[1]).toEqual({
+      check: "router discovery",
+      status: "ok",
+      detail: expect.stringMatching(
+        new RegExp(
+          `^found llamacpp-${late} at http://127\\.0\\.0\\.1:${late} \\(\\S+\\); still looking on 127\\.0\\.0\\.1 ports ${empty} \\(next \\S+\\)$`,
+        ),
+      ),
     });
   });
 });

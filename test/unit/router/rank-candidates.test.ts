@@ -3,8 +3,9 @@ import { type Candidate, rankCandidates, STRATEGY_NAMES } from "../../../src/rou
 import { candidate, ids, seededRandom } from "./strategy-test-support";
 
 describe("rankCandidates", () => {
-  test("lists all six strategies", () => {
+  test("lists all seven strategies", () => {
     expect([...STRATEGY_NAMES].sort()).toEqual([
+      "failover",
       "latency-based",
       "least-busy",
       "prefix-affinity",
