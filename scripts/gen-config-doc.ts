@@ -106,7 +106,7 @@ export function renderConfigurationDoc(): string {
     "backend is the primary; when it fails before answering the next one takes over, and it gets",
     "requests again once it answers and its `circuitBreaker.cooldownMs` is over. `serve` names the",
     "primary at start-up. A config with `modelGroups` or `routes` targets routes as it says, with no",
-    "default group ([decision 0014](decisions/0014-default-group-and-late-discovery.md)).",
+    "default group ([decision 0016](decisions/0016-default-group-and-late-discovery.md)).",
     "",
     "## Fields",
     "",
