@@ -149,12 +149,6 @@ export const ServerSchema = t.Object(
     port: t.Integer({ minimum: 0, maximum: 65535, default: 8082, description: "Port to listen on; 0 picks a free one." }),
     maxBodyBytes: t.Integer({ minimum: 1024, default: 32 * 1024 * 1024, description: "Larger request bodies get 413." }),
     pingIntervalMs: t.Integer({ minimum: 100, default: 10_000, description: "Ping frames on a stream that is otherwise silent." }),
-    fullGcEveryRequests: t.Integer({
-      minimum: 0,
-      default: 0,
-      description:
-        "A full garbage collection after this many requests keeps memory about 20 MB lower under sustained load (thousands of requests a minute), at the price of a pause of a few ms for the requests in flight then; 0 (default) leaves collections to the runtime.",
-    }),
     apiKey: t.Optional(
       t.String({
         minLength: 1,

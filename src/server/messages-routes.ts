@@ -23,15 +23,13 @@ export function createMessagesRoutes(services: AppServices) {
     (handler: typeof handleCreateMessage) =>
     async ({ request, requestId, set }: { request: Request; requestId: string; set: { headers: ErrorHeaders } }): Promise<Response> => {
       const body = await readJsonBody(request, limit, parser);
-      const response = await handler(services, {
+      return handler(services, {
         body,
         requestId,
         headers: request.headers,
         signal: request.signal,
         errorHeaders: set.headers,
       });
-      services.gc?.noteRequest();
-      return response;
     };
 
   return new Elysia({ name: "messages-routes" })

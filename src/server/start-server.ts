@@ -23,7 +23,6 @@ import type { RouterClock } from "../router/router-clock";
 import { createApp } from "./create-app";
 import { createRouterObserver } from "./create-router-observer";
 import { DeferredResponseCache, type ResponseCacheLike } from "./deferred-response-cache";
-import { FullGcSchedule } from "./full-gc-schedule";
 import { OpenStreams } from "./open-streams";
 
 export interface StartOptions {
@@ -88,7 +87,6 @@ export async function startServer(config: Config, options: StartOptions): Promis
       })
     : undefined;
   const streams = new OpenStreams();
-  const gc = new FullGcSchedule(config.server.fullGcEveryRequests);
   const app = createApp({
     config,
     router,
@@ -99,7 +97,6 @@ export async function startServer(config: Config, options: StartOptions): Promis
     version: options.version,
     clientKey,
     streams,
-    gc,
   });
   app.listen({
     hostname: config.server.host,
