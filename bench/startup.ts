@@ -7,6 +7,7 @@
  * @example
  * bun bench/startup.ts              # dist/anyclaude if fresh, else a build; 15 runs
  * bun bench/startup.ts --runs 50 --binary ./anyclaude
+ * bun bench/startup.ts --proxy-env BUN_JSC_useFTLJIT=0   # a variable in the server's environment
  */
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -15,6 +16,7 @@ import { parseArgs } from "node:util";
 import { findOrBuildAnyclaudeBinary, prepareBareMachine } from "../test/support/anyclaude-binary";
 import { openAIJson, startFakeOpenAIBackend } from "../test/support/fake-openai-backend";
 import { llamaServerCompletion } from "../test/support/fake-openai-chunks";
+import { readProxyEnv } from "./bench-args";
 import { summarizeLatencies } from "./latency-stats";
 
 const TARGET_START_MS = 300;
@@ -24,15 +26,21 @@ const IDLE_MS = 1_000;
 const GIVE_UP_MS = 30_000;
 
 const { values } = parseArgs({
-  options: { runs: { type: "string", default: "15" }, binary: { type: "string" }, help: { type: "boolean", short: "h" } },
+  options: {
+    runs: { type: "string", default: "15" },
+    binary: { type: "string" },
+    "proxy-env": { type: "string", multiple: true, default: [] },
+    help: { type: "boolean", short: "h" },
+  },
   strict: true,
 });
 if (values.help) {
-  console.log("Usage: bun bench/startup.ts [--runs N] [--binary PATH]");
+  console.log("Usage: bun bench/startup.ts [--runs N] [--binary PATH] [--proxy-env NAME=VALUE ...]");
   process.exit(0);
 }
 const runs = Number(values.runs);
 if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, not ${values.runs}`);
+const proxyEnv = readProxyEnv(values["proxy-env"]);
 
 const scratch = mkdtempSync(join(tmpdir(), "anyclaude-startup-"));
 const binaryPath = values.binary ?? (await findOrBuildAnyclaudeBinary(scratch)).path;
@@ -48,7 +56,7 @@ try {
     const started = performance.now();
     const child = Bun.spawn([machine.binary, "serve", "--port", String(port), "--backend", backend.url], {
       cwd: machine.cwd,
-      env: machine.env,
+      env: { ...machine.env, ...proxyEnv },
       stdin: "ignore",
       stdout: "ignore",
       stderr: "ignore",
@@ -73,7 +81,10 @@ const start = summarizeLatencies(startMs);
 const rss = summarizeLatencies(idleRssMb);
 const stop = summarizeLatencies(stopMs);
 const verdict = (ok: boolean) => (ok ? "within target" : "OVER TARGET");
-console.log(`anyclaude start-up: ${binaryPath}, ${runs} runs, ${cpus().length} cores, load ${loadavg()[0]!.toFixed(2)}`);
+const extraEnv = Object.entries(proxyEnv)
+  .map(([name, value]) => ` ${name}=${value}`)
+  .join("");
+console.log(`anyclaude start-up: ${binaryPath}${extraEnv}, ${runs} runs, ${cpus().length} cores, load ${loadavg()[0]!.toFixed(2)}`);
 console.log(`  binary size             ${(statSync(binaryPath).size / 1e6).toFixed(1)} MB`);
 console.log(
   `  start -> listening      p50 ${start.p50.toFixed(0)} ms, p95 ${start.p95.toFixed(0)} ms, min ${Math.min(...startMs).toFixed(0)} ms  ` +
