@@ -6,6 +6,18 @@
  */
 import { type Static, Type as t } from "@sinclair/typebox";
 import {
+  BACKEND_KINDS,
+  BACKEND_MODES,
+  CACHE_CONTROL_POINTS,
+  CACHE_STORES,
+  EMBEDDING_APIS,
+  EMBEDDING_SOURCES,
+  LOG_FORMATS,
+  LOG_LEVELS,
+  SYSTEM_MESSAGE_HANDLINGS,
+  THINKING_STYLES,
+} from "./config-choices";
+import {
   CircuitBreakerOverrideSchema,
   CircuitBreakerSchema,
   HealthSchema,
@@ -34,33 +46,22 @@ export const TimeoutsSchema = t.Object(
   },
 );
 
-export const BackendKindSchema = t.Union(
-  [
-    t.Literal("auto"),
-    t.Literal("llamacpp"),
-    t.Literal("ollama"),
-    t.Literal("lmstudio"),
-    t.Literal("vllm"),
-    t.Literal("openai"),
-    t.Literal("anthropic"),
-  ],
-  { default: "auto", description: "Engine kind; `auto` probes the server." },
-);
+const BackendKindSchema = t.Union([t.Literal("auto"), ...BACKEND_KINDS.map((kind) => t.Literal(kind))], {
+  default: "auto",
+  description: "Engine kind; `auto` probes the server.",
+});
 
-export const BackendModeSchema = t.Union([t.Literal("auto"), t.Literal("translate"), t.Literal("native")], {
+const BackendModeSchema = t.Union([t.Literal("auto"), ...BACKEND_MODES.map((mode) => t.Literal(mode))], {
   default: "auto",
   description:
     "`translate` speaks OpenAI chat completions to the backend; `native` forwards Anthropic Messages to its own /v1/messages; `auto` uses native when the backend has it.",
 });
 
-export const ThinkingStyleSchema = t.Union(
-  [t.Literal("auto"), t.Literal("chat_template_kwargs"), t.Literal("reasoning_effort"), t.Literal("none")],
-  {
-    default: "auto",
-    description:
-      "How a request's `thinking` reaches a translate-mode backend: `chat_template_kwargs` (enable_thinking, llama-server/vLLM), `reasoning_effort` (Ollama, LM Studio, OpenAI), `none`; `auto` picks by kind.",
-  },
-);
+const ThinkingStyleSchema = t.Union([t.Literal("auto"), ...THINKING_STYLES.map((style) => t.Literal(style))], {
+  default: "auto",
+  description:
+    "How a request's `thinking` reaches a translate-mode backend: `chat_template_kwargs` (enable_thinking, llama-server/vLLM), `reasoning_effort` (Ollama, LM Studio, OpenAI), `none`; `auto` picks by kind.",
+});
 
 export const BackendSchema = t.Object(
   {
@@ -134,11 +135,14 @@ export const ClaudeCodeSchema = t.Object(
       default: true,
       description: "Remove the per-request `x-anthropic-billing-header` system line that defeats the backend's prompt cache.",
     }),
-    systemMessages: t.Union([t.Literal("hoist"), t.Literal("user"), t.Literal("keep")], {
-      default: "hoist",
-      description:
-        "`role: system` messages inside `messages`: `hoist` appends them to the system prompt, `user` turns them into user text, `keep` forwards them as they are.",
-    }),
+    systemMessages: t.Union(
+      SYSTEM_MESSAGE_HANDLINGS.map((handling) => t.Literal(handling)),
+      {
+        default: "hoist",
+        description:
+          "`role: system` messages inside `messages`: `hoist` appends them to the system prompt, `user` turns them into user text, `keep` forwards them as they are.",
+      },
+    ),
   },
   { default: {}, additionalProperties: false, description: "Adjustments for what Claude Code sends." },
 );
@@ -176,14 +180,20 @@ export const DiscoverySchema = t.Object(
 
 export const LoggingSchema = t.Object(
   {
-    level: t.Union([t.Literal("debug"), t.Literal("info"), t.Literal("warn"), t.Literal("error")], {
-      default: "info",
-      description: "Least severe level written.",
-    }),
-    format: t.Union([t.Literal("text"), t.Literal("json")], {
-      default: "text",
-      description: "`text`: one `level message key=value` line per record (journald-friendly); `json`: one object per line.",
-    }),
+    level: t.Union(
+      LOG_LEVELS.map((level) => t.Literal(level)),
+      {
+        default: "info",
+        description: "Least severe level written.",
+      },
+    ),
+    format: t.Union(
+      LOG_FORMATS.map((format) => t.Literal(format)),
+      {
+        default: "text",
+        description: "`text`: one `level message key=value` line per record (journald-friendly); `json`: one object per line.",
+      },
+    ),
   },
   { default: {}, additionalProperties: false, description: "Log records, written to stderr." },
 );
@@ -209,11 +219,14 @@ export const PathsSchema = t.Object(
 
 export const EmbeddingSchema = t.Object(
   {
-    source: t.Union([t.Literal("minilm"), t.Literal("backend")], {
-      default: "minilm",
-      description:
-        "What turns request text into vectors for the semantic cache: `minilm` runs all-MiniLM-L6-v2 inside anyclaude (ONNX Runtime, one CPU thread); `backend` asks an embedding endpoint of an inference server.",
-    }),
+    source: t.Union(
+      EMBEDDING_SOURCES.map((source) => t.Literal(source)),
+      {
+        default: "minilm",
+        description:
+          "What turns request text into vectors for the semantic cache: `minilm` runs all-MiniLM-L6-v2 inside anyclaude (ONNX Runtime, one CPU thread); `backend` asks an embedding endpoint of an inference server.",
+      },
+    ),
     modelPath: t.Optional(
       t.String({
         minLength: 1,
@@ -235,11 +248,14 @@ export const EmbeddingSchema = t.Object(
     backendModel: t.Optional(
       t.String({ minLength: 1, description: "Embedding model the server runs (e.g. `nomic-embed-text`); required for `backend`." }),
     ),
-    backendApi: t.Union([t.Literal("openai"), t.Literal("ollama")], {
-      default: "openai",
-      description:
-        "`openai`: POST /v1/embeddings (llama-server with --embeddings, LM Studio, vLLM, Ollama); `ollama`: Ollama's own POST /api/embed.",
-    }),
+    backendApi: t.Union(
+      EMBEDDING_APIS.map((api) => t.Literal(api)),
+      {
+        default: "openai",
+        description:
+          "`openai`: POST /v1/embeddings (llama-server with --embeddings, LM Studio, vLLM, Ollama); `ollama`: Ollama's own POST /api/embed.",
+      },
+    ),
   },
   { default: {}, additionalProperties: false, description: "Embeddings for the semantic cache." },
 );
@@ -330,7 +346,7 @@ export const CacheControlSchema = t.Object(
       description:
         "Add `cache_control: {type: ephemeral}` for `kind: anthropic` upstreams, which honour Anthropic prompt caching. llama-server needs none: anyclaude sends `cache_prompt` and pins slots.",
     }),
-    points: t.Array(t.Union([t.Literal("system"), t.Literal("last_user_message")]), {
+    points: t.Array(t.Union(CACHE_CONTROL_POINTS.map((point) => t.Literal(point))), {
       default: ["system", "last_user_message"],
       description:
         "Where: the last system block, the last block of the last user message. Skipped where a marker already is, and never beyond Anthropic's 4 breakpoints.",
@@ -342,11 +358,14 @@ export const CacheControlSchema = t.Object(
 export const CacheSchema = t.Object(
   {
     enabled: t.Boolean({ default: true, description: "The response cache as a whole (exact and semantic). Off: no store is opened." }),
-    store: t.Union([t.Literal("sqlite"), t.Literal("redis")], {
-      default: "sqlite",
-      description:
-        "Where exact-cache answers live: `sqlite` in the data dir (one instance), `redis` on a Redis server several instances share. Redis down: requests bypass the cache and are still served.",
-    }),
+    store: t.Union(
+      CACHE_STORES.map((store) => t.Literal(store)),
+      {
+        default: "sqlite",
+        description:
+          "Where exact-cache answers live: `sqlite` in the data dir (one instance), `redis` on a Redis server several instances share. Redis down: requests bypass the cache and are still served.",
+      },
+    ),
     redis: RedisCacheSchema,
     exact: ExactCacheSchema,
     semantic: SemanticCacheSchema,

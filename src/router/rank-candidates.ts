@@ -2,6 +2,7 @@
  * The routing decision for one request within a model group: the order in which to try its
  * targets. The first is the choice; the rest are the fallbacks within the group.
  */
+import type { StrategyName } from "../config/config-choices";
 import type { Candidate, RankContext, RankStrategy } from "./candidate";
 import { rankByLatency } from "./strategies/latency-based";
 import { rankByLeastBusy } from "./strategies/least-busy";
@@ -12,8 +13,6 @@ import { rankByUsage } from "./strategies/usage-based";
 
 export type { Candidate, RankContext } from "./candidate";
 
-export type StrategyName = "simple-shuffle" | "least-busy" | "usage-based" | "latency-based" | "priority" | "prefix-affinity";
-
 const STRATEGIES: Record<StrategyName, RankStrategy> = {
   "simple-shuffle": rankBySimpleShuffle,
   "least-busy": rankByLeastBusy,
@@ -22,8 +21,6 @@ const STRATEGIES: Record<StrategyName, RankStrategy> = {
   priority: rankByPriority,
   "prefix-affinity": rankByPrefixAffinity,
 };
-
-export const STRATEGY_NAMES = Object.keys(STRATEGIES) as StrategyName[];
 
 /**
  * Ranks the available candidates by the strategy, then appends the unavailable ones in the
