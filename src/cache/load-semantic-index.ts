@@ -12,7 +12,7 @@ import type { ProgressUpdate } from "./terminal-progress-bar";
 import type { VectorIndex } from "./vector-index";
 
 /** An embedder that can load its model ahead of the first `embed` (MiniLM, a backend's endpoint). */
-export type SemanticEmbedder = Embedder & { load?(): Promise<unknown> };
+type SemanticEmbedder = Embedder & { load?(): Promise<unknown> };
 
 export interface SemanticIndexSource {
   /** Called once, on first use: building it must not load anything (see createEmbedder). */

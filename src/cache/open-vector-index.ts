@@ -46,7 +46,7 @@ export interface OpenedVectorIndex {
   rebuilt?: VectorIndexRebuild;
 }
 
-export const DEFAULT_VECTOR_DIMENSIONS = 384;
+const DEFAULT_VECTOR_DIMENSIONS = 384;
 
 /**
  * A rebuild saves the new file before returning, so the next start loads it.

@@ -33,7 +33,7 @@ export interface CacheLookup {
   ticket?: CacheTicket;
 }
 
-export interface StoreFailure {
+interface StoreFailure {
   store: CacheStoreName;
   operation: string;
   error: unknown;

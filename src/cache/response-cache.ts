@@ -17,7 +17,7 @@ import type { CacheLookup, CacheOutcome, CacheTicket, ResponseCacheObserver, Res
 import type { SemanticCache } from "./semantic-cache";
 import { serializeRequestForCache } from "./serialize-request-for-cache";
 
-export type { CacheLookup, CacheOutcome, CacheTicket, ResponseCacheObserver, ResponseCacheStats } from "./response-cache-types";
+export type { CacheLookup, CacheTicket, ResponseCacheObserver, ResponseCacheStats } from "./response-cache-types";
 
 export interface ResponseCacheOptions {
   exact?: { store: CacheStore; name: CacheStoreName; ttlMs: number };

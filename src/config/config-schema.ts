@@ -29,7 +29,7 @@ import {
 
 const Milliseconds = (defaultValue: number, description: string) => t.Integer({ minimum: 1, default: defaultValue, description });
 
-export const TimeoutsSchema = t.Object(
+const TimeoutsSchema = t.Object(
   {
     firstByteMs: Milliseconds(
       600_000,
@@ -99,7 +99,7 @@ export const BackendSchema = t.Object(
   { additionalProperties: false, description: "One inference server." },
 );
 
-export const ModelMapSchema = t.Object(
+const ModelMapSchema = t.Object(
   {
     default: t.Optional(
       t.String({ description: "Target for any Claude model not matched below. Default: the first backend's first model." }),
@@ -115,7 +115,7 @@ export const ModelMapSchema = t.Object(
   { default: {}, additionalProperties: false, description: "Claude model names → local targets (`model` or `backendId/model`)." },
 );
 
-export const RoutesSchema = t.Object(
+const RoutesSchema = t.Object(
   {
     background: t.Optional(t.String({ description: "Target for background / small-fast requests (haiku-class, session titles)." })),
     thinking: t.Optional(t.String({ description: "Target for requests with thinking enabled." })),
@@ -147,7 +147,7 @@ export const ClaudeCodeSchema = t.Object(
   { default: {}, additionalProperties: false, description: "Adjustments for what Claude Code sends." },
 );
 
-export const ServerSchema = t.Object(
+const ServerSchema = t.Object(
   {
     host: t.String({ default: "127.0.0.1", description: "Address to listen on; `0.0.0.0` exposes the proxy to the network." }),
     port: t.Integer({ minimum: 0, maximum: 65535, default: 8082, description: "Port to listen on; 0 picks a free one." }),
@@ -166,7 +166,7 @@ export const ServerSchema = t.Object(
   { default: {}, additionalProperties: false, description: "The HTTP listener Claude Code talks to." },
 );
 
-export const DiscoverySchema = t.Object(
+const DiscoverySchema = t.Object(
   {
     enabled: t.Boolean({ default: true, description: "With no backend configured, probe the usual local ports." }),
     ports: t.Array(t.Integer({ minimum: 1, maximum: 65535 }), {
@@ -178,7 +178,7 @@ export const DiscoverySchema = t.Object(
   { default: {}, additionalProperties: false, description: "Finding a local backend when none is configured." },
 );
 
-export const LoggingSchema = t.Object(
+const LoggingSchema = t.Object(
   {
     level: t.Union(
       LOG_LEVELS.map((level) => t.Literal(level)),
@@ -198,7 +198,7 @@ export const LoggingSchema = t.Object(
   { default: {}, additionalProperties: false, description: "Log records, written to stderr." },
 );
 
-export const PathsSchema = t.Object(
+const PathsSchema = t.Object(
   {
     dataDir: t.Optional(
       t.String({
@@ -217,7 +217,7 @@ export const PathsSchema = t.Object(
   { default: {}, additionalProperties: false, description: "Where anyclaude keeps files (XDG base directories unless set)." },
 );
 
-export const EmbeddingSchema = t.Object(
+const EmbeddingSchema = t.Object(
   {
     source: t.Union(
       EMBEDDING_SOURCES.map((source) => t.Literal(source)),
@@ -260,7 +260,7 @@ export const EmbeddingSchema = t.Object(
   { default: {}, additionalProperties: false, description: "Embeddings for the semantic cache." },
 );
 
-export const RedisCacheSchema = t.Object(
+const RedisCacheSchema = t.Object(
   {
     url: t.String({
       pattern: "^(redis|rediss|valkey|valkeys|redis\\+tls|redis\\+unix|redis\\+tls\\+unix)://",
@@ -278,7 +278,7 @@ export const RedisCacheSchema = t.Object(
   { default: {}, additionalProperties: false, description: "The Redis server for `cache.store: redis`." },
 );
 
-export const ExactCacheSchema = t.Object(
+const ExactCacheSchema = t.Object(
   {
     enabled: t.Boolean({
       default: true,
@@ -300,7 +300,7 @@ export const ExactCacheSchema = t.Object(
   { default: {}, additionalProperties: false, description: "The exact cache: a hash of the normalized request finds the answer." },
 );
 
-export const SemanticCacheSchema = t.Object(
+const SemanticCacheSchema = t.Object(
   {
     enabled: t.Boolean({
       default: true,
@@ -339,7 +339,7 @@ export const SemanticCacheSchema = t.Object(
   },
 );
 
-export const CacheControlSchema = t.Object(
+const CacheControlSchema = t.Object(
   {
     inject: t.Boolean({
       default: true,
@@ -355,7 +355,7 @@ export const CacheControlSchema = t.Object(
   { default: {}, additionalProperties: false, description: "Prompt-caching breakpoints for upstreams that honour them." },
 );
 
-export const CacheSchema = t.Object(
+const CacheSchema = t.Object(
   {
     enabled: t.Boolean({ default: true, description: "The response cache as a whole (exact and semantic). Off: no store is opened." }),
     store: t.Union(
@@ -404,5 +404,3 @@ export type BackendConfig = Static<typeof BackendSchema>;
 export type TimeoutsConfig = Static<typeof TimeoutsSchema>;
 export type PathsConfig = Static<typeof PathsSchema>;
 export type ModelGroupConfig = Static<typeof ModelGroupsSchema>[string];
-export type EmbeddingConfig = Static<typeof EmbeddingSchema>;
-export type CacheConfig = Static<typeof CacheSchema>;

@@ -147,7 +147,7 @@ const StrategySchema = t.Union(
   },
 );
 
-export const ModelGroupSchema = t.Object(
+const ModelGroupSchema = t.Object(
   {
     strategy: StrategySchema,
     targets: t.Array(t.String({ minLength: 1 }), {

@@ -18,7 +18,7 @@ export interface EmbedderSettings {
   backendApi: EmbeddingApi;
 }
 
-export type EmbedderLoadReport = MiniLMLoadReport | BackendEmbedderLoadReport;
+type EmbedderLoadReport = MiniLMLoadReport | BackendEmbedderLoadReport;
 
 export interface LoadableEmbedder extends Embedder {
   /** Loads the model (or asks the server once) now; resolves with what was loaded, rejects with what is missing. */

@@ -6,7 +6,7 @@ import type { LogFormat, LogLevel } from "../config/config-choices";
 import { formatLogLineAsJson, formatLogLineAsText } from "./format-log-line";
 import { redactLogValue, redactSecretsInText } from "./redact-log-value";
 
-export type LogFields = Record<string, unknown>;
+type LogFields = Record<string, unknown>;
 
 export interface Logger {
   debug(message: string, fields?: LogFields): void;

@@ -16,7 +16,7 @@ import type {
 import type { Translated, TranslationWarning } from "./translation-warning";
 
 /** Anthropic rejects a request with more breakpoints than this. */
-export const MAX_CACHE_BREAKPOINTS = 4;
+const MAX_CACHE_BREAKPOINTS = 4;
 
 const EPHEMERAL: CacheControlParam = { type: "ephemeral" };
 

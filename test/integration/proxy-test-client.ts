@@ -16,7 +16,7 @@ export interface ProxyForOptions {
 }
 
 /** Error messages name the backend by this id. */
-export const BACKEND_ID = "local";
+const BACKEND_ID = "local";
 
 /** Long enough for a busy 2-core machine, short enough that a deadline test is quick. */
 const TEST_TIMEOUTS: TimeoutsConfig = { firstByteMs: 400, idleMs: 400, totalMs: 10_000 };
