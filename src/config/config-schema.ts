@@ -129,7 +129,7 @@ const RoutesSchema = t.Object(
   { default: {}, additionalProperties: false, description: "Targets chosen by what a request needs rather than by its model name." },
 );
 
-export const ClaudeCodeSchema = t.Object(
+const ClaudeCodeSchema = t.Object(
   {
     stripBillingHeader: t.Boolean({
       default: true,

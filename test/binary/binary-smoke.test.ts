@@ -13,12 +13,12 @@ import { join } from "node:path";
 import { version as packageVersion } from "../../package.json" with { type: "json" };
 import { SERVE_RUNTIME_ENVIRONMENT } from "../../src/cli/serve-runtime-environment";
 import type { MessageStreamEvent } from "../../src/protocol/anthropic/stream-events";
-import { parseSse } from "../../src/sse/parse-sse";
 import { type AnyclaudeBinary, type BareMachine, findOrBuildAnyclaudeBinary, prepareBareMachine } from "../support/anyclaude-binary";
 import { checkAnthropicEventOrder } from "../support/check-anthropic-event-order";
 import { type FakeOpenAIBackend, openAIJson, openAIStream, startFakeOpenAIBackend } from "../support/fake-openai-backend";
 import { llamaServerChunks, llamaServerCompletion } from "../support/fake-openai-chunks";
 import { writeMiniLMStandin } from "../support/generate-minilm-standin";
+import { parseSse } from "../support/parse-sse";
 import { ServeProcess } from "../support/spawn-anyclaude-serve";
 
 // Compiling takes a few seconds on a quiet machine, much longer on two busy cores.

@@ -8,8 +8,8 @@
  */
 import { join } from "node:path";
 import type { MessageCreateParams, TextBlockParam } from "../../src/protocol/anthropic/messages";
-import { parseSse } from "../../src/sse/parse-sse";
 import { CLAUDE_CODE_FIXTURES_DIR } from "../support/claude-code-fixtures";
+import { parseSse } from "../support/parse-sse";
 import { startProxy } from "../support/start-proxy";
 import { measurePromptWork, type PromptWork } from "./read-llama-server-metrics";
 

@@ -11,7 +11,6 @@ import type { MessageCreateParams } from "../../src/protocol/anthropic/messages"
 import type { MessageStreamEvent } from "../../src/protocol/anthropic/stream-events";
 import { type ChatCompletionChunk, checkChatCompletion, checkChatCompletionChunk } from "../../src/protocol/openai/chat-response-schema";
 import { formatSseFrame } from "../../src/sse/encode-sse";
-import { parseSse } from "../../src/sse/parse-sse";
 import {
   type ConvertRequestOptions,
   convertAnthropicRequestToOpenAIChat,
@@ -20,6 +19,7 @@ import { convertOpenAIChatCompletionToAnthropic } from "../../src/translate/conv
 import { type NormalizeOptions, normalizeAnthropicRequest } from "../../src/translate/normalize-anthropic-request";
 import { OpenAIChatStreamConverter } from "../../src/translate/openai-chat-stream-converter";
 import type { Translated, TranslationWarning } from "../../src/translate/translation-warning";
+import { parseSse } from "../support/parse-sse";
 
 const CASES_DIR = join(import.meta.dir, "cases");
 const UPDATE_GOLDEN = process.env.UPDATE_GOLDEN === "1";

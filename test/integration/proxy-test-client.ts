@@ -6,7 +6,7 @@
 import type { TimeoutsConfig } from "../../src/config/config-schema";
 import type { ErrorBody } from "../../src/protocol/anthropic/errors";
 import type { MessageStreamEvent } from "../../src/protocol/anthropic/stream-events";
-import { parseSse } from "../../src/sse/parse-sse";
+import { parseSse } from "../support/parse-sse";
 import { type StartedProxy, startProxy } from "../support/start-proxy";
 
 export interface ProxyForOptions {
