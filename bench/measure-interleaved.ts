@@ -106,7 +106,7 @@ export async function runConcurrently(
 const sent = new WeakMap<BenchRequest, number>();
 
 /** The request's body, or the next of its variants in turn. */
-export function pickBody(request: BenchRequest): string {
+function pickBody(request: BenchRequest): string {
   if (!request.variants) return request.body;
   const count = sent.get(request) ?? 0;
   sent.set(request, count + 1);

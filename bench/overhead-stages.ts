@@ -27,7 +27,6 @@ import {
 import { resolveRoute } from "../src/router/resolve-route";
 import { validateMessageCreate } from "../src/server/validate-message-request";
 import { encodeSseFrame } from "../src/sse/encode-sse";
-import { parseSse } from "../src/sse/parse-sse";
 import { convertAnthropicMessagesToOpenAI } from "../src/translate/convert-anthropic-messages-to-openai";
 import { convertAnthropicRequestToOpenAIChat } from "../src/translate/convert-anthropic-request-to-openai-chat";
 import { convertAnthropicToolsToOpenAI } from "../src/translate/convert-anthropic-tools-to-openai";
@@ -35,6 +34,7 @@ import { convertOpenAIChatCompletionToAnthropic } from "../src/translate/convert
 import { estimateInputTokens } from "../src/translate/estimate-input-tokens";
 import { normalizeAnthropicRequest } from "../src/translate/normalize-anthropic-request";
 import { OpenAIChatStreamConverter } from "../src/translate/openai-chat-stream-converter";
+import { parseSse } from "../test/support/parse-sse";
 import { BENCH_MODEL, buildLeanBackendReplies } from "./lean-backend-replies";
 
 const { values } = parseArgs({ options: { iterations: { type: "string", default: "2000" } } });

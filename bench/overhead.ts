@@ -36,7 +36,8 @@ const HELP = `Usage: bun bench/overhead.ts [options]
   --gc               log the latency runs' proxy's collector pauses (BUN_JSC_logGC=1) and
                      summarize them: count, p50, p90 and max, young and full collections
   --proxy-env N=V    set N=V in the environment of the proxy under test only (repeatable),
-                     e.g. --proxy-env BUN_GC_TIMER_DISABLE=1 to measure a runtime setting
+                     e.g. --proxy-env BUN_GC_TIMER_DISABLE=1 to measure a runtime setting;
+                     anyclaude starts with serve's runtime settings, which N=V overrides
   --cpu-prof DIR     profile the latency runs' anyclaude with Bun's sampling profiler, writing
                      a .cpuprofile and a Markdown summary into DIR (slows it down: its figures
                      are then no measure of overhead)

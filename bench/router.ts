@@ -16,11 +16,12 @@
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { STRATEGY_NAMES } from "../src/config/config-choices";
 import type { MessageCreateParams } from "../src/protocol/anthropic/messages";
 import type { Candidate } from "../src/router/candidate";
 import { chooseLlamaSlot } from "../src/router/choose-llama-slot";
 import { computeAffinityKey } from "../src/router/compute-affinity-key";
-import { rankCandidates, STRATEGY_NAMES } from "../src/router/rank-candidates";
+import { rankCandidates } from "../src/router/rank-candidates";
 import { normalizeAnthropicRequest } from "../src/translate/normalize-anthropic-request";
 import { measureDetection } from "./router-detection";
 import { measureDispatch } from "./router-dispatch";

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { Subprocess } from "bun";
+import { SERVE_RUNTIME_ENVIRONMENT } from "../src/cli/serve-runtime-environment";
 
 export interface BenchProcess {
   url: string;
@@ -83,7 +84,8 @@ export interface ProxyUnderTest {
 }
 
 /**
- * anyclaude as a user starts it (`serve` in front of `backendUrl`), or a floor forwarder.
+ * anyclaude as its systemd unit and `npm start` start it (`serve` in front of `backendUrl`, with
+ * the runtime settings of decision 0017 in its environment), or a floor forwarder.
  *
  * @example
  * const proxy = await startBenchProxy(backend.url, { root, binary: "/abs/dist/anyclaude" });
@@ -94,7 +96,7 @@ export function startBenchProxy(backendUrl: string, proxy: ProxyUnderTest & { ro
   const serve = ["serve", "--port", "0", "--backend", backendUrl, "--log-level", "warn"];
   // The same requests go out thousands of times: with the response cache on, anyclaude would
   // answer them itself and the benchmark would measure the cache (bench/cache.ts does), not the proxy.
-  const env = { ANYCLAUDE_CACHE__ENABLED: "false", ...proxy.env };
+  const env = { ANYCLAUDE_CACHE__ENABLED: "false", ...SERVE_RUNTIME_ENVIRONMENT, ...proxy.env };
   if (proxy.binary) return spawnBenchProcess(serve, { ...options, executable: proxy.binary, env });
   return spawnBenchProcess([...(proxy.bunFlags ?? []), "src/cli/main.ts", ...serve], { ...options, env });
 }

@@ -5,7 +5,7 @@
 import { runConcurrently } from "./measure-interleaved";
 import type { BenchRequest } from "./prepare-overhead-requests";
 
-export interface RssSample {
+interface RssSample {
   /** Requests completed in this phase when the sample was taken. */
   requests: number;
   bytes: number;

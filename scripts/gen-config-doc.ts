@@ -5,6 +5,7 @@
  */
 import type { TSchema } from "@sinclair/typebox";
 import { OptionalKind } from "@sinclair/typebox";
+import { SERVE_RUNTIME_ENVIRONMENT } from "../src/cli/serve-runtime-environment";
 import { ConfigError } from "../src/config/config-error";
 import { findSchemaAt, formatConfigPath } from "../src/config/config-path";
 import { ConfigSchema } from "../src/config/config-schema";
@@ -133,15 +134,24 @@ export function renderConfigurationDoc(): string {
     "field set by two variables (`ANYCLAUDE_PORT` and `ANYCLAUDE_SERVER__PORT`). Any other unknown",
     "`ANYCLAUDE_*` name is ignored with a warning in the log: development tools share the prefix.",
     "",
-    "`serve` also sets three variables of its runtime: it restarts itself in place (same PID and",
-    "arguments) with them added to its environment. A value you set for any of them is never changed.",
+    "`serve` is meant to run with three variables of its runtime, which JavaScriptCore and mimalloc",
+    "read once, as the process starts. The systemd unit `anyclaude service install` writes sets them",
+    "(`systemctl edit anyclaude` can change them), and so does `npm start` (a value already in your",
+    "environment wins). `serve` started any other way runs with Bun's defaults unless you set them:",
+    "",
+    "```sh",
+    `${Object.entries(SERVE_RUNTIME_ENVIRONMENT)
+      .map(([name, value]) => `${name}=${value}`)
+      .join(" ")} anyclaude serve`,
+    "```",
     "",
     "- `BUN_JSC_useFTLJIT=0` runs JavaScriptCore without its top JIT tier: less CPU, memory and",
-    "  tail latency for a proxy ([decision 0012](decisions/0012-serve-without-ftl.md)). Set it to `1`",
-    "  to keep that tier.",
+    "  tail latency for a proxy ([decision 0012](decisions/0012-serve-without-ftl.md)).",
     "- `BUN_JSC_minEdenToOldGenerationRatio=0.6` collects the old generation sooner, and",
-    "  `MIMALLOC_PURGE_DELAY=0` gives freed pages back at once: 9–10 MB less under load, and no",
+    "  `MIMALLOC_PURGE_DELAY=0` gives freed pages back at once: less memory under load, and no",
     "  growth over time ([decision 0013](decisions/0013-serve-collects-sooner.md)).",
+    "",
+    "Why the environment and not `serve` itself: [decision 0017](decisions/0017-runtime-settings-from-the-environment.md).",
     "",
     "## Flags of `anyclaude serve`, `doctor` and `service install`",
     "",

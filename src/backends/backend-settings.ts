@@ -1,8 +1,7 @@
 /** A backend's settings after probing: every `auto` in its config replaced by what was found. */
-import type { TimeoutsConfig } from "../config/config-schema";
-import type { BackendKind, BackendMode } from "./backend";
 
-export type ThinkingStyle = "chat_template_kwargs" | "reasoning_effort" | "none";
+import type { BackendKind, BackendMode, ThinkingStyle } from "../config/config-choices";
+import type { TimeoutsConfig } from "../config/config-schema";
 
 export interface BackendSettings {
   id: string;

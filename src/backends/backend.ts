@@ -3,12 +3,10 @@
  * server only see this: Anthropic requests in, Anthropic messages or event streams out,
  * failures as ProxyError.
  */
+import type { BackendKind, BackendMode } from "../config/config-choices";
 import type { CountTokensParams, Message, MessageCreateParams } from "../protocol/anthropic/messages";
 import type { MessageStreamEvent } from "../protocol/anthropic/stream-events";
 import type { TranslationWarning } from "../translate/translation-warning";
-
-export type BackendKind = "llamacpp" | "ollama" | "lmstudio" | "vllm" | "openai" | "anthropic";
-export type BackendMode = "translate" | "native";
 
 export interface BackendModel {
   id: string;

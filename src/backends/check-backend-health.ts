@@ -3,7 +3,7 @@
  * vLLM `/health` (llama-server answers 503 while it loads the model), Ollama `/api/tags`, any
  * other server `/v1/models`. A probe never starts a generation.
  */
-import type { BackendKind } from "./backend";
+import type { BackendKind } from "../config/config-choices";
 import { type BackendSettings, buildAuthHeaders } from "./backend-settings";
 import { fetchBackend } from "./fetch-backend";
 

@@ -4,7 +4,7 @@
  * `/v1/models` is a generic OpenAI-compatible one. Also whether it speaks Anthropic
  * `/v1/messages` natively.
  */
-import type { BackendKind } from "./backend";
+import type { BackendKind } from "../config/config-choices";
 
 export interface DetectedBackend {
   kind: BackendKind;

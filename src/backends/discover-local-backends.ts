@@ -2,7 +2,7 @@
  * With no backend configured, look where local engines usually listen (Ollama 11434,
  * llama.cpp 8080, LM Studio 1234, vLLM 8000) and offer whatever answers.
  */
-import type { BackendKind, BackendMode } from "./backend";
+import type { BackendKind, BackendMode } from "../config/config-choices";
 import { detectBackendKind } from "./detect-backend-kind";
 
 export interface DiscoveredBackend {

@@ -3,10 +3,12 @@
  * after the proxy, e.g. under systemd). It probes again on use, at most every `retryMs`, and
  * once the engine answers it becomes the real backend; until then calls fail with 529.
  */
+
+import type { BackendKind, BackendMode } from "../config/config-choices";
 import type { BackendConfig } from "../config/config-schema";
 import { BackendConnectionError } from "../errors/proxy-error";
 import type { CountTokensParams, Message, MessageCreateParams } from "../protocol/anthropic/messages";
-import type { Backend, BackendKind, BackendMode, BackendModel, CallOptions, MessageStream, TokenCount } from "./backend";
+import type { Backend, BackendModel, CallOptions, MessageStream, TokenCount } from "./backend";
 import { createBackend } from "./create-backend";
 import { type ResolveOptions, resolveBackendSettings } from "./resolve-backend-settings";
 

@@ -26,7 +26,7 @@ export function convertInStreamError(backendId: string, error: unknown): ProxyEr
 }
 
 /** Pulls a human message out of the usual error shapes; falls back to the raw text, shortened. */
-export function extractErrorMessage(text: string): string {
+function extractErrorMessage(text: string): string {
   try {
     const parsed: unknown = JSON.parse(text);
     const message = findMessage(parsed);
@@ -46,7 +46,7 @@ function findMessage(value: unknown): string | undefined {
 }
 
 /** `retry-after-ms` (OpenAI style) wins over `Retry-After` (seconds or HTTP date). */
-export function parseRetryAfter(headers: Headers): number | undefined {
+function parseRetryAfter(headers: Headers): number | undefined {
   const ms = Number(headers.get("retry-after-ms"));
   if (Number.isFinite(ms) && ms > 0) return ms / 1000;
   const value = headers.get("retry-after");

@@ -12,7 +12,7 @@ export interface ContextWindowReading {
 }
 
 /** Ollama's window when neither the model's parameters nor the server's running state say otherwise. */
-export const OLLAMA_DEFAULT_NUM_CTX = 4_096;
+const OLLAMA_DEFAULT_NUM_CTX = 4_096;
 
 /**
  * llama-server `GET /props`: `default_generation_settings.n_ctx` is one slot's window (the `-c`

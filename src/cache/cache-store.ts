@@ -2,4 +2,4 @@
  * The exact cache's storage contract, defined in the store layer (src/store/cache-store.ts) so
  * the SQLite and Redis implementations there can name it without importing the cache layer.
  */
-export type { CachedAnswer, CacheStore, CacheStoreBudget, CacheStoreStats } from "../store/cache-store";
+export type { CacheStore } from "../store/cache-store";

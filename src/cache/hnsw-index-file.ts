@@ -9,7 +9,7 @@ import type { HierarchicalNSW } from "hnswlib-node";
 
 const FORMAT = "anyclaude-hnsw-1";
 
-export interface HnswIndexManifest {
+interface HnswIndexManifest {
   format: typeof FORMAT;
   space: "cosine";
   dimensions: number;

@@ -6,13 +6,13 @@
 import { rmSync } from "node:fs";
 import type { Embedder } from "../embed/embedder";
 import type { SemanticEntriesRepository } from "../store/semantic-entries-repository";
+import type { ProgressUpdate } from "./format-progress-line";
 import { manifestPathOf } from "./hnsw-index-file";
 import { openVectorIndex, type VectorIndexRebuild, type VectorSourceRow } from "./open-vector-index";
-import type { ProgressUpdate } from "./terminal-progress-bar";
 import type { VectorIndex } from "./vector-index";
 
 /** An embedder that can load its model ahead of the first `embed` (MiniLM, a backend's endpoint). */
-export type SemanticEmbedder = Embedder & { load?(): Promise<unknown> };
+type SemanticEmbedder = Embedder & { load?(): Promise<unknown> };
 
 export interface SemanticIndexSource {
   /** Called once, on first use: building it must not load anything (see createEmbedder). */

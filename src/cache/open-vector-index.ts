@@ -3,9 +3,11 @@
  * store, else a new index rebuilt from the store's rows. The index is derived data; the store
  * (SQLite) is the source of truth, so any doubt about the file is settled by rebuilding.
  */
+
+import type { ProgressUpdate } from "./format-progress-line";
 import { HnswVectorIndex } from "./hnsw-vector-index";
 import { loadHnswlibAddon } from "./load-hnswlib-addon";
-import { createTerminalProgressBar, type ProgressUpdate } from "./terminal-progress-bar";
+import { createTerminalProgressBar } from "./terminal-progress-bar";
 
 export interface VectorSourceRow {
   id: number;
@@ -46,7 +48,7 @@ export interface OpenedVectorIndex {
   rebuilt?: VectorIndexRebuild;
 }
 
-export const DEFAULT_VECTOR_DIMENSIONS = 384;
+const DEFAULT_VECTOR_DIMENSIONS = 384;
 
 /**
  * A rebuild saves the new file before returning, so the next start loads it.

@@ -3,6 +3,7 @@
  * ticket that lets the answer be stored later, the observer's hooks (metrics and logs live in
  * the server layer), and the stats `GET /v1/cache/stats` and `anyclaude cache stats` print.
  */
+import type { CacheStoreName } from "../config/config-choices";
 import type { Message } from "../protocol/anthropic/messages";
 import type { CacheMetricsCounts } from "../store/cache-metrics-repository";
 import type { SemanticQuery } from "./compute-semantic-query";
@@ -32,8 +33,8 @@ export interface CacheLookup {
   ticket?: CacheTicket;
 }
 
-export interface StoreFailure {
-  store: "sqlite" | "redis";
+interface StoreFailure {
+  store: CacheStoreName;
   operation: string;
   error: unknown;
   /** The first failure since the store last answered: log it; later ones are only counted. */
@@ -46,14 +47,14 @@ export interface ResponseCacheObserver {
   /** `seconds` is set when the stores were consulted; `saved` on a hit. */
   onLookup(outcome: CacheOutcome, seconds: number | undefined, saved: { bytes: number; tokens: number } | undefined): void;
   onStoreError(failure: StoreFailure): void;
-  onStoreRecovered(store: "sqlite" | "redis"): void;
+  onStoreRecovered(store: CacheStoreName): void;
   /** Something that costs hits but not answers: a model that did not load, a failed write. */
   onProblem(message: string, error: unknown): void;
 }
 
 export interface ResponseCacheStats {
   /** Where exact answers live; absent when the exact cache is off. */
-  store?: "sqlite" | "redis";
+  store?: CacheStoreName;
   exact?: { entries: number; bytes: number } | { error: string };
   semantic?: { entries: number; loaded: boolean; unavailable?: string };
   /** Counters over every day kept, and over today (UTC). */

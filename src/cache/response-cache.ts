@@ -4,6 +4,7 @@
  * in the background. A store that fails never fails a request: the lookup counts as a bypass,
  * the failure is counted, and logged once per outage.
  */
+import type { CacheStoreName } from "../config/config-choices";
 import type { Message, MessageCreateParams } from "../protocol/anthropic/messages";
 import { CacheStoreUnavailableError } from "../store/cache-store-error";
 import type { CacheCounter, CacheMetricsRecorder } from "./cache-metrics-recorder";
@@ -16,10 +17,10 @@ import type { CacheLookup, CacheOutcome, CacheTicket, ResponseCacheObserver, Res
 import type { SemanticCache } from "./semantic-cache";
 import { serializeRequestForCache } from "./serialize-request-for-cache";
 
-export type { CacheLookup, CacheOutcome, CacheTicket, ResponseCacheObserver, ResponseCacheStats } from "./response-cache-types";
+export type { CacheLookup, CacheTicket, ResponseCacheObserver, ResponseCacheStats } from "./response-cache-types";
 
 export interface ResponseCacheOptions {
-  exact?: { store: CacheStore; name: "sqlite" | "redis"; ttlMs: number };
+  exact?: { store: CacheStore; name: CacheStoreName; ttlMs: number };
   semantic?: { cache: SemanticCache; kinds: ReadonlySet<SemanticRequestKind> };
   recorder: CacheMetricsRecorder;
   observer: ResponseCacheObserver;

@@ -3,13 +3,7 @@
  * and only when stderr is a terminal: in a log file or under systemd it would be noise.
  */
 
-export interface ProgressUpdate {
-  done: number;
-  /** Unknown when the source cannot count ahead. */
-  total: number | undefined;
-  /** The last update: the bar ends its line. */
-  finished?: boolean;
-}
+import { formatProgressLine, type ProgressUpdate } from "./format-progress-line";
 
 export interface ProgressStream {
   isTTY?: boolean;
@@ -24,8 +18,6 @@ export interface TerminalProgressBarOptions {
   /** Least time between redraws; the first and last updates always draw. */
   intervalMs?: number;
 }
-
-const BAR_WIDTH = 30;
 
 /**
  * @example
@@ -49,26 +41,4 @@ export function createTerminalProgressBar(label: string, options: TerminalProgre
     lastDrawn = time;
     lastLine = line;
   };
-}
-
-/**
- * The line without its carriage return, cut to the terminal's width so it never wraps (a
- * wrapped line cannot be redrawn in place).
- *
- * @example
- * formatProgressLine("indexing", { done: 1, total: 4 }, 80); // "indexing [########----------------------]  25% 1/4"
- * formatProgressLine("indexing", { done: 1200, total: undefined }, 80); // "indexing 1200"
- */
-export function formatProgressLine(label: string, update: ProgressUpdate, columns = 80): string {
-  const { done, total } = update;
-  let line: string;
-  if (total === undefined || total <= 0) {
-    line = `${label} ${done}`;
-  } else {
-    const fraction = Math.min(1, done / total);
-    const filled = Math.round(fraction * BAR_WIDTH);
-    const percent = `${Math.floor(fraction * 100)}%`.padStart(4);
-    line = `${label} [${"#".repeat(filled)}${"-".repeat(BAR_WIDTH - filled)}] ${percent} ${done}/${total}`;
-  }
-  return line.slice(0, Math.max(1, columns - 1));
 }

@@ -14,7 +14,7 @@ export interface CliIo {
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 /** Bad command line: unknown command or option, missing option value. */
-export const EXIT_USAGE = 2;
+const EXIT_USAGE = 2;
 /** EX_CONFIG from sysexits.h: the configuration is invalid; systemd shows it as such. */
 export const EXIT_CONFIG = 78;
 

@@ -8,7 +8,7 @@ import type { DataPaths } from "../config/data-paths";
 import { redactSecretsInText } from "../log/redact-log-value";
 
 /** `fail` means something the configuration needs is broken, and doctor exits non-zero. */
-export type DoctorStatus = "ok" | "warn" | "fail";
+type DoctorStatus = "ok" | "warn" | "fail";
 
 export interface DoctorRow {
   check: string;

@@ -13,6 +13,7 @@ import { formatServiceHelp } from "./cli-help";
 import { type CliIo, EXIT_CONFIG, EXIT_FAILURE, EXIT_OK, reportUsageError } from "./cli-io";
 import { CONFIG_OPTIONS, type OptionValues, pickConfigFlags, readCommandOptions } from "./read-command-options";
 import { renderSystemdUnit, type SystemdUnitSpec } from "./render-systemd-unit";
+import { SERVE_RUNTIME_ENVIRONMENT } from "./serve-runtime-environment";
 
 const UNIT_NAME = "anyclaude.service";
 
@@ -104,7 +105,8 @@ function installService(
     return EXIT_CONFIG;
   }
 
-  const text = renderSystemdUnit({ scope, command, environment, writablePaths });
+  // The runtime settings first: a drop-in (`systemctl edit anyclaude`) can still override them.
+  const text = renderSystemdUnit({ scope, command, environment: { ...SERVE_RUNTIME_ENVIRONMENT, ...environment }, writablePaths });
   try {
     mkdirSync(dirname(unitPath), { recursive: true });
     writeFileSync(unitPath, text, { mode: 0o644 });

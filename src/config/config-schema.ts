@@ -5,6 +5,18 @@
  * from this file: descriptions written here are what users read.
  */
 import { type Static, Type as t } from "@sinclair/typebox";
+import {
+  BACKEND_KINDS,
+  BACKEND_MODES,
+  CACHE_CONTROL_POINTS,
+  CACHE_STORES,
+  EMBEDDING_APIS,
+  EMBEDDING_SOURCES,
+  LOG_FORMATS,
+  LOG_LEVELS,
+  SYSTEM_MESSAGE_HANDLINGS,
+  THINKING_STYLES,
+} from "./config-choices";
 import { ContextSchema } from "./context-config-schema";
 import {
   CircuitBreakerOverrideSchema,
@@ -18,7 +30,7 @@ import {
 
 const Milliseconds = (defaultValue: number, description: string) => t.Integer({ minimum: 1, default: defaultValue, description });
 
-export const TimeoutsSchema = t.Object(
+const TimeoutsSchema = t.Object(
   {
     firstByteMs: Milliseconds(
       600_000,
@@ -35,33 +47,22 @@ export const TimeoutsSchema = t.Object(
   },
 );
 
-export const BackendKindSchema = t.Union(
-  [
-    t.Literal("auto"),
-    t.Literal("llamacpp"),
-    t.Literal("ollama"),
-    t.Literal("lmstudio"),
-    t.Literal("vllm"),
-    t.Literal("openai"),
-    t.Literal("anthropic"),
-  ],
-  { default: "auto", description: "Engine kind; `auto` probes the server." },
-);
+const BackendKindSchema = t.Union([t.Literal("auto"), ...BACKEND_KINDS.map((kind) => t.Literal(kind))], {
+  default: "auto",
+  description: "Engine kind; `auto` probes the server.",
+});
 
-export const BackendModeSchema = t.Union([t.Literal("auto"), t.Literal("translate"), t.Literal("native")], {
+const BackendModeSchema = t.Union([t.Literal("auto"), ...BACKEND_MODES.map((mode) => t.Literal(mode))], {
   default: "auto",
   description:
     "`translate` speaks OpenAI chat completions to the backend; `native` forwards Anthropic Messages to its own /v1/messages; `auto` uses native when the backend has it.",
 });
 
-export const ThinkingStyleSchema = t.Union(
-  [t.Literal("auto"), t.Literal("chat_template_kwargs"), t.Literal("reasoning_effort"), t.Literal("none")],
-  {
-    default: "auto",
-    description:
-      "How a request's `thinking` reaches a translate-mode backend: `chat_template_kwargs` (enable_thinking, llama-server/vLLM), `reasoning_effort` (Ollama, LM Studio, OpenAI), `none`; `auto` picks by kind.",
-  },
-);
+const ThinkingStyleSchema = t.Union([t.Literal("auto"), ...THINKING_STYLES.map((style) => t.Literal(style))], {
+  default: "auto",
+  description:
+    "How a request's `thinking` reaches a translate-mode backend: `chat_template_kwargs` (enable_thinking, llama-server/vLLM), `reasoning_effort` (Ollama, LM Studio, OpenAI), `none`; `auto` picks by kind.",
+});
 
 export const BackendSchema = t.Object(
   {
@@ -99,7 +100,7 @@ export const BackendSchema = t.Object(
   { additionalProperties: false, description: "One inference server." },
 );
 
-export const ModelMapSchema = t.Object(
+const ModelMapSchema = t.Object(
   {
     default: t.Optional(
       t.String({ description: "Target for any Claude model not matched below. Default: the first backend's first model." }),
@@ -115,7 +116,7 @@ export const ModelMapSchema = t.Object(
   { default: {}, additionalProperties: false, description: "Claude model names → local targets (`model` or `backendId/model`)." },
 );
 
-export const RoutesSchema = t.Object(
+const RoutesSchema = t.Object(
   {
     background: t.Optional(t.String({ description: "Target for background / small-fast requests (haiku-class, session titles)." })),
     thinking: t.Optional(t.String({ description: "Target for requests with thinking enabled." })),
@@ -129,33 +130,30 @@ export const RoutesSchema = t.Object(
   { default: {}, additionalProperties: false, description: "Targets chosen by what a request needs rather than by its model name." },
 );
 
-export const ClaudeCodeSchema = t.Object(
+const ClaudeCodeSchema = t.Object(
   {
     stripBillingHeader: t.Boolean({
       default: true,
       description: "Remove the per-request `x-anthropic-billing-header` system line that defeats the backend's prompt cache.",
     }),
-    systemMessages: t.Union([t.Literal("hoist"), t.Literal("user"), t.Literal("keep")], {
-      default: "hoist",
-      description:
-        "`role: system` messages inside `messages`: `hoist` appends them to the system prompt, `user` turns them into user text, `keep` forwards them as they are.",
-    }),
+    systemMessages: t.Union(
+      SYSTEM_MESSAGE_HANDLINGS.map((handling) => t.Literal(handling)),
+      {
+        default: "hoist",
+        description:
+          "`role: system` messages inside `messages`: `hoist` appends them to the system prompt, `user` turns them into user text, `keep` forwards them as they are.",
+      },
+    ),
   },
   { default: {}, additionalProperties: false, description: "Adjustments for what Claude Code sends." },
 );
 
-export const ServerSchema = t.Object(
+const ServerSchema = t.Object(
   {
     host: t.String({ default: "127.0.0.1", description: "Address to listen on; `0.0.0.0` exposes the proxy to the network." }),
     port: t.Integer({ minimum: 0, maximum: 65535, default: 8082, description: "Port to listen on; 0 picks a free one." }),
     maxBodyBytes: t.Integer({ minimum: 1024, default: 32 * 1024 * 1024, description: "Larger request bodies get 413." }),
     pingIntervalMs: t.Integer({ minimum: 100, default: 10_000, description: "Ping frames on a stream that is otherwise silent." }),
-    fullGcEveryRequests: t.Integer({
-      minimum: 0,
-      default: 0,
-      description:
-        "A full garbage collection after this many requests keeps memory about 20 MB lower under sustained load (thousands of requests a minute), at the price of a pause of a few ms for the requests in flight then; 0 (default) leaves collections to the runtime.",
-    }),
     apiKey: t.Optional(
       t.String({
         minLength: 1,
@@ -179,7 +177,7 @@ export const ServerSchema = t.Object(
   { default: {}, additionalProperties: false, description: "The HTTP listener Claude Code talks to." },
 );
 
-export const DiscoverySchema = t.Object(
+const DiscoverySchema = t.Object(
   {
     enabled: t.Boolean({ default: true, description: "With no backend configured, probe the usual local ports." }),
     ports: t.Array(t.Integer({ minimum: 1, maximum: 65535 }), {
@@ -203,21 +201,27 @@ export const DiscoverySchema = t.Object(
   },
 );
 
-export const LoggingSchema = t.Object(
+const LoggingSchema = t.Object(
   {
-    level: t.Union([t.Literal("debug"), t.Literal("info"), t.Literal("warn"), t.Literal("error")], {
-      default: "info",
-      description: "Least severe level written.",
-    }),
-    format: t.Union([t.Literal("text"), t.Literal("json")], {
-      default: "text",
-      description: "`text`: one `level message key=value` line per record (journald-friendly); `json`: one object per line.",
-    }),
+    level: t.Union(
+      LOG_LEVELS.map((level) => t.Literal(level)),
+      {
+        default: "info",
+        description: "Least severe level written.",
+      },
+    ),
+    format: t.Union(
+      LOG_FORMATS.map((format) => t.Literal(format)),
+      {
+        default: "text",
+        description: "`text`: one `level message key=value` line per record (journald-friendly); `json`: one object per line.",
+      },
+    ),
   },
   { default: {}, additionalProperties: false, description: "Log records, written to stderr." },
 );
 
-export const PathsSchema = t.Object(
+const PathsSchema = t.Object(
   {
     dataDir: t.Optional(
       t.String({
@@ -236,13 +240,16 @@ export const PathsSchema = t.Object(
   { default: {}, additionalProperties: false, description: "Where anyclaude keeps files (XDG base directories unless set)." },
 );
 
-export const EmbeddingSchema = t.Object(
+const EmbeddingSchema = t.Object(
   {
-    source: t.Union([t.Literal("minilm"), t.Literal("backend")], {
-      default: "minilm",
-      description:
-        "What turns request text into vectors for the semantic cache: `minilm` runs all-MiniLM-L6-v2 inside anyclaude (ONNX Runtime, one CPU thread); `backend` asks an embedding endpoint of an inference server.",
-    }),
+    source: t.Union(
+      EMBEDDING_SOURCES.map((source) => t.Literal(source)),
+      {
+        default: "minilm",
+        description:
+          "What turns request text into vectors for the semantic cache: `minilm` runs all-MiniLM-L6-v2 inside anyclaude (ONNX Runtime, one CPU thread); `backend` asks an embedding endpoint of an inference server.",
+      },
+    ),
     modelPath: t.Optional(
       t.String({
         minLength: 1,
@@ -264,16 +271,19 @@ export const EmbeddingSchema = t.Object(
     backendModel: t.Optional(
       t.String({ minLength: 1, description: "Embedding model the server runs (e.g. `nomic-embed-text`); required for `backend`." }),
     ),
-    backendApi: t.Union([t.Literal("openai"), t.Literal("ollama")], {
-      default: "openai",
-      description:
-        "`openai`: POST /v1/embeddings (llama-server with --embeddings, LM Studio, vLLM, Ollama); `ollama`: Ollama's own POST /api/embed.",
-    }),
+    backendApi: t.Union(
+      EMBEDDING_APIS.map((api) => t.Literal(api)),
+      {
+        default: "openai",
+        description:
+          "`openai`: POST /v1/embeddings (llama-server with --embeddings, LM Studio, vLLM, Ollama); `ollama`: Ollama's own POST /api/embed.",
+      },
+    ),
   },
   { default: {}, additionalProperties: false, description: "Embeddings for the semantic cache." },
 );
 
-export const RedisCacheSchema = t.Object(
+const RedisCacheSchema = t.Object(
   {
     url: t.String({
       pattern: "^(redis|rediss|valkey|valkeys|redis\\+tls|redis\\+unix|redis\\+tls\\+unix)://",
@@ -291,7 +301,7 @@ export const RedisCacheSchema = t.Object(
   { default: {}, additionalProperties: false, description: "The Redis server for `cache.store: redis`." },
 );
 
-export const ExactCacheSchema = t.Object(
+const ExactCacheSchema = t.Object(
   {
     enabled: t.Boolean({
       default: true,
@@ -313,7 +323,7 @@ export const ExactCacheSchema = t.Object(
   { default: {}, additionalProperties: false, description: "The exact cache: a hash of the normalized request finds the answer." },
 );
 
-export const SemanticCacheSchema = t.Object(
+const SemanticCacheSchema = t.Object(
   {
     enabled: t.Boolean({
       default: true,
@@ -352,14 +362,14 @@ export const SemanticCacheSchema = t.Object(
   },
 );
 
-export const CacheControlSchema = t.Object(
+const CacheControlSchema = t.Object(
   {
     inject: t.Boolean({
       default: true,
       description:
         "Add `cache_control: {type: ephemeral}` for `kind: anthropic` upstreams, which honour Anthropic prompt caching. llama-server needs none: anyclaude sends `cache_prompt` and pins slots.",
     }),
-    points: t.Array(t.Union([t.Literal("system"), t.Literal("last_user_message")]), {
+    points: t.Array(t.Union(CACHE_CONTROL_POINTS.map((point) => t.Literal(point))), {
       default: ["system", "last_user_message"],
       description:
         "Where: the last system block, the last block of the last user message. Skipped where a marker already is, and never beyond Anthropic's 4 breakpoints.",
@@ -368,14 +378,17 @@ export const CacheControlSchema = t.Object(
   { default: {}, additionalProperties: false, description: "Prompt-caching breakpoints for upstreams that honour them." },
 );
 
-export const CacheSchema = t.Object(
+const CacheSchema = t.Object(
   {
     enabled: t.Boolean({ default: true, description: "The response cache as a whole (exact and semantic). Off: no store is opened." }),
-    store: t.Union([t.Literal("sqlite"), t.Literal("redis")], {
-      default: "sqlite",
-      description:
-        "Where exact-cache answers live: `sqlite` in the data dir (one instance), `redis` on a Redis server several instances share. Redis down: requests bypass the cache and are still served.",
-    }),
+    store: t.Union(
+      CACHE_STORES.map((store) => t.Literal(store)),
+      {
+        default: "sqlite",
+        description:
+          "Where exact-cache answers live: `sqlite` in the data dir (one instance), `redis` on a Redis server several instances share. Redis down: requests bypass the cache and are still served.",
+      },
+    ),
     redis: RedisCacheSchema,
     exact: ExactCacheSchema,
     semantic: SemanticCacheSchema,
@@ -415,5 +428,3 @@ export type BackendConfig = Static<typeof BackendSchema>;
 export type TimeoutsConfig = Static<typeof TimeoutsSchema>;
 export type PathsConfig = Static<typeof PathsSchema>;
 export type ModelGroupConfig = Static<typeof ModelGroupsSchema>[string];
-export type EmbeddingConfig = Static<typeof EmbeddingSchema>;
-export type CacheConfig = Static<typeof CacheSchema>;

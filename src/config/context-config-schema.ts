@@ -47,7 +47,7 @@ function toOverrideFields() {
   return fields as { [K in keyof ReturnType<typeof contextFields>]: TOptional<ReturnType<typeof contextFields>[K]> };
 }
 
-export const ContextOverrideSchema = t.Object(toOverrideFields(), {
+const ContextOverrideSchema = t.Object(toOverrideFields(), {
   additionalProperties: false,
   description: "Context settings for one route or model group, over the global ones.",
 });

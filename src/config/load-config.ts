@@ -7,6 +7,7 @@ import { collectConfigIssues } from "./collect-config-issues";
 import { ConfigError, type ConfigIssue } from "./config-error";
 import { type ConfigLayer, mergeConfigLayerValues } from "./config-layer";
 import { type Config, ConfigSchema } from "./config-schema";
+import { dropRemovedConfigFields, dropRemovedConfigVariables } from "./drop-removed-config-fields";
 import { normalizeBackendUrl } from "./normalize-backend-url";
 import { readConfigEnv } from "./read-config-env";
 import { readConfigFile } from "./read-config-file";
@@ -19,7 +20,7 @@ export interface ConfigSources {
   /** Read for `ANYCLAUDE_*`, and for XDG_CONFIG_HOME / HOME to find the default file. */
   env: Record<string, string | undefined>;
   flags: ConfigFlags;
-  /** Told about what was ignored (unknown ANYCLAUDE_* names); the CLI logs it once the logger exists. */
+  /** Told about what was ignored (unknown ANYCLAUDE_* names, removed fields); the CLI logs it once the logger exists. */
   onWarning?: (message: string) => void;
 }
 
@@ -46,14 +47,18 @@ export function loadConfig(sources: ConfigSources): Config {
       issues.push(...error.issues);
     }
   }
-  const env = readConfigEnv(sources.env);
+  const current = dropRemovedConfigVariables(sources.env);
+  for (const warning of current.warnings) sources.onWarning?.(warning);
+  const env = readConfigEnv(current.env);
   issues.push(...env.issues);
   for (const name of env.ignored) {
     sources.onWarning?.(`ignored unknown environment variable ${name}; the ANYCLAUDE_* settings are listed in docs/configuration.md`);
   }
   layers.push(env.layer, readConfigFlags(sources.flags));
 
-  const config: unknown = Value.Default(ConfigSchema, mergeConfigLayerValues(layers.map((layer) => layer.value)));
+  const merged = mergeConfigLayerValues(layers.map((layer) => layer.value));
+  for (const warning of dropRemovedConfigFields(merged, layers)) sources.onWarning?.(warning);
+  const config: unknown = Value.Default(ConfigSchema, merged);
   issues.push(...collectConfigIssues(config, layers));
   if (issues.length > 0) throw new ConfigError(issues);
 

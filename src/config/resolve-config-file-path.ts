@@ -30,7 +30,7 @@ export function resolveConfigFilePath(named: string | undefined, env: Record<str
  * findDefaultConfigFilePath({ XDG_CONFIG_HOME: "/cfg" }); // "/cfg/anyclaude/config.yaml"
  * findDefaultConfigFilePath({ HOME: "/home/me" }); // "/home/me/.config/anyclaude/config.yaml"
  */
-export function findDefaultConfigFilePath(env: Record<string, string | undefined>): string | undefined {
+function findDefaultConfigFilePath(env: Record<string, string | undefined>): string | undefined {
   const xdgConfigHome = env.XDG_CONFIG_HOME;
   // The spec says a relative XDG_CONFIG_HOME is invalid and must be ignored.
   if (xdgConfigHome && isAbsolute(xdgConfigHome)) return join(xdgConfigHome, "anyclaude", "config.yaml");

@@ -3,12 +3,14 @@
  * a relative one taken from the working directory, and the embedding server defaulting to the
  * first backend. The embedder takes the result as plain values (src/embed/create-embedder.ts).
  */
+
 import { resolve } from "node:path";
+import type { EmbeddingSource } from "./config-choices";
 import { ConfigError, type ConfigIssue } from "./config-error";
 import type { Config } from "./config-schema";
 
 export interface EmbeddingSettings {
-  source: "minilm" | "backend";
+  source: EmbeddingSource;
   modelPath?: string;
   threads: number;
   backendUrl?: string;

@@ -4,6 +4,7 @@
  * which composes it, so each file reads as one concern.
  */
 import { type TObject, Type as t } from "@sinclair/typebox";
+import { STRATEGY_NAMES } from "./config-choices";
 
 const Ms = (minimum: number, defaultValue: number, description: string) => t.Integer({ minimum, default: defaultValue, description });
 
@@ -137,16 +138,8 @@ export const QueueSchema = t.Object(
   },
 );
 
-export const StrategySchema = t.Union(
-  [
-    t.Literal("simple-shuffle"),
-    t.Literal("least-busy"),
-    t.Literal("usage-based"),
-    t.Literal("latency-based"),
-    t.Literal("priority"),
-    t.Literal("prefix-affinity"),
-    t.Literal("failover"),
-  ],
+const StrategySchema = t.Union(
+  STRATEGY_NAMES.map((name) => t.Literal(name)),
   {
     default: "simple-shuffle",
     description:
@@ -154,7 +147,7 @@ export const StrategySchema = t.Union(
   },
 );
 
-export const ModelGroupSchema = t.Object(
+const ModelGroupSchema = t.Object(
   {
     strategy: StrategySchema,
     targets: t.Array(t.String({ minLength: 1 }), {

@@ -43,7 +43,7 @@ export interface TrimPlan {
  * Old tool results are held to an eighth of the budget; the latest ones stay whole unless even
  * the last turn alone would not fit under the low-water mark, and are then held to a quarter.
  */
-export function computeResultLimits(budget: number): TrimPlan["limits"] {
+function computeResultLimits(budget: number): TrimPlan["limits"] {
   return {
     old: { maxTokens: Math.floor(budget / 8), keepTokens: Math.floor(budget / 16) },
     recent: { maxTokens: Math.floor(budget / 4), keepTokens: Math.floor(budget / 8) },

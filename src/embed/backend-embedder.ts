@@ -4,12 +4,12 @@
  * `POST /api/embed`. Servers differ on whether they normalize, so vectors are L2-normalized here.
  * The dimension count is learned from the first answer.
  */
+
 import { type Static, Type as t } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
+import type { EmbeddingApi } from "../config/config-choices";
 import type { Embedder } from "./embedder";
 import { normalizeL2 } from "./normalize-l2";
-
-export type EmbeddingApi = "openai" | "ollama";
 
 export interface BackendEmbedderOptions {
   /** The server's root URL, with or without /v1. */

@@ -4,12 +4,13 @@
  * Building loads nothing; `load()` does, for doctor and the benchmark, and the first `embed`
  * does it otherwise.
  */
-import { BackendEmbedder, type BackendEmbedderLoadReport, type EmbeddingApi } from "./backend-embedder";
+import type { EmbeddingApi, EmbeddingSource } from "../config/config-choices";
+import { BackendEmbedder, type BackendEmbedderLoadReport } from "./backend-embedder";
 import type { Embedder } from "./embedder";
 import { MiniLMEmbedder, type MiniLMLoadReport } from "./minilm-embedder";
 
 export interface EmbedderSettings {
-  source: "minilm" | "backend";
+  source: EmbeddingSource;
   modelPath?: string;
   threads: number;
   backendUrl?: string;
@@ -17,7 +18,7 @@ export interface EmbedderSettings {
   backendApi: EmbeddingApi;
 }
 
-export type EmbedderLoadReport = MiniLMLoadReport | BackendEmbedderLoadReport;
+type EmbedderLoadReport = MiniLMLoadReport | BackendEmbedderLoadReport;
 
 export interface LoadableEmbedder extends Embedder {
   /** Loads the model (or asks the server once) now; resolves with what was loaded, rejects with what is missing. */

@@ -22,7 +22,7 @@ export interface DownloadModelOptions {
   onProgress?: (received: number, total: number | undefined) => void;
 }
 
-export type HashSource = "--sha256" | "x-linked-etag" | "etag";
+type HashSource = "--sha256" | "x-linked-etag" | "etag";
 
 export interface DownloadedModelRecord {
   url: string;

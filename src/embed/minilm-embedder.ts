@@ -14,7 +14,7 @@ import { describeMissingMiniLM, locateMiniLMModel, type MiniLMModelOrigin, type 
 import { poolMeanEmbeddings } from "./pool-mean-embeddings";
 import type { WordPieceTokenizer } from "./wordpiece-tokenizer";
 
-export const MINILM_DIMENSIONS = 384;
+const MINILM_DIMENSIONS = 384;
 const OUTPUT_NAME = "last_hidden_state";
 
 export interface MiniLMEmbedderOptions extends MiniLMModelSearch {

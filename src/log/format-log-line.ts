@@ -2,10 +2,8 @@
  * Renders one log record as one line: `level message key=value ...` for people and journald,
  * or one JSON object for log shippers. Fields arrive already made safe by redactLogValue.
  */
+import type { LogLevel } from "../config/config-choices";
 import { LoggedError } from "./redact-log-value";
-
-export type LogLevel = "debug" | "info" | "warn" | "error";
-export type LogFormat = "text" | "json";
 
 export interface LogRecord {
   time: Date;

@@ -2,11 +2,11 @@
  * anyclaude's logger: levels, one line per record in text or JSON, context fields carried by
  * child loggers, and secrets redacted before anything is written.
  */
-import { formatLogLineAsJson, formatLogLineAsText, type LogFormat, type LogLevel } from "./format-log-line";
+import type { LogFormat, LogLevel } from "../config/config-choices";
+import { formatLogLineAsJson, formatLogLineAsText } from "./format-log-line";
 import { redactLogValue, redactSecretsInText } from "./redact-log-value";
 
-export type { LogFormat, LogLevel } from "./format-log-line";
-export type LogFields = Record<string, unknown>;
+type LogFields = Record<string, unknown>;
 
 export interface Logger {
   debug(message: string, fields?: LogFields): void;

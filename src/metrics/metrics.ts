@@ -28,7 +28,7 @@ export interface Metrics {
 }
 
 /** One backend's live router state, read when /metrics is scraped (the router's BackendStatus fits). */
-export interface BackendGaugeReading {
+interface BackendGaugeReading {
   id: string;
   circuit: "closed" | "half-open" | "open";
   healthy: boolean;

@@ -42,6 +42,7 @@ export function loadNativeAddon<Exports>(addon: NativeAddon, cacheDir: string): 
  * @example
  * loadNativeAddon(ONNXRUNTIME_ADDON, paths.cacheDir);
  * const ort = await import("onnxruntime-node"); // its binding.js now calls getLoadedNativeAddon("onnxruntime")
+ * @public Called by the code build.ts writes into the package loaders, which knip cannot see.
  */
 export function getLoadedNativeAddon(name: string): unknown {
   if (!loaded.has(name)) {

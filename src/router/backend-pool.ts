@@ -14,8 +14,6 @@ import type { CatalogEntry } from "./model-catalog";
 import type { RouterClock } from "./router-clock";
 import type { RouterObserver } from "./router-observer";
 
-export type { BackendState } from "./backend-health";
-
 /** A backend with the part of its config the router reads (share, tier, limits, overrides). */
 export interface PooledBackend {
   backend: Backend;

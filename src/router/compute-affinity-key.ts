@@ -13,7 +13,7 @@ import type { ContentBlockParam, MessageCreateParams, ToolParam } from "../proto
  * keeps it in place. The first assistant reply is never included: it exists only from the
  * second request on, and including it would move a conversation after its first answer.
  */
-export const AFFINITY_MESSAGE_COUNT = 2;
+const AFFINITY_MESSAGE_COUNT = 2;
 
 /** The per-run billing line changes on every request; any such line in the system text is skipped. */
 const BILLING_HEADER = /x-anthropic-billing-header:/i;

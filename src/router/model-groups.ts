@@ -4,10 +4,11 @@
  * the groups to try after it. Checked once at start-up so that a typo in a group name stops
  * anyclaude instead of surfacing on the first failover.
  */
+
+import type { StrategyName } from "../config/config-choices";
 import type { Config, ModelGroupConfig } from "../config/config-schema";
 import type { CatalogEntry } from "./model-catalog";
 import { parseTarget, type Target } from "./parse-target";
-import type { StrategyName } from "./rank-candidates";
 import type { RouteDecision } from "./resolve-route";
 
 export type ModelGroups = Config["modelGroups"];

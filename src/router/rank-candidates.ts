@@ -2,6 +2,7 @@
  * The routing decision for one request within a model group: the order in which to try its
  * targets. The first is the choice; the rest are the fallbacks within the group.
  */
+import type { StrategyName } from "../config/config-choices";
 import type { Candidate, RankContext, RankStrategy } from "./candidate";
 import { rankByFailover } from "./strategies/failover";
 import { rankByLatency } from "./strategies/latency-based";
@@ -13,8 +14,6 @@ import { rankByUsage } from "./strategies/usage-based";
 
 export type { Candidate, RankContext } from "./candidate";
 
-export type StrategyName = "simple-shuffle" | "least-busy" | "usage-based" | "latency-based" | "priority" | "prefix-affinity" | "failover";
-
 const STRATEGIES: Record<StrategyName, RankStrategy> = {
   "simple-shuffle": rankBySimpleShuffle,
   "least-busy": rankByLeastBusy,
@@ -24,8 +23,6 @@ const STRATEGIES: Record<StrategyName, RankStrategy> = {
   "prefix-affinity": rankByPrefixAffinity,
   failover: rankByFailover,
 };
-
-export const STRATEGY_NAMES = Object.keys(STRATEGIES) as StrategyName[];
 
 /**
  * Ranks the available candidates by the strategy, then appends the unavailable ones in the

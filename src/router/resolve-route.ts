@@ -9,7 +9,7 @@ import type { MessageCreateParams } from "../protocol/anthropic/messages";
 import type { CatalogEntry } from "./model-catalog";
 import { parseTarget, type Target } from "./parse-target";
 
-export type RouteName = "alias" | "direct" | "background" | "longContext" | "thinking" | "opus" | "sonnet" | "haiku" | "default";
+type RouteName = "alias" | "direct" | "background" | "longContext" | "thinking" | "opus" | "sonnet" | "haiku" | "default";
 
 export interface RouteDecision extends Target {
   route: RouteName;

@@ -7,7 +7,6 @@ import type { DiscoveryMonitor } from "../router/discovery-monitor";
 import type { HealthMonitor } from "../router/health-monitor";
 import type { Router } from "../router/router";
 import type { ResponseCacheLike } from "./deferred-response-cache";
-import type { FullGcSchedule } from "./full-gc-schedule";
 import type { OpenStreams } from "./open-streams";
 
 export interface AppServices {
@@ -23,8 +22,6 @@ export interface AppServices {
   cache?: ResponseCacheLike;
   /** Version string reported by /health and the OpenAPI document. */
   version: string;
-  /** Counts answered requests and collects garbage in full now and then (server.fullGcEveryRequests). */
-  gc?: FullGcSchedule;
   /** The SSE answers being written; a shutdown ends those that outlast its drain. */
   streams?: OpenStreams;
   /** The key clients must send (`server.apiKey`, read from wherever the config says); none when unset. */

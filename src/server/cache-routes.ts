@@ -6,18 +6,12 @@
 import { Elysia } from "elysia";
 import { NotFoundError } from "../errors/proxy-error";
 import type { AppServices } from "./app-services";
-import { renderErrorResponse } from "./render-error-response";
-import { createRequestId } from "./request-id";
 
 export function createCacheRoutes(services: AppServices) {
   return new Elysia({ name: "cache-routes" }).get(
     "/v1/cache/stats",
     async () => {
-      if (!services.cache)
-        return renderErrorResponse(
-          new NotFoundError("the response cache is off (cache.enabled, or its data directory cannot be used)"),
-          createRequestId(),
-        );
+      if (!services.cache) throw new NotFoundError("the response cache is off (cache.enabled, or its data directory cannot be used)");
       return services.cache.stats();
     },
     {

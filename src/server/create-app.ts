@@ -1,9 +1,9 @@
 /**
- * The HTTP server: one Elysia instance per route group, composed here, with one error handler
- * that turns anything the routes did not handle into Anthropic's error shape.
+ * The HTTP server: one Elysia instance per route group, composed here, with the one error handler:
+ * whatever a hook or route throws is answered in Anthropic's error shape.
  */
 import { Elysia } from "elysia";
-import { InvalidRequestError, NotFoundError } from "../errors/proxy-error";
+import { InvalidRequestError, NotFoundError, ProxyError } from "../errors/proxy-error";
 import type { AppServices } from "./app-services";
 import { createBrowserGuard } from "./browser-guard";
 import { createCacheRoutes } from "./cache-routes";
@@ -14,7 +14,7 @@ import { createMessagesRoutes } from "./messages-routes";
 import { createMetricsRoutes } from "./metrics-routes";
 import { createModelsRoutes } from "./models-routes";
 import { renderErrorResponse } from "./render-error-response";
-import { createRequestId } from "./request-id";
+import { createRequestId, readRequestId } from "./request-id";
 
 /**
  * @example
@@ -24,21 +24,30 @@ import { createRequestId } from "./request-id";
 export function createApp(services: AppServices) {
   const checkKey = services.clientKey === undefined ? undefined : createClientKeyCheck(services.clientKey);
   return new Elysia()
+    .error({ PROXY_ERROR: ProxyError })
     .use(createBrowserGuard(services.config.server, services.logger))
     .onRequest(({ request }) => {
       const refused = checkKey?.(request, new URL(request.url).pathname);
-      return refused ? renderErrorResponse(refused, createRequestId()) : undefined;
+      if (refused) throw refused;
     })
-    .onError(({ code, error, request }) => {
-      const requestId = createRequestId();
-      if (code === "NOT_FOUND") {
-        return renderErrorResponse(new NotFoundError(`no route for ${request.method} ${new URL(request.url).pathname}`), requestId);
+    .onError((context) => {
+      const { code, error, request } = context;
+      // The id a route gave the request (see request-id.ts), or a new one when it failed before any route.
+      const requestId = readRequestId(context) ?? createRequestId();
+      switch (code) {
+        // An answer meant for the client: the request or a backend failed, not anyclaude.
+        case "PROXY_ERROR":
+          return renderErrorResponse(error, requestId);
+        case "NOT_FOUND":
+          return renderErrorResponse(new NotFoundError(`no route for ${request.method} ${new URL(request.url).pathname}`), requestId);
+        case "VALIDATION":
+        case "PARSE":
+          return renderErrorResponse(new InvalidRequestError(error.message), requestId);
+        default:
+          // Anything else is a bug worth a log line.
+          services.logger.error("unhandled error", { requestId, path: new URL(request.url).pathname, error });
+          return renderErrorResponse(error, requestId);
       }
-      if (code === "VALIDATION" || code === "PARSE") {
-        return renderErrorResponse(new InvalidRequestError((error as Error).message), requestId);
-      }
-      services.logger.error("unhandled error", { requestId, path: new URL(request.url).pathname, error });
-      return renderErrorResponse(error, requestId);
     })
     .use(createMessagesRoutes(services))
     .use(createModelsRoutes(services))

@@ -6,7 +6,7 @@
  */
 
 import type { Backend } from "../backends/backend";
-import type { MessageCreateParams } from "../protocol/anthropic/messages";
+import type { CountTokensResponse, MessageCreateParams } from "../protocol/anthropic/messages";
 import { DispatchError, type Dispatched } from "../router/dispatch-result";
 import { estimateInputTokens } from "../translate/estimate-input-tokens";
 import { normalizeAnthropicRequest } from "../translate/normalize-anthropic-request";
@@ -52,15 +52,12 @@ export async function handleCountTokens(services: AppServices, call: IncomingCal
   const { result: count, backend, attempts, settle } = dispatched;
   settle({ kind: "completed" });
   services.metrics.requests.inc({ endpoint: "count_tokens", status: "200", backend: backend.id, stream: "false" });
-  return Response.json(
-    { input_tokens: count.input_tokens },
-    {
-      headers: {
-        "request-id": call.requestId,
-        "x-anyclaude-backend": backend.id,
-        "x-anyclaude-attempts": String(attempts.length),
-        "x-anyclaude-token-count": count.exact ? "exact" : "estimate",
-      },
+  return Response.json({ input_tokens: count.input_tokens } satisfies CountTokensResponse, {
+    headers: {
+      "request-id": call.requestId,
+      "x-anyclaude-backend": backend.id,
+      "x-anyclaude-attempts": String(attempts.length),
+      "x-anyclaude-token-count": count.exact ? "exact" : "estimate",
     },
-  );
+  });
 }

@@ -5,7 +5,6 @@
  */
 import type { Backend, CallOptions } from "../backends/backend";
 import { type StartedAnswer, startAnswer } from "../backends/start-answer";
-import { ProxyError } from "../errors/proxy-error";
 import type { MessageCreateParams } from "../protocol/anthropic/messages";
 import { type AttemptRecord, DispatchError, type Dispatched } from "../router/dispatch-result";
 import { estimateInputTokens } from "../translate/estimate-input-tokens";
@@ -15,7 +14,6 @@ import type { TranslationWarning } from "../translate/translation-warning";
 import type { AppServices } from "./app-services";
 import { createSseResponse, type StreamOutcome } from "./create-sse-response";
 import { recordStreamForCache } from "./record-stream-for-cache";
-import { renderErrorResponse } from "./render-error-response";
 import { toMessageId } from "./request-id";
 import { serveFromCache } from "./serve-from-cache";
 import { validateMessageCreate } from "./validate-message-request";
@@ -27,7 +25,15 @@ export interface IncomingCall {
   headers: Headers;
   /** Fires when the client disconnects. */
   signal: AbortSignal;
+  /**
+   * What the error answer carries besides the error, when the call fails (attempts, backend,
+   * cache state): filled just before the failure is thrown to the app's error handler.
+   */
+  errorHeaders: ErrorHeaders;
 }
+
+/** Response headers as Elysia's `set.headers` holds them. */
+export type ErrorHeaders = Record<string, string | number>;
 
 export async function handleCreateMessage(services: AppServices, call: IncomingCall): Promise<Response> {
   const started = performance.now();
@@ -117,14 +123,10 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
       if (type) services.metrics.backendErrors.inc({ backend: attempt.backendId, type });
     }
     finish((failure as { status?: number }).status ?? 500, `failed: ${(failure as Error).message}`, attempts);
-    // Anything else is a bug, which the route logs before answering.
-    if (!(failure instanceof ProxyError)) throw failure;
-    const response = renderErrorResponse(failure, call.requestId);
-    response.headers.set("x-anyclaude-attempts", String(attempts.length));
-    for (const [name, value] of Object.entries(cached?.headers ?? {})) response.headers.set(name, value);
     const last = attempts.at(-1);
-    if (last) response.headers.set("x-anyclaude-backend", last.backendId);
-    return response;
+    Object.assign(call.errorHeaders, { "x-anyclaude-attempts": String(attempts.length), ...cached?.headers });
+    if (last) call.errorHeaders["x-anyclaude-backend"] = last.backendId;
+    throw failure;
   }
 
   const { result: answer, backend, decision, attempts, settle } = dispatched;

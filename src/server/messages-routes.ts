@@ -1,13 +1,11 @@
 /** The Anthropic Messages endpoints Claude Code calls: create (JSON or SSE) and count_tokens. */
 import { Elysia } from "elysia";
-import { ProxyError } from "../errors/proxy-error";
 import { ReusingJsonParser } from "../json/reusing-json-parser";
 import { CountTokensSchema, MessageCreateSchema } from "../protocol/anthropic/message-request-schema";
 import type { AppServices } from "./app-services";
 import { handleCountTokens } from "./handle-count-tokens";
-import { handleCreateMessage } from "./handle-create-message";
+import { type ErrorHeaders, handleCreateMessage } from "./handle-create-message";
 import { MAX_NESTING, readJsonBody } from "./read-json-body";
-import { renderErrorResponse } from "./render-error-response";
 import { createRequestId } from "./request-id";
 
 const jsonBody = (schema: object, description: string) => ({
@@ -20,24 +18,22 @@ export function createMessagesRoutes(services: AppServices) {
   const limit = services.config.server.maxBodyBytes;
   // Claude Code resends the whole conversation every turn: what it sent before is parsed once, then shared (frozen).
   const parser = new ReusingJsonParser({ maxDepth: MAX_NESTING });
+  // A failure is thrown to the app's error handler, which answers it with this request's id and the headers in `set`.
   const serve =
     (handler: typeof handleCreateMessage) =>
-    async ({ request }: { request: Request }): Promise<Response> => {
-      const requestId = createRequestId();
-      try {
-        const body = await readJsonBody(request, limit, parser);
-        const response = await handler(services, { body, requestId, headers: request.headers, signal: request.signal });
-        services.gc?.noteRequest();
-        return response;
-      } catch (error) {
-        // A ProxyError is an answer meant for the client; anything else is a bug worth a log line.
-        if (!(error instanceof ProxyError))
-          services.logger.error("unhandled error", { requestId, path: new URL(request.url).pathname, error });
-        return renderErrorResponse(error, requestId);
-      }
+    async ({ request, requestId, set }: { request: Request; requestId: string; set: { headers: ErrorHeaders } }): Promise<Response> => {
+      const body = await readJsonBody(request, limit, parser);
+      return handler(services, {
+        body,
+        requestId,
+        headers: request.headers,
+        signal: request.signal,
+        errorHeaders: set.headers,
+      });
     };
 
   return new Elysia({ name: "messages-routes" })
+    .derive(() => ({ requestId: createRequestId() }))
     .post("/v1/messages", serve(handleCreateMessage), {
       parse: "none",
       detail: {

@@ -6,8 +6,6 @@ import { Elysia, t } from "elysia";
 import { NotFoundError } from "../errors/proxy-error";
 import type { AppServices } from "./app-services";
 import { listModels } from "./list-models";
-import { renderErrorResponse } from "./render-error-response";
-import { createRequestId } from "./request-id";
 
 export function createModelsRoutes(services: AppServices) {
   return new Elysia({ name: "models-routes" })
@@ -27,7 +25,8 @@ export function createModelsRoutes(services: AppServices) {
       async ({ params, request }) => {
         await services.router.findBackends(request.signal);
         const found = listModels(services.router, services.config, { limit: 1000 }).data.find((model) => model.id === params.id);
-        return found ?? renderErrorResponse(new NotFoundError(`model "${params.id}" not found`), createRequestId());
+        if (!found) throw new NotFoundError(`model "${params.id}" not found`);
+        return found;
       },
       { detail: { summary: "Get a model", tags: ["Anthropic"] } },
     );

@@ -6,6 +6,7 @@
 import { InvalidRequestError, PayloadTooLargeError } from "../errors/proxy-error";
 import { exceedsNesting } from "../json/exceeds-nesting";
 import type { ReusingJsonParser } from "../json/reusing-json-parser";
+import { parseThenRelease } from "./parse-then-release";
 
 /**
  * Far beyond any real tool input or schema, far below the depth at which JSON.stringify (token
@@ -40,22 +41,6 @@ export async function readJsonBody(request: Request, limitBytes: number, parser?
     throw new InvalidRequestError(`JSON is nested more than ${MAX_NESTING} levels deep`, findNestingBeyond(body, MAX_NESTING));
   }
   return body;
-}
-
-/**
- * Parses a buffer only this request holds, then frees its bytes at once (detaching it), parsed
- * or not: what the parse returns holds copies. Left to the collector, Claude Code's 49 KB bodies
- * pile up between collections, about 8 MB of the proxy's memory under load.
- *
- * @example
- * const body = parseThenRelease(await request.arrayBuffer(), (bytes) => JSON.parse(decoder.decode(bytes)));
- */
-export function parseThenRelease(buffer: ArrayBuffer, parse: (bytes: Uint8Array) => unknown): unknown {
-  try {
-    return parse(new Uint8Array(buffer));
-  } finally {
-    buffer.transfer(0);
-  }
 }
 
 /**

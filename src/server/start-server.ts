@@ -25,7 +25,6 @@ import type { RouterClock } from "../router/router-clock";
 import { createApp } from "./create-app";
 import { createRouterObserver } from "./create-router-observer";
 import { DeferredResponseCache, type ResponseCacheLike } from "./deferred-response-cache";
-import { FullGcSchedule } from "./full-gc-schedule";
 import { isLoopbackHost } from "./is-loopback-host";
 import { OpenStreams } from "./open-streams";
 
@@ -101,7 +100,6 @@ export async function startServer(config: Config, options: StartOptions): Promis
       })
     : undefined;
   const streams = new OpenStreams();
-  const gc = new FullGcSchedule(config.server.fullGcEveryRequests);
   const app = createApp({
     config,
     router,
@@ -113,7 +111,6 @@ export async function startServer(config: Config, options: StartOptions): Promis
     version: options.version,
     clientKey,
     streams,
-    gc,
   });
   app.listen({
     hostname: config.server.host,

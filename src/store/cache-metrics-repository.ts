@@ -3,7 +3,7 @@
  * upsert; reading sums the days asked for. A caller on the request path can add up deltas in
  * memory and record them together after the response, so one write covers many lookups.
  */
-import { and, desc, gte, lte, sql } from "drizzle-orm";
+import { and, gte, lte, sql } from "drizzle-orm";
 import type { StoreDatabase } from "./open-store";
 import { cacheMetricsDaily } from "./schema";
 
@@ -18,10 +18,6 @@ export interface CacheMetricsCounts {
   /** Lookups timed, and their total time: the mean is `lookupMicrosSum / lookups`. */
   lookups: number;
   lookupMicrosSum: number;
-}
-
-export interface CacheMetricsDay extends CacheMetricsCounts {
-  day: string;
 }
 
 const COUNTER_NAMES = [
@@ -40,7 +36,7 @@ const COUNTER_NAMES = [
  * @example
  * formatMetricsDay(Date.parse("2026-03-04T23:59:59Z")); // "2026-03-04"
  */
-export function formatMetricsDay(now: number): string {
+function formatMetricsDay(now: number): string {
   return new Date(now).toISOString().slice(0, 10);
 }
 
@@ -63,7 +59,6 @@ function prepareStatements(db: StoreDatabase) {
       .from(cacheMetricsDaily)
       .where(and(gte(cacheMetricsDaily.day, sql.placeholder("fromDay")), lte(cacheMetricsDaily.day, sql.placeholder("toDay"))))
       .prepare(),
-    latestDays: db.select().from(cacheMetricsDaily).orderBy(desc(cacheMetricsDaily.day)).limit(sql.placeholder("limit")).prepare(),
   };
 }
 
@@ -90,10 +85,5 @@ export class CacheMetricsRepository {
   sum(range: { fromDay?: string; toDay?: string } = {}): CacheMetricsCounts {
     const totals = this.#statements.sum.get({ fromDay: range.fromDay ?? "0000-00-00", toDay: range.toDay ?? "9999-99-99" });
     return Object.fromEntries(COUNTER_NAMES.map((name) => [name, Number(totals?.[name] ?? 0)])) as unknown as CacheMetricsCounts;
-  }
-
-  /** The most recent days first. */
-  listDays(limit: number): CacheMetricsDay[] {
-    return this.#statements.latestDays.all({ limit });
   }
 }

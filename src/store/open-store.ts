@@ -30,7 +30,7 @@ export interface OpenStoreOptions {
   migrationsFolder?: string;
 }
 
-export interface StoreWarning {
+interface StoreWarning {
   code: "database-moved-aside";
   message: string;
   path: string;

@@ -3,11 +3,13 @@
  * translate-mode backend receives. Each part of the request has its own converter; this file
  * maps the sampling fields and collects every warning.
  */
+
+import type { ThinkingStyle } from "../config/config-choices";
 import type { MessageCreateParams, OutputConfigParam } from "../protocol/anthropic/messages";
 import type { ChatCompletionRequest, ChatResponseFormat } from "../protocol/openai/chat-request";
 import { adaptToolSchema } from "./adapt-tool-schema";
 import { convertAnthropicMessagesToOpenAI } from "./convert-anthropic-messages-to-openai";
-import { convertAnthropicThinkingToOpenAI, type ThinkingStyle } from "./convert-anthropic-thinking-to-openai";
+import { convertAnthropicThinkingToOpenAI } from "./convert-anthropic-thinking-to-openai";
 import { convertAnthropicToolChoiceToOpenAI } from "./convert-anthropic-tool-choice-to-openai";
 import { convertAnthropicToolsToOpenAI } from "./convert-anthropic-tools-to-openai";
 import type { Translated, TranslationWarning } from "./translation-warning";

@@ -3,11 +3,11 @@
  * understands: llama-server and vLLM read `chat_template_kwargs.enable_thinking`, Ollama,
  * LM Studio and OpenAI read `reasoning_effort`.
  */
+import type { ThinkingStyle } from "../config/config-choices";
 import type { OutputConfigParam, ThinkingConfigParam } from "../protocol/anthropic/messages";
 import type { ChatCompletionRequest } from "../protocol/openai/chat-request";
 import type { Translated, TranslationWarning } from "./translation-warning";
 
-export type ThinkingStyle = "chat_template_kwargs" | "reasoning_effort" | "none";
 export type OpenAIThinkingFields = Pick<ChatCompletionRequest, "chat_template_kwargs" | "reasoning_effort">;
 type ReasoningEffort = NonNullable<ChatCompletionRequest["reasoning_effort"]>;
 

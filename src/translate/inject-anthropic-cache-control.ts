@@ -5,6 +5,7 @@
  * Claude Code usually sets its own; this only fills in what is missing, within Anthropic's
  * limit of 4 breakpoints per request. The input is never mutated.
  */
+import type { CacheControlPoint } from "../config/config-choices";
 import type {
   CacheControlParam,
   ContentBlockParam,
@@ -14,10 +15,8 @@ import type {
 } from "../protocol/anthropic/messages";
 import type { Translated, TranslationWarning } from "./translation-warning";
 
-export type CacheControlPoint = "system" | "last_user_message";
-
 /** Anthropic rejects a request with more breakpoints than this. */
-export const MAX_CACHE_BREAKPOINTS = 4;
+const MAX_CACHE_BREAKPOINTS = 4;
 
 const EPHEMERAL: CacheControlParam = { type: "ephemeral" };
 

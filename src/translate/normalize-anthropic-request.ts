@@ -2,9 +2,11 @@
  * Cleans a Claude Code request into the Anthropic Messages subset a local backend can serve.
  * Runs in both backend modes: before native passthrough and before OpenAI conversion.
  */
+
+import type { SystemMessageHandling } from "../config/config-choices";
 import type { MessageCreateParams, OutputConfigParam } from "../protocol/anthropic/messages";
 import { mergeConsecutiveAnthropicMessages } from "./merge-consecutive-anthropic-messages";
-import { relocateAnthropicSystemMessages, type SystemMessageHandling } from "./relocate-anthropic-system-messages";
+import { relocateAnthropicSystemMessages } from "./relocate-anthropic-system-messages";
 import { removeDeferredAnthropicTools } from "./remove-deferred-anthropic-tools";
 import { stripBillingHeader } from "./strip-billing-header";
 import type { Translated, TranslationWarning } from "./translation-warning";

@@ -3,10 +3,9 @@
  * its environment block that way, but the Messages API has no such role and most chat
  * templates accept a system turn only at the start.
  */
+import type { SystemMessageHandling } from "../config/config-choices";
 import type { MessageParam, TextBlockParam } from "../protocol/anthropic/messages";
 import type { Translated, TranslationWarning } from "./translation-warning";
-
-export type SystemMessageHandling = "hoist" | "user" | "keep";
 
 export interface RelocatedSystemMessages {
   system: string | TextBlockParam[] | undefined;

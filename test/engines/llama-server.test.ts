@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseSse } from "../../src/sse/parse-sse";
 import { findLlamaServer } from "../support/engines";
 import { TinyModelOutput, writeGguf } from "../support/generate-gguf";
 import { type RunningLlamaServer, startLlamaServer } from "../support/llama-server";
+import { parseSse } from "../support/parse-sse";
 import { TINY_MODEL_CHAT_TEMPLATE } from "../support/tiny-model-chat-template";
 
 const binary = findLlamaServer();

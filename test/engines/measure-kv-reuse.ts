@@ -8,14 +8,14 @@
  */
 import { join } from "node:path";
 import type { MessageCreateParams, TextBlockParam } from "../../src/protocol/anthropic/messages";
-import { parseSse } from "../../src/sse/parse-sse";
 import { CLAUDE_CODE_FIXTURES_DIR } from "../support/claude-code-fixtures";
+import { parseSse } from "../support/parse-sse";
 import { startProxy } from "../support/start-proxy";
 import { measurePromptWork, type PromptWork } from "./read-llama-server-metrics";
 
 export type KvReuseMode = "translate" | "native";
 
-export interface TurnMeasurement {
+interface TurnMeasurement {
   work: PromptWork;
   /** From sending the request to the end of the streamed answer, as the client sees it. */
   wallMs: number;
@@ -65,7 +65,7 @@ export async function readClaudeCodeTurns(): Promise<{ turn1: MessageCreateParam
  * changeBillingHeader(body, "2.1.332.132").system[0].text
  * // "x-anthropic-billing-header: cc_version=2.1.332.132; cc_entrypoint=sdk-cli;"
  */
-export function changeBillingHeader(request: MessageCreateParams, ccVersion: string): MessageCreateParams {
+function changeBillingHeader(request: MessageCreateParams, ccVersion: string): MessageCreateParams {
   const system = request.system;
   if (!Array.isArray(system) || !system[0]?.text.startsWith("x-anthropic-billing-header:")) {
     throw new Error("the request's first system block is not a billing header");

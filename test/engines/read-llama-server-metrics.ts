@@ -6,7 +6,7 @@
  * `prompt_seconds_total` by the time prompt evaluation took.
  */
 
-export interface LlamaServerCounters {
+interface LlamaServerCounters {
   promptTokens: number;
   cachedTokens: number;
   promptSeconds: number;
@@ -30,7 +30,7 @@ export interface PromptWork {
  * @example
  * const { promptTokens } = await readLlamaServerCounters(server.url);
  */
-export async function readLlamaServerCounters(llamaServerUrl: string): Promise<LlamaServerCounters> {
+async function readLlamaServerCounters(llamaServerUrl: string): Promise<LlamaServerCounters> {
   const response = await fetch(`${llamaServerUrl}/metrics`);
   if (!response.ok) throw new Error(`llama-server /metrics answered ${response.status}; start it with --metrics`);
   const text = await response.text();

@@ -11,7 +11,6 @@ import type { MessageCreateParams } from "../../src/protocol/anthropic/messages"
 import type { MessageStreamEvent } from "../../src/protocol/anthropic/stream-events";
 import { type ChatCompletionChunk, checkChatCompletion, checkChatCompletionChunk } from "../../src/protocol/openai/chat-response-schema";
 import { formatSseFrame } from "../../src/sse/encode-sse";
-import { parseSse } from "../../src/sse/parse-sse";
 import {
   type ConvertRequestOptions,
   convertAnthropicRequestToOpenAIChat,
@@ -20,12 +19,13 @@ import { convertOpenAIChatCompletionToAnthropic } from "../../src/translate/conv
 import { type NormalizeOptions, normalizeAnthropicRequest } from "../../src/translate/normalize-anthropic-request";
 import { OpenAIChatStreamConverter } from "../../src/translate/openai-chat-stream-converter";
 import type { Translated, TranslationWarning } from "../../src/translate/translation-warning";
+import { parseSse } from "../support/parse-sse";
 
-export const CASES_DIR = join(import.meta.dir, "cases");
-export const UPDATE_GOLDEN = process.env.UPDATE_GOLDEN === "1";
+const CASES_DIR = join(import.meta.dir, "cases");
+const UPDATE_GOLDEN = process.env.UPDATE_GOLDEN === "1";
 /** Fixed so expected files do not change from run to run. */
-export const GOLDEN_MESSAGE_ID = "msg_golden_000000000000000001";
-export const GOLDEN_REQUEST_ID = "req_golden_000000000000000001";
+const GOLDEN_MESSAGE_ID = "msg_golden_000000000000000001";
+const GOLDEN_REQUEST_ID = "req_golden_000000000000000001";
 
 export function listGoldenCases(): string[] {
   return readdirSync(CASES_DIR, { withFileTypes: true })
@@ -78,7 +78,7 @@ export function toJsonText(value: unknown): string {
 }
 
 /** Deterministic `toolu_` + 24 hex ids for calls the engine sent without one. */
-export function sequentialToolUseIds(): () => string {
+function sequentialToolUseIds(): () => string {
   let next = 0;
   return () => `toolu_${(++next).toString(16).padStart(24, "0")}`;
 }
@@ -104,7 +104,7 @@ export function convertGoldenRequest(name: string, request: MessageCreateParams)
 }
 
 /** Parses a recorded `data: {...}` transcript and checks every chunk against the runtime schema. */
-export async function readBackendChunks(name: string): Promise<ChatCompletionChunk[]> {
+async function readBackendChunks(name: string): Promise<ChatCompletionChunk[]> {
   const chunks: ChatCompletionChunk[] = [];
   for await (const { data } of parseSse(Bun.file(caseFile(name, "backend-response.txt")).stream())) {
     if (data === "[DONE]") break;

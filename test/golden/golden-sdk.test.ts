@@ -7,8 +7,8 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import Anthropic from "@anthropic-ai/sdk";
 import type { ContentBlock, Message, MessageCreateParams } from "../../src/protocol/anthropic/messages";
 import type { MessageStreamEvent } from "../../src/protocol/anthropic/stream-events";
-import { parseSse } from "../../src/sse/parse-sse";
 import { checkAnthropicEventOrder } from "../support/check-anthropic-event-order";
+import { parseSse } from "../support/parse-sse";
 import { hasCaseFile, listGoldenCases, readCaseJson, readCaseText } from "./golden-cases";
 
 const streamCases = listGoldenCases().filter((name) => hasCaseFile(name, "expected-anthropic.sse"));

@@ -11,7 +11,7 @@ import type { ResponseCacheStats } from "../../src/cache/response-cache";
 import type { Config } from "../../src/config/config-schema";
 import { type ConfigOverrides, type ProxyBackend, type StartedProxy, startProxy } from "../support/start-proxy";
 
-export const BACKEND_ID = "local";
+const BACKEND_ID = "local";
 
 /** A fresh directory for a test's database and index; removed with `removeScratch`. */
 export function makeScratchDir(label: string): string {
@@ -111,7 +111,7 @@ export async function postAndRead(
 }
 
 /** Waits until the answers already sent are stored (or refused). */
-export async function settle(proxy: StartedProxy): Promise<void> {
+async function settle(proxy: StartedProxy): Promise<void> {
   await proxy.server.cache!.whenIdle();
 }
 

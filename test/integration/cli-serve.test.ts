@@ -7,14 +7,16 @@
 import { afterAll, afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { SERVE_RUNTIME_ENVIRONMENT } from "../../src/cli/serve-runtime-environment";
 import type { FakeScript } from "../support/fake-backend-server";
 import { type FakeOpenAIBackend, openAIJson, openAIStream, startFakeOpenAIBackend } from "../support/fake-openai-backend";
 import { chunk, finishChunk, llamaServerChunks, llamaServerCompletion, roleChunk } from "../support/fake-openai-chunks";
 import { findClosedPort } from "../support/find-closed-port";
-import { readProcessEnvironment, type ServeProcess, spawnAnyclaudeServe } from "../support/spawn-anyclaude-serve";
+import { readProcessEnvironment, ServeProcess, spawnAnyclaudeServe } from "../support/spawn-anyclaude-serve";
 import { expectCommandLineFailover, expectLateEngineFound } from "../support/zero-config-serve-checks";
 
+const ROOT = join(import.meta.dir, "../..");
 const LOCAL_MODEL = "qwen3-coder-30b-a3b";
 const STOP_DEADLINE_MS = 10_000;
 /** Well under the 8 s drain: an idle server that waited for it would miss this. */
@@ -108,36 +110,42 @@ describe("anyclaude serve", () => {
     expect(backend.requestsTo("/v1/chat/completions").map((request) => (request.body as { model: string }).model)).toEqual([LOCAL_MODEL]);
   });
 
-  test("runs with the proxy's runtime settings (no FTL, sooner old-generation collections, prompt purge): the same process (same PID) carries them and serves", async () => {
+  test("serve takes its environment as it is: no restart, no runtime settings of its own", async () => {
     const backend = startBackend();
     const serve = startServe(["--port", "0", "--backend", backend.url]);
     const address = await serve.address();
+    const environment = readProcessEnvironment(serve.child.pid);
+    for (const name of Object.keys(SERVE_RUNTIME_ENVIRONMENT)) expect(environment[name]).toBeUndefined();
+    expect((await postMessage(address.url)).status).toBe(200);
+  });
 
-    expect(readProcessEnvironment(serve.child.pid)).toMatchObject({
-      BUN_JSC_useFTLJIT: "0",
-      BUN_JSC_minEdenToOldGenerationRatio: "0.6",
-      MIMALLOC_PURGE_DELAY: "0",
+  test("`npm start` (here `bun run start`) serves with the runtime settings, and a value the user set wins", async () => {
+    const backend = startBackend();
+    const starter = Bun.spawn([process.execPath, "run", "start", "--", "--port", "0", "--backend", backend.url], {
+      cwd: ROOT,
+      env: { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, HOME: home, NO_COLOR: "1", BUN_JSC_useFTLJIT: "1" },
+      stdin: "ignore",
+      stdout: "pipe",
+      stderr: "pipe",
     });
-    expect(readFileSync(`/proc/${serve.child.pid}/cmdline`, "latin1").split("\0").slice(-6, -1)).toEqual([
+    const output = new ServeProcess(starter);
+    const address = await output.address();
+    // The script's command runs as the starter's one child.
+    const servePid = Number(readFileSync(`/proc/${starter.pid}/task/${starter.pid}/children`, "utf8").trim());
+    cleanups.push(async () => {
+      process.kill(servePid, "SIGKILL");
+      await output.ended();
+    });
+    expect(readProcessEnvironment(servePid)).toMatchObject({ ...SERVE_RUNTIME_ENVIRONMENT, BUN_JSC_useFTLJIT: "1" });
+    expect(readFileSync(`/proc/${servePid}/cmdline`, "latin1").split("\0").slice(-7, -1)).toEqual([
+      "src/cli/main.ts",
       "serve",
       "--port",
       "0",
       "--backend",
       backend.url,
     ]);
-    expect(serve.stderr).not.toContain("default runtime settings");
     expect((await postMessage(address.url)).status).toBe(200);
-  });
-
-  test("a setting the user chose keeps their value, and the others are still added", async () => {
-    const backend = startBackend();
-    const serve = startServe(["--port", "0", "--backend", backend.url], { BUN_JSC_useFTLJIT: "1" });
-    await serve.address();
-    expect(readProcessEnvironment(serve.child.pid)).toMatchObject({
-      BUN_JSC_useFTLJIT: "1",
-      BUN_JSC_minEdenToOldGenerationRatio: "0.6",
-      MIMALLOC_PURGE_DELAY: "0",
-    });
   });
 
   test("--backend repeats, with or without /v1, and each backend is reachable", async () => {

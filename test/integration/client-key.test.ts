@@ -94,9 +94,9 @@ describe("with server.apiKey set", () => {
     });
     // Claude Code 2.1.332 retries a 401 with growing pauses (6 tries in 20 s) instead of
     // exiting, so the run is cut short: what matters is that no request got past the proxy.
-    // Only generation counts: the health monitor's own probes reach the backend meanwhile.
-    const generations = () => backend.requests.filter((request) => request.path === "/v1/chat/completions").length;
-    const before = generations();
+    // Model calls only: the health monitor's probes go on meanwhile.
+    const modelCalls = () => backend.requestsTo("/v1/chat/completions").length;
+    const before = modelCalls();
     const refused = await runClaudeCode({
       baseUrl: proxy.url,
       prompt: "say hello",
@@ -105,7 +105,7 @@ describe("with server.apiKey set", () => {
     });
     expect(refused.json?.result).not.toBe("hello");
     expect(refused.timedOut || refused.exitCode !== 0).toBe(true);
-    expect(generations()).toBe(before);
+    expect(modelCalls()).toBe(before);
   }, 100_000);
 });
 

@@ -4,9 +4,9 @@
  * vLLM's ModelCard): the window one request gets, and where it came from.
  */
 import { afterEach, expect, test } from "bun:test";
-import type { BackendKind } from "../../src/backends/backend";
 import type { BackendSettings } from "../../src/backends/backend-settings";
 import { probeContextWindow } from "../../src/backends/probe-context-window";
+import type { BackendKind } from "../../src/config/config-choices";
 import { BackendHttpError } from "../../src/errors/proxy-error";
 
 type Routes = Record<string, (body: unknown) => Response>;

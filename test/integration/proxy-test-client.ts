@@ -6,7 +6,7 @@
 import type { TimeoutsConfig } from "../../src/config/config-schema";
 import type { ErrorBody } from "../../src/protocol/anthropic/errors";
 import type { MessageStreamEvent } from "../../src/protocol/anthropic/stream-events";
-import { parseSse } from "../../src/sse/parse-sse";
+import { parseSse } from "../support/parse-sse";
 import { type StartedProxy, startProxy } from "../support/start-proxy";
 
 export interface ProxyForOptions {
@@ -16,7 +16,7 @@ export interface ProxyForOptions {
 }
 
 /** Error messages name the backend by this id. */
-export const BACKEND_ID = "local";
+const BACKEND_ID = "local";
 
 /** Long enough for a busy 2-core machine, short enough that a deadline test is quick. */
 const TEST_TIMEOUTS: TimeoutsConfig = { firstByteMs: 400, idleMs: 400, totalMs: 10_000 };

@@ -5,8 +5,7 @@
  * to again, so the engine can pick a free one.
  */
 import { afterEach, describe, expect, test } from "bun:test";
-import { Value } from "@sinclair/typebox/value";
-import { ClaudeCodeSchema } from "../../src/config/config-schema";
+import { loadConfig } from "../../src/config/load-config";
 import type { MessageCreateParams } from "../../src/protocol/anthropic/messages";
 import { chooseLlamaSlot } from "../../src/router/choose-llama-slot";
 import { computeAffinityKey } from "../../src/router/compute-affinity-key";
@@ -27,7 +26,7 @@ function post(url: string, body: MessageCreateParams): Promise<Response> {
 
 /** The slot the router should pin this request to: the same normalization, key and slot choice. */
 function expectedSlot(body: MessageCreateParams): number {
-  const normalized = normalizeAnthropicRequest(body, Value.Default(ClaudeCodeSchema, {}) as never).value;
+  const normalized = normalizeAnthropicRequest(body, loadConfig({ env: {}, flags: {} }).claudeCode).value;
   return chooseLlamaSlot(computeAffinityKey(normalized), SLOTS);
 }
 

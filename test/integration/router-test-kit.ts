@@ -16,10 +16,10 @@ import { type ConfigOverrides, type ProxyBackend, type StartedProxy, startProxy 
 import type { ClientFrame } from "./proxy-test-client";
 
 /** Long enough for a busy 2-core machine, short enough that a timeout test is quick. */
-export const TEST_TIMEOUTS = { firstByteMs: 400, idleMs: 400, totalMs: 10_000 };
+const TEST_TIMEOUTS = { firstByteMs: 400, idleMs: 400, totalMs: 10_000 };
 
 /** Small backoff ceilings (the fake clock records them rather than waiting them out). */
-export const TEST_RETRY = { maxAttempts: 3, baseMs: 10, maxMs: 40, retryAfterCapMs: 2_000, deadlineMs: 15_000 };
+const TEST_RETRY = { maxAttempts: 3, baseMs: 10, maxMs: 40, retryAfterCapMs: 2_000, deadlineMs: 15_000 };
 
 const running: Array<{ stop(): Promise<void> }> = [];
 

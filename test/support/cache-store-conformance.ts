@@ -9,7 +9,7 @@ import { describe, expect, test } from "bun:test";
 import type { Message } from "../../src/protocol/anthropic/messages";
 import type { CachedAnswer, CacheStore, CacheStoreBudget } from "../../src/store/cache-store";
 
-export const CACHE_STORE_CONFORMANCE_TESTS = [
+const CACHE_STORE_CONFORMANCE_TESTS = [
   "get returns exactly what put stored",
   "get of a key never stored is undefined",
   "put replaces the entry under the same key",
@@ -25,7 +25,7 @@ export const CACHE_STORE_CONFORMANCE_TESTS = [
   "concurrent puts and gets all land",
 ] as const;
 
-export type CacheStoreConformanceTest = (typeof CACHE_STORE_CONFORMANCE_TESTS)[number];
+type CacheStoreConformanceTest = (typeof CACHE_STORE_CONFORMANCE_TESTS)[number];
 
 export interface CacheStoreConformanceOptions {
   name: string;

@@ -7,7 +7,7 @@ import type { Message, StopReason } from "../../src/protocol/anthropic/messages"
 import type { MessageStreamEvent } from "../../src/protocol/anthropic/stream-events";
 import { splitIntoPieces } from "./split-into-pieces";
 
-export type FakeAnthropicBlock =
+type FakeAnthropicBlock =
   | { type: "text"; text: string }
   | { type: "thinking"; thinking: string; signature?: string }
   | { type: "tool_use"; name: string; input: unknown; id?: string };

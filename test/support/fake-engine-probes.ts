@@ -10,7 +10,7 @@
  *   with `max_model_len`).
  * - generic OpenAI and Anthropic: their public API references for `GET /v1/models`.
  */
-import type { BackendKind } from "../../src/backends/backend";
+import type { BackendKind } from "../../src/config/config-choices";
 import { applyFakeChatTemplate, countFakeTokens, tokenizeFake } from "./fake-chat-template";
 
 export type FakeEngineKind = BackendKind;

@@ -21,7 +21,7 @@ export interface FakeUsage {
   cachedTokens?: number;
 }
 
-export interface FakeToolCall {
+interface FakeToolCall {
   name: string;
   /** An object is JSON-encoded; a string is streamed as is (use it for broken arguments). */
   args: unknown;

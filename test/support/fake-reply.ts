@@ -12,7 +12,7 @@ export interface SseFrame {
   event?: string;
   data: unknown;
 }
-export interface SsePause {
+interface SsePause {
   pauseMs: number;
 }
 

@@ -15,7 +15,7 @@ import { dirname } from "node:path";
 import { onnx } from "onnx-proto";
 import { seededRandom } from "./seeded-random";
 
-export const STANDIN_DIMENSIONS = 384;
+const STANDIN_DIMENSIONS = 384;
 const OPSET = 17;
 
 export interface StandinOptions {

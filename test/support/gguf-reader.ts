@@ -1,8 +1,8 @@
 /** Parses a GGUF version 3 file's header, metadata and tensor table, so tests can check what the writer produced. */
 
-export type GgufReadValue = number | bigint | boolean | string | GgufReadValue[];
+type GgufReadValue = number | bigint | boolean | string | GgufReadValue[];
 
-export interface GgufTensorInfo {
+interface GgufTensorInfo {
   name: string;
   dims: number[];
   /** ggml type code: 0 is F32. */

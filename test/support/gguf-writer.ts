@@ -1,7 +1,7 @@
 /** Serializes metadata and F32 tensors into a GGUF version 3 file, the container llama.cpp loads models from. */
 
 /** The GGUF value types this writer emits, by their numeric code in the format. */
-export const GgufType = {
+const GgufType = {
   u32: 4,
   i32: 5,
   f32: 6,

@@ -4,7 +4,7 @@
  */
 import { expect } from "bun:test";
 import type { MessageStreamEvent } from "../../src/protocol/anthropic/stream-events";
-import { parseSse } from "../../src/sse/parse-sse";
+import { parseSse } from "./parse-sse";
 
 /**
  * @example

@@ -30,7 +30,7 @@ export interface ClaudeCodeRun {
 }
 
 /** The fields of Claude Code's `--output-format json` result that tests read. */
-export interface ClaudeCodeResult {
+interface ClaudeCodeResult {
   type: "result";
   subtype: string;
   is_error: boolean;
@@ -89,7 +89,7 @@ export async function runClaudeCode(options: RunClaudeCodeOptions): Promise<Clau
  * @example
  * claudeCodeEnv("/tmp/home", "http://127.0.0.1:4000").ANTHROPIC_API_KEY // "sk-test"
  */
-export function claudeCodeEnv(home: string, baseUrl: string): Record<string, string> {
+function claudeCodeEnv(home: string, baseUrl: string): Record<string, string> {
   return {
     PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
     HOME: home,

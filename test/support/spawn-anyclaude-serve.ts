@@ -112,7 +112,7 @@ export function spawnAnyclaudeServe(args: string[], options: SpawnServeOptions):
 
 /**
  * A process's environment as the kernel holds it: what it started with, which is what
- * JavaScriptCore read (`serve` restarts itself with its JIT settings added).
+ * JavaScriptCore and mimalloc read.
  *
  * @example
  * expect(readProcessEnvironment(serve.child.pid).BUN_JSC_useFTLJIT).toBe("0");

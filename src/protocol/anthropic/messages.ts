@@ -16,13 +16,13 @@ export interface TextBlockParam {
   citations?: unknown;
 }
 
-export interface Base64ImageSource {
+interface Base64ImageSource {
   type: "base64";
   media_type: string;
   data: string;
 }
 
-export interface URLImageSource {
+interface URLImageSource {
   type: "url";
   url: string;
 }
@@ -33,7 +33,7 @@ export interface ImageBlockParam {
   cache_control?: CacheControlParam | null;
 }
 
-export interface DocumentBlockParam {
+interface DocumentBlockParam {
   type: "document";
   source: unknown;
   title?: string | null;
@@ -56,13 +56,13 @@ export interface ToolResultBlockParam {
   cache_control?: CacheControlParam | null;
 }
 
-export interface ThinkingBlockParam {
+interface ThinkingBlockParam {
   type: "thinking";
   thinking: string;
   signature: string;
 }
 
-export interface RedactedThinkingBlockParam {
+interface RedactedThinkingBlockParam {
   type: "redacted_thinking";
   data: string;
 }
@@ -105,7 +105,7 @@ export type ThinkingConfigParam =
   | { type: "disabled" }
   | { type: "between_tools" };
 
-export interface JSONOutputFormat {
+interface JSONOutputFormat {
   type: "json_schema";
   schema: Record<string, unknown>;
 }
@@ -157,26 +157,26 @@ export type StopReason =
   | "refusal"
   | "model_context_window_exceeded";
 
-export interface TextBlock {
+interface TextBlock {
   type: "text";
   text: string;
   citations?: null;
 }
 
-export interface ToolUseBlock {
+interface ToolUseBlock {
   type: "tool_use";
   id: string;
   name: string;
   input: unknown;
 }
 
-export interface ThinkingBlock {
+interface ThinkingBlock {
   type: "thinking";
   thinking: string;
   signature: string;
 }
 
-export interface RedactedThinkingBlock {
+interface RedactedThinkingBlock {
   type: "redacted_thinking";
   data: string;
 }

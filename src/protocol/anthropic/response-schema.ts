@@ -27,7 +27,7 @@ const UsageSchema = t.Object({
   output_tokens: t.Optional(t.Union([t.Number(), t.Null()])),
 });
 
-export const MessageSchema = t.Object({
+const MessageSchema = t.Object({
   type: t.Literal("message"),
   role: t.Literal("assistant"),
   content: t.Array(ContentBlockSchema),
@@ -42,7 +42,7 @@ const DeltaSchema = t.Union([
   t.Object({ type: t.Literal("signature_delta"), signature: t.String() }),
 ]);
 
-export const StreamEventSchema = t.Union([
+const StreamEventSchema = t.Union([
   t.Object({ type: t.Literal("message_start"), message: t.Object({ type: t.Literal("message"), usage: t.Optional(UsageSchema) }) }),
   t.Object({ type: t.Literal("content_block_start"), index: t.Integer({ minimum: 0 }), content_block: StartedContentBlockSchema }),
   t.Object({ type: t.Literal("content_block_delta"), index: t.Integer({ minimum: 0 }), delta: DeltaSchema }),

@@ -1,18 +1,18 @@
 /**
  * Anthropic Messages streaming events, in the order a client must see them:
  * message_start, then per block content_block_start / *_delta / content_block_stop,
- * then message_delta (stop reason, final usage) and message_stop. `ping` may come anywhere.
+ * then message_delta (stop reason, final usage) and message_stop. `ping` may come anywhere. A
+ * stream that fails after its first byte ends with one `event: error` frame holding an ErrorBody.
  */
 
-import type { ErrorBody } from "./errors";
 import type { ContentBlock, Message, StopReason } from "./messages";
 
-export interface MessageStartEvent {
+interface MessageStartEvent {
   type: "message_start";
   message: Message;
 }
 
-export interface ContentBlockStartEvent {
+interface ContentBlockStartEvent {
   type: "content_block_start";
   index: number;
   content_block: ContentBlock;
@@ -30,12 +30,12 @@ export interface ContentBlockDeltaEvent {
   delta: ContentBlockDelta;
 }
 
-export interface ContentBlockStopEvent {
+interface ContentBlockStopEvent {
   type: "content_block_stop";
   index: number;
 }
 
-export interface MessageDeltaUsage {
+interface MessageDeltaUsage {
   output_tokens: number;
   input_tokens?: number | null;
   cache_creation_input_tokens?: number | null;
@@ -48,16 +48,13 @@ export interface MessageDeltaEvent {
   usage: MessageDeltaUsage;
 }
 
-export interface MessageStopEvent {
+interface MessageStopEvent {
   type: "message_stop";
 }
 
-export interface PingEvent {
+interface PingEvent {
   type: "ping";
 }
-
-/** Sent once, as the last frame, when a stream fails after its first byte. */
-export interface ErrorEvent extends ErrorBody {}
 
 export type MessageStreamEvent =
   | MessageStartEvent

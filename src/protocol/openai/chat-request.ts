@@ -3,12 +3,12 @@
  * LM Studio, vLLM, Ollama's /v1). Plain interfaces: these shapes only go out.
  */
 
-export interface ChatTextPart {
+interface ChatTextPart {
   type: "text";
   text: string;
 }
 
-export interface ChatImagePart {
+interface ChatImagePart {
   type: "image_url";
   image_url: { url: string };
 }
@@ -52,7 +52,7 @@ export interface ChatFunctionTool {
   function: { name: string; description?: string; parameters: Record<string, unknown>; strict?: boolean };
 }
 
-export type ChatToolChoice = "auto" | "none" | "required" | { type: "function"; function: { name: string } };
+type ChatToolChoice = "auto" | "none" | "required" | { type: "function"; function: { name: string } };
 
 export interface ChatResponseFormat {
   type: "json_schema";

@@ -8,7 +8,7 @@ import { TypeCompiler } from "@sinclair/typebox/compiler";
 
 const Nullable = <T extends Parameters<typeof t.Union>[0][number]>(schema: T) => t.Optional(t.Union([schema, t.Null()]));
 
-export const ChatUsageSchema = t.Object({
+const ChatUsageSchema = t.Object({
   prompt_tokens: t.Optional(t.Number()),
   completion_tokens: t.Optional(t.Number()),
   total_tokens: t.Optional(t.Number()),
@@ -32,7 +32,7 @@ const ToolCallSchema = t.Object({
   }),
 });
 
-export const ChatCompletionSchema = t.Object({
+const ChatCompletionSchema = t.Object({
   id: t.Optional(t.String()),
   model: t.Optional(t.String()),
   choices: t.Array(
@@ -68,7 +68,7 @@ const ToolCallDeltaSchema = t.Object({
 });
 export type ChatToolCallDelta = Static<typeof ToolCallDeltaSchema>;
 
-export const ChatCompletionChunkSchema = t.Object({
+const ChatCompletionChunkSchema = t.Object({
   id: t.Optional(t.String()),
   model: t.Optional(t.String()),
   choices: t.Array(

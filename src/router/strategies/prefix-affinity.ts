@@ -14,7 +14,7 @@ import { rankBySimpleShuffle } from "./simple-shuffle";
  * paper's worked example and HAProxy's `hash-balance-factor 125`: a conversation keeps its
  * engine through ordinary bursts, but no engine carries more than a quarter over its share.
  */
-export const AFFINITY_LOAD_FACTOR = 1.25;
+const AFFINITY_LOAD_FACTOR = 1.25;
 
 /**
  * Order: the candidates in the key's rendezvous order (weighted: a target with twice the

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { createTerminalProgressBar, formatProgressLine, type ProgressStream } from "../../../src/cache/terminal-progress-bar";
+import { formatProgressLine } from "../../../src/cache/format-progress-line";
+import { createTerminalProgressBar, type ProgressStream } from "../../../src/cache/terminal-progress-bar";
 
 function fakeStream(isTTY: boolean, columns = 80): ProgressStream & { written: string[] } {
   const written: string[] = [];

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { SERVE_RUNTIME_ENVIRONMENT } from "../../../src/cli/serve-runtime-environment";
 
 const MAIN = resolve(import.meta.dir, "../../../src/cli/main.ts");
 const dir = mkdtempSync(join(tmpdir(), "anyclaude-service-"));
@@ -41,6 +42,8 @@ describe("anyclaude service", () => {
     expect(lines).toContain(`ExecStart=${process.execPath} ${MAIN} serve --backend http://127.0.0.1:8080 --cache-dir "${dir}/big cache"`);
     expect(lines).toContain(`ReadWritePaths=${home}/.local/share/anyclaude "${dir}/big cache"`);
     expect(lines).toContain(`Environment=XDG_CONFIG_HOME=${home}/.config`);
+    // serve's runtime settings come from the unit's environment, before anything a drop-in adds.
+    for (const [name, value] of Object.entries(SERVE_RUNTIME_ENVIRONMENT)) expect(lines).toContain(`Environment=${name}=${value}`);
     // The installing shell's ANYCLAUDE_* variables are not the service's.
     expect(lines.join("\n")).not.toContain("9999");
     expect(statSync(`${home}/.local/share/anyclaude`).isDirectory()).toBe(true);

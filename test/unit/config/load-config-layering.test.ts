@@ -34,7 +34,6 @@ describe("loadConfig layering", () => {
       port: 8082,
       maxBodyBytes: 32 * 1024 * 1024,
       pingIntervalMs: 10_000,
-      fullGcEveryRequests: 0,
       allowedHosts: [],
       allowedOrigins: [],
     });

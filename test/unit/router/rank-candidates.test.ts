@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { type Candidate, rankCandidates, STRATEGY_NAMES } from "../../../src/router/rank-candidates";
+import { STRATEGY_NAMES } from "../../../src/config/config-choices";
+import { type Candidate, rankCandidates } from "../../../src/router/rank-candidates";
 import { candidate, ids, seededRandom } from "./strategy-test-support";
 
 describe("rankCandidates", () => {

@@ -4,7 +4,8 @@
  */
 import { expect, test } from "bun:test";
 import { ReusingJsonParser } from "../../../src/json/reusing-json-parser";
-import { MAX_NESTING, parseThenRelease, readJsonBody } from "../../../src/server/read-json-body";
+import { parseThenRelease } from "../../../src/server/parse-then-release";
+import { MAX_NESTING, readJsonBody } from "../../../src/server/read-json-body";
 
 const decoder = new TextDecoder();
 

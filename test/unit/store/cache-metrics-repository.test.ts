@@ -3,8 +3,9 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CacheMetricsRepository, formatMetricsDay } from "../../../src/store/cache-metrics-repository";
+import { CacheMetricsRepository } from "../../../src/store/cache-metrics-repository";
 import { openStore } from "../../../src/store/open-store";
+import { readCacheMetricsDays } from "../../support/read-cache-metrics-days";
 
 const dir = mkdtempSync(join(tmpdir(), "anyclaude-metrics-"));
 const store = openStore({ path: join(dir, "metrics.db") });
@@ -26,9 +27,16 @@ const ZERO = {
 };
 
 describe("CacheMetricsRepository", () => {
-  test("formatMetricsDay is the UTC date", () => {
-    expect(formatMetricsDay(Date.parse("2026-03-04T23:59:59.999Z"))).toBe("2026-03-04");
-    expect(formatMetricsDay(Date.parse("2026-03-05T00:00:00.000Z"))).toBe("2026-03-05");
+  test("a day is a UTC date", () => {
+    const own = openStore({ path: join(dir, "utc.db") });
+    const metrics = new CacheMetricsRepository(own.db);
+    metrics.record(Date.parse("2026-03-04T23:59:59.999Z"), { hits: 1 });
+    metrics.record(Date.parse("2026-03-05T00:00:00.000Z"), { hits: 2 });
+    expect(readCacheMetricsDays(own.db).map((row) => [row.day, row.hits])).toEqual([
+      ["2026-03-05", 2],
+      ["2026-03-04", 1],
+    ]);
+    own.close();
   });
 
   test("deltas add up per day; sum covers every day or a range", () => {
@@ -62,10 +70,9 @@ describe("CacheMetricsRepository", () => {
     expect(metrics.sum({ fromDay: "2026-03-04", toDay: "2026-03-04" })).toEqual(firstDay);
     expect(metrics.sum({ fromDay: "2026-03-05" })).toEqual({ ...ZERO, hits: 5, lookups: 5, lookupMicrosSum: 100 });
     expect(metrics.sum()).toEqual({ ...firstDay, hits: 6, lookups: 9, lookupMicrosSum: 207 });
-    expect(metrics.listDays(10)).toEqual([
+    expect(readCacheMetricsDays(store.db)).toEqual([
       { day: "2026-03-05", ...ZERO, hits: 5, lookups: 5, lookupMicrosSum: 100 },
       { day: "2026-03-04", ...firstDay },
     ]);
-    expect(metrics.listDays(1).map((row) => row.day)).toEqual(["2026-03-05"]);
   });
 });

@@ -5,9 +5,9 @@
 import { describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
+import { THINKING_STYLES, type ThinkingStyle } from "../../../src/config/config-choices";
 import type { MessageCreateParams, TextBlockParam } from "../../../src/protocol/anthropic/messages";
 import { convertAnthropicRequestToOpenAIChat } from "../../../src/translate/convert-anthropic-request-to-openai-chat";
-import type { ThinkingStyle } from "../../../src/translate/convert-anthropic-thinking-to-openai";
 import { type NormalizeOptions, normalizeAnthropicRequest } from "../../../src/translate/normalize-anthropic-request";
 
 const FIXTURES = join(import.meta.dir, "../../fixtures/claude-code-2.1.332");
@@ -15,7 +15,6 @@ const BODIES = readdirSync(FIXTURES)
   .filter((name) => name.endsWith(".body.json"))
   .sort();
 const DEFAULTS: NormalizeOptions = { stripBillingHeader: true, systemMessages: "hoist" };
-const STYLES: ThinkingStyle[] = ["chat_template_kwargs", "reasoning_effort", "none"];
 
 const readBody = async (name: string) => JSON.parse(await Bun.file(join(FIXTURES, name)).text()) as MessageCreateParams;
 const translate = (body: MessageCreateParams, thinkingStyle: ThinkingStyle = "chat_template_kwargs") => {
@@ -41,7 +40,7 @@ describe("recorded Claude Code 2.1.332 requests", () => {
   });
 
   describe.each(BODIES)("%s", (name) => {
-    test.each(STYLES)("normalizes and converts under thinking style %s without touching the input", async (style) => {
+    test.each(THINKING_STYLES)("normalizes and converts under thinking style %s without touching the input", async (style) => {
       const body = await readBody(name);
       const { converted } = translate(body, style);
       expect(converted.value.messages.length).toBeGreaterThan(0);

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
+import type { ThinkingStyle } from "../../../src/config/config-choices";
 import type { OutputConfigParam, ThinkingConfigParam } from "../../../src/protocol/anthropic/messages";
-import { convertAnthropicThinkingToOpenAI, type ThinkingStyle } from "../../../src/translate/convert-anthropic-thinking-to-openai";
+import { convertAnthropicThinkingToOpenAI } from "../../../src/translate/convert-anthropic-thinking-to-openai";
 
 type Effort = OutputConfigParam["effort"];
 const enabled = (budget_tokens: number): ThinkingConfigParam => ({ type: "enabled", budget_tokens });

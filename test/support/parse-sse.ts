@@ -1,7 +1,5 @@
-/** SSE events from any byte stream, for callers that want a simple loop (tests, tools). */
-import { SseDecoder, type SseEvent } from "./sse-decoder";
-
-export type { SseEvent } from "./sse-decoder";
+/** SSE events from any byte stream as a simple loop, through the proxy's own decoder: for tests and benchmarks. */
+import { SseDecoder, type SseEvent } from "../../src/sse/sse-decoder";
 
 /**
  * @example

@@ -1,0 +1,94 @@
+/**
+ * The app's one error handler: whatever a hook or a route throws is answered in Anthropic's
+ * shape, under the id the request was given, and only what is not a ProxyError (a bug) is logged.
+ */
+import { expect, test } from "bun:test";
+import { loadConfig } from "../../../src/config/load-config";
+import { createLogger } from "../../../src/log/logger";
+import { createMetrics } from "../../../src/metrics/metrics";
+import { HealthMonitor } from "../../../src/router/health-monitor";
+import { Router } from "../../../src/router/router";
+import { createApp } from "../../../src/server/create-app";
+import { DeferredResponseCache } from "../../../src/server/deferred-response-cache";
+
+const KEY = "sk-right";
+
+function startApp() {
+  const logged: string[] = [];
+  const config = loadConfig({ env: {}, flags: {} });
+  const router = new Router([], config);
+  const app = createApp({
+    config,
+    router,
+    health: new HealthMonitor(router.pool, config.health),
+    logger: createLogger({ level: "info", format: "json", write: (line) => logged.push(line) }),
+    metrics: createMetrics(),
+    version: "0.0.0",
+    clientKey: KEY,
+    // A cache that cannot be opened: its stats() throws a plain Error, as a bug would.
+    cache: new DeferredResponseCache(async () => undefined),
+  });
+  const call = (path: string, init: RequestInit = {}, key: string = KEY) =>
+    app.handle(new Request(`http://127.0.0.1${path}`, { ...init, headers: { "x-api-key": key, ...init.headers } }));
+  return { call, logged };
+}
+
+async function readError(response: Response) {
+  const body = (await response.json()) as { type: string; error: { type: string; message: string }; request_id: string };
+  expect(body.type).toBe("error");
+  expect(response.headers.get("request-id")).toBe(body.request_id);
+  expect(body.request_id).toMatch(/^req_[0-9a-f]{24}$/);
+  return { status: response.status, type: body.error.type, message: body.error.message };
+}
+
+test("a refused key, thrown by the request hook, is a 401 and no log line", async () => {
+  const { call, logged } = startApp();
+  expect(await readError(await call("/v1/models", {}, "sk-wrong"))).toEqual({
+    status: 401,
+    type: "authentication_error",
+    message: "invalid x-api-key",
+  });
+  expect(logged).toEqual([]);
+});
+
+test("a ProxyError a route throws (bad JSON, unknown model, no backend) is answered as it says, without a log line", async () => {
+  const { call, logged } = startApp();
+  const post = (body: string) => call("/v1/messages", { method: "POST", body, headers: { "content-type": "application/json" } });
+
+  expect(await readError(await post("{"))).toMatchObject({ status: 400, type: "invalid_request_error" });
+  expect(await readError(await call("/v1/models/nope"))).toEqual({
+    status: 404,
+    type: "not_found_error",
+    message: 'model "nope" not found',
+  });
+  const noBackend = await post(JSON.stringify({ model: "claude-sonnet-4-5", max_tokens: 8, messages: [{ role: "user", content: "hi" }] }));
+  // What was tried travels with the error answer, under the id the request was logged with.
+  expect(noBackend.headers.get("x-anyclaude-attempts")).toBe("0");
+  const requestId = noBackend.headers.get("request-id");
+  expect(await readError(noBackend)).toMatchObject({ status: 503, type: "api_error" });
+  expect(logged.map((line) => JSON.parse(line) as { msg: string })).toMatchObject([
+    { msg: "messages", requestId, outcome: expect.stringMatching(/^failed/) },
+  ]);
+});
+
+test("no route is a 404 not_found_error", async () => {
+  const { call } = startApp();
+  expect(await readError(await call("/v2/nothing"))).toEqual({
+    status: 404,
+    type: "not_found_error",
+    message: "no route for GET /v2/nothing",
+  });
+});
+
+test("anything else is a bug: a 500 api_error, logged once under the id the client got", async () => {
+  const { call, logged } = startApp();
+  const response = await call("/v1/cache/stats");
+  const requestId = response.headers.get("request-id");
+  expect(await readError(response)).toEqual({
+    status: 500,
+    type: "api_error",
+    message: "internal error: the response cache could not be opened (see the log)",
+  });
+  const lines = logged.map((line) => JSON.parse(line) as { msg: string; requestId: string });
+  expect(lines).toMatchObject([{ msg: "unhandled error", requestId }]);
+});
