@@ -15,4 +15,5 @@ process.exitCode = await runCli(argv, {
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),
   stderrIsTerminal: process.stderr.isTTY === true,
+  readStdin: () => Bun.stdin.text(),
 });

@@ -5,6 +5,7 @@
  * from this file: descriptions written here are what users read.
  */
 import { type Static, Type as t } from "@sinclair/typebox";
+import { PromptSchema } from "./prompt-config-schema";
 import {
   CircuitBreakerOverrideSchema,
   CircuitBreakerSchema,
@@ -373,6 +374,7 @@ export const ConfigSchema = t.Object(
     models: ModelMapSchema,
     routes: RoutesSchema,
     claudeCode: ClaudeCodeSchema,
+    prompt: PromptSchema,
     discovery: DiscoverySchema,
     logging: LoggingSchema,
     paths: PathsSchema,

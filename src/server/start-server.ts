@@ -16,6 +16,7 @@ import { readSecret, SecretUnavailableError } from "../config/read-secret";
 import { OverloadedError } from "../errors/proxy-error";
 import type { Logger } from "../log/logger";
 import { createMetrics } from "../metrics/metrics";
+import { PromptOptimizer } from "../prompt/prompt-optimizer";
 import type { BackendStatus } from "../router/backend-pool";
 import { HealthMonitor } from "../router/health-monitor";
 import { Router } from "../router/router";
@@ -95,6 +96,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     health,
     logger: options.logger,
     metrics,
+    prompt: new PromptOptimizer({ rules: config.prompt.rules, deferTools: config.prompt.deferTools }),
     cache,
     version: options.version,
     clientKey,

@@ -24,6 +24,8 @@ const ALLOWED: Record<string, string[]> = {
   embed: ["native"],
   cache: ["json", "protocol", "errors", "translate", "store", "embed", "native"],
   translate: ["json", "protocol"],
+  // Slims system prompts and tool definitions; reads its tier names from the config schema.
+  prompt: ["json", "protocol", "translate", "config"],
   backends: ["json", "protocol", "errors", "sse", "translate", "config"],
   router: ["json", "protocol", "errors", "translate", "config", "backends"],
   server: [
@@ -32,6 +34,7 @@ const ALLOWED: Record<string, string[]> = {
     "errors",
     "sse",
     "translate",
+    "prompt",
     "config",
     "backends",
     "router",
@@ -48,6 +51,7 @@ const ALLOWED: Record<string, string[]> = {
     "errors",
     "sse",
     "translate",
+    "prompt",
     "config",
     "backends",
     "router",
