@@ -4,6 +4,7 @@
  * they sit under, as Claude Code writes them; config can mark more (see match-prompt-rules.ts).
  */
 import type { PromptUnit } from "./parse-prompt-units";
+import { isExample } from "./shorten-prose";
 
 export type CriticalKind = "tool-use" | "environment" | "safety" | "git-safety" | "claude-md" | "config";
 
@@ -14,7 +15,11 @@ interface CriticalPattern {
   kind: CriticalKind;
   places: readonly ProsePlace[];
   pattern: RegExp;
+  /** Entries of a listing (`- name: what it is`) describe things; they state no rule of this kind. */
+  notInListings?: boolean;
 }
+
+const LISTING_ENTRY = /^\s*[-*+] [\w:./-]+: /;
 
 const BY_WORDS: readonly CriticalPattern[] = [
   {
@@ -27,9 +32,11 @@ const BY_WORDS: readonly CriticalPattern[] = [
     kind: "tool-use",
     places: ["system"],
     pattern: /\btool calls?\b|deferred tools?|\bToolSearch\b|permission mode|InputValidationError|dedicated (?:file\/search )?tools?/i,
+    notInListings: true,
   },
-  // Inside a tool's description every sentence is about using it; the rules are the ones it shouts.
-  { kind: "tool-use", places: ["tool"], pattern: /\b(?:IMPORTANT|NEVER|ONLY|MUST|ALWAYS)\b|\bD[oO] NOT\b/ },
+  // Inside a tool's description every sentence is about using it; the rules are the ones it
+  // shouts, and the ones that say a call fails otherwise.
+  { kind: "tool-use", places: ["tool"], pattern: /\b(?:IMPORTANT|NEVER|ONLY|MUST|ALWAYS)\b|\bD[oO] NOT\b|\bmust\b|\bfails?\b|will fail/ },
   {
     kind: "safety",
     places: ["system", "tool"],
@@ -79,7 +86,12 @@ export function findCriticalUnits(units: readonly PromptUnit[], place: ProsePlac
       continue;
     }
     const byHeading = headings.find((heading) => heading.kind !== undefined)?.kind;
-    kinds.push(byHeading ?? BY_WORDS.find((entry) => entry.places.includes(place) && entry.pattern.test(unit.text))?.kind);
+    // An example shows a rule rather than states one (`git reset --hard ... → "Discard all local changes"`).
+    const listing = LISTING_ENTRY.test(unit.text);
+    const byWords = isExample(unit)
+      ? undefined
+      : BY_WORDS.find((entry) => entry.places.includes(place) && !(entry.notInListings && listing) && entry.pattern.test(unit.text))?.kind;
+    kinds.push(byHeading ?? byWords);
   }
   return kinds;
 }

@@ -10,9 +10,9 @@ import { matchProseRules } from "./match-prompt-rules";
 import { type PromptUnit, parsePromptUnits } from "./parse-prompt-units";
 import type { PromptRemoval, RemovalReason } from "./prompt-removal";
 import { type PromptTier, reachesTier } from "./prompt-tier";
-import { cutToFirstSentence, isExample, tidyProse } from "./shorten-prose";
+import { cutToFirstClause, cutToFirstSentence, isExample, tidyProse } from "./shorten-prose";
 
-/** `tool-description` keeps its first paragraph from `moderate` on; a `parameter` is only tidied there. */
+/** `tool-description` keeps its first paragraph from `moderate` on, a `parameter` from `aggressive` on. */
 export type ProseRole = "system" | "tool-description" | "parameter";
 
 export interface RewriteProseOptions {
@@ -39,7 +39,7 @@ const LONG_EXPLANATION_CHARS = 240;
 const LEAST_REPEAT_CHARS = 20;
 
 type Outcome =
-  | { keep: true; text: string; critical?: boolean; cut?: { reason: RemovalReason; text: string } }
+  | { keep: true; text: string; critical?: boolean; byRule?: boolean; cut?: { reason: RemovalReason; text: string } }
   | { keep: false; reason: RemovalReason };
 
 /**
@@ -69,11 +69,11 @@ export function rewriteProse(text: string, options: RewriteProseOptions): Rewrit
       markers.push(unit.text);
       return { keep: true, text: unit.text, critical: true };
     }
-    if (rule?.action === "keep") return { keep: true, text: unit.text };
+    if (rule?.action === "keep") return { keep: true, text: unit.text, byRule: true };
     if (rule?.action === "drop") return { keep: false, reason: "rule" };
     if (rule?.action === "replace") {
       // One replacement per run of units the rule covers.
-      return rules[index - 1] === rule ? { keep: false, reason: "rule" } : { keep: true, text: rule.text ?? "" };
+      return rules[index - 1] === rule ? { keep: false, reason: "rule" } : { keep: true, text: rule.text ?? "", byRule: true };
     }
     return slimUnit(unit, index === firstProse, options);
   });
@@ -107,10 +107,11 @@ function slimUnit(unit: PromptUnit, isFirstProse: boolean, options: RewriteProse
   options.seen.add(key);
   if (!reachesTier(options.tier, "moderate")) return { keep: true, text };
   if (isExample(unit)) return { keep: false, reason: "example" };
-  if (options.role === "tool-description" && !isFirstProse) return { keep: false, reason: "beyond-first-paragraph" };
   const aggressive = reachesTier(options.tier, "aggressive");
-  if (aggressive || (options.role !== "parameter" && text.length > LONG_EXPLANATION_CHARS)) {
-    const first = cutToFirstSentence(text);
+  const firstParagraphOnly = options.role === "tool-description" || (options.role === "parameter" && aggressive);
+  if (firstParagraphOnly && !isFirstProse) return { keep: false, reason: "beyond-first-paragraph" };
+  if (aggressive || text.length > LONG_EXPLANATION_CHARS) {
+    const first = aggressive ? cutToFirstClause(text) : cutToFirstSentence(text);
     const reason = aggressive ? "shortest-wording" : "long-explanation";
     return first === text ? { keep: true, text } : { keep: true, text: first, cut: { reason, text: text.slice(first.length) } };
   }
@@ -122,7 +123,7 @@ function keepHeadingsOfKeptSections(units: readonly PromptUnit[], outcomes: Outc
   for (let index = units.length - 1; index >= 0; index--) {
     const unit = units[index]!;
     const outcome = outcomes[index]!;
-    if (unit.kind !== "heading" || !outcome.keep || outcome.critical) continue;
+    if (unit.kind !== "heading" || !outcome.keep || outcome.critical || outcome.byRule) continue;
     let end = index + 1;
     while (end < units.length && !(units[end]!.kind === "heading" && units[end]!.level <= unit.level)) end++;
     const anyKept = outcomes.slice(index + 1, end).some((candidate) => candidate.keep);

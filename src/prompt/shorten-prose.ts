@@ -45,7 +45,7 @@ export function tidyProse(unit: PromptUnit): string {
 export function isExample(unit: PromptUnit): boolean {
   if (unit.kind === "code") return true;
   if (/<example>/i.test(unit.text)) return true;
-  if (/^(?:[-*+]\s+)?(?:for example|examples?|e\.g\.)\b/i.test(unit.text.trimStart())) return true;
+  if (/^(?:[-*+]\s+)?(?:for example\b|examples?\b|e\.g\.)/i.test(unit.text.trimStart())) return true;
   return unit.kind === "item" && /(?:\u2192|->)\s*["'`]/.test(unit.text);
 }
 
@@ -53,6 +53,10 @@ export function isExample(unit: PromptUnit): boolean {
 const ABBREVIATIONS = /(?:\be\.g|\bi\.e|\betc|\bvs|\bcf)$/i;
 /** A cut that saves less than this is not worth the lost words. */
 const LEAST_CUT = 24;
+/** A first sentence longer than this is cut on to its first clause by `cutToFirstClause`. */
+const LONG_SENTENCE_CHARS = 120;
+/** Clauses are looked for past this point: before it sits a list item's `name:` label, or the subject. */
+const LEAST_CLAUSE_CHARS = 40;
 
 /**
  * The unit up to the end of its first sentence; a list item keeps its marker and a `name:`
@@ -63,12 +67,39 @@ const LEAST_CUT = 24;
  * cutToFirstSentence("- Explore: Read-only search agent. It reads excerpts (e.g. a file's head)."); // "- Explore: Read-only search agent."
  */
 export function cutToFirstSentence(text: string): string {
-  const end = findFirstSentenceEnd(text);
-  if (end === undefined || text.length - end < LEAST_CUT) return text;
-  return text.slice(0, end);
+  const end = scanOutsideCodeAndBrackets(text, 0, (i) => {
+    const char = text[i]!;
+    if (char !== "." && char !== "!" && char !== "?") return false;
+    const next = text[i + 1];
+    if (next !== undefined && next !== " " && next !== "\n") return false;
+    return char !== "." || !ABBREVIATIONS.test(text.slice(Math.max(0, i - 8), i));
+  });
+  if (end === undefined || text.length - (end + 1) < LEAST_CUT) return text;
+  return text.slice(0, end + 1);
 }
 
-function findFirstSentenceEnd(text: string): number | undefined {
+/**
+ * The first sentence, and when that is still long, its first clause (up to a `;` or a dash),
+ * closed with a period: the shortest wording `aggressive` keeps.
+ *
+ * @example
+ * cutToFirstClause("- Explore: Read-only search agent for broad fan-out searches - when answering means sweeping many files and you only need the conclusion.");
+ * // => "- Explore: Read-only search agent for broad fan-out searches."
+ */
+export function cutToFirstClause(text: string): string {
+  const sentence = cutToFirstSentence(text);
+  if (sentence.length <= LONG_SENTENCE_CHARS) return sentence;
+  const end = scanOutsideCodeAndBrackets(sentence, LEAST_CLAUSE_CHARS, (i) => {
+    const char = sentence[i]!;
+    if (char === ";") return true;
+    return char === " " && /^ [-\u2013\u2014] /.test(sentence.slice(i, i + 3));
+  });
+  if (end === undefined || sentence.length - end < LEAST_CUT) return sentence;
+  return `${sentence.slice(0, end).replace(/[,:]$/, "")}.`;
+}
+
+/** The index of the first character from `from` on where `isBoundary` holds, outside `code`, (), [] and {}. */
+function scanOutsideCodeAndBrackets(text: string, from: number, isBoundary: (index: number) => boolean): number | undefined {
   let inCode = false;
   let depth = 0;
   for (let i = 0; i < text.length; i++) {
@@ -77,12 +108,7 @@ function findFirstSentenceEnd(text: string): number | undefined {
     if (inCode) continue;
     if (char === "(" || char === "[" || char === "{") depth++;
     else if ((char === ")" || char === "]" || char === "}") && depth > 0) depth--;
-    else if (depth === 0 && (char === "." || char === "!" || char === "?")) {
-      const next = text[i + 1];
-      if (next !== undefined && next !== " " && next !== "\n") continue;
-      if (char === "." && ABBREVIATIONS.test(text.slice(Math.max(0, i - 8), i))) continue;
-      return i + 1;
-    }
+    else if (depth === 0 && i >= from && isBoundary(i)) return i;
   }
   return undefined;
 }

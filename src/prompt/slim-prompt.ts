@@ -47,7 +47,7 @@ export interface SlimmedParts extends PromptParts {
  * // => { system, tools, removed: [{ path: "system[2]", reason: "example", ... }, ...], markers: [...], deferred: [], warnings: [] }
  */
 export function slimPrompt(parts: PromptParts, settings: SlimPromptSettings): SlimmedParts {
-  const removed: PromptRemoval[] = [];
+  let removed: PromptRemoval[] = [];
   const markers: PromptMarker[] = [];
   const warnings: TranslationWarning[] = [];
   const dropped: string[] = [];
@@ -88,7 +88,10 @@ export function slimPrompt(parts: PromptParts, settings: SlimPromptSettings): Sl
     const keep = new Set([...settings.inUse, ...[...settings.rules.tools].filter(([, action]) => action === "keep").map(([name]) => name)]);
     deferred = chooseToolsToDefer(tools, { deferTools: settings.deferTools, keep });
     if (deferred.length > 0) {
-      for (const tool of tools) {
+      // A deferred tool goes whole: what slimming took from its prose no longer matters.
+      const isDeferredPath = (path: string) => deferred.some((name) => path.startsWith(`tools.${name}.`));
+      removed = removed.filter((removal) => !isDeferredPath(removal.path));
+      for (const tool of parts.tools ?? []) {
         if (deferred.includes(tool.name)) removed.push({ path: `tools.${tool.name}`, reason: "deferred", chars: measureJsonLength(tool) });
       }
       tools = tools.filter((tool) => !deferred.includes(tool.name));
