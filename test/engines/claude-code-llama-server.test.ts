@@ -8,11 +8,11 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ContentBlockParam, MessageCreateParams, MessageParam } from "../../src/protocol/anthropic/messages";
 import { findLlamaServer } from "../support/engines";
 import { TinyModelOutput } from "../support/generate-gguf";
 import { runClaudeCode } from "../support/run-claude-code";
 import { startProxy } from "../support/start-proxy";
+import { findBlock, readToolResultText, recordClaudeCodeTurns } from "./record-claude-code-turns";
 import { LLAMA_SERVER_MISSING, startTinyLlamaServer, type TinyLlamaServer } from "./start-tiny-llama-server";
 
 const binary = findLlamaServer();
@@ -43,7 +43,7 @@ describe.skipIf(!binary)("Claude Code → anyclaude → real llama-server", () =
       `${mode} mode: Claude Code runs the model's Bash call and finishes on the model's answer`,
       async () => {
         const proxy = await startProxy({}, [{ url: engine.url, kind: "llamacpp", mode }]);
-        const recorder = recordMessageRequests(proxy.url);
+        const recorder = recordClaudeCodeTurns(proxy.url);
         try {
           const run = await runClaudeCode({ baseUrl: recorder.url, prompt: "say hi", timeoutMs: RUN_TIMEOUT_MS });
           expect({ exitCode: run.exitCode, timedOut: run.timedOut, stderr: run.stderr }).toEqual({
@@ -54,8 +54,8 @@ describe.skipIf(!binary)("Claude Code → anyclaude → real llama-server", () =
           expect(run.json).toMatchObject({ subtype: "success", is_error: false, result: TinyModelOutput.text, num_turns: 2 });
 
           // The second request carries the model's call and the output of really running it.
-          const [first, second] = recorder.requests;
-          expect(recorder.requests).toHaveLength(2);
+          const [first, second] = recorder.turns.map((turn) => turn.body);
+          expect(recorder.turns).toHaveLength(2);
           expect(findBlock(first!.messages, "user", "tool_result")).toBeUndefined();
           const call = findBlock(second!.messages, "assistant", "tool_use");
           expect(call).toMatchObject({ name: "Bash", input: { command: TinyModelOutput.bashCommand } });
@@ -72,41 +72,3 @@ describe.skipIf(!binary)("Claude Code → anyclaude → real llama-server", () =
     );
   }
 });
-
-/** A loopback pass-through in front of anyclaude that keeps every /v1/messages body Claude Code sent. */
-function recordMessageRequests(target: string) {
-  const requests: MessageCreateParams[] = [];
-  const server = Bun.serve({
-    port: 0,
-    hostname: "127.0.0.1",
-    idleTimeout: 0,
-    async fetch(request) {
-      const url = new URL(request.url);
-      const body = request.method === "POST" ? await request.text() : undefined;
-      if (url.pathname === "/v1/messages" && body) requests.push(JSON.parse(body) as MessageCreateParams);
-      const headers = new Headers(request.headers);
-      headers.delete("host");
-      return fetch(`${target}${url.pathname}${url.search}`, { method: request.method, headers, body });
-    },
-  });
-  return { url: `http://127.0.0.1:${server.port}`, requests, stop: () => server.stop(true) };
-}
-
-function findBlock(messages: MessageParam[], role: MessageParam["role"], type: ContentBlockParam["type"]): ContentBlockParam | undefined {
-  for (const message of messages) {
-    if (message.role !== role || typeof message.content === "string") continue;
-    const block = message.content.find((candidate) => candidate.type === type);
-    if (block) return block;
-  }
-  return undefined;
-}
-
-function readToolResultText(block: ContentBlockParam | undefined): string | undefined {
-  if (block?.type !== "tool_result") return undefined;
-  const content = block.content;
-  if (typeof content === "string") return content.trim();
-  return content
-    ?.map((part) => (part.type === "text" ? part.text : ""))
-    .join("")
-    .trim();
-}
