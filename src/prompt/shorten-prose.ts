@@ -16,6 +16,9 @@ const TYPOGRAPHY: ReadonlyArray<[RegExp, string]> = [
   [/\u00A0/g, " "],
 ];
 
+/** Anything tidyProse would change; most units have none. */
+const UNTIDY = /[ \t]\n|[ \t]$|\S[ \t]{2,}\S|^ {1,3}[-*+] |[\u2018\u2019\u201C\u201D\u2013\u2014\u00A0]/;
+
 /**
  * Trailing spaces, runs of spaces inside a line, the indentation of a top-level list marker,
  * and typography; fenced code is left as written.
@@ -25,7 +28,7 @@ const TYPOGRAPHY: ReadonlyArray<[RegExp, string]> = [
  * // => "- Prefer absolute paths - always."
  */
 export function tidyProse(unit: PromptUnit): string {
-  if (unit.kind === "code") return unit.text;
+  if (unit.kind === "code" || !UNTIDY.test(unit.text)) return unit.text;
   let text = unit.text
     .split("\n")
     .map((line) => line.replace(/[ \t]+$/, "").replace(/(\S)[ \t]{2,}(?=\S)/g, "$1 "))

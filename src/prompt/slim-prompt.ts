@@ -47,7 +47,7 @@ export interface SlimmedParts extends PromptParts {
  * // => { system, tools, removed: [{ path: "system[2]", reason: "example", ... }, ...], markers: [...], deferred: [], warnings: [] }
  */
 export function slimPrompt(parts: PromptParts, settings: SlimPromptSettings): SlimmedParts {
-  let removed: PromptRemoval[] = [];
+  const removed: PromptRemoval[] = [];
   const markers: PromptMarker[] = [];
   const warnings: TranslationWarning[] = [];
   const dropped: string[] = [];
@@ -64,15 +64,18 @@ export function slimPrompt(parts: PromptParts, settings: SlimPromptSettings): Sl
   if (typeof parts.system === "string") system = rewrite(parts.system, "system") || undefined;
   else if (parts.system !== undefined) system = rewriteBlocks(parts.system, rewrite);
 
+  const isDropped = (tool: ToolParam) => settings.rules.tools.get(tool.name) === "drop" && !settings.inUse.has(tool.name);
+  const deferred = reachesTier(settings.tier, "aggressive") ? chooseDeferred(parts.tools ?? [], isDropped, settings) : [];
   let tools: ToolParam[] | undefined;
   if (parts.tools !== undefined) {
     tools = [];
     for (const tool of parts.tools) {
-      const rule = settings.rules.tools.get(tool.name);
-      if (rule === "drop" && !settings.inUse.has(tool.name)) {
+      if (isDropped(tool)) {
         dropped.push(tool.name);
         removed.push({ path: `tools.${tool.name}`, reason: "rule", chars: measureJsonLength(tool) });
-      } else if (rule === "keep" || tool.input_schema === undefined) tools.push(tool);
+      } else if (deferred.includes(tool.name)) {
+        removed.push({ path: `tools.${tool.name}`, reason: "deferred", chars: measureJsonLength(tool) });
+      } else if (settings.rules.tools.get(tool.name) === "keep" || tool.input_schema === undefined) tools.push(tool);
       else {
         const rewritten = rewriteToolDefinition(tool, { tier: settings.tier, rules: settings.rules.prose });
         removed.push(...rewritten.removed);
@@ -82,25 +85,22 @@ export function slimPrompt(parts: PromptParts, settings: SlimPromptSettings): Sl
       }
     }
   }
-
-  let deferred: string[] = [];
-  if (reachesTier(settings.tier, "aggressive") && tools !== undefined) {
-    const keep = new Set([...settings.inUse, ...[...settings.rules.tools].filter(([, action]) => action === "keep").map(([name]) => name)]);
-    deferred = chooseToolsToDefer(tools, { deferTools: settings.deferTools, keep });
-    if (deferred.length > 0) {
-      // A deferred tool goes whole: what slimming took from its prose no longer matters.
-      const isDeferredPath = (path: string) => deferred.some((name) => path.startsWith(`tools.${name}.`));
-      removed = removed.filter((removal) => !isDeferredPath(removal.path));
-      for (const tool of parts.tools ?? []) {
-        if (deferred.includes(tool.name)) removed.push({ path: `tools.${tool.name}`, reason: "deferred", chars: measureJsonLength(tool) });
-      }
-      tools = tools.filter((tool) => !deferred.includes(tool.name));
-      const note = describeDeferredTools(deferred);
-      system = system === undefined ? note : addDeferredToolsNote(system, note);
-      markers.push({ text: note });
-    }
+  if (deferred.length > 0) {
+    const note = describeDeferredTools(deferred);
+    system = system === undefined ? note : addDeferredToolsNote(system, note);
+    markers.push({ text: note });
   }
   return { system, tools, removed, markers, dropped, deferred, warnings };
+}
+
+/** `aggressive` defers the listed tools that stay (not dropped by a rule, not kept by one, not in use). */
+function chooseDeferred(tools: readonly ToolParam[], isDropped: (tool: ToolParam) => boolean, settings: SlimPromptSettings): string[] {
+  const keptByRule = [...settings.rules.tools].filter(([, action]) => action === "keep").map(([name]) => name);
+  const keep = new Set([...settings.inUse, ...keptByRule]);
+  return chooseToolsToDefer(
+    tools.filter((tool) => !isDropped(tool)),
+    { deferTools: settings.deferTools, keep },
+  );
 }
 
 /**
