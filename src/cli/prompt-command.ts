@@ -3,9 +3,6 @@
  * a Messages request, through the same normalization, rules and gate `serve` uses, so a tier
  * or a rule can be tried on a recorded request before it is configured.
  */
-import { ConfigError } from "../config/config-error";
-import type { Config } from "../config/config-schema";
-import { loadConfig } from "../config/load-config";
 import { PROMPT_TIERS, type PromptTier } from "../config/prompt-config-schema";
 import { ProxyError } from "../errors/proxy-error";
 import { formatSlimmedPrompt } from "../prompt/format-slimmed-prompt";
@@ -13,8 +10,8 @@ import { PromptOptimizer } from "../prompt/prompt-optimizer";
 import { validateMessageCreate } from "../server/validate-message-request";
 import { normalizeAnthropicRequest } from "../translate/normalize-anthropic-request";
 import { formatPromptHelp } from "./cli-help";
-import { type CliIo, EXIT_CONFIG, EXIT_FAILURE, EXIT_OK, reportUsageError } from "./cli-io";
-import { CONFIG_OPTIONS, pickConfigFlags, readCommandOptions } from "./read-command-options";
+import { type CliIo, EXIT_FAILURE, EXIT_OK, reportUsageError } from "./cli-io";
+import { CONFIG_OPTIONS, loadCommandConfig, readCommandOptions } from "./read-command-options";
 
 const SHOW_OPTIONS = { ...CONFIG_OPTIONS, tier: { type: "string" }, json: { type: "boolean" } } as const;
 
@@ -42,14 +39,8 @@ export async function runPromptFromArgs(args: string[], io: CliIo): Promise<numb
   if (tier !== undefined && !(PROMPT_TIERS as readonly string[]).includes(tier)) {
     return reportUsageError(`prompt show: --tier must be one of ${PROMPT_TIERS.join(", ")}, not '${tier}'`, "anyclaude prompt --help", io);
   }
-  let config: Config;
-  try {
-    config = loadConfig({ file: values.config as string | undefined, env: io.env, flags: pickConfigFlags(values) });
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    io.stderr(`anyclaude: ${error.message}\n`);
-    return EXIT_CONFIG;
-  }
+  const config = loadCommandConfig(values, io);
+  if (typeof config === "number") return config;
   if (io.readStdin === undefined)
     return reportUsageError("prompt show: no standard input to read the request from", "anyclaude prompt --help", io);
   let request: ReturnType<typeof validateMessageCreate>;
