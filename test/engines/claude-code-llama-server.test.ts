@@ -17,7 +17,7 @@ import { findLlamaServer } from "../support/engines";
 import { TinyModelOutput } from "../support/generate-gguf";
 import { runClaudeCode } from "../support/run-claude-code";
 import { type StartedProxy, startProxy } from "../support/start-proxy";
-import { findBlock, readToolResultText, recordClaudeCodeTurns } from "./record-claude-code-turns";
+import { findBlock, type RecordedTurn, readToolResultText, recordClaudeCodeTurns } from "./record-claude-code-turns";
 import { LLAMA_SERVER_MISSING, startTinyLlamaServer, type TinyLlamaServer } from "./start-tiny-llama-server";
 
 const binary = findLlamaServer();
@@ -57,28 +57,9 @@ describe.skipIf(!binary)("Claude Code → anyclaude → real llama-server", () =
       `${mode} mode: Claude Code runs the model's Bash call and finishes on the model's answer`,
       async () => {
         const proxy = await startProxy({}, [{ url: engine.url, kind: "llamacpp", mode }]);
-        const recorder = recordClaudeCodeTurns(proxy.url);
         try {
-          const run = await runClaudeCode({ baseUrl: recorder.url, prompt: "say hi", timeoutMs: RUN_TIMEOUT_MS });
-          expect({ exitCode: run.exitCode, timedOut: run.timedOut, stderr: run.stderr }).toEqual({
-            exitCode: 0,
-            timedOut: false,
-            stderr: "",
-          });
-          expect(run.json).toMatchObject({ subtype: "success", is_error: false, result: TinyModelOutput.text, num_turns: 2 });
-
-          // The second request carries the model's call and the output of really running it.
-          const [first, second] = recorder.turns.map((turn) => turn.body);
-          expect(recorder.turns).toHaveLength(2);
-          expect(findBlock(first!.messages, "user", "tool_result")).toBeUndefined();
-          const call = findBlock(second!.messages, "assistant", "tool_use");
-          expect(call).toMatchObject({ name: "Bash", input: { command: TinyModelOutput.bashCommand } });
-          const result = findBlock(second!.messages, "user", "tool_result");
-          expect(result).toMatchObject({ tool_use_id: (call as { id: string }).id });
-          expect(result && "is_error" in result ? result.is_error : false).not.toBe(true);
-          expect(readToolResultText(result)).toBe("hi");
+          await runBashRoundTrip(proxy.url);
         } finally {
-          recorder.stop();
           await proxy.stop();
         }
       },
@@ -93,22 +74,8 @@ describe.skipIf(!binary)("Claude Code → anyclaude → real llama-server", () =
         const backends = [{ url: engine.url, kind: "llamacpp" as const, mode }];
         const proxy = await startProxy({ prompt: { tier }, cache: { enabled: false } }, backends);
         const untouched = await startProxy({ cache: { enabled: false } }, backends);
-        const recorder = recordClaudeCodeTurns(proxy.url, { llamaServerUrl: engine.url });
         try {
-          const run = await runClaudeCode({ baseUrl: recorder.url, prompt: "say hi", timeoutMs: RUN_TIMEOUT_MS });
-          expect({ exitCode: run.exitCode, timedOut: run.timedOut, stderr: run.stderr }).toEqual({
-            exitCode: 0,
-            timedOut: false,
-            stderr: "",
-          });
-          expect(run.json).toMatchObject({ subtype: "success", is_error: false, result: TinyModelOutput.text, num_turns: 2 });
-
-          const [first, second] = recorder.turns;
-          expect(recorder.turns).toHaveLength(2);
-          const call = findBlock(second!.body.messages, "assistant", "tool_use");
-          expect(call).toMatchObject({ name: "Bash", input: { command: TinyModelOutput.bashCommand } });
-          expect(readToolResultText(findBlock(second!.body.messages, "user", "tool_result"))).toBe("hi");
-
+          const [first, second] = await runBashRoundTrip(proxy.url, engine.url);
           // The engine evaluated the slimmed prompt: what count_tokens counts through this proxy, less than untouched.
           const slimmedCount = await countTokens(proxy, first!.body);
           expect(first!.work!.prompt).toBe(slimmedCount);
@@ -119,7 +86,6 @@ describe.skipIf(!binary)("Claude Code → anyclaude → real llama-server", () =
           expect(logged[1]).toBe(logged[0]!);
           expect(logged[0]).toStartWith(`${tier} `);
         } finally {
-          recorder.stop();
           await Promise.all([proxy.stop(), untouched.stop()]);
         }
       },
@@ -134,4 +100,30 @@ async function countTokens(proxy: StartedProxy, body: MessageCreateParams): Prom
   const response = await fetch(`${proxy.url}/v1/messages/count_tokens`, { method: "POST", body: JSON.stringify(countable) });
   expect(response.headers.get("x-anyclaude-token-count")).toBe("exact");
   return ((await response.json()) as { input_tokens: number }).input_tokens;
+}
+
+/**
+ * Claude Code's `say hi` run through a proxy: it ends on the model's answer after really running
+ * the model's Bash call, whose output the second request carries. Returns the two turns, with the
+ * engine's prompt work when `llamaServerUrl` is given.
+ */
+async function runBashRoundTrip(proxyUrl: string, llamaServerUrl?: string): Promise<RecordedTurn[]> {
+  const recorder = recordClaudeCodeTurns(proxyUrl, { llamaServerUrl });
+  try {
+    const run = await runClaudeCode({ baseUrl: recorder.url, prompt: "say hi", timeoutMs: RUN_TIMEOUT_MS });
+    expect({ exitCode: run.exitCode, timedOut: run.timedOut, stderr: run.stderr }).toEqual({ exitCode: 0, timedOut: false, stderr: "" });
+    expect(run.json).toMatchObject({ subtype: "success", is_error: false, result: TinyModelOutput.text, num_turns: 2 });
+    const [first, second] = recorder.turns.map((turn) => turn.body);
+    expect(recorder.turns).toHaveLength(2);
+    expect(findBlock(first!.messages, "user", "tool_result")).toBeUndefined();
+    const call = findBlock(second!.messages, "assistant", "tool_use");
+    expect(call).toMatchObject({ name: "Bash", input: { command: TinyModelOutput.bashCommand } });
+    const result = findBlock(second!.messages, "user", "tool_result");
+    expect(result).toMatchObject({ tool_use_id: (call as { id: string }).id });
+    expect(result && "is_error" in result ? result.is_error : false).not.toBe(true);
+    expect(readToolResultText(result)).toBe("hi");
+    return recorder.turns;
+  } finally {
+    recorder.stop();
+  }
 }
