@@ -44,8 +44,8 @@ type Outcome =
 
 /**
  * @example
- * rewriteProse("Run it.  Then stop.\n\n\nRun it.  Then stop.", { tier: "safe", role: "system", path: "system", rules: [], seen: new Set() });
- * // => { text: "Run it. Then stop.", removed: [{ path: "system", reason: "duplicate", ... }, { ..., reason: "formatting" }], markers: [], warnings: [] }
+ * rewriteProse("Run the tests first.  Then commit.\n\n\nRun the tests first.  Then commit.", { tier: "safe", role: "system", path: "system", rules: [], seen: new Set() });
+ * // => { text: "Run the tests first. Then commit.", removed: [{ path: "system", reason: "duplicate", ... }, { ..., reason: "formatting" }], markers: [], warnings: [] }
  */
 export function rewriteProse(text: string, options: RewriteProseOptions): RewrittenProse {
   const { units } = parsePromptUnits(text);
