@@ -69,7 +69,7 @@ export const PromptSchema = t.Object(
     default: {},
     additionalProperties: false,
     description:
-      "Slimming the system prompt and tool definitions before they reach the engine, checked by a gate that sends the prompt untouched when a critical part went missing. See docs/decisions/0015-prompt-slimming.md.",
+      "Slimming the system prompt and tool definitions before they reach the engine, checked by a gate that sends the prompt untouched when a critical part went missing. See docs/decisions/0018-prompt-slimming.md.",
   },
 );
 

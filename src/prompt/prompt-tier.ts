@@ -1,6 +1,6 @@
 /**
  * How hard anyclaude slims a prompt. Each tier does everything the one before it does, and more;
- * docs/decisions/0015-prompt-slimming.md says what each removes and why.
+ * docs/decisions/0018-prompt-slimming.md says what each removes and why.
  */
 import { PROMPT_TIERS, type PromptTier } from "../config/prompt-config-schema";
 
