@@ -13,14 +13,16 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { PROMPT_TIERS, type PromptTier } from "../src/config/prompt-config-schema";
 import { type KvReuseMeasurement, type KvReuseMode, measureKvReuse } from "../test/engines/measure-kv-reuse";
 import { startTinyLlamaServer } from "../test/engines/start-tiny-llama-server";
 import { findLlamaServer } from "../test/support/engines";
 
-const HELP = `Usage: bun bench/kv-reuse.ts [--threads N]
+const HELP = `Usage: bun bench/kv-reuse.ts [--threads N] [--prompt-tier TIER]
 
-  --threads N   llama-server CPU threads (-t); default 1, the fastest on a busy 2-core machine
-  -h, --help    this text
+  --threads N          llama-server CPU threads (-t); default 1, the fastest on a busy 2-core machine
+  --prompt-tier TIER   prompt slimming for every case: off (default), safe, moderate, aggressive
+  -h, --help           this text
 `;
 
 interface Case {
@@ -35,12 +37,12 @@ const CASES: Case[] = [
   { mode: "native", stripBillingHeader: false },
 ];
 
-async function runCase(item: Case, threads: number): Promise<KvReuseMeasurement & { build: string }> {
+async function runCase(item: Case, threads: number, promptTier: PromptTier): Promise<KvReuseMeasurement & { build: string }> {
   const dir = mkdtempSync(join(tmpdir(), "anyclaude-bench-kv-"));
   const engine = await startTinyLlamaServer({ dir, variant: "tool-caller", threads });
   try {
     const props = (await (await fetch(`${engine.url}/props`)).json()) as { build_info?: string };
-    return { ...(await measureKvReuse({ llamaServerUrl: engine.url, ...item })), build: props.build_info ?? "?" };
+    return { ...(await measureKvReuse({ llamaServerUrl: engine.url, ...item, promptTier })), build: props.build_info ?? "?" };
   } finally {
     await engine.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -69,8 +71,12 @@ function formatRow(item: Case, result: KvReuseMeasurement): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { threads: { type: "string" }, help: { type: "boolean", short: "h" } } });
+  const { values } = parseArgs({
+    options: { threads: { type: "string" }, "prompt-tier": { type: "string" }, help: { type: "boolean", short: "h" } },
+  });
   if (values.help) return void process.stdout.write(HELP);
+  const promptTier = (values["prompt-tier"] ?? "off") as PromptTier;
+  if (!PROMPT_TIERS.includes(promptTier)) throw new Error(`--prompt-tier must be one of ${PROMPT_TIERS.join(", ")}`);
   if (!findLlamaServer()) {
     console.error("llama-server is not built; run `bun run engines` first (about 20 minutes, once)");
     process.exit(2);
@@ -83,7 +89,7 @@ async function main(): Promise<void> {
   let build = "?";
   for (const item of CASES) {
     process.stderr.write(`measuring ${item.mode}, billing header ${item.stripBillingHeader ? "stripped" : "kept"}...\n`);
-    const result = await runCase(item, threads);
+    const result = await runCase(item, threads, promptTier);
     build = result.build;
     rows.push(`| ${formatRow(item, result)} |`);
   }
@@ -91,7 +97,7 @@ async function main(): Promise<void> {
     [
       `# KV-cache reuse across two Claude Code turns (recorded 49 KB request)`,
       "",
-      `llama-server ${build}, tiny tool-caller model, -t ${threads}; ${cpus().length} cores (${cpus()[0]?.model ?? "?"}); load ${loadBefore} before, ${loadavg()
+      `llama-server ${build}, tiny tool-caller model, -t ${threads}, prompt tier ${promptTier}; ${cpus().length} cores (${cpus()[0]?.model ?? "?"}); load ${loadBefore} before, ${loadavg()
         .map((load) => load.toFixed(2))
         .join(" ")} after; bun ${Bun.version}`,
       "",

@@ -22,6 +22,7 @@ Commands:
   models pull      Download the embedding model the semantic cache uses
   cache stats      What the response cache holds, its hits, misses and savings
   cache clear      Empty the response cache (exact and semantic)
+  prompt show      What prompt slimming makes of a request read on standard input
   help [command]   Show help for anyclaude or a command
 
 Options:
@@ -150,6 +151,29 @@ and its counters today and over every day kept: hits, semantic hits, misses, byp
 errors, bytes and tokens saved, mean lookup time. clear deletes every cached answer, exact and
 semantic, and keeps the counters; with cache.store redis it empties the shared Redis prefix for
 every instance. Both read the same configuration as serve and work while it runs.
+
+Options:
+${options}
+`;
+}
+
+/**
+ * @example
+ * io.stdout(formatPromptHelp()); // "Usage: anyclaude prompt show [--tier TIER] [--json] [options] < request.json\n..."
+ */
+export function formatPromptHelp(): string {
+  const options = formatOptions([
+    ["    --tier TIER", "off, safe, moderate or aggressive (default: the configured prompt.tier)"],
+    ["    --json", 'Print one object: {"tier", "before", "after", "request", "removed"}'],
+  ]);
+  return `Usage: anyclaude prompt show [--tier TIER] [--json] [options] < request.json
+
+Reads a Messages request (as Claude Code sends it) on standard input, normalizes it as serve
+does, slims its system prompt and tool definitions at TIER with the configured prompt.rules,
+checks the result through the same gate, and prints the system prompt and tool descriptions
+the engine would read, then every removal with its reason. before and after are estimated
+tokens of the system prompt and tools. When the gate refuses the result, the request is shown
+untouched and the reason is printed.
 
 Options:
 ${options}

@@ -9,6 +9,8 @@ export interface CliIo {
   stderr(text: string): void;
   /** Whether stderr is a terminal, which decides colours in text logs. */
   stderrIsTerminal: boolean;
+  /** All of standard input, for the commands that read it (`prompt show`); absent where there is none. */
+  readStdin?: () => Promise<string>;
 }
 
 export const EXIT_OK = 0;

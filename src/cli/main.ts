@@ -7,4 +7,5 @@ process.exitCode = await runCli(process.argv.slice(2), {
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),
   stderrIsTerminal: process.stderr.isTTY === true,
+  readStdin: () => Bun.stdin.text(),
 });

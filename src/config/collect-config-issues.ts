@@ -9,13 +9,14 @@ import { type ConfigLayer, findLayerThatSet } from "./config-layer";
 import { type ConfigPath, formatConfigPath, isPlainObject, parseJsonPointer } from "./config-path";
 import { ConfigSchema } from "./config-schema";
 import { describeSchemaType } from "./describe-schema-type";
+import { collectPromptRuleIssues } from "./prompt-config-schema";
 
 const SECRET_FIELD = /api[-_]?key|authorization|token|secret|password/i;
 
 /**
  * One issue per bad field (TypeBox may report a field twice, e.g. missing and not a string),
- * plus the checks the schema cannot express: URLs that match `^https?://` but do not parse, and
- * backend ids used twice.
+ * plus the checks the schema cannot express: URLs that match `^https?://` but do not parse,
+ * backend ids used twice, and prompt rules that name no target or more than one.
  *
  * @example
  * collectConfigIssues({ ...config, server: { ...config.server, port: "abc" } }, layers);
@@ -47,6 +48,8 @@ export function collectConfigIssues(value: unknown, layers: readonly ConfigLayer
     if (first === undefined) indexById.set(backend.id, index);
     else report(["backends", index, "id"], `"${backend.id}" is already the id of backends[${first}]`);
   });
+  const prompt = isPlainObject(value) && isPlainObject(value.prompt) ? value.prompt : {};
+  for (const issue of collectPromptRuleIssues(prompt.rules)) report(issue.path, issue.message);
   return issues;
 }
 

@@ -18,6 +18,7 @@ import {
   THINKING_STYLES,
 } from "./config-choices";
 import { ContextSchema } from "./context-config-schema";
+import { PromptSchema } from "./prompt-config-schema";
 import {
   CircuitBreakerOverrideSchema,
   CircuitBreakerSchema,
@@ -409,6 +410,7 @@ export const ConfigSchema = t.Object(
     models: ModelMapSchema,
     routes: RoutesSchema,
     claudeCode: ClaudeCodeSchema,
+    prompt: PromptSchema,
     discovery: DiscoverySchema,
     logging: LoggingSchema,
     paths: PathsSchema,

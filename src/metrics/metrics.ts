@@ -25,6 +25,8 @@ export interface Metrics {
   cacheStoreErrors: CounterType<"store" | "operation">;
   cacheBytesSaved: CounterType<never>;
   cacheTokensSaved: CounterType<never>;
+  promptTokens: CounterType<"tier" | "stage">;
+  promptGateFailures: CounterType<"tier">;
 }
 
 /** One backend's live router state, read when /metrics is scraped (the router's BackendStatus fits). */
@@ -131,6 +133,18 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     cacheTokensSaved: new Counter({
       name: "anyclaude_cache_tokens_saved_total",
       help: "Input plus output tokens of the answers served from the cache: what a backend did not have to process.",
+      registers: [registry],
+    }),
+    promptTokens: new Counter({
+      name: "anyclaude_prompt_tokens_total",
+      help: "Estimated tokens of system prompt and tool definitions of slimmed requests, by tier, `before` and `after` slimming.",
+      labelNames: ["tier", "stage"],
+      registers: [registry],
+    }),
+    promptGateFailures: new Counter({
+      name: "anyclaude_prompt_gate_failures_total",
+      help: "Slimmed prompts the gate refused (a critical part missing, a schema changed, longer than before); they went out untouched.",
+      labelNames: ["tier"],
       registers: [registry],
     }),
   };

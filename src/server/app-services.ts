@@ -3,6 +3,7 @@
 import type { Config } from "../config/config-schema";
 import type { Logger } from "../log/logger";
 import type { Metrics } from "../metrics/metrics";
+import type { PromptOptimizer } from "../prompt/prompt-optimizer";
 import type { DiscoveryMonitor } from "../router/discovery-monitor";
 import type { HealthMonitor } from "../router/health-monitor";
 import type { Router } from "../router/router";
@@ -18,6 +19,8 @@ export interface AppServices {
   discovery?: DiscoveryMonitor;
   logger: Logger;
   metrics: Metrics;
+  /** Slims system prompts and tool definitions (`prompt`), remembering what it made. */
+  prompt: PromptOptimizer;
   /** The response cache; absent when `cache.enabled` is false or its data dir cannot be used. */
   cache?: ResponseCacheLike;
   /** Version string reported by /health and the OpenAPI document. */

@@ -13,6 +13,7 @@ import { normalizeAnthropicRequest } from "../translate/normalize-anthropic-requ
 import type { AppServices } from "./app-services";
 import type { IncomingCall } from "./handle-create-message";
 import { toMessageId } from "./request-id";
+import { slimPromptForRoute } from "./slim-prompt-for-route";
 import { validateCountTokens } from "./validate-message-request";
 
 export async function handleCountTokens(services: AppServices, call: IncomingCall): Promise<Response> {
@@ -21,7 +22,9 @@ export async function handleCountTokens(services: AppServices, call: IncomingCal
   const asMessage: MessageCreateParams = { ...request, max_tokens: 1 };
   const normalized = normalizeAnthropicRequest(asMessage, services.config.claudeCode);
   normalized.warnings.forEach(onWarning);
-  const { max_tokens: _unused, ...countable } = normalized.value;
+  // Counted as the backend will see it: slimmed like a Messages request.
+  const prompt = slimPromptForRoute(services, normalized.value, onWarning, { record: false });
+  const { max_tokens: _unused, ...countable } = prompt.request;
   const inputTokensEstimate = estimateInputTokens(countable);
   // The same retries, fallbacks and circuit breakers as a Messages request: a count from the
   // next backend is better than an error (Claude Code shows it as the context's size).
@@ -30,7 +33,7 @@ export async function handleCountTokens(services: AppServices, call: IncomingCal
     dispatched = await services.router.dispatch(
       // A count is quick, serves no tokens and goes to another endpoint: it must not make a
       // backend look fast, busy or broken to the generation that follows.
-      { request: normalized.value, estimatedTokens: inputTokensEstimate, signal: call.signal, measured: false },
+      { request: prompt.request, estimatedTokens: inputTokensEstimate, signal: call.signal, measured: false },
       ({ backend, decision, signal }) =>
         backend.countTokens(
           { ...countable, model: decision.model },

@@ -1,7 +1,7 @@
 /**
- * `POST /v1/messages` as a service: validate, normalize (Claude Code specifics), answer from
- * the response cache when it can, else dispatch to a backend, answer as JSON or SSE, and hand
- * a complete answer to the cache. Takes plain values, never the framework's context.
+ * `POST /v1/messages` as a service: validate, normalize (Claude Code specifics), slim the
+ * prompt, answer from the response cache when it can, else dispatch to a backend, answer as JSON
+ * or SSE, and hand a complete answer to the cache. Takes plain values, never the framework's context.
  */
 import type { Backend, CallOptions } from "../backends/backend";
 import { type StartedAnswer, startAnswer } from "../backends/start-answer";
@@ -16,6 +16,7 @@ import { createSseResponse, type StreamOutcome } from "./create-sse-response";
 import { recordStreamForCache } from "./record-stream-for-cache";
 import { toMessageId } from "./request-id";
 import { serveFromCache } from "./serve-from-cache";
+import { slimPromptForRoute } from "./slim-prompt-for-route";
 import { validateMessageCreate } from "./validate-message-request";
 
 export interface IncomingCall {
@@ -46,9 +47,10 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
   };
   const normalized = normalizeAnthropicRequest(request, services.config.claudeCode);
   normalized.warnings.forEach(onWarning);
-  const inputTokensEstimate = estimateInputTokens(normalized.value);
+  const prompt = slimPromptForRoute(services, normalized.value, onWarning);
+  const inputTokensEstimate = estimateInputTokens(prompt.request);
   const cached = await serveFromCache(services, {
-    request: normalized.value,
+    request: prompt.request,
     clientModel: request.model,
     headers: call.headers,
     stream,
@@ -88,6 +90,7 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
       attempts: attempts.length,
       stream,
       cache: cached?.lookup.outcome,
+      prompt: prompt.summary,
       outcome,
       ms: Math.round(seconds * 1000),
       warnings: warnings.length > 0 ? warnings.map((warning) => `${warning.code}@${warning.path}`).join(",") : undefined,
@@ -98,9 +101,9 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
   let withBreakpoints: MessageCreateParams | undefined;
   const prepareFor = (kind: Backend["kind"]): MessageCreateParams => {
     const control = services.config.cache.control;
-    if (kind !== "anthropic" || !control.inject) return normalized.value;
+    if (kind !== "anthropic" || !control.inject) return prompt.request;
     if (withBreakpoints === undefined) {
-      const injected = injectAnthropicCacheControl(normalized.value, control.points);
+      const injected = injectAnthropicCacheControl(prompt.request, control.points);
       injected.warnings.forEach(onWarning);
       withBreakpoints = injected.value;
     }
@@ -110,7 +113,7 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
   let dispatched: Dispatched<StartedAnswer>;
   try {
     dispatched = await services.router.dispatch<StartedAnswer>(
-      { request: normalized.value, estimatedTokens: inputTokensEstimate, signal: abort.signal },
+      { request: prompt.request, estimatedTokens: inputTokensEstimate, signal: abort.signal },
       // The router's signal adds its overall deadline to the client's abort.
       ({ backend, decision, signal, slot }) =>
         startAnswer(backend, { ...prepareFor(backend.kind), model: decision.model }, { ...options, signal, slot }, stream),

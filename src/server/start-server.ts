@@ -16,6 +16,7 @@ import { readSecret, SecretUnavailableError } from "../config/read-secret";
 import { OverloadedError, ProxyError } from "../errors/proxy-error";
 import type { Logger } from "../log/logger";
 import { createMetrics } from "../metrics/metrics";
+import { PromptOptimizer } from "../prompt/prompt-optimizer";
 import type { BackendStatus, PooledBackend } from "../router/backend-pool";
 import { DiscoveryMonitor, type DiscoveryStatus } from "../router/discovery-monitor";
 import { HealthMonitor } from "../router/health-monitor";
@@ -106,6 +107,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     health,
     logger: options.logger,
     metrics,
+    prompt: new PromptOptimizer({ rules: config.prompt.rules, deferTools: config.prompt.deferTools }),
     cache,
     discovery,
     version: options.version,

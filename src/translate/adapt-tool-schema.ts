@@ -12,9 +12,9 @@
  */
 
 /** Keywords whose value is an object mapping names to subschemas. */
-const SCHEMA_MAP_KEYWORDS = new Set(["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"]);
+export const SCHEMA_MAP_KEYWORDS = new Set(["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"]);
 /** Keywords whose value is a subschema, or (for `items` in older drafts) an array of them. */
-const SCHEMA_KEYWORDS = new Set([
+export const SCHEMA_KEYWORDS = new Set([
   "additionalProperties",
   "items",
   "additionalItems",
@@ -27,7 +27,7 @@ const SCHEMA_KEYWORDS = new Set([
   "unevaluatedItems",
   "unevaluatedProperties",
 ]);
-const SCHEMA_ARRAY_KEYWORDS = new Set(["allOf", "anyOf", "oneOf", "prefixItems"]);
+export const SCHEMA_ARRAY_KEYWORDS = new Set(["allOf", "anyOf", "oneOf", "prefixItems"]);
 const REMOVED_KEYWORDS = new Set(["$schema"]);
 
 /**

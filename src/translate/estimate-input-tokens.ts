@@ -78,7 +78,7 @@ const measureMessage = memoizeFrozen(function measureMessage(message: MessagePar
  * on every request over Claude Code's 31 KB of tool schemas, where stringifying them was the
  * estimate's main cost. Iterative, so deep inputs cannot overflow it.
  */
-function measureJsonLength(root: unknown): number {
+export function measureJsonLength(root: unknown): number {
   let length = 0;
   const pending: unknown[] = [root];
   while (pending.length > 0) {

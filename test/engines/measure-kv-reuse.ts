@@ -7,6 +7,7 @@
  * bench/kv-reuse.ts.
  */
 import { join } from "node:path";
+import type { PromptTier } from "../../src/config/prompt-config-schema";
 import type { MessageCreateParams, TextBlockParam } from "../../src/protocol/anthropic/messages";
 import { CLAUDE_CODE_FIXTURES_DIR } from "../support/claude-code-fixtures";
 import { parseSse } from "../support/parse-sse";
@@ -30,6 +31,8 @@ export interface MeasureKvReuseOptions {
   llamaServerUrl: string;
   mode: KvReuseMode;
   stripBillingHeader: boolean;
+  /** Prompt slimming; default off. */
+  promptTier?: PromptTier;
 }
 
 /**
@@ -38,9 +41,10 @@ export interface MeasureKvReuseOptions {
  * turn2.work.evaluatedShare; // about 0.0001
  */
 export async function measureKvReuse(options: MeasureKvReuseOptions): Promise<KvReuseMeasurement> {
-  const proxy = await startProxy({ claudeCode: { stripBillingHeader: options.stripBillingHeader } }, [
-    { url: options.llamaServerUrl, kind: "llamacpp", mode: options.mode },
-  ]);
+  const proxy = await startProxy(
+    { claudeCode: { stripBillingHeader: options.stripBillingHeader }, prompt: { tier: options.promptTier ?? "off" } },
+    [{ url: options.llamaServerUrl, kind: "llamacpp", mode: options.mode }],
+  );
   try {
     const { turn1, turn2 } = await readClaudeCodeTurns();
     const first = await sendTurn(proxy.url, options.llamaServerUrl, turn1);

@@ -22,7 +22,7 @@ import type { Translated, TranslationWarning } from "../../src/translate/transla
 import { parseSse } from "../support/parse-sse";
 
 const CASES_DIR = join(import.meta.dir, "cases");
-const UPDATE_GOLDEN = process.env.UPDATE_GOLDEN === "1";
+export const UPDATE_GOLDEN = process.env.UPDATE_GOLDEN === "1";
 /** Fixed so expected files do not change from run to run. */
 const GOLDEN_MESSAGE_ID = "msg_golden_000000000000000001";
 const GOLDEN_REQUEST_ID = "req_golden_000000000000000001";

@@ -26,6 +26,8 @@ const ALLOWED: Record<string, string[]> = {
   translate: ["json", "protocol"],
   // Pure planning of what fits a window; counting and summarizing are handed in.
   context: ["json", "protocol", "errors", "translate", "config"],
+  // Slims system prompts and tool definitions; reads its tier names from the config schema.
+  prompt: ["json", "protocol", "translate", "config"],
   backends: ["json", "protocol", "errors", "sse", "translate", "config"],
   router: ["json", "protocol", "errors", "translate", "config", "backends"],
   server: [
@@ -34,6 +36,7 @@ const ALLOWED: Record<string, string[]> = {
     "errors",
     "sse",
     "translate",
+    "prompt",
     "config",
     "backends",
     "router",
@@ -51,6 +54,7 @@ const ALLOWED: Record<string, string[]> = {
     "errors",
     "sse",
     "translate",
+    "prompt",
     "config",
     "backends",
     "router",

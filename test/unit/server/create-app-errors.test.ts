@@ -6,6 +6,7 @@ import { expect, test } from "bun:test";
 import { loadConfig } from "../../../src/config/load-config";
 import { createLogger } from "../../../src/log/logger";
 import { createMetrics } from "../../../src/metrics/metrics";
+import { PromptOptimizer } from "../../../src/prompt/prompt-optimizer";
 import { HealthMonitor } from "../../../src/router/health-monitor";
 import { Router } from "../../../src/router/router";
 import { createApp } from "../../../src/server/create-app";
@@ -27,6 +28,7 @@ function startApp() {
     clientKey: KEY,
     // A cache that cannot be opened: its stats() throws a plain Error, as a bug would.
     cache: new DeferredResponseCache(async () => undefined),
+    prompt: new PromptOptimizer({ rules: config.prompt.rules, deferTools: config.prompt.deferTools }),
   });
   const call = (path: string, init: RequestInit = {}, key: string = KEY) =>
     app.handle(new Request(`http://127.0.0.1${path}`, { ...init, headers: { "x-api-key": key, ...init.headers } }));
