@@ -1,12 +1,11 @@
 /** The Anthropic Messages endpoints Claude Code calls: create (JSON or SSE) and count_tokens. */
 import { Elysia } from "elysia";
 import { ProxyError } from "../errors/proxy-error";
-import { ReusingJsonParser } from "../json/reusing-json-parser";
 import { CountTokensSchema, MessageCreateSchema } from "../protocol/anthropic/message-request-schema";
 import type { AppServices } from "./app-services";
 import { handleCountTokens } from "./handle-count-tokens";
 import { handleCreateMessage } from "./handle-create-message";
-import { MAX_NESTING, readJsonBody } from "./read-json-body";
+import { readJsonBody } from "./read-json-body";
 import { renderErrorResponse } from "./render-error-response";
 import { createRequestId } from "./request-id";
 
@@ -18,8 +17,7 @@ const jsonBody = (schema: object, description: string) => ({
 
 export function createMessagesRoutes(services: AppServices) {
   const limit = services.config.server.maxBodyBytes;
-  // Claude Code resends the whole conversation every turn: what it sent before is parsed once, then shared (frozen).
-  const parser = new ReusingJsonParser({ maxDepth: MAX_NESTING });
+  const parser = services.conversationMemo.parser;
   const serve =
     (handler: typeof handleCreateMessage) =>
     async ({ request }: { request: Request }): Promise<Response> => {

@@ -14,6 +14,7 @@ import { ConfigError } from "../config/config-error";
 import { type BackendConfig, BackendSchema, type Config } from "../config/config-schema";
 import { readSecret, SecretUnavailableError } from "../config/read-secret";
 import { OverloadedError } from "../errors/proxy-error";
+import { ConversationMemo } from "../json/conversation-memo";
 import type { Logger } from "../log/logger";
 import { createMetrics } from "../metrics/metrics";
 import type { BackendStatus } from "../router/backend-pool";
@@ -25,6 +26,7 @@ import { createRouterObserver } from "./create-router-observer";
 import { DeferredResponseCache, type ResponseCacheLike } from "./deferred-response-cache";
 import { FullGcSchedule } from "./full-gc-schedule";
 import { OpenStreams } from "./open-streams";
+import { MAX_NESTING } from "./read-json-body";
 
 export interface StartOptions {
   logger: Logger;
@@ -80,11 +82,13 @@ export async function startServer(config: Config, options: StartOptions): Promis
   const health = new HealthMonitor(router.pool, config.health, options.clock);
   health.start();
 
+  // Claude Code resends the whole conversation every turn: what it sent before is parsed, converted and hashed once.
+  const conversationMemo = new ConversationMemo({ maxDepth: MAX_NESTING });
   const cache = config.cache.enabled
     ? new DeferredResponseCache(async () => {
         // Loaded on first use too: with the cache never used, its store, drizzle and embedder modules stay out of memory.
         const { createResponseCache } = await import("./create-response-cache");
-        return createResponseCache(config, { env: options.env, logger: options.logger, metrics });
+        return createResponseCache(config, { env: options.env, logger: options.logger, metrics, memo: conversationMemo });
       })
     : undefined;
   const streams = new OpenStreams();
@@ -100,6 +104,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     clientKey,
     streams,
     gc,
+    conversationMemo,
   });
   app.listen({
     hostname: config.server.host,

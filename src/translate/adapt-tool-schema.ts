@@ -12,9 +12,9 @@
  */
 
 /** Keywords whose value is an object mapping names to subschemas. */
-const SCHEMA_MAP_KEYWORDS = new Set(["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"]);
+const SCHEMA_MAP_KEYWORDS: ReadonlySet<string> = new Set(["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"]);
 /** Keywords whose value is a subschema, or (for `items` in older drafts) an array of them. */
-const SCHEMA_KEYWORDS = new Set([
+const SCHEMA_KEYWORDS: ReadonlySet<string> = new Set([
   "additionalProperties",
   "items",
   "additionalItems",
@@ -27,8 +27,8 @@ const SCHEMA_KEYWORDS = new Set([
   "unevaluatedItems",
   "unevaluatedProperties",
 ]);
-const SCHEMA_ARRAY_KEYWORDS = new Set(["allOf", "anyOf", "oneOf", "prefixItems"]);
-const REMOVED_KEYWORDS = new Set(["$schema"]);
+const SCHEMA_ARRAY_KEYWORDS: ReadonlySet<string> = new Set(["allOf", "anyOf", "oneOf", "prefixItems"]);
+const REMOVED_KEYWORDS: ReadonlySet<string> = new Set(["$schema"]);
 
 /**
  * Returns an adapted copy of every schema node; the input is never mutated. Values that are

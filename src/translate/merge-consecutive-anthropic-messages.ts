@@ -3,7 +3,6 @@
  * treats consecutive same-role turns as one turn, while many chat templates (Llama, Mistral,
  * Gemma) raise an error unless user and assistant strictly alternate.
  */
-import { memoizeFrozen } from "../json/memoize-frozen";
 import type { ContentBlockParam, MessageParam } from "../protocol/anthropic/messages";
 
 type Run = [MessageParam, ...MessageParam[]];
@@ -38,15 +37,20 @@ function mergeRun(run: Run): MessageParam {
   return moveToolResultsFirst({ role: first.role, content });
 }
 
-/** Memoized for frozen messages: a conversation's earlier turns are the same frozen objects every turn. */
-const moveToolResultsFirst = memoizeFrozen(function moveToolResultsFirst(message: MessageParam): MessageParam {
+/** A message already in order (nearly every one) is returned as it is, after one pass over its blocks. */
+function moveToolResultsFirst(message: MessageParam): MessageParam {
   if (message.role !== "user" || typeof message.content === "string") return message;
-  const results = message.content.filter((block) => block.type === "tool_result");
-  const others = message.content.filter((block) => block.type !== "tool_result");
-  const reordered = [...results, ...others];
-  if (reordered.every((block, index) => block === message.content[index])) return message;
-  return { ...message, content: reordered };
-});
+  let other = false;
+  for (const block of message.content) {
+    if (block.type !== "tool_result") other = true;
+    else if (other) {
+      const results = message.content.filter((block) => block.type === "tool_result");
+      const others = message.content.filter((block) => block.type !== "tool_result");
+      return { ...message, content: [...results, ...others] };
+    }
+  }
+  return message;
+}
 
 function toBlocks(content: string | ContentBlockParam[]): ContentBlockParam[] {
   return typeof content === "string" ? [{ type: "text", text: content }] : content;

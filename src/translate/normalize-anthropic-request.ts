@@ -2,6 +2,7 @@
  * Cleans a Claude Code request into the Anthropic Messages subset a local backend can serve.
  * Runs in both backend modes: before native passthrough and before OpenAI conversion.
  */
+import { type ConversationMemo, reuse } from "../json/conversation-memo";
 import type { MessageCreateParams, OutputConfigParam } from "../protocol/anthropic/messages";
 import { mergeConsecutiveAnthropicMessages } from "./merge-consecutive-anthropic-messages";
 import { relocateAnthropicSystemMessages, type SystemMessageHandling } from "./relocate-anthropic-system-messages";
@@ -26,7 +27,9 @@ const UNUSABLE_FIELDS = ["metadata", "context_management", "betas", "service_tie
  * `cache_control` stays: a native upstream may honour it; the OpenAI conversion ignores it
  * because chat completions have no equivalent. The input is never mutated (callers reuse the
  * parsed body), and the output keeps the input's key order, so the same request always
- * serializes to the same bytes: it is hashed for the response cache and prefix affinity.
+ * serializes to the same bytes: it is hashed for the response cache and prefix affinity. With
+ * a memo, a resent (frozen) tool list is cleaned once and comes back as the same frozen list,
+ * which the later steps' memos then find.
  *
  * @example
  * normalizeAnthropicRequest(
@@ -36,7 +39,11 @@ const UNUSABLE_FIELDS = ["metadata", "context_management", "betas", "service_tie
  * // => { value: { model: "m", max_tokens: 100, messages: [{ role: "user", content: "hi" }] },
  * //      warnings: [{ code: "dropped-field", path: "metadata", message: "…" }] }
  */
-export function normalizeAnthropicRequest(request: MessageCreateParams, options: NormalizeOptions): Translated<MessageCreateParams> {
+export function normalizeAnthropicRequest(
+  request: MessageCreateParams,
+  options: NormalizeOptions,
+  memo?: ConversationMemo,
+): Translated<MessageCreateParams> {
   const warnings: TranslationWarning[] = [];
   const normalized: MessageCreateParams = { ...request };
 
@@ -48,7 +55,7 @@ export function normalizeAnthropicRequest(request: MessageCreateParams, options:
   normalized.messages = mergeConsecutiveAnthropicMessages(relocated.value.messages);
 
   if (Array.isArray(request.tools)) {
-    const tools = removeDeferredAnthropicTools(request.tools);
+    const tools = reuse(memo, removeDeferredAnthropicTools, request.tools);
     warnings.push(...tools.warnings);
     normalized.tools = tools.value;
   }
