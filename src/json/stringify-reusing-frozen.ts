@@ -67,7 +67,7 @@ export function stringifyReusingFrozen(body: object, memo: ConversationMemo | un
   const bytes = memo.writeBuffer(capacity);
   let offset = 0;
   for (const piece of pieces) {
-    if (typeof piece === "string") offset += encoder.encodeInto(piece, bytes.subarray(offset)).written;
+    if (typeof piece === "string") offset += bytes.write(piece, offset);
     else {
       bytes.set(piece, offset);
       offset += piece.length;

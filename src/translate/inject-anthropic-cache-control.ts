@@ -19,7 +19,7 @@ export type CacheControlPoint = "system" | "last_user_message";
 /** Anthropic rejects a request with more breakpoints than this. */
 export const MAX_CACHE_BREAKPOINTS = 4;
 
-const EPHEMERAL: CacheControlParam = { type: "ephemeral" };
+const EPHEMERAL: Readonly<CacheControlParam> = Object.freeze({ type: "ephemeral" });
 
 /**
  * A point that would exceed the limit is skipped with a `cache-control-limit` warning.
