@@ -30,7 +30,7 @@ export async function countTokensWithEngine(
     );
     return { input_tokens: readCount(settings.id, result, "count"), exact: true };
   }
-  return { input_tokens: estimateInputTokens(request), exact: false };
+  return { input_tokens: estimateInputTokens(request, options.memo), exact: false };
 }
 
 async function countWithLlamaServer(

@@ -23,7 +23,7 @@ export async function handleCountTokens(services: AppServices, call: IncomingCal
   const normalized = normalizeAnthropicRequest(asMessage, services.config.claudeCode, memo);
   normalized.warnings.forEach(onWarning);
   const { max_tokens: _unused, ...countable } = normalized.value;
-  const inputTokensEstimate = estimateInputTokens(countable);
+  const inputTokensEstimate = estimateInputTokens(countable, memo);
   // The same retries, fallbacks and circuit breakers as a Messages request: a count from the
   // next backend is better than an error (Claude Code shows it as the context's size).
   let dispatched: Dispatched<Awaited<ReturnType<Backend["countTokens"]>>>;

@@ -41,7 +41,7 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
   };
   const normalized = normalizeAnthropicRequest(request, services.config.claudeCode, memo);
   normalized.warnings.forEach(onWarning);
-  const inputTokensEstimate = estimateInputTokens(normalized.value);
+  const inputTokensEstimate = estimateInputTokens(normalized.value, memo);
   const cached = await serveFromCache(services, {
     request: normalized.value,
     clientModel: request.model,

@@ -5,6 +5,7 @@
  * (Anthropic's figure for a ~1.15 megapixel image). Over-estimates code slightly, which errs on
  * the side of Claude Code compacting early rather than overflowing.
  */
+import { type ConversationMemo, reuse } from "../json/conversation-memo";
 import type { CountTokensParams, MessageParam, ToolParam } from "../protocol/anthropic/messages";
 
 const CHARS_PER_TOKEN = 4;
@@ -13,21 +14,23 @@ const PER_TOOL_OVERHEAD = 8;
 const PER_IMAGE = 1_600;
 
 /**
+ * With a memo, resent (frozen) tools and messages are measured once.
+ *
  * @example
  * estimateInputTokens({ model: "m", messages: [{ role: "user", content: "hello world" }] }); // 7
  */
-export function estimateInputTokens(request: CountTokensParams): number {
+export function estimateInputTokens(request: CountTokensParams, memo?: ConversationMemo): number {
   let chars = 0;
   let tokens = 0;
   if (typeof request.system === "string") chars += request.system.length;
   else for (const block of request.system ?? []) chars += block.text.length;
   for (const message of request.messages) {
     tokens += PER_MESSAGE_OVERHEAD;
-    const counted = measureMessage(message);
+    const counted = reuse(memo, measureMessage, message);
     chars += counted.chars;
     tokens += counted.images * PER_IMAGE;
   }
-  const tools = measureTools(request.tools ?? []);
+  const tools = reuse(memo, measureTools, request.tools ?? []);
   return tokens + tools.tokens + Math.ceil((chars + tools.chars) / CHARS_PER_TOKEN);
 }
 

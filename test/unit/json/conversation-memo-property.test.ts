@@ -15,6 +15,7 @@ import type { ContentBlockParam, MessageCreateParams, MessageParam } from "../..
 import { computeAffinityKey } from "../../../src/router/compute-affinity-key";
 import { validateMessageCreate } from "../../../src/server/validate-message-request";
 import { convertAnthropicRequestToOpenAIChat } from "../../../src/translate/convert-anthropic-request-to-openai-chat";
+import { estimateInputTokens } from "../../../src/translate/estimate-input-tokens";
 import { normalizeAnthropicRequest } from "../../../src/translate/normalize-anthropic-request";
 import { readClaudeCodeRequests } from "../../support/claude-code-fixtures";
 import { Draw, randomString } from "../../support/random-json";
@@ -99,6 +100,7 @@ function runSteps(body: unknown, memo: ConversationMemo | undefined) {
   const bytes = stringifyReusingFrozen(chat.value, memo);
   return {
     normalized,
+    estimate: estimateInputTokens(normalized.value, memo),
     cacheKey: computeExactCacheKey(normalized.value, "llama/qwen", memo),
     chain: serializeRequestForCache(normalized.value, memo).messages,
     affinity: computeAffinityKey(normalized.value, memo),
@@ -109,7 +111,7 @@ function runSteps(body: unknown, memo: ConversationMemo | undefined) {
 }
 
 test(
-  "conversations through validation, normalization, cache and affinity keys, conversion and the backend body",
+  "conversations through validation, normalization, estimate, cache and affinity keys, conversion and the backend body",
   () => {
     const draw = new Draw(SEED);
     const memo = new ConversationMemo({ maxDepth: 1_000 });
