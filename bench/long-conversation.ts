@@ -17,12 +17,12 @@
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { readFloor } from "./bench-args";
+import { buildConversationTurn } from "./build-conversation-turn";
 import { summarizeLatencies } from "./latency-stats";
 import { timeRequest } from "./measure-interleaved";
 import { spawnBenchProcess, startBenchProxy } from "./spawn-bench-process";
 
 const ROOT = join(import.meta.dir, "..");
-const FIXTURE = join(ROOT, "test/fixtures/claude-code-2.1.332/cc-2.1.332_p-say-hi_stream.body.json");
 const { values } = parseArgs({
   options: {
     turns: { type: "string", default: "240" },
@@ -36,41 +36,7 @@ const floor = readFloor(values.floor);
 const TURNS = Number(values.turns);
 const BUCKETS = Number(values.buckets);
 
-type Block = Record<string, unknown>;
-type Message = { role: string; content: string | Block[] };
-const first = (await Bun.file(FIXTURE).json()) as { messages: Message[]; [field: string]: unknown };
 const headers = { "content-type": "application/json", "anthropic-version": "2023-06-01", "anthropic-beta": "claude-code-20250219" };
-
-/**
- * Turn n of conversation `name`: the recorded first turn plus n exchanges (a Bash call and its
- * ~2 KB of output each). Conversations differ from their first message on, as two sessions do.
- */
-function buildTurn(n: number, stream: boolean, name = "measured"): string {
-  const messages: Message[] = structuredClone(first.messages);
-  messages[0] = { ...messages[0]!, content: [...(messages[0]!.content as Block[]), { type: "text", text: `(conversation: ${name})` }] };
-  for (let k = 1; k <= n; k++) {
-    const id = `toolu_${String(k).padStart(4, "0")}${"x".repeat(20)}`;
-    messages.push({
-      role: "assistant",
-      content: [
-        { type: "text", text: `Step ${k}: let me look at the next file.` },
-        { type: "tool_use", id, name: "Bash", input: { command: `sed -n 1,60p src/module-${k}.ts`, description: `Read module ${k}` } },
-      ],
-    });
-    const output = Array.from(
-      { length: 40 },
-      (_, line) => `${String(line + 1).padStart(4)}  export const value${k}_${line} = compute(${line}, "module ${k}");`,
-    ).join("\n");
-    messages.push({ role: "user", content: [{ type: "tool_result", tool_use_id: id, content: output }] });
-  }
-  // Claude Code marks only the newest message for prompt caching; the marker moves every turn.
-  const last = messages.at(-1)!;
-  if (Array.isArray(last.content))
-    last.content = last.content.map((block, index, all) =>
-      index === all.length - 1 ? { ...block, cache_control: { type: "ephemeral" } } : block,
-    );
-  return JSON.stringify({ ...first, messages, stream });
-}
 
 const backend = await spawnBenchProcess(["bench/lean-openai-backend.ts"], { cwd: ROOT });
 const proxy = await startBenchProxy(backend.url, {
@@ -83,11 +49,11 @@ const rows: Array<{ turn: number; bytes: number; added: number; cpu: number }> =
 try {
   // A conversation of its own warms the JIT up; it shares no message with the measured one.
   for (let turn = 0; turn < Number(values.warmup); turn++) {
-    await timeRequest({ url: `${proxy.url}/v1/messages?beta=true`, headers, body: buildTurn(turn, turn % 2 === 1, "warm-up") });
+    await timeRequest({ url: `${proxy.url}/v1/messages?beta=true`, headers, body: buildConversationTurn(turn, turn % 2 === 1, "warm-up") });
   }
   for (let turn = 0; turn < TURNS; turn++) {
     const stream = turn % 2 === 1;
-    const body = buildTurn(turn, stream);
+    const body = buildConversationTurn(turn, stream);
     const cpuBefore = proxy.readCpuSeconds();
     const proxied = await timeRequest({ url: `${proxy.url}/v1/messages?beta=true`, headers, body });
     const cpu = proxy.readCpuSeconds() - cpuBefore;
