@@ -11,7 +11,7 @@
  * element whose bytes are remembered is swapped for a placeholder string before JSON.parse, and
  * the remembered value is put in its place afterwards: the same result as parsing the whole
  * body, for the cost of parsing what is new. An array made only of remembered elements comes
- * back as the very same frozen array as last time, so memoizeFrozen keys on it (Claude Code's
+ * back as the very same frozen array as last time, so ConversationMemo keys on it (Claude Code's
  * tools: converted and serialized once per conversation, not once per request).
  *
  * Why the result is exactly JSON.parse's:
