@@ -29,7 +29,7 @@ const UNUSABLE_FIELDS = ["metadata", "context_management", "betas", "service_tie
  * parsed body), and the output keeps the input's key order, so the same request always
  * serializes to the same bytes: it is hashed for the response cache and prefix affinity. With
  * a memo, a resent (frozen) tool list is cleaned once and comes back as the same frozen list,
- * which the later steps' memos then find.
+ * and so does a resent message that must be reordered, which the later steps' memos then find.
  *
  * @example
  * normalizeAnthropicRequest(
@@ -52,7 +52,7 @@ export function normalizeAnthropicRequest(
   warnings.push(...relocated.warnings);
   if (relocated.value.system === undefined) delete normalized.system;
   else normalized.system = relocated.value.system;
-  normalized.messages = mergeConsecutiveAnthropicMessages(relocated.value.messages);
+  normalized.messages = mergeConsecutiveAnthropicMessages(relocated.value.messages, memo);
 
   if (Array.isArray(request.tools)) {
     const tools = reuse(memo, removeDeferredAnthropicTools, request.tools);
