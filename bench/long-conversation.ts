@@ -5,7 +5,8 @@
  * one conversation turn after turn, each request the real next turn (one more tool call and its
  * output, `cache_control` moved to the newest message, as Claude Code does), through anyclaude
  * and, with the very bytes anyclaude sent, to the backend directly, and prints the added latency
- * by conversation size.
+ * and the proxy's CPU time per turn (all its threads, which a busy machine disturbs far less
+ * than latency) by conversation size.
  *
  * @example
  * bun bench/long-conversation.ts               # 240 turns, JSON and streaming alternating
@@ -16,12 +17,12 @@
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { readFloor } from "./bench-args";
+import { buildConversationTurn } from "./build-conversation-turn";
 import { summarizeLatencies } from "./latency-stats";
 import { timeRequest } from "./measure-interleaved";
 import { spawnBenchProcess, startBenchProxy } from "./spawn-bench-process";
 
 const ROOT = join(import.meta.dir, "..");
-const FIXTURE = join(ROOT, "test/fixtures/claude-code-2.1.332/cc-2.1.332_p-say-hi_stream.body.json");
 const { values } = parseArgs({
   options: {
     turns: { type: "string", default: "240" },
@@ -35,41 +36,7 @@ const floor = readFloor(values.floor);
 const TURNS = Number(values.turns);
 const BUCKETS = Number(values.buckets);
 
-type Block = Record<string, unknown>;
-type Message = { role: string; content: string | Block[] };
-const first = (await Bun.file(FIXTURE).json()) as { messages: Message[]; [field: string]: unknown };
 const headers = { "content-type": "application/json", "anthropic-version": "2023-06-01", "anthropic-beta": "claude-code-20250219" };
-
-/**
- * Turn n of conversation `name`: the recorded first turn plus n exchanges (a Bash call and its
- * ~2 KB of output each). Conversations differ from their first message on, as two sessions do.
- */
-function buildTurn(n: number, stream: boolean, name = "measured"): string {
-  const messages: Message[] = structuredClone(first.messages);
-  messages[0] = { ...messages[0]!, content: [...(messages[0]!.content as Block[]), { type: "text", text: `(conversation: ${name})` }] };
-  for (let k = 1; k <= n; k++) {
-    const id = `toolu_${String(k).padStart(4, "0")}${"x".repeat(20)}`;
-    messages.push({
-      role: "assistant",
-      content: [
-        { type: "text", text: `Step ${k}: let me look at the next file.` },
-        { type: "tool_use", id, name: "Bash", input: { command: `sed -n 1,60p src/module-${k}.ts`, description: `Read module ${k}` } },
-      ],
-    });
-    const output = Array.from(
-      { length: 40 },
-      (_, line) => `${String(line + 1).padStart(4)}  export const value${k}_${line} = compute(${line}, "module ${k}");`,
-    ).join("\n");
-    messages.push({ role: "user", content: [{ type: "tool_result", tool_use_id: id, content: output }] });
-  }
-  // Claude Code marks only the newest message for prompt caching; the marker moves every turn.
-  const last = messages.at(-1)!;
-  if (Array.isArray(last.content))
-    last.content = last.content.map((block, index, all) =>
-      index === all.length - 1 ? { ...block, cache_control: { type: "ephemeral" } } : block,
-    );
-  return JSON.stringify({ ...first, messages, stream });
-}
 
 const backend = await spawnBenchProcess(["bench/lean-openai-backend.ts"], { cwd: ROOT });
 const proxy = await startBenchProxy(backend.url, {
@@ -78,23 +45,25 @@ const proxy = await startBenchProxy(backend.url, {
   binary: values.binary === undefined ? undefined : resolve(values.binary),
 });
 
-const rows: Array<{ turn: number; bytes: number; added: number }> = [];
+const rows: Array<{ turn: number; bytes: number; added: number; cpu: number }> = [];
 try {
   // A conversation of its own warms the JIT up; it shares no message with the measured one.
   for (let turn = 0; turn < Number(values.warmup); turn++) {
-    await timeRequest({ url: `${proxy.url}/v1/messages?beta=true`, headers, body: buildTurn(turn, turn % 2 === 1, "warm-up") });
+    await timeRequest({ url: `${proxy.url}/v1/messages?beta=true`, headers, body: buildConversationTurn(turn, turn % 2 === 1, "warm-up") });
   }
   for (let turn = 0; turn < TURNS; turn++) {
     const stream = turn % 2 === 1;
-    const body = buildTurn(turn, stream);
+    const body = buildConversationTurn(turn, stream);
+    const cpuBefore = proxy.readCpuSeconds();
     const proxied = await timeRequest({ url: `${proxy.url}/v1/messages?beta=true`, headers, body });
+    const cpu = proxy.readCpuSeconds() - cpuBefore;
     const sent = await (await fetch(`${backend.url}/bench/last-body`)).text();
     const direct = await timeRequest({
       url: `${backend.url}/v1/chat/completions`,
       headers: { "content-type": "application/json" },
       body: sent,
     });
-    rows.push({ turn, bytes: Buffer.byteLength(body), added: proxied.totalMs - direct.totalMs });
+    rows.push({ turn, bytes: Buffer.byteLength(body), added: proxied.totalMs - direct.totalMs, cpu: cpu * 1000 });
   }
 } finally {
   await proxy.stop();
@@ -106,12 +75,13 @@ const subject = values.floor
   ? `floor forwarder "${values.floor}" (not anyclaude)`
   : `anyclaude ${values.binary ? `binary ${values.binary}` : "from source"}`;
 process.stdout.write(`${subject}, ${TURNS} consecutive turns of one conversation (JSON and stream alternating), Bun ${Bun.version}\n\n`);
-process.stdout.write("| turns | request size | added p50 | added p95 |\n|---|---|---|---|\n");
+process.stdout.write("| turns | request size | added p50 | added p95 | proxy CPU p50 |\n|---|---|---|---|---|\n");
 for (let start = 0; start < rows.length; start += size) {
   const bucket = rows.slice(start, start + size);
   const stats = summarizeLatencies(bucket.map((row) => row.added));
+  const cpu = summarizeLatencies(bucket.map((row) => row.cpu));
   const kb = (bytes: number) => `${Math.round(bytes / 1024)} KB`;
   process.stdout.write(
-    `| ${bucket[0]!.turn + 1}–${bucket.at(-1)!.turn + 1} | ${kb(bucket[0]!.bytes)}–${kb(bucket.at(-1)!.bytes)} | ${stats.p50.toFixed(2)} ms | ${stats.p95.toFixed(2)} ms |\n`,
+    `| ${bucket[0]!.turn + 1}–${bucket.at(-1)!.turn + 1} | ${kb(bucket[0]!.bytes)}–${kb(bucket.at(-1)!.bytes)} | ${stats.p50.toFixed(2)} ms | ${stats.p95.toFixed(2)} ms | ${cpu.p50.toFixed(2)} ms |\n`,
   );
 }

@@ -14,7 +14,7 @@ import { parseArgs } from "node:util";
 import { Value } from "@sinclair/typebox/value";
 import { parseBackendJson } from "../src/backends/parse-backend-json";
 import { ConfigSchema } from "../src/config/config-schema";
-import { ReusingJsonParser } from "../src/json/reusing-json-parser";
+import { ConversationMemo } from "../src/json/conversation-memo";
 import { stringifyReusingFrozen } from "../src/json/stringify-reusing-frozen";
 import { createMetrics } from "../src/metrics/metrics";
 import type { MessageCreateParams } from "../src/protocol/anthropic/messages";
@@ -64,12 +64,13 @@ const turns = Array.from({ length: 256 }, (_, turn) => {
   next.messages[0]!.content.at(-1)!.text += ` (turn ${turn})`;
   return new TextEncoder().encode(JSON.stringify(next));
 });
-const parser = new ReusingJsonParser();
+const memo = new ConversationMemo();
+const parser = memo.parser;
 let nextTurn = 0;
-const reusedRequest = validateMessageCreate(parser.parse(turns[0]!));
-const reusedNormalized = { ...normalizeAnthropicRequest(reusedRequest, config.claudeCode).value, model: BENCH_MODEL };
-const reusedChat = convertAnthropicRequestToOpenAIChat(reusedNormalized, convertOptions).value;
-const scratch = Buffer.allocUnsafe(256 * 1024);
+const reusedRequest = validateMessageCreate(parser.parse(turns[0]!), memo);
+const reusedNormalized = { ...normalizeAnthropicRequest(reusedRequest, config.claudeCode, memo).value, model: BENCH_MODEL };
+const reusedOptions = { ...convertOptions, memo };
+const reusedChat = convertAnthropicRequestToOpenAIChat(reusedNormalized, reusedOptions).value;
 
 const stages: Array<[string, () => unknown]> = [
   // Bun.serve builds the Request natively; building it here adds a little to this line.
@@ -89,12 +90,12 @@ const stages: Array<[string, () => unknown]> = [
   ],
   [
     "request: convertAnthropicRequestToOpenAIChat, resent parts shared (what anyclaude does)",
-    () => convertAnthropicRequestToOpenAIChat(reusedNormalized, convertOptions),
+    () => convertAnthropicRequestToOpenAIChat(reusedNormalized, reusedOptions),
   ],
   ["  of which messages + system, fresh", () => convertAnthropicMessagesToOpenAI(backendRequest.system, backendRequest.messages)],
   ["  of which tools (adaptToolSchema), fresh", () => convertAnthropicToolsToOpenAI(backendRequest.tools ?? [])],
   ["request: JSON.stringify of the OpenAI body (for reference)", () => JSON.stringify(chat)],
-  ["request: stringifyReusingFrozen of the OpenAI body (what anyclaude does)", () => stringifyReusingFrozen(reusedChat, () => scratch)],
+  ["request: stringifyReusingFrozen of the OpenAI body (what anyclaude does)", () => stringifyReusingFrozen(reusedChat, memo)],
   ["answer (JSON): parse + check + convert", () => convertCompletion(replies.completion)],
   ["answer (JSON): JSON.stringify for Response.json", () => JSON.stringify(answer)],
   ["answer (stream): SSE parse + check + convert + encode, whole stream", () => convertStream()],

@@ -3,7 +3,7 @@
  * the client's work does not land on it), waits for its `listening on URL` line, and reads its
  * resident memory from /proc.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import type { Subprocess } from "bun";
 import { SERVE_RUNTIME_ENVIRONMENT } from "../src/cli/serve-runtime-environment";
 
@@ -12,7 +12,7 @@ export interface BenchProcess {
   pid: number;
   /** Resident set size in bytes (Linux VmRSS). */
   readRss(): number;
-  /** CPU time used so far, user + system, all threads (Linux /proc/PID/stat; 10 ms ticks). */
+  /** CPU time its threads ran so far, to the nanosecond (Linux /proc/PID/task/TID/schedstat): fine enough for one request. */
   readCpuSeconds(): number;
   /** SIGTERM, then waits for the exit (servers drain and write profiles on the way out). */
   stop(): Promise<void>;
@@ -21,8 +21,6 @@ export interface BenchProcess {
 }
 
 const STARTUP_MS = 30_000;
-/** USER_HZ: 100 on every Linux architecture Bun runs on. */
-const CLOCK_TICKS_PER_SECOND = 100;
 
 export interface SpawnOptions {
   cwd?: string;
@@ -141,10 +139,15 @@ function readVmRss(pid: number): number {
   return Number(kilobytes[1]) * 1024;
 }
 
-/** Fields 14 and 15 of /proc/PID/stat, counted after the command name, which may hold spaces. */
 function readCpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return ticks / CLOCK_TICKS_PER_SECOND;
+  let nanoseconds = 0;
+  for (const thread of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      nanoseconds += Number(readFileSync(`/proc/${pid}/task/${thread}/schedstat`, "utf8").split(" ")[0]);
+    } catch (error) {
+      // A thread that ended between the listing and the read took its time with it.
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT" && (error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
+    }
+  }
+  return nanoseconds / 1e9;
 }

@@ -24,7 +24,7 @@ export class AnthropicNativeBackend extends HttpBackend implements Backend {
   private lacksCountTokens = false;
 
   async createMessage(request: MessageCreateParams, options: CallOptions): Promise<Message> {
-    const started = await this.post("/v1/messages", this.prepare(request, false), options.signal);
+    const started = await this.post("/v1/messages", this.prepare(request, false), options);
     const text = await started.readText();
     const message = parseBackendJson(this.id, text, "message");
     if (!checkMessage.Check(message)) {
@@ -35,7 +35,7 @@ export class AnthropicNativeBackend extends HttpBackend implements Backend {
   }
 
   async streamMessage(request: MessageCreateParams, options: CallOptions): Promise<MessageStream> {
-    const started = await this.post("/v1/messages", this.prepare(request, true), options.signal);
+    const started = await this.post("/v1/messages", this.prepare(request, true), options);
     const backendId = this.id;
     const timeouts = this.settings.timeouts;
     async function* events(): AsyncGenerator<MessageStreamEvent[]> {
@@ -79,6 +79,7 @@ export class AnthropicNativeBackend extends HttpBackend implements Backend {
           body,
           signal: options.signal,
           timeouts: this.settings.timeouts,
+          memo: options.memo,
         });
         const count = (result as { input_tokens?: unknown }).input_tokens;
         if (typeof count === "number" && Number.isInteger(count) && count >= 0) return { input_tokens: count, exact: true };
@@ -89,8 +90,11 @@ export class AnthropicNativeBackend extends HttpBackend implements Backend {
       }
     }
     // No native counter: use the engine's OpenAI-side tokenizer where it has one, else the estimate.
-    const { value: chat } = convertAnthropicRequestToOpenAIChat({ ...request, max_tokens: 1 }, { thinkingStyle: "none", stream: false });
-    return countTokensWithEngine(this.settings, chat, request, options.signal);
+    const { value: chat } = convertAnthropicRequestToOpenAIChat(
+      { ...request, max_tokens: 1 },
+      { thinkingStyle: "none", stream: false, memo: options.memo },
+    );
+    return countTokensWithEngine(this.settings, chat, request, options);
   }
 
   protected override extraHeaders(): Record<string, string> {

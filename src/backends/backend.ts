@@ -4,6 +4,7 @@
  * failures as ProxyError.
  */
 import type { BackendKind, BackendMode } from "../config/config-choices";
+import type { ConversationMemo } from "../json/conversation-memo";
 import type { CountTokensParams, Message, MessageCreateParams } from "../protocol/anthropic/messages";
 import type { MessageStreamEvent } from "../protocol/anthropic/stream-events";
 import type { TranslationWarning } from "../translate/translation-warning";
@@ -28,6 +29,8 @@ export interface CallOptions {
   onWarning: (warning: TranslationWarning) => void;
   /** llama-server slot whose KV cache holds this prompt's prefix (`id_slot`); set by prefix-affinity routing. */
   slot?: number;
+  /** What the server remembers of the conversations it serves: resent parts are converted and serialized once. */
+  memo?: ConversationMemo;
 }
 
 export interface TokenCount {

@@ -5,6 +5,7 @@
 
 import type { TimeoutsConfig } from "../config/config-schema";
 import { BackendConnectionError, BackendTimeoutError, ClientAbortError, ProxyError } from "../errors/proxy-error";
+import type { ConversationMemo } from "../json/conversation-memo";
 import { stringifyReusingFrozen } from "../json/stringify-reusing-frozen";
 import { readBackendError } from "./read-backend-error";
 
@@ -12,8 +13,10 @@ export interface BackendRequest {
   backendId: string;
   url: string;
   method?: "GET" | "POST";
-  /** Sent as JSON; frozen members (shared tool lists) are serialized once and reused. */
+  /** Sent as JSON. */
   body?: object;
+  /** Where the JSON of the body's frozen parts (resent tools, system prompt, earlier messages) is remembered. */
+  memo?: ConversationMemo;
   headers?: Record<string, string>;
   timeouts: Pick<TimeoutsConfig, "firstByteMs" | "totalMs">;
   /** The client's signal: when it aborts, the backend request is aborted too. */
@@ -66,7 +69,7 @@ export async function fetchBackend(request: BackendRequest): Promise<BackendResp
     response = await fetch(request.url, {
       method: request.method ?? (request.body === undefined ? "GET" : "POST"),
       headers: request.body === undefined ? request.headers : { "content-type": "application/json", ...request.headers },
-      body: request.body === undefined ? undefined : stringifyReusingFrozen(request.body, takeScratch),
+      body: request.body === undefined ? undefined : stringifyReusingFrozen(request.body, request.memo),
       signal: controller.signal,
     });
   } catch (error) {
@@ -94,21 +97,6 @@ export async function fetchBackend(request: BackendRequest): Promise<BackendResp
       },
     );
   return { response, abort, release, signal: controller.signal, readText };
-}
-
-/**
- * One buffer for every request body anyclaude writes: fetch copies the body before it returns
- * (test/unit/backends/fetch-copies-body.test.ts checks that this Bun still does), so the next
- * request may overwrite it at once. A fresh 50 KB buffer per request was a third of the
- * garbage that makes the collector pause; bodies over 1 MB get a buffer of their own.
- */
-let scratch = Buffer.allocUnsafe(0);
-const SCRATCH_LIMIT = 1024 * 1024;
-
-function takeScratch(size: number): Buffer {
-  if (size > SCRATCH_LIMIT) return Buffer.allocUnsafe(size);
-  if (scratch.length < size) scratch = Buffer.allocUnsafe(Math.min(SCRATCH_LIMIT, size * 2));
-  return scratch;
 }
 
 /** A fetch rejection is a timeout or client abort when our signal fired, else a connection failure. */

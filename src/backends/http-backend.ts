@@ -3,7 +3,7 @@
  * health probe, and POSTing JSON with the backend's auth and deadlines. Each mode adds its own
  * headers and its own way of reading the answer.
  */
-import type { BackendModel } from "./backend";
+import type { BackendModel, CallOptions } from "./backend";
 import { type BackendSettings, buildAuthHeaders } from "./backend-settings";
 import { checkBackendHealth } from "./check-backend-health";
 import { type BackendResponse, fetchBackend } from "./fetch-backend";
@@ -35,14 +35,15 @@ export abstract class HttpBackend {
     return {};
   }
 
-  protected post(path: string, body: object, signal: AbortSignal): Promise<BackendResponse> {
+  protected post(path: string, body: object, options: Pick<CallOptions, "signal" | "memo">): Promise<BackendResponse> {
     return fetchBackend({
       backendId: this.id,
       url: `${this.baseUrl}${path}`,
       body,
       headers: { ...this.extraHeaders(), ...buildAuthHeaders(this.settings) },
       timeouts: this.settings.timeouts,
-      signal,
+      signal: options.signal,
+      memo: options.memo,
     });
   }
 }

@@ -22,7 +22,7 @@ export class OpenAIChatBackend extends HttpBackend implements Backend {
 
   async createMessage(request: MessageCreateParams, options: CallOptions): Promise<Message> {
     const body = this.buildChatRequest(request, false, options);
-    const started = await this.post("/v1/chat/completions", body, options.signal);
+    const started = await this.post("/v1/chat/completions", body, options);
     const completion = parseBackendJson(this.id, await started.readText());
     if (!checkChatCompletion.Check(completion)) {
       if (isErrorObject(completion)) throw convertInStreamError(this.id, completion.error);
@@ -39,7 +39,7 @@ export class OpenAIChatBackend extends HttpBackend implements Backend {
 
   async streamMessage(request: MessageCreateParams, options: CallOptions): Promise<MessageStream> {
     const body = this.buildChatRequest(request, true, options);
-    const started = await this.post("/v1/chat/completions", body, options.signal);
+    const started = await this.post("/v1/chat/completions", body, options);
     const converter = new OpenAIChatStreamConverter({
       requestModel: options.clientModel,
       messageId: options.messageId,
@@ -94,13 +94,14 @@ export class OpenAIChatBackend extends HttpBackend implements Backend {
   async countTokens(request: CountTokensParams, options: CallOptions): Promise<TokenCount> {
     const asMessage: MessageCreateParams = { ...request, max_tokens: 1 };
     const chat = this.buildChatRequest(asMessage, false, options);
-    return countTokensWithEngine(this.settings, chat, request, options.signal);
+    return countTokensWithEngine(this.settings, chat, request, options);
   }
 
   private buildChatRequest(request: MessageCreateParams, stream: boolean, options: CallOptions) {
     const { value, warnings } = convertAnthropicRequestToOpenAIChat(request, {
       thinkingStyle: this.settings.thinkingStyle,
       stream,
+      memo: options.memo,
     });
     warnings.forEach(options.onWarning);
     // llama-server keeps the prompt in the slot's KV cache only when asked (default differs by version).

@@ -1,5 +1,6 @@
 /** A small JSON round trip to a backend (model lists, token counts, probes), errors as ProxyError. */
 import type { TimeoutsConfig } from "../config/config-schema";
+import type { ConversationMemo } from "../json/conversation-memo";
 import { type BackendSettings, buildAuthHeaders } from "./backend-settings";
 import { fetchBackend } from "./fetch-backend";
 import { parseBackendJson } from "./parse-backend-json";
@@ -9,6 +10,8 @@ export interface JsonRequestOptions {
   body?: object;
   signal?: AbortSignal;
   timeouts?: Pick<TimeoutsConfig, "firstByteMs" | "totalMs">;
+  /** Where the JSON of the body's frozen parts is remembered (see fetchBackend). */
+  memo?: ConversationMemo;
 }
 
 /**
@@ -27,6 +30,7 @@ export async function requestBackendJson(
     headers: buildAuthHeaders(settings),
     timeouts: options.timeouts ?? settings.timeouts,
     signal: options.signal,
+    memo: options.memo,
   });
   return parseBackendJson(settings.id, await readText(), path);
 }

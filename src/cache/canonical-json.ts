@@ -3,12 +3,9 @@
  * requests that mean the same thing serialize to the same text whatever order their keys were
  * written in. The response cache hashes it; it is never parsed back.
  */
-import { memoizeFrozen } from "../json/memoize-frozen";
-
 /**
  * Numbers, strings and literals are written as JSON.stringify writes them; `undefined` inside
- * an array becomes `null`, as JSON.stringify does. About 150 µs for Claude Code's 49 KB request
- * written afresh; a frozen value (Claude Code's tools, shared from turn to turn) is written once.
+ * an array becomes `null`, as JSON.stringify does.
  *
  * @example
  * writeCanonicalJson({ b: 1, a: [true, { d: null, c: "x" }], e: undefined }); // '{"a":[true,{"c":"x","d":null}],"b":1}'
@@ -19,27 +16,16 @@ export function writeCanonicalJson(value: unknown): string {
   return parts.join("");
 }
 
-/** Nested frozen values are written as part of the outermost one, not memoized one by one. */
-const writeFrozen = memoizeFrozen((value: object): string => {
-  const parts: string[] = [];
-  writeValue(value, parts, false);
-  return parts.join("");
-});
-
-function writeValue(value: unknown, parts: string[], memoize = true): void {
+function writeValue(value: unknown, parts: string[]): void {
   if (value === null || typeof value !== "object") {
     parts.push(JSON.stringify(value) ?? "null");
-    return;
-  }
-  if (memoize && Object.isFrozen(value)) {
-    parts.push(writeFrozen(value));
     return;
   }
   if (Array.isArray(value)) {
     parts.push("[");
     for (let index = 0; index < value.length; index++) {
       if (index > 0) parts.push(",");
-      writeValue(value[index], parts, memoize);
+      writeValue(value[index], parts);
     }
     parts.push("]");
     return;
@@ -53,7 +39,7 @@ function writeValue(value: unknown, parts: string[], memoize = true): void {
     if (!first) parts.push(",");
     first = false;
     parts.push(JSON.stringify(key), ":");
-    writeValue(member, parts, memoize);
+    writeValue(member, parts);
   }
   parts.push("}");
 }

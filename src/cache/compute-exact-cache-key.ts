@@ -5,6 +5,7 @@
  * model name: two Claude model names routed to one local model share answers, and one name
  * routed elsewhere after a config change does not reuse the old model's.
  */
+import type { ConversationMemo } from "../json/conversation-memo";
 import type { MessageCreateParams } from "../protocol/anthropic/messages";
 import { type SerializedRequest, serializeRequestForCache } from "./serialize-request-for-cache";
 
@@ -12,8 +13,8 @@ import { type SerializedRequest, serializeRequestForCache } from "./serialize-re
  * @example
  * computeExactCacheKey(normalized, "group:coder"); // "3f0c…" (64 hex digits)
  */
-export function computeExactCacheKey(request: MessageCreateParams, resolvedTarget: string): string {
-  return hashSerializedRequest(serializeRequestForCache(request), resolvedTarget);
+export function computeExactCacheKey(request: MessageCreateParams, resolvedTarget: string, memo?: ConversationMemo): string {
+  return hashSerializedRequest(serializeRequestForCache(request, memo), resolvedTarget);
 }
 
 /**

@@ -17,7 +17,7 @@ export interface RouteForCache {
   group?: string;
 }
 
-const USE_CACHE: CacheDirective = { lookup: true, store: true };
+const USE_CACHE: Readonly<CacheDirective> = Object.freeze({ lookup: true, store: true });
 
 /**
  * @example

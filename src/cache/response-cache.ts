@@ -5,6 +5,7 @@
  * the failure is counted, and logged once per outage.
  */
 import type { CacheStoreName } from "../config/config-choices";
+import type { ConversationMemo } from "../json/conversation-memo";
 import type { Message, MessageCreateParams } from "../protocol/anthropic/messages";
 import { CacheStoreUnavailableError } from "../store/cache-store-error";
 import type { CacheCounter, CacheMetricsRecorder } from "./cache-metrics-recorder";
@@ -27,9 +28,16 @@ export interface ResponseCacheOptions {
   now?: () => number;
   /** Releases what the cache was built on (the SQLite file), after every pending write. */
   release?: () => void;
+  /** Where the key's parts for resent (frozen) tools, system prompt and messages are remembered. */
+  memo?: ConversationMemo;
 }
 
-const OUTCOME_COUNTER: Record<CacheOutcome, CacheCounter> = { hit: "hits", semantic: "semanticHits", miss: "misses", bypass: "bypasses" };
+const OUTCOME_COUNTER: Readonly<Record<CacheOutcome, CacheCounter>> = {
+  hit: "hits",
+  semantic: "semanticHits",
+  miss: "misses",
+  bypass: "bypasses",
+};
 
 /**
  * @example
@@ -51,7 +59,7 @@ export class ResponseCache {
 
   async lookup(request: MessageCreateParams, resolvedTarget: string, directive: CacheDirective): Promise<CacheLookup> {
     const started = performance.now();
-    const serialized = serializeRequestForCache(request);
+    const serialized = serializeRequestForCache(request, this.#options.memo);
     const key = hashSerializedRequest(serialized, resolvedTarget);
     const semantic = this.#options.semantic;
     const semanticQuery = semantic?.kinds.has(classifySemanticRequest(request))

@@ -7,9 +7,8 @@
  * `cache_control` markers, which Claude Code moves to the newest block on every turn.
  */
 
-import { memoizeFrozen } from "../json/memoize-frozen";
-import { memoizeFrozenList } from "../json/memoize-frozen-list";
-import { countFrozenLeading, RecentRuns, type Run } from "../json/recent-runs";
+import { type ConversationMemo, reuse, reuseForItems } from "../json/conversation-memo";
+import { countFrozenLeading, type Run } from "../json/recent-runs";
 import type { ContentBlockParam, MessageCreateParams, MessageParam, TextBlockParam, ToolParam } from "../protocol/anthropic/messages";
 import { stripBillingHeader } from "../translate/strip-billing-header";
 import { writeCanonicalJson } from "./canonical-json";
@@ -22,14 +21,14 @@ export interface SerializedRequest {
   settings: string;
   /**
    * A hash chain over the messages: entry i is the SHA-256 of entry i-1 and message i's own
-   * digest, so it stands for the conversation up to and including message i. A long
-   * conversation's earlier turns are the same frozen messages every turn: their links are
-   * reused, and a turn hashes only what is new.
+   * digest, so it stands for the conversation up to and including message i. With a memo, a
+   * long conversation's earlier turns (the same frozen messages every turn) keep their links,
+   * and a turn hashes only what is new.
    */
   messages: string[];
 }
 
-const NOT_PART_OF_THE_ANSWER = new Set([
+const NOT_PART_OF_THE_ANSWER: ReadonlySet<string> = new Set([
   "model",
   "messages",
   "stream",
@@ -50,49 +49,50 @@ const NOT_PART_OF_THE_ANSWER = new Set([
  * serializeRequestForCache({ model: "claude-opus-5-5", max_tokens: 64, stream: true, messages: [{ role: "user", content: "hi" }] });
  * // { settings: '{"max_tokens":64}', messages: [<SHA-256 of '{"content":"hi","role":"user"}'>] }
  */
-export function serializeRequestForCache(request: MessageCreateParams): SerializedRequest {
+export function serializeRequestForCache(request: MessageCreateParams, memo?: ConversationMemo): SerializedRequest {
   const settings: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(request)) {
     if (!NOT_PART_OF_THE_ANSWER.has(field)) settings[field] = value;
   }
-  if (request.system !== undefined) settings.system = digestSystem(stripBillingHeader(request.system).value);
-  if (Array.isArray(request.tools)) settings.tools = digestTools(request.tools);
-  return { settings: writeCanonicalJson(settings), messages: chainMessages(request.messages) };
+  if (request.system !== undefined) settings.system = digestSystem(stripBillingHeader(request.system).value, memo);
+  if (Array.isArray(request.tools)) settings.tools = reuse(memo, digestTools, request.tools);
+  return { settings: writeCanonicalJson(settings), messages: chainMessages(request.messages, memo) };
 }
 
 const sha256 = (text: string) => new Bun.CryptoHasher("sha256").update(text).digest("hex");
 
-/** Memoized: Claude Code's tools, the same frozen list every turn, are written out and hashed once. */
-const digestTools = memoizeFrozen((tools: ToolParam[]) => sha256(writeCanonicalJson(tools.map(withoutMarker<ToolParam>))));
-
-/** Blocks by their identity (Claude Code's system prompt is the same frozen blocks every turn); a string as it is. */
-const digestSystemBlocks = memoizeFrozenList((blocks: readonly TextBlockParam[]) =>
-  sha256(writeCanonicalJson(blocks.map(withoutMarker<TextBlockParam>))),
-);
-function digestSystem(system: string | TextBlockParam[] | undefined): string | undefined {
-  if (system === undefined) return undefined;
-  return typeof system === "string" ? sha256(writeCanonicalJson(system)) : digestSystemBlocks(system);
+function digestTools(tools: ToolParam[]): string {
+  return sha256(writeCanonicalJson(tools.map(withoutMarker<ToolParam>)));
 }
 
-/** Memoized: a conversation's earlier messages arrive as the same frozen objects every turn. */
-const digestMessage = memoizeFrozen((message: MessageParam) => sha256(writeCanonicalJson(withoutMessageMarkers(message))));
+/** Blocks as a list (Claude Code's system prompt is the same frozen blocks every turn, in a new array); a string as it is. */
+function digestSystem(system: string | TextBlockParam[] | undefined, memo: ConversationMemo | undefined): string | undefined {
+  if (system === undefined) return undefined;
+  return typeof system === "string" ? sha256(writeCanonicalJson(system)) : reuseForItems(memo, digestSystemBlocks, system);
+}
+
+function digestSystemBlocks(blocks: readonly TextBlockParam[]): string {
+  return sha256(writeCanonicalJson(blocks.map(withoutMarker<TextBlockParam>)));
+}
 
 interface Chain extends Run {
   links: string[];
 }
 
-/** The hash chains of the last few conversations' leading frozen messages (see RecentRuns). */
-const chains = new RecentRuns<Chain>();
-
-function chainMessages(messages: MessageParam[]): string[] {
-  const { run, shared } = chains.find(messages);
+/** With a memo, the links of the run of messages that starts the conversation again are taken over (see ConversationMemo.findRun). */
+function chainMessages(messages: MessageParam[], memo: ConversationMemo | undefined): string[] {
+  const { run, shared } = memo?.findRun<Chain>(chainMessages, messages) ?? { run: undefined, shared: 0 };
   const links = run === undefined ? [] : run.links.slice(0, shared);
   for (let index = shared; index < messages.length; index++) {
-    links.push(sha256(`${links.at(-1) ?? ""}\n${digestMessage(messages[index]!)}`));
+    links.push(sha256(`${links.at(-1) ?? ""}\n${reuse(memo, digestMessage, messages[index]!)}`));
   }
   const frozen = countFrozenLeading(messages);
-  if (frozen > 0) chains.keep({ items: messages.slice(0, frozen), links: links.slice(0, frozen) });
+  if (frozen > 0) memo?.keepRun<Chain>(chainMessages, { items: messages.slice(0, frozen), links: links.slice(0, frozen) });
   return links;
+}
+
+function digestMessage(message: MessageParam): string {
+  return sha256(writeCanonicalJson(withoutMessageMarkers(message)));
 }
 
 function withoutMessageMarkers(message: MessageParam): unknown {

@@ -4,6 +4,7 @@
  * conversation with the same frozen objects at its start (see ReusingJsonParser): the run that
  * starts with the same first item is found, and how far the new items repeat it is a pointer
  * comparison per item. One per conversation: its main loop and each subagent have their own.
+ * ConversationMemo holds one of these per step (see findRun).
  */
 
 export interface Run {

@@ -11,7 +11,7 @@
  * element whose bytes are remembered is swapped for a placeholder string before JSON.parse, and
  * the remembered value is put in its place afterwards: the same result as parsing the whole
  * body, for the cost of parsing what is new. An array made only of remembered elements comes
- * back as the very same frozen array as last time, so memoizeFrozen keys on it (Claude Code's
+ * back as the very same frozen array as last time, so ConversationMemo keys on it (Claude Code's
  * tools: converted and serialized once per conversation, not once per request).
  *
  * Why the result is exactly JSON.parse's:
@@ -40,7 +40,7 @@ export interface ReusingJsonParserOptions {
    * `messages`, then `system`, then `tools`. A body in another order is parsed correctly, with
    * less reuse.
    */
-  fields: string[];
+  fields: readonly string[];
   /** Bodies shorter than this are parsed whole: too little to gain. */
   minBodyLength: number;
   /** Bytes of remembered elements kept at most; the least recently used go first. Elements over a quarter of it are not remembered. */
@@ -65,12 +65,12 @@ interface ArrayScan {
   end: number;
 }
 
-const DEFAULTS: ReusingJsonParserOptions = {
-  fields: ["messages", "system", "tools"],
+const DEFAULTS: Readonly<ReusingJsonParserOptions> = Object.freeze({
+  fields: Object.freeze(["messages", "system", "tools"]),
   minBodyLength: 8 * 1024,
   maxRememberedBytes: 4 * 1024 * 1024,
   maxDepth: 1_000,
-};
+});
 
 export class ReusingJsonParser {
   private readonly options: ReusingJsonParserOptions;

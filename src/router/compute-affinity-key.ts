@@ -4,7 +4,7 @@
  * token prefix, and chat templates render system, then tools, then the messages in order, so
  * requests with the same key can skip re-evaluating that prefix on the engine that saw it.
  */
-import { memoizeFrozen } from "../json/memoize-frozen";
+import { type ConversationMemo, reuse } from "../json/conversation-memo";
 import type { ContentBlockParam, MessageCreateParams, ToolParam } from "../protocol/anthropic/messages";
 
 /**
@@ -31,11 +31,12 @@ const BILLING_HEADER_LINES = /^[ \t]*x-anthropic-billing-header:[^\n]*(?:\n|$)/g
  * Strings go to the hasher one by one, length-prefixed so that no two splits of the same
  * characters collide; only tool schemas are stringified. Expects the normalized request
  * (deferred tools removed, system messages hoisted) but gives stable keys on a raw one too.
+ * With a memo, a resent (frozen) tool list is described once.
  *
  * @example
  * computeAffinityKey(normalizedRequest); // => "5b0e…" (64 hex digits), the same on every turn of one conversation
  */
-export function computeAffinityKey(request: Pick<MessageCreateParams, "system" | "tools" | "messages">): string {
+export function computeAffinityKey(request: Pick<MessageCreateParams, "system" | "tools" | "messages">, memo?: ConversationMemo): string {
   const hasher = new Bun.CryptoHasher("sha256");
   const write = (tag: string, text: string) => {
     hasher.update(`${tag}${text.length}:`);
@@ -46,7 +47,7 @@ export function computeAffinityKey(request: Pick<MessageCreateParams, "system" |
   if (typeof system === "string") writeSystemText(write, system);
   else for (const block of system ?? []) writeSystemText(write, block.text);
 
-  hasher.update(describeTools(request.tools ?? []));
+  hasher.update(reuse(memo, describeTools, request.tools ?? []));
 
   const messages = request.messages;
   for (let index = 0; index < Math.min(AFFINITY_MESSAGE_COUNT, messages.length); index++) {
@@ -61,8 +62,8 @@ export function computeAffinityKey(request: Pick<MessageCreateParams, "system" |
 
 type Write = (tag: string, text: string) => void;
 
-/** What `write` would feed the hasher for each tool, as one text; memoized for Claude Code's frozen, shared tool list. */
-const describeTools = memoizeFrozen((tools: ToolParam[]): string => {
+/** What `write` would feed the hasher for each tool, as one text. */
+function describeTools(tools: ToolParam[]): string {
   let text = "";
   for (const tool of tools) {
     // Server tools (web_search_…) carry no schema.
@@ -70,7 +71,7 @@ const describeTools = memoizeFrozen((tools: ToolParam[]): string => {
     text += `tool${tool.name.length}:${tool.name}schema${schema.length}:${schema}`;
   }
   return text;
-});
+}
 
 function writeSystemText(write: Write, text: string): void {
   const kept = BILLING_HEADER.test(text) ? text.replace(BILLING_HEADER_LINES, "") : text;

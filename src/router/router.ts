@@ -10,6 +10,7 @@ import type { Backend } from "../backends/backend";
 import { ConfigError } from "../config/config-error";
 import type { Config } from "../config/config-schema";
 import { NotFoundError } from "../errors/proxy-error";
+import type { ConversationMemo } from "../json/conversation-memo";
 import type { MessageCreateParams } from "../protocol/anthropic/messages";
 import { BackendPool, type BackendStatus, type PooledBackend } from "./backend-pool";
 import { buildCandidates } from "./build-candidates";
@@ -50,6 +51,8 @@ export interface DispatchInput extends RouteInput {
    * circuit breaker.
    */
   measured?: boolean;
+  /** Where the affinity key's text for a resent (frozen) tool list is remembered. */
+  memo?: ConversationMemo;
 }
 
 export class Router {
@@ -155,7 +158,7 @@ export class Router {
         signal,
         deadlineAt: this.clock.now() + deadlineMs,
         deadlineMs,
-        affinityKey: () => (affinityKey ??= computeAffinityKey(input.request)),
+        affinityKey: () => (affinityKey ??= computeAffinityKey(input.request, input.memo)),
         estimatedTokens: input.estimatedTokens,
         measured: input.measured ?? true,
         attempt,

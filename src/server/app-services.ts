@@ -1,6 +1,7 @@
 /** What the HTTP layer needs from the rest of anyclaude, handed in as plain values (no globals). */
 
 import type { Config } from "../config/config-schema";
+import type { ConversationMemo } from "../json/conversation-memo";
 import type { Logger } from "../log/logger";
 import type { Metrics } from "../metrics/metrics";
 import type { PromptOptimizer } from "../prompt/prompt-optimizer";
@@ -29,4 +30,6 @@ export interface AppServices {
   streams?: OpenStreams;
   /** The key clients must send (`server.apiKey`, read from wherever the config says); none when unset. */
   clientKey?: string;
+  /** What the server remembers between requests of the conversations it serves: passed to every step that reuses work. */
+  conversationMemo: ConversationMemo;
 }

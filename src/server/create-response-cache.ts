@@ -14,6 +14,7 @@ import type { Config } from "../config/config-schema";
 import { resolveDataPaths } from "../config/data-paths";
 import { resolveEmbeddingSettings } from "../config/resolve-embedding-settings";
 import { createEmbedder } from "../embed/create-embedder";
+import type { ConversationMemo } from "../json/conversation-memo";
 import type { Logger } from "../log/logger";
 import type { Metrics } from "../metrics/metrics";
 import { CacheMetricsRepository } from "../store/cache-metrics-repository";
@@ -28,6 +29,8 @@ export interface CreateResponseCacheOptions {
   logger: Logger;
   /** Prometheus counts; the CLI passes none. */
   metrics?: Metrics;
+  /** The server's: keys for resent conversations reuse what earlier turns computed. */
+  memo?: ConversationMemo;
 }
 
 /**
@@ -76,6 +79,7 @@ export function createResponseCache(config: Config, options: CreateResponseCache
     recorder,
     observer,
     release: () => store.close(),
+    memo: options.memo,
   });
 }
 

@@ -17,15 +17,16 @@ import { slimPromptForRoute } from "./slim-prompt-for-route";
 import { validateCountTokens } from "./validate-message-request";
 
 export async function handleCountTokens(services: AppServices, call: IncomingCall): Promise<Response> {
-  const request = validateCountTokens(call.body);
+  const memo = services.conversationMemo;
+  const request = validateCountTokens(call.body, memo);
   const onWarning = (warning: { code: string }) => services.metrics.translationWarnings.inc({ code: warning.code });
   const asMessage: MessageCreateParams = { ...request, max_tokens: 1 };
-  const normalized = normalizeAnthropicRequest(asMessage, services.config.claudeCode);
+  const normalized = normalizeAnthropicRequest(asMessage, services.config.claudeCode, memo);
   normalized.warnings.forEach(onWarning);
   // Counted as the backend will see it: slimmed like a Messages request.
   const prompt = slimPromptForRoute(services, normalized.value, onWarning, { record: false });
   const { max_tokens: _unused, ...countable } = prompt.request;
-  const inputTokensEstimate = estimateInputTokens(countable);
+  const inputTokensEstimate = estimateInputTokens(countable, memo);
   // The same retries, fallbacks and circuit breakers as a Messages request: a count from the
   // next backend is better than an error (Claude Code shows it as the context's size).
   let dispatched: Dispatched<Awaited<ReturnType<Backend["countTokens"]>>>;
@@ -33,11 +34,11 @@ export async function handleCountTokens(services: AppServices, call: IncomingCal
     dispatched = await services.router.dispatch(
       // A count is quick, serves no tokens and goes to another endpoint: it must not make a
       // backend look fast, busy or broken to the generation that follows.
-      { request: prompt.request, estimatedTokens: inputTokensEstimate, signal: call.signal, measured: false },
+      { request: prompt.request, estimatedTokens: inputTokensEstimate, signal: call.signal, measured: false, memo },
       ({ backend, decision, signal }) =>
         backend.countTokens(
           { ...countable, model: decision.model },
-          { signal, messageId: toMessageId(call.requestId), clientModel: request.model, inputTokensEstimate, onWarning },
+          { signal, messageId: toMessageId(call.requestId), clientModel: request.model, inputTokensEstimate, onWarning, memo },
         ),
     );
   } catch (error) {

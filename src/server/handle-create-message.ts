@@ -38,17 +38,18 @@ export type ErrorHeaders = Record<string, string | number>;
 
 export async function handleCreateMessage(services: AppServices, call: IncomingCall): Promise<Response> {
   const started = performance.now();
-  const request = validateMessageCreate(call.body);
+  const memo = services.conversationMemo;
+  const request = validateMessageCreate(call.body, memo);
   const stream = request.stream === true;
   const warnings: TranslationWarning[] = [];
   const onWarning = (warning: TranslationWarning) => {
     warnings.push(warning);
     services.metrics.translationWarnings.inc({ code: warning.code });
   };
-  const normalized = normalizeAnthropicRequest(request, services.config.claudeCode);
+  const normalized = normalizeAnthropicRequest(request, services.config.claudeCode, memo);
   normalized.warnings.forEach(onWarning);
   const prompt = slimPromptForRoute(services, normalized.value, onWarning);
-  const inputTokensEstimate = estimateInputTokens(prompt.request);
+  const inputTokensEstimate = estimateInputTokens(prompt.request, memo);
   const cached = await serveFromCache(services, {
     request: prompt.request,
     clientModel: request.model,
@@ -69,6 +70,7 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
     clientModel: request.model,
     inputTokensEstimate,
     onWarning,
+    memo,
   };
 
   const finish = (status: number, outcome: string, attempts: AttemptRecord[]) => {
@@ -113,7 +115,7 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
   let dispatched: Dispatched<StartedAnswer>;
   try {
     dispatched = await services.router.dispatch<StartedAnswer>(
-      { request: prompt.request, estimatedTokens: inputTokensEstimate, signal: abort.signal },
+      { request: prompt.request, estimatedTokens: inputTokensEstimate, signal: abort.signal, memo },
       // The router's signal adds its overall deadline to the client's abort.
       ({ backend, decision, signal, slot }) =>
         startAnswer(backend, { ...prepareFor(backend.kind), model: decision.model }, { ...options, signal, slot }, stream),

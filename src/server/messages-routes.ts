@@ -1,11 +1,10 @@
 /** The Anthropic Messages endpoints Claude Code calls: create (JSON or SSE) and count_tokens. */
 import { Elysia } from "elysia";
-import { ReusingJsonParser } from "../json/reusing-json-parser";
 import { CountTokensSchema, MessageCreateSchema } from "../protocol/anthropic/message-request-schema";
 import type { AppServices } from "./app-services";
 import { handleCountTokens } from "./handle-count-tokens";
 import { type ErrorHeaders, handleCreateMessage } from "./handle-create-message";
-import { MAX_NESTING, readJsonBody } from "./read-json-body";
+import { readJsonBody } from "./read-json-body";
 import { createRequestId } from "./request-id";
 
 const jsonBody = (schema: object, description: string) => ({
@@ -16,8 +15,7 @@ const jsonBody = (schema: object, description: string) => ({
 
 export function createMessagesRoutes(services: AppServices) {
   const limit = services.config.server.maxBodyBytes;
-  // Claude Code resends the whole conversation every turn: what it sent before is parsed once, then shared (frozen).
-  const parser = new ReusingJsonParser({ maxDepth: MAX_NESTING });
+  const parser = services.conversationMemo.parser;
   // A failure is thrown to the app's error handler, which answers it with this request's id and the headers in `set`.
   const serve =
     (handler: typeof handleCreateMessage) =>

@@ -14,6 +14,7 @@ import { ConfigError } from "../config/config-error";
 import { type BackendConfig, BackendSchema, type Config } from "../config/config-schema";
 import { readSecret, SecretUnavailableError } from "../config/read-secret";
 import { OverloadedError, ProxyError } from "../errors/proxy-error";
+import { ConversationMemo } from "../json/conversation-memo";
 import type { Logger } from "../log/logger";
 import { createMetrics } from "../metrics/metrics";
 import { PromptOptimizer } from "../prompt/prompt-optimizer";
@@ -28,6 +29,7 @@ import { createRouterObserver } from "./create-router-observer";
 import { DeferredResponseCache, type ResponseCacheLike } from "./deferred-response-cache";
 import { isLoopbackHost } from "./is-loopback-host";
 import { OpenStreams } from "./open-streams";
+import { MAX_NESTING } from "./read-json-body";
 
 export interface StartOptions {
   logger: Logger;
@@ -93,11 +95,13 @@ export async function startServer(config: Config, options: StartOptions): Promis
   health.start();
   discovery?.start(router.pool, health);
 
+  // Claude Code resends the whole conversation every turn: what it sent before is parsed, converted and hashed once.
+  const conversationMemo = new ConversationMemo({ maxDepth: MAX_NESTING });
   const cache = config.cache.enabled
     ? new DeferredResponseCache(async () => {
         // Loaded on first use too: with the cache never used, its store, drizzle and embedder modules stay out of memory.
         const { createResponseCache } = await import("./create-response-cache");
-        return createResponseCache(config, { env: options.env, logger: options.logger, metrics });
+        return createResponseCache(config, { env: options.env, logger: options.logger, metrics, memo: conversationMemo });
       })
     : undefined;
   const streams = new OpenStreams();
@@ -113,6 +117,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     version: options.version,
     clientKey,
     streams,
+    conversationMemo,
   });
   app.listen({
     hostname: config.server.host,

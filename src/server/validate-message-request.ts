@@ -7,6 +7,8 @@ import { type TypeCheck, TypeCompiler } from "@sinclair/typebox/compiler";
 import { type ValueError, ValueErrorType } from "@sinclair/typebox/errors";
 import { Value } from "@sinclair/typebox/value";
 import { InvalidRequestError } from "../errors/proxy-error";
+import type { ConversationMemo } from "../json/conversation-memo";
+import { countFrozenLeading } from "../json/recent-runs";
 import { ContentBlockSchemas, CountTokensSchema, MessageCreateSchema } from "../protocol/anthropic/message-request-schema";
 import type { CountTokensParams, MessageCreateParams } from "../protocol/anthropic/messages";
 
@@ -16,54 +18,54 @@ const checkBlock = Object.fromEntries(
   Object.entries(ContentBlockSchemas).map(([type, schema]) => [type, TypeCompiler.Compile(schema)]),
 ) as Record<string, TypeCheck<TSchema>>;
 
-/** @throws InvalidRequestError naming the field */
-export function validateMessageCreate(body: unknown): MessageCreateParams {
-  assertValid(checkCreate, body);
+/**
+ * With a memo, messages found valid are not checked again: a conversation's earlier turns
+ * arrive as the same frozen objects every turn (see ReusingJsonParser) and cannot have
+ * changed, so a long conversation is not checked whole on every turn.
+ *
+ * @throws InvalidRequestError naming the field
+ */
+export function validateMessageCreate(body: unknown, memo?: ConversationMemo): MessageCreateParams {
+  assertValid(checkCreate, body, memo);
   return body as MessageCreateParams;
 }
 
 /** @throws InvalidRequestError naming the field */
-export function validateCountTokens(body: unknown): CountTokensParams {
-  assertValid(checkCount, body);
+export function validateCountTokens(body: unknown, memo?: ConversationMemo): CountTokensParams {
+  assertValid(checkCount, body, memo);
   return body as CountTokensParams;
 }
 
-/**
- * Messages already found valid, by identity. Only frozen ones go in: a conversation's earlier
- * turns arrive as the same frozen objects every turn (see ReusingJsonParser) and cannot have
- * changed, so each is checked once; a long conversation is not checked whole on every turn.
- */
-const validMessages = new WeakSet<object>();
-
-function assertValid(check: TypeCheck<TSchema>, body: unknown): void {
+function assertValid(check: TypeCheck<TSchema>, body: unknown, memo: ConversationMemo | undefined): void {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw new InvalidRequestError("request body must be a JSON object");
   }
   const all = (body as { messages?: unknown }).messages;
-  const known = (message: unknown) => typeof message === "object" && message !== null && validMessages.has(message);
+  // The leading messages of a body found valid before, as far as they are the same (frozen) objects.
+  const known = Array.isArray(all) && memo !== undefined ? memo.findRun(assertValid, all).shared : 0;
   // The schema checks each message on its own, so leaving out known ones changes no verdict
   // (one stays, for the schema's at-least-one rule); errors are described on the whole body.
-  let subject = body;
-  if (Array.isArray(all) && all.some(known)) {
-    const unknown = all.filter((message) => !known(message));
-    subject = { ...body, messages: unknown.length > 0 ? unknown : [all[0]] };
-  }
+  const subject =
+    known === 0
+      ? body
+      : { ...body, messages: known < (all as unknown[]).length ? (all as unknown[]).slice(known) : [(all as unknown[])[0]] };
   if (!check.Check(subject)) throw describe(check, body, "");
   const { messages, tools } = body as { messages: Array<{ content: unknown }>; tools?: Array<{ name: string }> };
   messages.forEach((message, m) => {
-    if (known(message) || !Array.isArray(message.content)) return;
+    if (m < known || !Array.isArray(message.content)) return;
     message.content.forEach((block: { type: string }, b: number) => {
       const blockCheck = checkBlock[block.type];
       if (blockCheck && !blockCheck.Check(block)) throw describe(blockCheck, block, `messages.${m}.content.${b}`);
       if (block.type === "tool_result") validateToolResultContent(block as { content?: unknown }, `messages.${m}.content.${b}`);
     });
   });
-  for (const message of messages) if (Object.isFrozen(message)) validMessages.add(message);
   const names = new Set<string>();
   tools?.forEach((tool, i) => {
     if (names.has(tool.name)) throw new InvalidRequestError(`tool names must be unique ("${tool.name}")`, `tools.${i}.name`);
     names.add(tool.name);
   });
+  const frozen = countFrozenLeading(messages);
+  if (frozen > 0) memo?.keepRun(assertValid, { items: messages.slice(0, frozen) });
 }
 
 function validateToolResultContent(block: { content?: unknown }, path: string): void {

@@ -12,9 +12,15 @@
  */
 
 /** Keywords whose value is an object mapping names to subschemas. */
-export const SCHEMA_MAP_KEYWORDS = new Set(["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"]);
+export const SCHEMA_MAP_KEYWORDS: ReadonlySet<string> = new Set([
+  "properties",
+  "patternProperties",
+  "$defs",
+  "definitions",
+  "dependentSchemas",
+]);
 /** Keywords whose value is a subschema, or (for `items` in older drafts) an array of them. */
-export const SCHEMA_KEYWORDS = new Set([
+export const SCHEMA_KEYWORDS: ReadonlySet<string> = new Set([
   "additionalProperties",
   "items",
   "additionalItems",
@@ -27,8 +33,8 @@ export const SCHEMA_KEYWORDS = new Set([
   "unevaluatedItems",
   "unevaluatedProperties",
 ]);
-export const SCHEMA_ARRAY_KEYWORDS = new Set(["allOf", "anyOf", "oneOf", "prefixItems"]);
-const REMOVED_KEYWORDS = new Set(["$schema"]);
+export const SCHEMA_ARRAY_KEYWORDS: ReadonlySet<string> = new Set(["allOf", "anyOf", "oneOf", "prefixItems"]);
+const REMOVED_KEYWORDS: ReadonlySet<string> = new Set(["$schema"]);
 
 /**
  * Returns an adapted copy of every schema node; the input is never mutated. Values that are

@@ -2,9 +2,8 @@
  * Converts an Anthropic system prompt and message history to a chat-completions `messages`
  * list: one leading system message, then the turns in order.
  */
-import { memoizeFrozenInContext } from "../json/memoize-frozen";
-import { memoizeFrozenList } from "../json/memoize-frozen-list";
-import { countFrozenLeading, RecentRuns, type Run } from "../json/recent-runs";
+import { type ConversationMemo, reuseForItems, reuseInContext } from "../json/conversation-memo";
+import { countFrozenLeading, type Run } from "../json/recent-runs";
 import type { ContentBlockParam, MessageCreateParams, MessageParam } from "../protocol/anthropic/messages";
 import type { ChatMessage, ChatSystemMessage } from "../protocol/openai/chat-request";
 import { convertAnthropicAssistantMessageToOpenAI } from "./convert-anthropic-assistant-message-to-openai";
@@ -17,7 +16,10 @@ import type { Translated, TranslationWarning } from "./translation-warning";
  * its tool calls to the user turn right after it, which answers them with tool messages. A
  * `role: "system"` message still in the list (config `systemMessages: keep`) becomes a system
  * message in place. Expects a normalized request (see normalizeAnthropicRequest), in which
- * same-role turns are already merged; warning paths refer to that request.
+ * same-role turns are already merged; warning paths refer to that request. With a memo, a
+ * conversation's earlier messages are converted once: next turn, the run of them that starts
+ * the conversation again is taken over whole (see ConversationMemo.findRun), and a message
+ * after it is looked up by itself.
  *
  * @example
  * convertAnthropicMessagesToOpenAI([{ type: "text", text: "Be brief." }], [{ role: "user", content: "hi" }]);
@@ -26,14 +28,15 @@ import type { Translated, TranslationWarning } from "./translation-warning";
 export function convertAnthropicMessagesToOpenAI(
   system: MessageCreateParams["system"],
   messages: MessageParam[],
+  memo?: ConversationMemo,
 ): Translated<ChatMessage[]> {
   const warnings: TranslationWarning[] = [];
   const converted: ChatMessage[] = [];
-  const leading = convertSystemText(system, "system", warnings);
+  const leading = convertSystemText(system, "system", warnings, memo);
   if (leading !== undefined) converted.push(leading);
 
   // The conversation's start converted last time, as far as its messages are the same objects.
-  const { run, shared } = runs.find(messages);
+  const { run, shared } = memo?.findRun<ConvertedRun>(convertAnthropicMessagesToOpenAI, messages) ?? { run: undefined, shared: 0 };
   const marks: Mark[] = run?.marks.slice(0, shared) ?? [];
   const resumed = marks.at(-1);
   const turns: ChatMessage[] = resumed ? run!.converted.slice(0, resumed.converted) : [];
@@ -45,16 +48,16 @@ export function convertAnthropicMessagesToOpenAI(
     const message = messages[index]!;
     const path = `messages[${index}]`;
     if (message.role === "assistant") {
-      const assistant = convertAssistant(message, path);
+      const assistant = reuseInContext(memo, convertAnthropicAssistantMessageToOpenAI, message, path, Object.is);
       turnWarnings.push(...assistant.warnings);
       turns.push(assistant.value);
       openCalls = new Map((assistant.value.tool_calls ?? []).map((call) => [call.id, call.function.name]));
       previous = message;
     } else if (message.role === "system") {
-      const inPlace = convertSystemText(message.content, `${path}.content`, turnWarnings);
+      const inPlace = convertSystemText(message.content, `${path}.content`, turnWarnings, memo);
       if (inPlace !== undefined) turns.push(inPlace);
     } else {
-      const user = convertUser(message, { path, openCalls, previous });
+      const user = reuseInContext(memo, convertUser, message, { path, openCalls, previous }, sameUserContext);
       turnWarnings.push(...user.warnings);
       turns.push(...user.value);
       openCalls = NO_CALLS;
@@ -64,7 +67,10 @@ export function convertAnthropicMessagesToOpenAI(
   }
   // Kept for the conversation's leading frozen messages: next turn they are taken over whole.
   const frozen = countFrozenLeading(messages);
-  if (frozen > 0) runs.keep({ items: messages.slice(0, frozen), marks: marks.slice(0, frozen), converted: turns, warnings: turnWarnings });
+  if (frozen > 0) {
+    const kept = { items: messages.slice(0, frozen), marks: marks.slice(0, frozen), converted: turns, warnings: turnWarnings };
+    memo?.keepRun<ConvertedRun>(convertAnthropicMessagesToOpenAI, kept);
+  }
   converted.push(...turns);
   warnings.push(...turnWarnings);
   return { value: converted, warnings };
@@ -84,18 +90,7 @@ interface ConvertedRun extends Run {
   warnings: TranslationWarning[];
 }
 
-/** The conversions of the last few conversations' leading frozen messages (see RecentRuns). */
-const runs = new RecentRuns<ConvertedRun>();
-
 const NO_CALLS: ReadonlyMap<string, string> = new Map();
-
-/*
- * Per message, memoized for frozen messages: a conversation's earlier turns arrive as the same
- * frozen objects every turn (see ReusingJsonParser) and keep their place, so each is converted
- * once. A user turn's conversion also depends on the assistant turn before it (which tool calls
- * its results answer): the same frozen assistant message means the same calls.
- */
-const convertAssistant = memoizeFrozenInContext(convertAnthropicAssistantMessageToOpenAI, (a: string, b: string) => a === b);
 
 interface UserContext {
   path: string;
@@ -104,20 +99,24 @@ interface UserContext {
   previous: MessageParam | undefined;
 }
 
-const convertUser = memoizeFrozenInContext(
-  (message: MessageParam, context: UserContext) => convertAnthropicUserMessageToOpenAI(message, context.openCalls, context.path),
-  (a: UserContext, b: UserContext) =>
-    a.path === b.path && a.previous === b.previous && (a.previous === undefined || Object.isFrozen(a.previous)),
-);
+function convertUser(message: MessageParam, context: UserContext): Translated<ChatMessage[]> {
+  return convertAnthropicUserMessageToOpenAI(message, context.openCalls, context.path);
+}
+
+/** A user turn's conversion depends on the assistant turn before it: the same frozen one means the same calls to answer. */
+function sameUserContext(a: UserContext, b: UserContext): boolean {
+  return a.path === b.path && a.previous === b.previous && (a.previous === undefined || Object.isFrozen(a.previous));
+}
 
 function convertSystemText(
   content: MessageParam["content"] | undefined | null,
   path: string,
   warnings: TranslationWarning[],
+  memo: ConversationMemo | undefined,
 ): ChatSystemMessage | undefined {
   if (content === undefined || content === null) return undefined;
   if (typeof content === "string") return content === "" ? undefined : { role: "system", content };
-  const joined = joinSystemBlocks(content);
+  const joined = reuseForItems(memo, joinSystemBlocks, content);
   for (const index of joined.droppedIndexes) {
     const type = content[index]!.type;
     warnings.push({
@@ -130,11 +129,11 @@ function convertSystemText(
 }
 
 /**
- * Memoized by block identity: Claude Code's system prompt (and the environment note hoisted
- * into it) arrives as the same frozen blocks every turn, and joining them, then serializing the
- * result, is otherwise done again for every request.
+ * Reused by block identity: Claude Code's system prompt (and the environment note hoisted into
+ * it) arrives as the same frozen blocks every turn, in a new array; joined once, the result is
+ * also serialized once.
  */
-const joinSystemBlocks = memoizeFrozenList((blocks: readonly ContentBlockParam[]) => {
+function joinSystemBlocks(blocks: readonly ContentBlockParam[]): { message: ChatSystemMessage | undefined; droppedIndexes: number[] } {
   const texts: string[] = [];
   const droppedIndexes: number[] = [];
   blocks.forEach((block, index) => {
@@ -143,4 +142,4 @@ const joinSystemBlocks = memoizeFrozenList((blocks: readonly ContentBlockParam[]
   });
   const message: ChatSystemMessage | undefined = texts.length === 0 ? undefined : { role: "system", content: texts.join("\n") };
   return { message, droppedIndexes };
-});
+}

@@ -5,6 +5,7 @@
  */
 
 import type { ThinkingStyle } from "../config/config-choices";
+import { type ConversationMemo, reuse } from "../json/conversation-memo";
 import type { MessageCreateParams, OutputConfigParam } from "../protocol/anthropic/messages";
 import type { ChatCompletionRequest, ChatResponseFormat } from "../protocol/openai/chat-request";
 import { adaptToolSchema } from "./adapt-tool-schema";
@@ -18,10 +19,12 @@ export interface ConvertRequestOptions {
   thinkingStyle: ThinkingStyle;
   /** Whether to ask the backend for a stream; decided by the caller, not by `request.stream`. */
   stream: boolean;
+  /** Where the conversions of resent parts (tools, system prompt, earlier messages) are remembered; none: all converted afresh. */
+  memo?: ConversationMemo;
 }
 
 /** Request fields this conversion reads; any other field present is reported as dropped. */
-const CONVERTED_FIELDS = new Set([
+const CONVERTED_FIELDS: ReadonlySet<string> = new Set([
   "model",
   "max_tokens",
   "messages",
@@ -57,8 +60,8 @@ export function convertAnthropicRequestToOpenAIChat(
   request: MessageCreateParams,
   options: ConvertRequestOptions,
 ): Translated<ChatCompletionRequest> {
-  const messages = convertAnthropicMessagesToOpenAI(request.system, request.messages);
-  const tools = convertAnthropicToolsToOpenAI(request.tools ?? []);
+  const messages = convertAnthropicMessagesToOpenAI(request.system, request.messages, options.memo);
+  const tools = reuse(options.memo, convertAnthropicToolsToOpenAI, request.tools ?? []);
   const toolChoice = convertAnthropicToolChoiceToOpenAI(request.tool_choice, tools.value.length > 0);
   const thinking = convertAnthropicThinkingToOpenAI(request.thinking, request.output_config?.effort, options.thinkingStyle);
   const warnings: TranslationWarning[] = [...messages.warnings, ...tools.warnings, ...toolChoice.warnings, ...thinking.warnings];

@@ -1,7 +1,6 @@
 /**
  * Converts Anthropic tool definitions to OpenAI chat-completions function tools.
  */
-import { memoizeFrozen } from "../json/memoize-frozen";
 import type { ToolParam } from "../protocol/anthropic/messages";
 import type { ChatFunctionTool } from "../protocol/openai/chat-request";
 import { adaptToolSchema } from "./adapt-tool-schema";
@@ -12,7 +11,15 @@ import type { Translated, TranslationWarning } from "./translation-warning";
  * chat-completions equivalent (prompt caching is the backend's own business there), and
  * `defer_loading: false` means nothing.
  */
-const UNDERSTOOD_KEYS = new Set(["name", "description", "input_schema", "type", "strict", "cache_control", "defer_loading"]);
+const UNDERSTOOD_KEYS: ReadonlySet<string> = new Set([
+  "name",
+  "description",
+  "input_schema",
+  "type",
+  "strict",
+  "cache_control",
+  "defer_loading",
+]);
 
 /**
  * Each client tool becomes `{ type: "function", function: { name, description, parameters } }`
@@ -20,16 +27,13 @@ const UNDERSTOOD_KEYS = new Set(["name", "description", "input_schema", "type", 
  * dropped with a `dropped-tool` warning: Anthropic server tools (`web_search_…`, `code_execution_…`)
  * and Anthropic-defined client tools (`bash_…`, `text_editor_…`), which carry no schema because
  * Claude knows them by heart and a local model does not. Other unknown keys of a tool are
- * dropped with a `dropped-field` warning. Memoized for frozen (shared) tool lists: Claude Code
- * sends the same tools every turn.
+ * dropped with a `dropped-field` warning.
  *
  * @example
  * convertAnthropicToolsToOpenAI([{ name: "Read", description: "Read a file", input_schema: { type: "object" } }]);
  * // => { value: [{ type: "function", function: { name: "Read", description: "Read a file", parameters: { type: "object" } } }], warnings: [] }
  */
-export const convertAnthropicToolsToOpenAI = memoizeFrozen(function convertAnthropicToolsToOpenAI(
-  tools: ToolParam[],
-): Translated<ChatFunctionTool[]> {
+export function convertAnthropicToolsToOpenAI(tools: ToolParam[]): Translated<ChatFunctionTool[]> {
   const warnings: TranslationWarning[] = [];
   const converted: ChatFunctionTool[] = [];
   tools.forEach((tool, index) => {
@@ -60,7 +64,7 @@ export const convertAnthropicToolsToOpenAI = memoizeFrozen(function convertAnthr
     });
   });
   return { value: converted, warnings };
-});
+}
 
 function isObjectSchema(schema: unknown): schema is Record<string, unknown> {
   return typeof schema === "object" && schema !== null && !Array.isArray(schema);

@@ -5,7 +5,7 @@
  * (Anthropic's figure for a ~1.15 megapixel image). Over-estimates code slightly, which errs on
  * the side of Claude Code compacting early rather than overflowing.
  */
-import { memoizeFrozen } from "../json/memoize-frozen";
+import { type ConversationMemo, reuse } from "../json/conversation-memo";
 import type { CountTokensParams, MessageParam, ToolParam } from "../protocol/anthropic/messages";
 
 const CHARS_PER_TOKEN = 4;
@@ -14,33 +14,33 @@ const PER_TOOL_OVERHEAD = 8;
 const PER_IMAGE = 1_600;
 
 /**
+ * With a memo, resent (frozen) tools and messages are measured once.
+ *
  * @example
  * estimateInputTokens({ model: "m", messages: [{ role: "user", content: "hello world" }] }); // 7
  */
-export function estimateInputTokens(request: CountTokensParams): number {
+export function estimateInputTokens(request: CountTokensParams, memo?: ConversationMemo): number {
   let chars = 0;
   let tokens = 0;
   if (typeof request.system === "string") chars += request.system.length;
   else for (const block of request.system ?? []) chars += block.text.length;
   for (const message of request.messages) {
     tokens += PER_MESSAGE_OVERHEAD;
-    const counted = measureMessage(message);
+    const counted = reuse(memo, measureMessage, message);
     chars += counted.chars;
     tokens += counted.images * PER_IMAGE;
   }
-  const tools = measureTools(request.tools ?? []);
+  const tools = reuse(memo, measureTools, request.tools ?? []);
   return tokens + tools.tokens + Math.ceil((chars + tools.chars) / CHARS_PER_TOKEN);
 }
 
-/** Memoized: Claude Code's tools arrive as the same frozen list every turn. */
-const measureTools = memoizeFrozen((tools: ToolParam[]): { tokens: number; chars: number } => {
+function measureTools(tools: ToolParam[]): { tokens: number; chars: number } {
   let chars = 0;
   for (const tool of tools) chars += tool.name.length + (tool.description?.length ?? 0) + measureJsonLength(tool.input_schema ?? {});
   return { tokens: tools.length * PER_TOOL_OVERHEAD, chars };
-});
+}
 
-/** Memoized: a conversation's earlier messages arrive as the same frozen objects every turn. */
-const measureMessage = memoizeFrozen(function measureMessage(message: MessageParam): { chars: number; images: number } {
+function measureMessage(message: MessageParam): { chars: number; images: number } {
   if (typeof message.content === "string") return { chars: message.content.length, images: 0 };
   let chars = 0;
   let images = 0;
@@ -71,7 +71,7 @@ const measureMessage = memoizeFrozen(function measureMessage(message: MessagePar
     }
   }
   return { chars, images };
-});
+}
 
 /**
  * The length JSON.stringify would give, without building the string (escapes aside): this runs

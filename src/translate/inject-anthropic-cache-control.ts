@@ -18,7 +18,7 @@ import type { Translated, TranslationWarning } from "./translation-warning";
 /** Anthropic rejects a request with more breakpoints than this. */
 const MAX_CACHE_BREAKPOINTS = 4;
 
-const EPHEMERAL: CacheControlParam = { type: "ephemeral" };
+const EPHEMERAL: Readonly<CacheControlParam> = Object.freeze({ type: "ephemeral" });
 
 /**
  * A point that would exceed the limit is skipped with a `cache-control-limit` warning.

@@ -4,6 +4,7 @@
  */
 
 import type { SystemMessageHandling } from "../config/config-choices";
+import { type ConversationMemo, reuse } from "../json/conversation-memo";
 import type { MessageCreateParams, OutputConfigParam } from "../protocol/anthropic/messages";
 import { mergeConsecutiveAnthropicMessages } from "./merge-consecutive-anthropic-messages";
 import { relocateAnthropicSystemMessages } from "./relocate-anthropic-system-messages";
@@ -28,7 +29,9 @@ const UNUSABLE_FIELDS = ["metadata", "context_management", "betas", "service_tie
  * `cache_control` stays: a native upstream may honour it; the OpenAI conversion ignores it
  * because chat completions have no equivalent. The input is never mutated (callers reuse the
  * parsed body), and the output keeps the input's key order, so the same request always
- * serializes to the same bytes: it is hashed for the response cache and prefix affinity.
+ * serializes to the same bytes: it is hashed for the response cache and prefix affinity. With
+ * a memo, a resent (frozen) tool list is cleaned once and comes back as the same frozen list,
+ * and so does a resent message that must be reordered, which the later steps' memos then find.
  *
  * @example
  * normalizeAnthropicRequest(
@@ -38,7 +41,11 @@ const UNUSABLE_FIELDS = ["metadata", "context_management", "betas", "service_tie
  * // => { value: { model: "m", max_tokens: 100, messages: [{ role: "user", content: "hi" }] },
  * //      warnings: [{ code: "dropped-field", path: "metadata", message: "…" }] }
  */
-export function normalizeAnthropicRequest(request: MessageCreateParams, options: NormalizeOptions): Translated<MessageCreateParams> {
+export function normalizeAnthropicRequest(
+  request: MessageCreateParams,
+  options: NormalizeOptions,
+  memo?: ConversationMemo,
+): Translated<MessageCreateParams> {
   const warnings: TranslationWarning[] = [];
   const normalized: MessageCreateParams = { ...request };
 
@@ -47,10 +54,10 @@ export function normalizeAnthropicRequest(request: MessageCreateParams, options:
   warnings.push(...relocated.warnings);
   if (relocated.value.system === undefined) delete normalized.system;
   else normalized.system = relocated.value.system;
-  normalized.messages = mergeConsecutiveAnthropicMessages(relocated.value.messages);
+  normalized.messages = mergeConsecutiveAnthropicMessages(relocated.value.messages, memo);
 
   if (Array.isArray(request.tools)) {
-    const tools = removeDeferredAnthropicTools(request.tools);
+    const tools = reuse(memo, removeDeferredAnthropicTools, request.tools);
     warnings.push(...tools.warnings);
     normalized.tools = tools.value;
   }

@@ -4,14 +4,13 @@
  * tool search, so it would show the model a tool it must never call (Claude Code's
  * `DeferredToolPlaceholder` says so in its description).
  */
-import { memoizeFrozen } from "../json/memoize-frozen";
 import type { ToolParam } from "../protocol/anthropic/messages";
 import type { Translated, TranslationWarning } from "./translation-warning";
 
 /**
  * Removes deferred tools, each with a `dropped-tool` warning, and deletes the then
  * meaningless `defer_loading` key from the tools that stay. The input is never mutated; a
- * tool without the key is returned as the same object. Memoized for frozen (shared) tool lists.
+ * tool without the key is returned as the same object.
  *
  * @example
  * removeDeferredAnthropicTools([
@@ -21,9 +20,7 @@ import type { Translated, TranslationWarning } from "./translation-warning";
  * // => { value: [{ name: "Bash", input_schema: { type: "object" } }],
  * //      warnings: [{ code: "dropped-tool", path: "tools[1]", message: "…" }] }
  */
-export const removeDeferredAnthropicTools = memoizeFrozen(function removeDeferredAnthropicTools(
-  tools: ToolParam[],
-): Translated<ToolParam[]> {
+export function removeDeferredAnthropicTools(tools: ToolParam[]): Translated<ToolParam[]> {
   const warnings: TranslationWarning[] = [];
   const kept: ToolParam[] = [];
   tools.forEach((tool, index) => {
@@ -43,4 +40,4 @@ export const removeDeferredAnthropicTools = memoizeFrozen(function removeDeferre
     kept.push(rest);
   });
   return { value: kept, warnings };
-});
+}

@@ -1,6 +1,6 @@
 /**
  * Claude Code resends the whole conversation every turn, and anyclaude reuses what it already
- * parsed, converted and serialized (ReusingJsonParser, memoizeFrozen). None of that may change
+ * parsed, converted and serialized (ConversationMemo). None of that may change
  * what a backend receives: turn after turn, a long-running proxy must send exactly the bytes a
  * freshly started one sends, in both backend modes, with tools, system prompt and history that
  * repeat and with ones that change.

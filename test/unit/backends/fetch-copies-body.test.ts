@@ -1,7 +1,7 @@
 /**
- * fetch-backend.ts writes every request body into one reused buffer, which is safe only because
- * Bun's fetch copies a body before it returns. If a Bun upgrade changes that, this fails, and the
- * scratch buffer has to go.
+ * Backend request bodies are written into one reused buffer (ConversationMemo.writeBuffer), which
+ * is safe only because Bun's fetch copies a body before it returns. If a Bun upgrade changes
+ * that, this fails, and the reused buffer has to go.
  */
 import { afterAll, expect, test } from "bun:test";
 

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { computeExactCacheKey } from "../../../src/cache/compute-exact-cache-key";
 import { computeSemanticQuery } from "../../../src/cache/compute-semantic-query";
 import { serializeRequestForCache } from "../../../src/cache/serialize-request-for-cache";
-import { ReusingJsonParser } from "../../../src/json/reusing-json-parser";
+import { ConversationMemo } from "../../../src/json/conversation-memo";
 import type { MessageCreateParams } from "../../../src/protocol/anthropic/messages";
 
 const FIXTURE = join(import.meta.dir, "../../fixtures/claude-code-2.1.332/cc-2.1.332_p-say-hi_stream.body.json");
@@ -24,13 +24,13 @@ function turn(n: number): MessageCreateParams {
 }
 
 test("turn after turn, keys from shared frozen parts equal keys computed from scratch", () => {
-  const parser = new ReusingJsonParser();
+  const memo = new ConversationMemo();
   for (let n = 0; n < 6; n++) {
-    const shared = parser.parse(new TextEncoder().encode(JSON.stringify(turn(n)))) as MessageCreateParams;
+    const shared = memo.parser.parse(new TextEncoder().encode(JSON.stringify(turn(n)))) as MessageCreateParams;
     const fresh = turn(n);
     expect(Object.isFrozen(shared.tools)).toBe(true);
-    expect(computeExactCacheKey(shared, "llama/m")).toBe(computeExactCacheKey(fresh, "llama/m"));
-    expect(computeSemanticQuery(shared, serializeRequestForCache(shared), "llama/m")).toEqual(
+    expect(computeExactCacheKey(shared, "llama/m", memo)).toBe(computeExactCacheKey(fresh, "llama/m"));
+    expect(computeSemanticQuery(shared, serializeRequestForCache(shared, memo), "llama/m")).toEqual(
       computeSemanticQuery(fresh, serializeRequestForCache(fresh), "llama/m"),
     );
   }

@@ -4,6 +4,7 @@
  */
 import { expect, test } from "bun:test";
 import { loadConfig } from "../../../src/config/load-config";
+import { ConversationMemo } from "../../../src/json/conversation-memo";
 import { createLogger } from "../../../src/log/logger";
 import { createMetrics } from "../../../src/metrics/metrics";
 import { PromptOptimizer } from "../../../src/prompt/prompt-optimizer";
@@ -28,6 +29,7 @@ function startApp() {
     clientKey: KEY,
     // A cache that cannot be opened: its stats() throws a plain Error, as a bug would.
     cache: new DeferredResponseCache(async () => undefined),
+    conversationMemo: new ConversationMemo({ maxDepth: 64 }),
     prompt: new PromptOptimizer({ rules: config.prompt.rules, deferTools: config.prompt.deferTools }),
   });
   const call = (path: string, init: RequestInit = {}, key: string = KEY) =>

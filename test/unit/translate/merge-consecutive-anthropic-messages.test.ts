@@ -1,4 +1,6 @@
 import { describe, expect, test } from "bun:test";
+import { ConversationMemo } from "../../../src/json/conversation-memo";
+import { deepFreeze } from "../../../src/json/deep-freeze";
 import type { ContentBlockParam, MessageParam } from "../../../src/protocol/anthropic/messages";
 import { mergeConsecutiveAnthropicMessages } from "../../../src/translate/merge-consecutive-anthropic-messages";
 
@@ -85,6 +87,16 @@ describe("mergeConsecutiveAnthropicMessages", () => {
   test("reorders tool results in a single user message too", () => {
     const input: MessageParam[] = [{ role: "user", content: [text("a"), toolResult("t1")] }];
     expect(mergeConsecutiveAnthropicMessages(input)).toEqual([{ role: "user", content: [toolResult("t1"), text("a")] }]);
+  });
+
+  test("with a memo, a resent (frozen) message that must be reordered comes back as the same frozen copy", () => {
+    const memo = new ConversationMemo();
+    const resent = deepFreeze<MessageParam>({ role: "user", content: [text("a"), toolResult("t1")] });
+    const [first] = mergeConsecutiveAnthropicMessages([resent], memo);
+    const [second] = mergeConsecutiveAnthropicMessages([resent], memo);
+    expect(first).toEqual({ role: "user", content: [toolResult("t1"), text("a")] });
+    expect(second).toBe(first!);
+    expect(Object.isFrozen(second)).toBe(true);
   });
 
   test("never mutates its input", () => {
