@@ -14,8 +14,8 @@ const SECRET_FIELD = /api[-_]?key|authorization|token|secret|password/i;
 
 /**
  * One issue per bad field (TypeBox may report a field twice, e.g. missing and not a string),
- * plus the checks the schema cannot express: URLs that match `^https?://` but do not parse, and
- * backend ids used twice.
+ * plus the checks the schema cannot express: URLs that match `^https?://` but do not parse,
+ * backend ids used twice, and MCP servers with neither or both of `command` and `url`.
  *
  * @example
  * collectConfigIssues({ ...config, server: { ...config.server, port: "abc" } }, layers);
@@ -47,6 +47,11 @@ export function collectConfigIssues(value: unknown, layers: readonly ConfigLayer
     if (first === undefined) indexById.set(backend.id, index);
     else report(["backends", index, "id"], `"${backend.id}" is already the id of backends[${first}]`);
   });
+  const mcpServers = isPlainObject(value) && isPlainObject(value.mcp) && isPlainObject(value.mcp.servers) ? value.mcp.servers : {};
+  for (const [name, server] of Object.entries(mcpServers)) {
+    if (!isPlainObject(server) || (server.command === undefined) !== (server.url === undefined)) continue;
+    report(["mcp", "servers", name], "needs either `command` (a stdio server) or `url` (a streamable-HTTP server), not both");
+  }
   return issues;
 }
 

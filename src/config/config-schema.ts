@@ -6,6 +6,7 @@
  */
 import { type Static, Type as t } from "@sinclair/typebox";
 import { ContextSchema } from "./context-config-schema";
+import { McpSchema, ProxyToolsSchema } from "./mcp-config-schema";
 import {
   CircuitBreakerOverrideSchema,
   CircuitBreakerSchema,
@@ -394,6 +395,8 @@ export const ConfigSchema = t.Object(
     embedding: EmbeddingSchema,
     cache: CacheSchema,
     context: ContextSchema,
+    mcp: McpSchema,
+    proxyTools: ProxyToolsSchema,
   },
   { additionalProperties: false },
 );

@@ -8,6 +8,7 @@ import type { Router } from "../router/router";
 import type { ResponseCacheLike } from "./deferred-response-cache";
 import type { FullGcSchedule } from "./full-gc-schedule";
 import type { OpenStreams } from "./open-streams";
+import type { ProxyToolServices } from "./proxy-tool-step";
 
 export interface AppServices {
   config: Config;
@@ -24,6 +25,8 @@ export interface AppServices {
   gc?: FullGcSchedule;
   /** The SSE answers being written; a shutdown ends those that outlast its drain. */
   streams?: OpenStreams;
+  /** Tools anyclaude runs itself (configured MCP servers, the MCP connector); absent when there are none. */
+  proxyTools?: ProxyToolServices;
   /** The key clients must send (`server.apiKey`, read from wherever the config says); none when unset. */
   clientKey?: string;
 }

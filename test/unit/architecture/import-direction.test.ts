@@ -26,6 +26,10 @@ const ALLOWED: Record<string, string[]> = {
   translate: ["json", "protocol"],
   // Pure planning of what fits a window; counting and summarizing are handed in.
   context: ["json", "protocol", "errors", "translate", "config"],
+  // The proxy-run tool loop and its pure helpers; the model call is handed in.
+  tools: ["json", "protocol", "errors", "translate", "cache"],
+  // Adapters from MCP servers to the tools' interface.
+  mcp: ["protocol", "errors", "config", "log", "tools"],
   backends: ["json", "protocol", "errors", "sse", "translate", "config"],
   router: ["json", "protocol", "errors", "translate", "config", "backends"],
   server: [
@@ -44,6 +48,8 @@ const ALLOWED: Record<string, string[]> = {
     "embed",
     "native",
     "context",
+    "tools",
+    "mcp",
   ],
   cli: [
     "json",
@@ -62,6 +68,8 @@ const ALLOWED: Record<string, string[]> = {
     "store",
     "embed",
     "context",
+    "tools",
+    "mcp",
   ],
 };
 
