@@ -1,6 +1,7 @@
 /**
  * The configuration of tools anyclaude runs itself: MCP servers (stdio commands, streamable-HTTP
- * URLs) and the loop every proxy-run tool shares. Kept apart from config-schema.ts, which composes it.
+ * URLs), Anthropic's MCP connector (`mcp_servers` in a request), and the loop every proxy-run
+ * tool shares. Kept apart from config-schema.ts, which composes it.
  */
 import { type Static, Type as t } from "@sinclair/typebox";
 
@@ -52,6 +53,19 @@ export const McpSchema = t.Object(
     startTimeoutMs: Ms(1, 30_000, "How long a server may take to start and list its tools."),
     restartMinMs: Ms(1, 1_000, "Wait before restarting a server that stopped; it doubles with each failed start."),
     restartMaxMs: Ms(1, 60_000, "Longest wait between restarts."),
+    connector: t.Object(
+      {
+        enabled: t.Boolean({
+          default: true,
+          description:
+            "Answer requests that carry Anthropic's `mcp_servers` (the MCP connector): anyclaude connects to those URLs, offers their tools and runs the calls. Off: the field is dropped with a warning.",
+        }),
+        connectTimeoutMs: Ms(1, 10_000, "How long connecting to a request's server and listing its tools may take."),
+        timeoutMs: Ms(1, 60_000, "Longest a call of a request's server's tool may take."),
+        idleMs: Ms(1_000, 300_000, "A connection unused this long is closed; the next request with that server connects again."),
+      },
+      { default: {}, additionalProperties: false, description: "Anthropic's MCP connector (`mcp_servers` in a request)." },
+    ),
   },
   { default: {}, additionalProperties: false, description: "MCP servers whose tools anyclaude runs itself." },
 );

@@ -1,17 +1,18 @@
 /**
  * Builds what the request path needs for tools anyclaude runs itself: the configured MCP
- * servers, started and supervised. The MCP SDK is loaded only when a server is configured, so a
- * `serve` without one never holds it.
+ * servers, started and supervised; the MCP connector. The MCP SDK is loaded only when a server
+ * is configured or a request first names one, so a `serve` that uses neither never holds it.
  */
 import type { Config } from "../config/config-schema";
 import type { Logger } from "../log/logger";
+import type { McpConnector } from "../mcp/mcp-connector";
 import type { McpServers } from "../mcp/mcp-servers";
 import type { ProxyToolServices } from "./proxy-tool-step";
 
 export interface ProxyToolServicesHandle {
   /** Undefined when no proxy-run tool can ever be offered. */
   services?: ProxyToolServices;
-  /** Stops the servers. */
+  /** Stops the servers and closes connector sessions. */
   close(): Promise<void>;
 }
 
@@ -32,13 +33,27 @@ export interface CreateProxyToolServicesOptions {
 export async function createProxyToolServices(config: Config, options: CreateProxyToolServicesOptions): Promise<ProxyToolServicesHandle> {
   const { mcp } = config;
   const hasServers = Object.keys(mcp.servers).length > 0;
-  if (!hasServers) return { close: async () => {} };
+  if (!hasServers && !mcp.connector.enabled) return { close: async () => {} };
 
-  const { McpServers } = await import("../mcp/mcp-servers");
-  const servers: McpServers = new McpServers(mcp, { logger: options.logger, env: options.env, clientVersion: options.version });
-  await servers.start();
+  let servers: McpServers | undefined;
+  if (hasServers) {
+    const { McpServers } = await import("../mcp/mcp-servers");
+    servers = new McpServers(mcp, { logger: options.logger, env: options.env, clientVersion: options.version });
+    await servers.start();
+  }
+  let connector: Promise<McpConnector> | undefined;
+  const openConnector = () =>
+    (connector ??= import("../mcp/mcp-connector").then(
+      ({ McpConnector }) => new McpConnector({ ...mcp.connector, clientVersion: options.version }, options.logger),
+    ));
   return {
-    services: { servers, maxSteps: config.proxyTools.maxSteps },
-    close: () => servers.close(),
+    services: {
+      servers,
+      connector: mcp.connector.enabled ? { toolsFor: async (...args) => (await openConnector()).toolsFor(...args) } : undefined,
+      maxSteps: config.proxyTools.maxSteps,
+    },
+    async close() {
+      await Promise.all([servers?.close(), connector?.then((opened) => opened.close())]);
+    },
   };
 }

@@ -1,11 +1,11 @@
 /**
- * The request path's step for tools anyclaude runs itself (configured MCP servers): before
- * dispatch, their tools join the request; after the first
+ * The request path's step for tools anyclaude runs itself (configured MCP servers, the MCP
+ * connector's `mcp_servers`): before dispatch, their tools join the request; after the first
  * answer started, the tool loop runs their calls and asks the same target again. Requests
  * that name no such tool never meet it.
  */
 import type { StartedAnswer } from "../backends/start-answer";
-import type { MessageCreateParams } from "../protocol/anthropic/messages";
+import type { MCPServerURLDefinitionParam, MessageCreateParams, ToolParam } from "../protocol/anthropic/messages";
 import { DispatchError, type Dispatched, type DispatchTarget } from "../router/dispatch-result";
 import { addProxyToolsToRequest } from "../tools/add-proxy-tools-to-request";
 import { executeProxyToolCall, type ProxyToolCallObserver } from "../tools/execute-proxy-tool-call";
@@ -18,6 +18,10 @@ import type { AppServices } from "./app-services";
 export interface ProxyToolServices {
   /** Configured MCP servers: the tools of those up now. */
   servers?: { tools(): ProxyTool[] };
+  /** Anthropic's MCP connector; absent when `mcp.connector.enabled` is false. */
+  connector?: {
+    toolsFor(servers: readonly MCPServerURLDefinitionParam[], tools: readonly ToolParam[], signal: AbortSignal): Promise<ProxyTool[]>;
+  };
   maxSteps: number;
 }
 
@@ -25,10 +29,11 @@ export interface ProxyToolServices {
 export type StartOn = (target: DispatchTarget, request: MessageCreateParams) => Promise<StartedAnswer>;
 
 /**
- * Undefined when no server is configured, so the request path stays as it was. Configured
- * servers' tools are offered to requests that offer tools of their own (Claude Code's main
- * loop), not to its tool-less side calls.
+ * Undefined when neither configured servers nor a served `mcp_servers` apply, so the request
+ * path stays as it was. Configured servers' tools are offered to requests that offer tools of
+ * their own (Claude Code's main loop), not to its tool-less side calls.
  *
+ * @throws InvalidRequestError when a request's MCP server cannot be reached
  * @example
  * const proxyTools = await prepareProxyToolStep(services, request, call.signal, onWarning);
  * const normalized = normalizeAnthropicRequest(proxyTools?.request ?? request, services.config.claudeCode);
@@ -36,13 +41,19 @@ export type StartOn = (target: DispatchTarget, request: MessageCreateParams) => 
 export async function prepareProxyToolStep(
   services: AppServices,
   request: MessageCreateParams,
-  _signal: AbortSignal,
+  signal: AbortSignal,
   onWarning: (warning: TranslationWarning) => void,
 ): Promise<ProxyToolStep | undefined> {
-  const servers = services.proxyTools?.servers;
-  if (!servers) return undefined;
-  const ownTools = (request.tools?.length ?? 0) > 0;
-  const added = addProxyToolsToRequest(request, ownTools ? servers.tools() : []);
+  const proxy = services.proxyTools;
+  const connector = request.mcp_servers && request.mcp_servers.length > 0 ? proxy?.connector : undefined;
+  if (!proxy || (!proxy.servers && !connector)) return undefined;
+  const ownTools = request.tools?.some((tool) => tool.type !== "mcp_toolset") === true;
+  const tools = [
+    ...(ownTools ? (proxy.servers?.tools() ?? []) : []),
+    ...(connector ? await connector.toolsFor(request.mcp_servers!, request.tools ?? [], signal) : []),
+  ];
+  const { mcp_servers: _served, ...rest } = request;
+  const added = addProxyToolsToRequest(connector ? rest : request, tools, { servedToolTypes: connector ? ["mcp_toolset"] : [] });
   added.warnings.forEach(onWarning);
   return new ProxyToolStep(services, added.value.request, toProxyToolSet(added.value.offered));
 }
