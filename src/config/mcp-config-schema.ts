@@ -1,7 +1,7 @@
 /**
  * The configuration of tools anyclaude runs itself: MCP servers (stdio commands, streamable-HTTP
- * URLs), Anthropic's MCP connector (`mcp_servers` in a request), and the loop every proxy-run
- * tool shares. Kept apart from config-schema.ts, which composes it.
+ * URLs), Anthropic's MCP connector (`mcp_servers` in a request), and the loop and result cache
+ * every proxy-run tool shares. Kept apart from config-schema.ts, which composes it.
  */
 import { type Static, Type as t } from "@sinclair/typebox";
 
@@ -33,6 +33,11 @@ export const McpServerSchema = t.Object(
     toolTimeoutsMs: t.Record(t.String({ minLength: 1 }), t.Integer({ minimum: 1 }), {
       default: {},
       description: "Tool name → its own timeout, over `timeoutMs`.",
+    }),
+    idempotent: t.Array(t.String({ minLength: 1 }), {
+      default: [],
+      description:
+        'Tools whose result depends only on their input and which change nothing (a docs search, a lookup): their results are cached for `proxyTools.cache.ttlSeconds`. `"*"`: all of them.',
     }),
   },
   {
@@ -79,8 +84,16 @@ export const ProxyToolsSchema = t.Object(
       description:
         "Model calls in one answer at most when anyclaude runs tools itself; an answer still calling one then ends with `pause_turn`, and the client's next request goes on.",
     }),
+    cache: t.Object(
+      {
+        enabled: t.Boolean({ default: true, description: "Keep results of tools marked idempotent, in the store in the data dir." }),
+        ttlSeconds: t.Integer({ minimum: 1, default: 3600, description: "How long a kept result is used." }),
+        maxEntries: t.Integer({ minimum: 1, default: 10_000, description: "Results kept; beyond it the oldest go." }),
+      },
+      { default: {}, additionalProperties: false, description: "The tool-result cache." },
+    ),
   },
-  { default: {}, additionalProperties: false, description: "The loop shared by every tool anyclaude runs itself." },
+  { default: {}, additionalProperties: false, description: "The loop and result cache shared by every tool anyclaude runs itself." },
 );
 
 export type McpConfig = Static<typeof McpSchema>;

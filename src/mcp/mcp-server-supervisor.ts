@@ -123,6 +123,7 @@ export class McpServerSupervisor {
   #toProxyTools(connection: McpConnection, tools: readonly McpToolInfo[]): ProxyTool[] {
     const { config } = this;
     const allowed = config.tools === undefined ? undefined : new Set(config.tools);
+    const idempotent = new Set(config.idempotent);
     const calls: Pick<McpConnection, "callTool" | "isOpen"> = {
       get isOpen() {
         return connection.isOpen;
@@ -141,7 +142,7 @@ export class McpServerSupervisor {
           tool,
           connection: calls,
           timeoutMs: config.toolTimeoutsMs[tool.name] ?? config.timeoutMs,
-          idempotent: false,
+          idempotent: idempotent.has("*") || idempotent.has(tool.name),
           metricsLabel: `${this.name}/${tool.name}`,
         }),
       );

@@ -1,18 +1,20 @@
 /**
  * Builds what the request path needs for tools anyclaude runs itself: the configured MCP
- * servers, started and supervised; the MCP connector. The MCP SDK is loaded only when a server
- * is configured or a request first names one, so a `serve` that uses neither never holds it.
+ * servers, started and supervised; the MCP connector; the tool-result cache. The MCP SDK is
+ * loaded only when a server is configured or a request first names one, so a `serve` that uses
+ * neither never holds it.
  */
 import type { Config } from "../config/config-schema";
 import type { Logger } from "../log/logger";
 import type { McpConnector } from "../mcp/mcp-connector";
 import type { McpServers } from "../mcp/mcp-servers";
 import type { ProxyToolServices } from "./proxy-tool-step";
+import { StoredToolResultCache } from "./stored-tool-result-cache";
 
 export interface ProxyToolServicesHandle {
   /** Undefined when no proxy-run tool can ever be offered. */
   services?: ProxyToolServices;
-  /** Stops the servers and closes connector sessions. */
+  /** Stops the servers, closes connector sessions and the cache's store. */
   close(): Promise<void>;
 }
 
@@ -46,14 +48,17 @@ export async function createProxyToolServices(config: Config, options: CreatePro
     (connector ??= import("../mcp/mcp-connector").then(
       ({ McpConnector }) => new McpConnector({ ...mcp.connector, clientVersion: options.version }, options.logger),
     ));
+  const cache = StoredToolResultCache.fromConfig(config, options.env, options.logger);
   return {
     services: {
       servers,
       connector: mcp.connector.enabled ? { toolsFor: async (...args) => (await openConnector()).toolsFor(...args) } : undefined,
+      cache,
       maxSteps: config.proxyTools.maxSteps,
     },
     async close() {
       await Promise.all([servers?.close(), connector?.then((opened) => opened.close())]);
+      cache?.close();
     },
   };
 }

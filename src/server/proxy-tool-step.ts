@@ -8,7 +8,7 @@ import type { StartedAnswer } from "../backends/start-answer";
 import type { MCPServerURLDefinitionParam, MessageCreateParams, ToolParam } from "../protocol/anthropic/messages";
 import { DispatchError, type Dispatched, type DispatchTarget } from "../router/dispatch-result";
 import { addProxyToolsToRequest } from "../tools/add-proxy-tools-to-request";
-import { executeProxyToolCall, type ProxyToolCallObserver } from "../tools/execute-proxy-tool-call";
+import { executeProxyToolCall, type ProxyToolCallObserver, type ToolResultCache } from "../tools/execute-proxy-tool-call";
 import { type ProxyTool, type ProxyToolSet, toProxyToolSet } from "../tools/proxy-tool";
 import { continueProxyToolLoop } from "../tools/run-proxy-tool-loop";
 import type { TranslationWarning } from "../translate/translation-warning";
@@ -22,6 +22,7 @@ export interface ProxyToolServices {
   connector?: {
     toolsFor(servers: readonly MCPServerURLDefinitionParam[], tools: readonly ToolParam[], signal: AbortSignal): Promise<ProxyTool[]>;
   };
+  cache?: ToolResultCache;
   maxSteps: number;
 }
 
@@ -80,13 +81,14 @@ export class ProxyToolStep {
   ): Promise<Dispatched<StartedAnswer>> {
     if (this.tools.size === 0) return dispatched;
     const { metrics } = this.services;
+    const cache = this.services.proxyTools?.cache;
     const observer = this.#observer();
     try {
       const result = await continueProxyToolLoop(dispatched.result, sent, {
         tools: this.tools,
         maxSteps: this.services.proxyTools?.maxSteps ?? 1,
         callModel: (next) => startOn(dispatched, next),
-        runCall: (tool, input) => executeProxyToolCall(tool, input, { signal: dispatched.signal, observer }),
+        runCall: (tool, input) => executeProxyToolCall(tool, input, { signal: dispatched.signal, cache, observer }),
         onEnd: (summary) => {
           this.#counts.steps = summary.steps;
           metrics.proxyToolLoopSteps.observe(summary.steps);

@@ -3,6 +3,9 @@
  * reply chosen from what it was sent), the real server-everything MCP server from npm started
  * over stdio, and small readers of the answers.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { ContentBlock, Message } from "../../src/protocol/anthropic/messages";
 import type { RecordedRequest } from "../support/fake-backend-server";
 import { openAIJson, openAIStream, startFakeOpenAIBackend } from "../support/fake-openai-backend";
@@ -68,4 +71,10 @@ export const CLIENT_TOOL = {
 
 export function blockTypes(message: Message): string[] {
   return message.content.map((block: ContentBlock) => block.type);
+}
+
+/** A data dir of its own for the store, removed by the returned function. */
+export function makeDataDir(): { dataDir: string; remove(): void } {
+  const dataDir = mkdtempSync(join(tmpdir(), "anyclaude-tools-"));
+  return { dataDir, remove: () => rmSync(dataDir, { recursive: true, force: true }) };
 }
