@@ -2,12 +2,16 @@
  * The tool loop over streams: the model's events go out as they come, its calls of proxy-run
  * tools shown as the tools' own blocks, their results as blocks of their own once run, every
  * step's blocks numbered on from the last, one message_start and one message_stop in all.
+ * A call block other than `server_tool_use` goes out whole once its input is complete: Claude
+ * Code (2.1.332) takes input_json_delta only in tool_use and server_tool_use blocks, and ends
+ * the stream as malformed on one in an `mcp_tool_use`.
  */
 import { StreamedMessageAssembler } from "../cache/assemble-streamed-message";
 import { ProxyError } from "../errors/proxy-error";
 import type { Message, MessageCreateParams, StopReason, Usage } from "../protocol/anthropic/messages";
 import type { MessageDeltaEvent, MessageStreamEvent } from "../protocol/anthropic/stream-events";
 import { addUsage, appendToolStep, findProxyToolCalls } from "./append-tool-step";
+import type { ProxyTool } from "./proxy-tool";
 import type { ModelAnswer, ProxyToolLoopOptions, ProxyToolLoopSummary } from "./run-proxy-tool-loop";
 
 type StartedStream = Extract<ModelAnswer, { kind: "stream" }>;
@@ -17,6 +21,8 @@ interface Step {
   assembler: StreamedMessageAssembler;
   /** The step's message_delta, held back: the last step's closes the answer. */
   delta?: MessageDeltaEvent;
+  /** Call blocks sent whole at their end, by the model's index: the tool and the input so far. */
+  held: Map<number, { tool: ProxyTool; id: string; json: string }>;
 }
 
 export class ProxyToolLoopStream {
@@ -25,7 +31,7 @@ export class ProxyToolLoopStream {
   readonly #summary: ProxyToolLoopSummary = { steps: 1, calls: 0 };
   /** Blocks sent in earlier steps: this step's indexes start there. */
   #offset = 0;
-  #step: Step = { assembler: new StreamedMessageAssembler() };
+  #step: Step = newStep();
   #usage: Usage | undefined;
 
   constructor(request: MessageCreateParams, options: ProxyToolLoopOptions) {
@@ -79,7 +85,7 @@ export class ProxyToolLoopStream {
         const started = await this.#options.callModel(this.#request);
         if (started.kind !== "stream") throw new Error("the tool loop asked for a stream and got a whole message");
         this.#summary.steps++;
-        this.#step = { assembler: new StreamedMessageAssembler() };
+        this.#step = newStep();
         const batch = this.#accept(started.first);
         if (batch.length > 0) yield batch;
         events = started.rest;
@@ -101,14 +107,31 @@ export class ProxyToolLoopStream {
         case "content_block_start": {
           const block = event.content_block;
           const tool = block.type === "tool_use" ? this.#options.tools.get(block.name) : undefined;
-          const content_block = tool && block.type === "tool_use" ? tool.describeCall(block.id, {}) : block;
-          out.push({ ...event, index: this.#offset + event.index, content_block });
+          const call = tool && block.type === "tool_use" ? tool.describeCall(block.id, {}) : undefined;
+          if (tool && call?.type !== "server_tool_use")
+            this.#step.held.set(event.index, { tool, id: (block as { id: string }).id, json: "" });
+          else out.push({ ...event, index: this.#offset + event.index, content_block: call ?? block });
           break;
         }
-        case "content_block_delta":
-        case "content_block_stop":
-          out.push(this.#offset === 0 ? event : { ...event, index: this.#offset + event.index });
+        case "content_block_delta": {
+          const held = this.#step.held.get(event.index);
+          if (held && event.delta.type === "input_json_delta") held.json += event.delta.partial_json;
+          else if (!held) out.push(this.#reindex(event));
           break;
+        }
+        case "content_block_stop": {
+          const held = this.#step.held.get(event.index);
+          if (!held) {
+            out.push(this.#reindex(event));
+            break;
+          }
+          const index = this.#offset + event.index;
+          out.push(
+            { type: "content_block_start", index, content_block: held.tool.describeCall(held.id, parseInput(held.json)) },
+            { type: "content_block_stop", index },
+          );
+          break;
+        }
         case "message_delta":
           this.#step.delta = event;
           break;
@@ -118,6 +141,10 @@ export class ProxyToolLoopStream {
       }
     }
     return out;
+  }
+
+  #reindex<T extends { index: number }>(event: T): T {
+    return this.#offset === 0 ? event : { ...event, index: this.#offset + event.index };
   }
 
   /** A single step ends as the model ended it; a loop, with its last stop reason and the usage of all its steps. */
@@ -138,5 +165,18 @@ export class ProxyToolLoopStream {
       },
       { type: "message_stop" },
     ];
+  }
+}
+
+function newStep(): Step {
+  return { assembler: new StreamedMessageAssembler(), held: new Map() };
+}
+
+/** Input that does not parse is the model's mistake; the step's assembled answer reports it, the block shows none. */
+function parseInput(json: string): unknown {
+  try {
+    return json.trim() === "" ? {} : JSON.parse(json);
+  } catch {
+    return {};
   }
 }

@@ -82,7 +82,7 @@ describe("a configured stdio MCP server (server-everything)", () => {
     expect(log).toMatchObject({ toolSteps: 2, toolCalls: 1, toolErrors: 0 });
   });
 
-  test("streamed: one message_start and message_stop, the tool's blocks in between, indexes continuing across steps", async () => {
+  test("streamed: one message_start and message_stop, the tool's blocks whole in between, indexes continuing across steps", async () => {
     const engine = startToolCallingEngine(echoOnce);
     const proxy = await startWith(engine, { servers: { everything: everythingServer({ tools: ["echo"] }) } });
 
@@ -91,9 +91,6 @@ describe("a configured stdio MCP server (server-everything)", () => {
     expect(describeEventSequence(events).filter((type) => type !== "ping")).toEqual([
       "message_start",
       "content_block_start",
-      "content_block_delta:input_json_delta",
-      "content_block_delta:input_json_delta",
-      "content_block_delta:input_json_delta",
       "content_block_stop",
       "content_block_start",
       "content_block_stop",
@@ -107,7 +104,14 @@ describe("a configured stdio MCP server (server-everything)", () => {
     ]);
     const starts = events.flatMap((event) => (event.type === "content_block_start" ? [event] : []));
     expect(starts.map((event) => event.index)).toEqual([0, 1, 2]);
-    expect(starts[0]!.content_block).toEqual({ type: "mcp_tool_use", id: "call_echo", name: "echo", server_name: "everything", input: {} });
+    // Sent whole, input included, once the model's call was complete.
+    expect(starts[0]!.content_block).toEqual({
+      type: "mcp_tool_use",
+      id: "call_echo",
+      name: "echo",
+      server_name: "everything",
+      input: { message: "hi" },
+    });
     expect(starts[1]!.content_block).toEqual({
       type: "mcp_tool_result",
       tool_use_id: "call_echo",

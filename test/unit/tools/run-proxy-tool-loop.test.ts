@@ -122,13 +122,32 @@ describe("continueProxyToolLoop, streams", () => {
       [1, "mcp_tool_result"],
       [2, "text"],
     ]);
-    expect(starts[0]!.content_block).toEqual({ type: "mcp_tool_use", id: "toolu_1", name: "echo", server_name: "t", input: {} });
+    expect(starts[0]!.content_block).toEqual({ type: "mcp_tool_use", id: "toolu_1", name: "echo", server_name: "t", input: { n: 1 } });
     expect(events.filter((event) => event.type === "message_start")).toHaveLength(1);
     expect(events.at(-2)).toEqual({
       type: "message_delta",
       delta: { stop_reason: "end_turn", stop_sequence: null },
       usage: { input_tokens: 30, output_tokens: 7, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
     });
+  });
+
+  test("a server_tool_use call streams its input as the model writes it; an MCP call is sent whole", async () => {
+    const search: ProxyTool = {
+      ...echo,
+      describeCall: (id, input) => ({ type: "server_tool_use", id, name: "web_search", input: input as Record<string, unknown> }),
+    };
+    const model = scriptedModel([callEcho("toolu_1", { query: "bun" }), answerText("done")], true);
+    const events = await collect(
+      await continueProxyToolLoop(model.first, request, { ...options(model.callModel), tools: toProxyToolSet([search]) }),
+    );
+    expect(checkAnthropicEventOrder(events)).toEqual([]);
+    expect(events[1]).toEqual({
+      type: "content_block_start",
+      index: 0,
+      content_block: { type: "server_tool_use", id: "toolu_1", name: "web_search", input: {} },
+    });
+    const deltas = events.flatMap((event) => (event.type === "content_block_delta" && event.index === 0 ? [event.delta] : []));
+    expect(deltas.map((delta) => (delta as { partial_json: string }).partial_json).join("")).toBe('{"query":"bun"}');
   });
 
   test("parallel calls start together; results follow in call order", async () => {
