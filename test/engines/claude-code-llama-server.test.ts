@@ -2,13 +2,16 @@
  * Real-engine tier, end to end: the real Claude Code CLI 2.1.332 → anyclaude → a real llama-server
  * serving the tool-caller model, in translate and in native mode. The model answers Claude
  * Code's first request with a Bash call (`echo hi`); Claude Code runs it and sends the output
- * back; the model answers in text and the run ends with exit code 0.
+ * back; the model answers in text and the run ends with exit code 0. With an MCP server
+ * configured in anyclaude (the real server-everything, over stdio) and no Bash on offer, the
+ * model calls the server's tool instead, which anyclaude runs before asking the model again.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ContentBlockParam, MessageCreateParams, MessageParam } from "../../src/protocol/anthropic/messages";
+import { everythingServer } from "../integration/proxy-tools-test-kit";
 import { findLlamaServer } from "../support/engines";
 import { TinyModelOutput } from "../support/generate-gguf";
 import { runClaudeCode } from "../support/run-claude-code";
@@ -65,6 +68,31 @@ describe.skipIf(!binary)("Claude Code → anyclaude → real llama-server", () =
           expect(readToolResultText(result)).toBe("hi");
         } finally {
           recorder.stop();
+          await proxy.stop();
+        }
+      },
+      TEST_TIMEOUT_MS,
+    );
+
+    test(
+      `${mode} mode: with an MCP server configured, the model calls its tool; anyclaude runs it and the model answers with the result in view`,
+      async () => {
+        const proxy = await startProxy({ mcp: { servers: { everything: everythingServer({ tools: ["echo"] }) } } as never }, [
+          { url: engine.url, kind: "llamacpp", mode },
+        ]);
+        try {
+          // Claude Code offers one tool of its own (so anyclaude adds the server's), not Bash: the
+          // model calls Bash when offered, else the best-ranked name, here the MCP tool.
+          const run = await runClaudeCode({ baseUrl: proxy.url, prompt: "say hi", timeoutMs: RUN_TIMEOUT_MS, args: ["--tools", "Read"] });
+          expect({ exitCode: run.exitCode, timedOut: run.timedOut, stderr: run.stderr }).toEqual({
+            exitCode: 0,
+            timedOut: false,
+            stderr: "",
+          });
+          expect(run.json).toMatchObject({ subtype: "success", is_error: false, result: TinyModelOutput.text, num_turns: 1 });
+          const line = proxy.logs.find((record) => record.msg === "messages" && record.toolCalls === 1);
+          expect(line).toMatchObject({ toolSteps: 2, toolCalls: 1, toolErrors: 0, outcome: "completed" });
+        } finally {
           await proxy.stop();
         }
       },

@@ -3,18 +3,21 @@
  * runs once for the same input, later calls are answered from the store; `/metrics` and the
  * request's log line count calls, errors, cache hits and loop steps.
  */
-import { afterEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import type { Message } from "../../src/protocol/anthropic/messages";
 import { startTestMcpServer } from "../support/mcp-http-server";
 import { startProxy } from "../support/start-proxy";
 import { postMessage } from "./proxy-test-client";
-import { CLIENT_TOOL, type EngineRequest, makeDataDir, startToolCallingEngine, toolResultsIn } from "./proxy-tools-test-kit";
+import {
+  CLIENT_TOOL,
+  cleanUpAfterEach,
+  type EngineRequest,
+  makeDataDir,
+  startToolCallingEngine,
+  toolResultsIn,
+} from "./proxy-tools-test-kit";
 
-let cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-  cleanups = [];
-});
+const defer = cleanUpAfterEach();
 
 async function setUp(idempotent: string[]) {
   let runs = 0;
@@ -22,7 +25,7 @@ async function setUp(idempotent: string[]) {
     { name: "lookup", run: async ({ key }) => `value of ${key} (run ${++runs})` },
     { name: "broken", run: async () => ({ content: [{ type: "text", text: "no such key" }], isError: true }) },
   ]);
-  cleanups.push(() => mcp.stop());
+  defer(() => mcp.stop());
   const engine = startToolCallingEngine((request: EngineRequest) => {
     const results = toolResultsIn(request);
     if (results.length > 0) return { text: results.map((result) => result.content).join(" | ") };
@@ -33,9 +36,9 @@ async function setUp(idempotent: string[]) {
       ],
     };
   });
-  cleanups.push(() => engine.stop());
+  defer(() => engine.stop());
   const data = makeDataDir();
-  cleanups.push(() => data.remove());
+  defer(() => data.remove());
   const proxy = await startProxy(
     {
       mcp: { servers: { kb: { url: mcp.url, idempotent } } } as never,
@@ -44,7 +47,7 @@ async function setUp(idempotent: string[]) {
     },
     [{ url: engine.url, kind: "llamacpp", mode: "translate" }],
   );
-  cleanups.push(() => proxy.stop());
+  defer(() => proxy.stop());
   return { mcp, proxy };
 }
 

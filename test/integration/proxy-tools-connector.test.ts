@@ -3,7 +3,7 @@
  * entries) answered with `mcp_tool_use` / `mcp_tool_result` blocks as Anthropic documents them,
  * read by the official SDK's beta client, as JSON and as a stream.
  */
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import Anthropic from "@anthropic-ai/sdk";
 import type { Message } from "../../src/protocol/anthropic/messages";
 import { checkAnthropicEventOrder } from "../support/check-anthropic-event-order";
@@ -11,13 +11,9 @@ import { startTestMcpServer, type TestMcpServer } from "../support/mcp-http-serv
 import { readAnthropicEvents } from "../support/read-anthropic-events";
 import { type StartedProxy, startProxy } from "../support/start-proxy";
 import { postMessage } from "./proxy-test-client";
-import { type EngineRequest, startToolCallingEngine, toolNamesIn, toolResultsIn } from "./proxy-tools-test-kit";
+import { cleanUpAfterEach, type EngineRequest, startToolCallingEngine, toolNamesIn, toolResultsIn } from "./proxy-tools-test-kit";
 
-let cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-  cleanups = [];
-});
+const defer = cleanUpAfterEach();
 
 const ADD = {
   name: "add",
@@ -37,11 +33,11 @@ async function setUp(
   overrides: Record<string, unknown> = {},
 ): Promise<{ mcp: TestMcpServer; proxy: StartedProxy; engine: ReturnType<typeof startToolCallingEngine> }> {
   const mcp = await startTestMcpServer([ADD, SECRET]);
-  cleanups.push(() => mcp.stop());
+  defer(() => mcp.stop());
   const engine = startToolCallingEngine(addOnce);
-  cleanups.push(() => engine.stop());
+  defer(() => engine.stop());
   const proxy = await startProxy({ cache: { enabled: false }, ...overrides }, [{ url: engine.url, kind: "llamacpp", mode: "translate" }]);
-  cleanups.push(() => proxy.stop());
+  defer(() => proxy.stop());
   return { mcp, proxy, engine };
 }
 

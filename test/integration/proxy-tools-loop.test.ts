@@ -4,7 +4,7 @@
  * a later step's failure is never retried (the stream ends with one error event), the first
  * step's still is, and the blocks a client sends back become tool calls the engine can read.
  */
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import type { Message } from "../../src/protocol/anthropic/messages";
 import { openAIError, openAIJson, openAIStream, startFakeOpenAIBackend } from "../support/fake-openai-backend";
 import { llamaServerChunks, llamaServerCompletion } from "../support/fake-openai-chunks";
@@ -12,13 +12,16 @@ import { startTestMcpServer, type TestMcpTool } from "../support/mcp-http-server
 import { readAnthropicEvents } from "../support/read-anthropic-events";
 import { type StartedProxy, startProxy } from "../support/start-proxy";
 import { postMessage } from "./proxy-test-client";
-import { blockTypes, CLIENT_TOOL, type EngineRequest, startToolCallingEngine, toolResultsIn } from "./proxy-tools-test-kit";
+import {
+  blockTypes,
+  CLIENT_TOOL,
+  cleanUpAfterEach,
+  type EngineRequest,
+  startToolCallingEngine,
+  toolResultsIn,
+} from "./proxy-tools-test-kit";
 
-let cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-  cleanups = [];
-});
+const defer = cleanUpAfterEach();
 
 const LOOKUP: TestMcpTool = {
   name: "lookup",
@@ -33,18 +36,18 @@ async function startWith(
   server: Record<string, unknown> = {},
 ) {
   const mcp = await startTestMcpServer(tools);
-  cleanups.push(() => mcp.stop());
+  defer(() => mcp.stop());
   const proxy: StartedProxy = await startProxy(
     { mcp: { servers: { kb: { url: mcp.url, ...server } } } as never, cache: { enabled: false }, retry: { maxAttempts: 1 }, ...overrides },
     [{ url: engineUrl, kind: "llamacpp", mode: "translate" }],
   );
-  cleanups.push(() => proxy.stop());
+  defer(() => proxy.stop());
   return { mcp, proxy };
 }
 
 function engine(plan: Parameters<typeof startToolCallingEngine>[0]) {
   const started = startToolCallingEngine(plan);
-  cleanups.push(() => started.stop());
+  defer(() => started.stop());
   return started;
 }
 
@@ -134,7 +137,7 @@ describe("retries", () => {
       };
       return (recorded.body as EngineRequest).stream ? openAIStream(llamaServerChunks(reply)) : openAIJson(llamaServerCompletion(reply));
     });
-    cleanups.push(() => backend.stop());
+    defer(() => backend.stop());
     return backend;
   }
 
@@ -171,7 +174,7 @@ describe("retries", () => {
           : { toolCalls: [{ name: "mcp__kb__lookup", args: { key: "a" }, id: "call_kb" }] };
       return request.stream ? openAIStream(llamaServerChunks(reply)) : openAIJson(llamaServerCompletion(reply));
     });
-    cleanups.push(() => backend.stop());
+    defer(() => backend.stop());
     const { proxy } = await startWith(backend.url, [LOOKUP], { retry: { maxAttempts: 2, baseMs: 1, maxMs: 1 } });
 
     const message = (await (await postMessage(proxy, { tools: [CLIENT_TOOL], stream: false })).json()) as Message;

@@ -3,7 +3,7 @@
  * in the middle of a long call. The answer says the server stopped and nothing hangs; its tools
  * are withdrawn until the supervisor has it running again, then offered again.
  */
-import { afterEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +13,7 @@ import { startProxy } from "../support/start-proxy";
 import { postMessage, readFramesLive } from "./proxy-test-client";
 import {
   CLIENT_TOOL,
+  cleanUpAfterEach,
   type EngineRequest,
   everythingServer,
   startToolCallingEngine,
@@ -20,15 +21,11 @@ import {
   toolResultsIn,
 } from "./proxy-tools-test-kit";
 
-let cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-  cleanups = [];
-});
+const defer = cleanUpAfterEach();
 
 test("a server killed mid-call: the result says so, the answer completes, its tools come back after the restart", async () => {
   const dir = mkdtempSync(join(tmpdir(), "anyclaude-mcp-kill-"));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  defer(() => rmSync(dir, { recursive: true, force: true }));
   const pidFile = join(dir, "pid");
   // The shell writes the pid of what it then becomes (exec): the server-everything process itself.
   const { command, args } = everythingServer();
@@ -45,11 +42,11 @@ test("a server killed mid-call: the result says so, the answer completes, its to
     if (index > 0) return { text: "ok" };
     return { toolCalls: [{ name: "mcp__everything__trigger-long-running-operation", args: { duration: 60, steps: 1 }, id: "call_long" }] };
   });
-  cleanups.push(() => engine.stop());
+  defer(() => engine.stop());
   const proxy = await startProxy({ mcp: { servers: { everything: server }, restartMinMs: 3_000 } as never, cache: { enabled: false } }, [
     { url: engine.url, kind: "llamacpp", mode: "translate" },
   ]);
-  cleanups.push(() => proxy.stop());
+  defer(() => proxy.stop());
 
   const response = await postMessage(proxy, { tools: [CLIENT_TOOL], stream: true });
   // Read by hand: leaving a for-await loop would end the generator, and the stream with it.

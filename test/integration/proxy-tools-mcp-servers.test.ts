@@ -3,7 +3,7 @@
  * stdio and a streamable-HTTP server built with the SDK, a loopback engine that calls their
  * tools, and the real anyclaude running the calls and asking the engine again.
  */
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import type { Message } from "../../src/protocol/anthropic/messages";
 import { checkAnthropicEventOrder } from "../support/check-anthropic-event-order";
 import { startTestMcpServer } from "../support/mcp-http-server";
@@ -13,6 +13,7 @@ import { postMessage } from "./proxy-test-client";
 import {
   blockTypes,
   CLIENT_TOOL,
+  cleanUpAfterEach,
   type EngineRequest,
   everythingServer,
   startToolCallingEngine,
@@ -20,20 +21,16 @@ import {
   toolResultsIn,
 } from "./proxy-tools-test-kit";
 
-let cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-  cleanups = [];
-});
+const defer = cleanUpAfterEach();
 
 type Engine = ReturnType<typeof startToolCallingEngine>;
 
 async function startWith(engine: Engine, mcp: Record<string, unknown>, overrides: Record<string, unknown> = {}): Promise<StartedProxy> {
-  cleanups.push(() => engine.stop());
+  defer(() => engine.stop());
   const proxy = await startProxy({ mcp: mcp as never, cache: { enabled: false }, ...overrides }, [
     { url: engine.url, kind: "llamacpp", mode: "translate" },
   ]);
-  cleanups.push(() => proxy.stop());
+  defer(() => proxy.stop());
   return proxy;
 }
 
@@ -148,7 +145,7 @@ describe("a configured streamable-HTTP MCP server", () => {
         },
       },
     ]);
-    cleanups.push(() => mcp.stop());
+    defer(() => mcp.stop());
     const engine = startToolCallingEngine((request) => {
       const results = toolResultsIn(request);
       if (results.length > 0) return { text: results.map((result) => result.content).join(",") };
@@ -169,7 +166,7 @@ describe("a configured streamable-HTTP MCP server", () => {
 
   test("a tool added later is offered once the server says its list changed", async () => {
     const mcp = await startTestMcpServer([{ name: "first", run: async () => "1" }]);
-    cleanups.push(() => mcp.stop());
+    defer(() => mcp.stop());
     const engine = startToolCallingEngine(() => ({ text: "ok" }));
     const proxy = await startWith(engine, { servers: { calc: { url: mcp.url } } });
 

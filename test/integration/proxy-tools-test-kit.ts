@@ -3,6 +3,8 @@
  * reply chosen from what it was sent), the real server-everything MCP server from npm started
  * over stdio, and small readers of the answers.
  */
+
+import { afterEach } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -77,4 +79,20 @@ export function blockTypes(message: Message): string[] {
 export function makeDataDir(): { dataDir: string; remove(): void } {
   const dataDir = mkdtempSync(join(tmpdir(), "anyclaude-tools-"));
   return { dataDir, remove: () => rmSync(dataDir, { recursive: true, force: true }) };
+}
+
+/**
+ * Registers what each test started, to be stopped after it, the last first.
+ *
+ * @example
+ * const defer = cleanUpAfterEach();
+ * defer(() => proxy.stop());
+ */
+export function cleanUpAfterEach(): (cleanup: () => Promise<void> | void) => void {
+  let cleanups: Array<() => Promise<void> | void> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+    cleanups = [];
+  });
+  return (cleanup) => void cleanups.push(cleanup);
 }
