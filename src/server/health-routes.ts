@@ -1,8 +1,9 @@
 /**
  * Liveness and the router's view of each backend. `/health` answers 200 while anyclaude serves;
  * its body says, per backend, whether it answers, whether it is in rotation, its circuit, its
- * load (in flight, queued), its latency average and its last error. The health monitor keeps
- * that fresh; with probing switched off, a read older than `MAX_AGE_MS` probes first.
+ * load (in flight, queued), its latency average and its last error; and, with MCP servers
+ * configured, whether each is up and how many tools it offers. The health monitor keeps that
+ * fresh; with probing switched off, a read older than `MAX_AGE_MS` probes first.
  */
 import { Elysia } from "elysia";
 import type { AppServices } from "./app-services";
@@ -11,6 +12,7 @@ const MAX_AGE_MS = 5_000;
 
 export function createHealthRoutes(services: AppServices) {
   const startedAt = Date.now();
+  const mcpServers = services.proxyTools?.servers;
 
   return (
     new Elysia({ name: "health-routes" })
@@ -25,6 +27,7 @@ export function createHealthRoutes(services: AppServices) {
             version: services.version,
             uptime_s: Math.round((Date.now() - startedAt) / 1000),
             backends,
+            ...(mcpServers ? { mcp_servers: mcpServers.statuses() } : {}),
           };
         },
         { detail: { summary: "Liveness and each backend's state", tags: ["anyclaude"] } },

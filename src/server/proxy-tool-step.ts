@@ -5,6 +5,7 @@
  * that name no such tool never meet it.
  */
 import type { StartedAnswer } from "../backends/start-answer";
+import type { McpServerStatus } from "../mcp/mcp-servers";
 import type { MCPServerURLDefinitionParam, MessageCreateParams, ToolParam } from "../protocol/anthropic/messages";
 import { DispatchError, type Dispatched, type DispatchTarget } from "../router/dispatch-result";
 import { addProxyToolsToRequest } from "../tools/add-proxy-tools-to-request";
@@ -16,8 +17,8 @@ import type { AppServices } from "./app-services";
 
 /** What the server holds for proxy-run tools; absent parts are simply not offered. */
 export interface ProxyToolServices {
-  /** Configured MCP servers: the tools of those up now. */
-  servers?: { tools(): ProxyTool[] };
+  /** Configured MCP servers: the tools of those up now, and each one's state for /health. */
+  servers?: { tools(): ProxyTool[]; statuses(): McpServerStatus[] };
   /** Anthropic's MCP connector; absent when `mcp.connector.enabled` is false. */
   connector?: {
     toolsFor(servers: readonly MCPServerURLDefinitionParam[], tools: readonly ToolParam[], signal: AbortSignal): Promise<ProxyTool[]>;

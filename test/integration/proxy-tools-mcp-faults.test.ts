@@ -71,7 +71,9 @@ test("a server killed mid-call: the result says so, the answer completes, its to
   expect(text!.text).toStartWith('The MCP server "everything" stopped while running trigger-long-running-operation');
   expect(events.at(-1)).toEqual({ type: "message_stop" });
 
-  // Withdrawn: the next request offers the engine none of the dead server's tools.
+  // Withdrawn: /health says so, and the next request offers the engine none of the dead server's tools.
+  const health = (await (await fetch(`${proxy.url}/health`)).json()) as { mcp_servers: unknown };
+  expect(health.mcp_servers).toEqual([{ name: "everything", state: "down", tools: 0 }]);
   expect(proxy.logs.some((record) => record.msg === "MCP server stopped; its tools are withdrawn until it is back")).toBe(true);
   await postMessage(proxy, { tools: [CLIENT_TOOL] });
   const requests = engine.requestsTo("/v1/chat/completions").map((request) => request.body as EngineRequest);

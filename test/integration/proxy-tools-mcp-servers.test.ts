@@ -75,6 +75,8 @@ describe("a configured stdio MCP server (server-everything)", () => {
     const [first, second] = engineRequests(engine);
     expect(toolNamesIn(first!)).toEqual(["Bash", "mcp__everything__echo", "mcp__everything__get-sum"]);
     expect(toolResultsIn(second!)).toEqual([{ id: "call_echo", content: "Echo: hi" }]);
+    const health = (await (await fetch(`${proxy.url}/health`)).json()) as { mcp_servers: unknown };
+    expect(health.mcp_servers).toEqual([{ name: "everything", state: "up", tools: 2 }]);
     const log = proxy.logs.find((record) => record.msg === "messages");
     expect(log).toMatchObject({ toolSteps: 2, toolCalls: 1, toolErrors: 0 });
   });
@@ -129,6 +131,23 @@ describe("a configured stdio MCP server (server-everything)", () => {
 });
 
 describe("a configured streamable-HTTP MCP server", () => {
+  test("its headers go with every message, a secret one read from the environment; a missing variable stops start-up", async () => {
+    const mcp = await startTestMcpServer([{ name: "first", run: async () => "1" }]);
+    defer(() => mcp.stop());
+    const engine = startToolCallingEngine(() => ({ text: "ok" }));
+    defer(() => engine.stop());
+    const servers = { calc: { url: mcp.url, headers: { "x-team": "tools" }, headersFromEnv: { authorization: "CALC_TOKEN" } } };
+    const backends = [{ url: engine.url, kind: "llamacpp" as const, mode: "translate" as const }];
+    await expect(startProxy({ mcp: { servers } as never }, backends)).rejects.toThrow(
+      "mcp.servers.calc.headersFromEnv.authorization: environment variable CALC_TOKEN is not set",
+    );
+
+    const proxy = await startProxy({ mcp: { servers } as never }, backends, { env: { CALC_TOKEN: "Bearer t0k" } });
+    defer(() => proxy.stop());
+    expect(mcp.authorizations.length).toBeGreaterThan(0);
+    expect(new Set(mcp.authorizations)).toEqual(new Set(["Bearer t0k"]));
+  });
+
   test("parallel calls in one step run at the same time, and the engine gets every result", async () => {
     let release!: () => void;
     const bothStarted = new Promise<void>((resolve) => (release = resolve));
