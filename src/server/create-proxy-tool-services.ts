@@ -1,15 +1,14 @@
 /**
  * Builds what the request path needs for tools anyclaude runs itself: the configured MCP
  * servers, started and supervised; the MCP connector; the tool-result cache. The MCP SDK is
- * loaded only when a server is configured or a request first names one, so a `serve` that uses
- * neither never holds it.
+ * loaded only when a server is configured or a request first names one, the cache's store only
+ * when some server has a tool marked idempotent, so a `serve` that uses neither holds neither.
  */
 import type { Config } from "../config/config-schema";
 import type { Logger } from "../log/logger";
 import type { McpConnector } from "../mcp/mcp-connector";
 import type { McpServers } from "../mcp/mcp-servers";
 import type { ProxyToolServices } from "./proxy-tool-step";
-import { StoredToolResultCache } from "./stored-tool-result-cache";
 
 export interface ProxyToolServicesHandle {
   /** Undefined when no proxy-run tool can ever be offered. */
@@ -48,7 +47,10 @@ export async function createProxyToolServices(config: Config, options: CreatePro
     (connector ??= import("../mcp/mcp-connector").then(
       ({ McpConnector }) => new McpConnector({ ...mcp.connector, clientVersion: options.version }, options.logger),
     ));
-  const cache = StoredToolResultCache.fromConfig(config, options.env, options.logger);
+  const idempotent = Object.values(mcp.servers).some((server) => server.idempotent.length > 0);
+  const cache = idempotent
+    ? (await import("./stored-tool-result-cache")).StoredToolResultCache.fromConfig(config, options.env, options.logger)
+    : undefined;
   return {
     services: {
       servers,
