@@ -44,10 +44,13 @@ function startOf(block: ContentBlock): ContentBlock {
     case "text":
       return { ...block, text: "" };
     case "tool_use":
+    case "mcp_tool_use":
+    case "server_tool_use":
       return { ...block, input: {} };
     case "thinking":
       return { ...block, thinking: "", signature: "" };
     case "redacted_thinking":
+    case "mcp_tool_result":
       return block;
   }
 }
@@ -57,6 +60,8 @@ function deltasOf(block: ContentBlock): ContentBlockDelta[] {
     case "text":
       return block.text === "" ? [] : [{ type: "text_delta", text: block.text }];
     case "tool_use":
+    case "mcp_tool_use":
+    case "server_tool_use":
       return [{ type: "input_json_delta", partial_json: JSON.stringify(block.input ?? {}) }];
     case "thinking":
       return [
@@ -64,6 +69,7 @@ function deltasOf(block: ContentBlock): ContentBlockDelta[] {
         { type: "signature_delta", signature: block.signature },
       ];
     case "redacted_thinking":
+    case "mcp_tool_result":
       return [];
   }
 }

@@ -16,7 +16,8 @@ const SECRET_FIELD = /api[-_]?key|authorization|token|secret|password/i;
 /**
  * One issue per bad field (TypeBox may report a field twice, e.g. missing and not a string),
  * plus the checks the schema cannot express: URLs that match `^https?://` but do not parse,
- * backend ids used twice, and prompt rules that name no target or more than one.
+ * backend ids used twice, prompt rules that name no target or more than one, and MCP servers
+ * with neither or both of `command` and `url`.
  *
  * @example
  * collectConfigIssues({ ...config, server: { ...config.server, port: "abc" } }, layers);
@@ -50,6 +51,11 @@ export function collectConfigIssues(value: unknown, layers: readonly ConfigLayer
   });
   const prompt = isPlainObject(value) && isPlainObject(value.prompt) ? value.prompt : {};
   for (const issue of collectPromptRuleIssues(prompt.rules)) report(issue.path, issue.message);
+  const mcpServers = isPlainObject(value) && isPlainObject(value.mcp) && isPlainObject(value.mcp.servers) ? value.mcp.servers : {};
+  for (const [name, server] of Object.entries(mcpServers)) {
+    if (!isPlainObject(server) || (server.command === undefined) !== (server.url === undefined)) continue;
+    report(["mcp", "servers", name], "needs either `command` (a stdio server) or `url` (a streamable-HTTP server), not both");
+  }
   return issues;
 }
 

@@ -18,6 +18,7 @@ import {
   THINKING_STYLES,
 } from "./config-choices";
 import { ContextSchema } from "./context-config-schema";
+import { McpSchema, ProxyToolsSchema } from "./mcp-config-schema";
 import { PromptSchema } from "./prompt-config-schema";
 import {
   CircuitBreakerOverrideSchema,
@@ -421,6 +422,8 @@ export const ConfigSchema = t.Object(
     embedding: EmbeddingSchema,
     cache: CacheSchema,
     context: ContextSchema,
+    mcp: McpSchema,
+    proxyTools: ProxyToolsSchema,
   },
   { additionalProperties: false },
 );

@@ -27,6 +27,10 @@ export interface Metrics {
   cacheTokensSaved: CounterType<never>;
   promptTokens: CounterType<"tier" | "stage">;
   promptGateFailures: CounterType<"tier">;
+  proxyToolCalls: CounterType<"tool" | "outcome">;
+  proxyToolSeconds: HistogramType<"tool">;
+  proxyToolCacheLookups: CounterType<"outcome">;
+  proxyToolLoopSteps: HistogramType<never>;
 }
 
 /** One backend's live router state, read when /metrics is scraped (the router's BackendStatus fits). */
@@ -145,6 +149,31 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: "anyclaude_prompt_gate_failures_total",
       help: "Slimmed prompts the gate refused (a critical part missing, a schema changed, longer than before); they went out untouched.",
       labelNames: ["tier"],
+      registers: [registry],
+    }),
+    proxyToolCalls: new Counter({
+      name: "anyclaude_proxy_tool_calls_total",
+      help: "Calls of tools anyclaude runs itself, by tool (`server/tool` for configured MCP servers, `connector` for a request's) and outcome: ok, error, timeout, cached.",
+      labelNames: ["tool", "outcome"],
+      registers: [registry],
+    }),
+    proxyToolSeconds: new Histogram({
+      name: "anyclaude_proxy_tool_call_duration_seconds",
+      help: "Time a call of a proxy-run tool took, cache lookup included.",
+      labelNames: ["tool"],
+      buckets: [0.0005, 0.001, 0.005, 0.025, 0.1, 0.5, 1, 5, 15, 60],
+      registers: [registry],
+    }),
+    proxyToolCacheLookups: new Counter({
+      name: "anyclaude_proxy_tool_cache_lookups_total",
+      help: "Tool-result cache lookups for idempotent proxy-run tools, by outcome: hit, miss.",
+      labelNames: ["outcome"],
+      registers: [registry],
+    }),
+    proxyToolLoopSteps: new Histogram({
+      name: "anyclaude_proxy_tool_loop_steps",
+      help: "Model calls per answer in which anyclaude could run tools itself (1: the model called none).",
+      buckets: [1, 2, 3, 4, 6, 10, 20, 50],
       registers: [registry],
     }),
   };

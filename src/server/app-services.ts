@@ -10,6 +10,7 @@ import type { HealthMonitor } from "../router/health-monitor";
 import type { Router } from "../router/router";
 import type { ResponseCacheLike } from "./deferred-response-cache";
 import type { OpenStreams } from "./open-streams";
+import type { ProxyToolServices } from "./proxy-tool-step";
 
 export interface AppServices {
   config: Config;
@@ -28,6 +29,8 @@ export interface AppServices {
   version: string;
   /** The SSE answers being written; a shutdown ends those that outlast its drain. */
   streams?: OpenStreams;
+  /** Tools anyclaude runs itself (configured MCP servers, the MCP connector); absent when there are none. */
+  proxyTools?: ProxyToolServices;
   /** The key clients must send (`server.apiKey`, read from wherever the config says); none when unset. */
   clientKey?: string;
   /** What the server remembers between requests of the conversations it serves: passed to every step that reuses work. */

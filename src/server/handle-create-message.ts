@@ -6,13 +6,14 @@
 import type { Backend, CallOptions } from "../backends/backend";
 import { type StartedAnswer, startAnswer } from "../backends/start-answer";
 import type { MessageCreateParams } from "../protocol/anthropic/messages";
-import { type AttemptRecord, DispatchError, type Dispatched } from "../router/dispatch-result";
+import { type AttemptRecord, DispatchError, type Dispatched, type DispatchTarget } from "../router/dispatch-result";
 import { estimateInputTokens } from "../translate/estimate-input-tokens";
 import { injectAnthropicCacheControl } from "../translate/inject-anthropic-cache-control";
 import { normalizeAnthropicRequest } from "../translate/normalize-anthropic-request";
 import type { TranslationWarning } from "../translate/translation-warning";
 import type { AppServices } from "./app-services";
 import { createSseResponse, type StreamOutcome } from "./create-sse-response";
+import { prepareProxyToolStep } from "./proxy-tool-step";
 import { recordStreamForCache } from "./record-stream-for-cache";
 import { toMessageId } from "./request-id";
 import { serveFromCache } from "./serve-from-cache";
@@ -46,7 +47,9 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
     warnings.push(warning);
     services.metrics.translationWarnings.inc({ code: warning.code });
   };
-  const normalized = normalizeAnthropicRequest(request, services.config.claudeCode, memo);
+  // Tools anyclaude runs itself (MCP servers, the request's mcp_servers) join the client's; undefined when none apply.
+  const proxyTools = await prepareProxyToolStep(services, request, call.signal, onWarning);
+  const normalized = normalizeAnthropicRequest(proxyTools?.request ?? request, services.config.claudeCode, memo);
   normalized.warnings.forEach(onWarning);
   const prompt = slimPromptForRoute(services, normalized.value, onWarning);
   const inputTokensEstimate = estimateInputTokens(prompt.request, memo);
@@ -96,6 +99,7 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
       outcome,
       ms: Math.round(seconds * 1000),
       warnings: warnings.length > 0 ? warnings.map((warning) => `${warning.code}@${warning.path}`).join(",") : undefined,
+      ...proxyTools?.logFields(),
     });
   };
 
@@ -112,14 +116,19 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
     return withBreakpoints;
   };
 
+  const requestFor = ({ backend, decision }: DispatchTarget) => ({ ...prepareFor(backend.kind), model: decision.model });
+  // The router's signal adds its overall deadline to the client's abort.
+  const startOn = ({ backend, signal, slot }: DispatchTarget, sent: MessageCreateParams) =>
+    startAnswer(backend, sent, { ...options, signal, slot }, stream);
+
   let dispatched: Dispatched<StartedAnswer>;
   try {
     dispatched = await services.router.dispatch<StartedAnswer>(
       { request: prompt.request, estimatedTokens: inputTokensEstimate, signal: abort.signal, memo },
-      // The router's signal adds its overall deadline to the client's abort.
-      ({ backend, decision, signal, slot }) =>
-        startAnswer(backend, { ...prepareFor(backend.kind), model: decision.model }, { ...options, signal, slot }, stream),
+      (target) => startOn(target, requestFor(target)),
     );
+    // The model's calls of proxy-run tools are run here, and the same target asked again until it answers.
+    if (proxyTools) dispatched = await proxyTools.continueLoop(dispatched, requestFor(dispatched), startOn);
   } catch (error) {
     const attempts = error instanceof DispatchError ? error.attempts : [];
     const failure = error instanceof DispatchError ? error.failure : error;

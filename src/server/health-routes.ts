@@ -2,8 +2,9 @@
  * Liveness and the router's view of each backend. `/health` answers 200 while anyclaude serves;
  * its body says, per backend, whether it answers, whether it is in rotation, its circuit, its
  * load (in flight, queued), its latency average and its last error; with discovery on, which
- * ports are still looked at and what was found there. The health monitor keeps that fresh;
- * with probing switched off, a read older than `MAX_AGE_MS` probes first.
+ * ports are still looked at and what was found there; and, with MCP servers configured, whether
+ * each is up and how many tools it offers. The health monitor keeps that fresh; with probing
+ * switched off, a read older than `MAX_AGE_MS` probes first.
  */
 import { Elysia } from "elysia";
 import type { AppServices } from "./app-services";
@@ -12,6 +13,7 @@ const MAX_AGE_MS = 5_000;
 
 export function createHealthRoutes(services: AppServices) {
   const startedAt = Date.now();
+  const mcpServers = services.proxyTools?.servers;
 
   return (
     new Elysia({ name: "health-routes" })
@@ -27,6 +29,7 @@ export function createHealthRoutes(services: AppServices) {
             uptime_s: Math.round((Date.now() - startedAt) / 1000),
             backends,
             ...(services.discovery && { discovery: services.discovery.status() }),
+            ...(mcpServers ? { mcp_servers: mcpServers.statuses() } : {}),
           };
         },
         { detail: { summary: "Liveness and each backend's state", tags: ["anyclaude"] } },

@@ -25,6 +25,7 @@ import type { Target } from "../router/parse-target";
 import { Router } from "../router/router";
 import type { RouterClock } from "../router/router-clock";
 import { createApp } from "./create-app";
+import { createProxyToolServices } from "./create-proxy-tool-services";
 import { createRouterObserver } from "./create-router-observer";
 import { DeferredResponseCache, type ResponseCacheLike } from "./deferred-response-cache";
 import { isLoopbackHost } from "./is-loopback-host";
@@ -104,6 +105,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
         return createResponseCache(config, { env: options.env, logger: options.logger, metrics, memo: conversationMemo });
       })
     : undefined;
+  const proxyTools = await createProxyToolServices(config, { env: options.env, logger: options.logger, version: options.version });
   const streams = new OpenStreams();
   const app = createApp({
     config,
@@ -118,6 +120,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     clientKey,
     streams,
     conversationMemo,
+    proxyTools: proxyTools.services,
   });
   app.listen({
     hostname: config.server.host,
@@ -152,8 +155,8 @@ export async function startServer(config: Config, options: StartOptions): Promis
         if (closed > 0) options.logger.warn("drain ran out; open streams ended with an overloaded_error frame", { streams: closed });
         if ((await Promise.race([drained, timeout(LAST_FRAMES_MS)])) === "timeout") await server.stop(true);
       }
-      // After the last answer: it may still be on its way into the cache.
-      await cache?.close();
+      // After the last answer: it may still be on its way into the cache, or running a tool.
+      await Promise.all([cache?.close(), proxyTools.close()]);
     },
   };
 }

@@ -50,7 +50,7 @@ function assertValid(check: TypeCheck<TSchema>, body: unknown, memo: Conversatio
       ? body
       : { ...body, messages: known < (all as unknown[]).length ? (all as unknown[]).slice(known) : [(all as unknown[])[0]] };
   if (!check.Check(subject)) throw describe(check, body, "");
-  const { messages, tools } = body as { messages: Array<{ content: unknown }>; tools?: Array<{ name: string }> };
+  const { messages, tools } = body as { messages: Array<{ content: unknown }>; tools?: Array<{ name: string; type?: string }> };
   messages.forEach((message, m) => {
     if (m < known || !Array.isArray(message.content)) return;
     message.content.forEach((block: { type: string }, b: number) => {
@@ -61,11 +61,30 @@ function assertValid(check: TypeCheck<TSchema>, body: unknown, memo: Conversatio
   });
   const names = new Set<string>();
   tools?.forEach((tool, i) => {
+    if (tool.type === "mcp_toolset") return;
     if (names.has(tool.name)) throw new InvalidRequestError(`tool names must be unique ("${tool.name}")`, `tools.${i}.name`);
     names.add(tool.name);
   });
   const frozen = countFrozenLeading(messages);
   if (frozen > 0) memo?.keepRun(assertValid, { items: messages.slice(0, frozen) });
+  validateMcpServerNames(body as { mcp_servers?: Array<{ name: string }>; tools?: Array<{ type?: string; mcp_server_name?: string }> });
+}
+
+/** As Anthropic's API: each `mcp_servers` name once, and every `mcp_toolset` names one of them. */
+function validateMcpServerNames(body: {
+  mcp_servers?: Array<{ name: string }>;
+  tools?: Array<{ type?: string; mcp_server_name?: string }>;
+}): void {
+  const servers = new Set<string>();
+  body.mcp_servers?.forEach((server, i) => {
+    if (servers.has(server.name))
+      throw new InvalidRequestError(`MCP server names must be unique ("${server.name}")`, `mcp_servers.${i}.name`);
+    servers.add(server.name);
+  });
+  body.tools?.forEach((tool, i) => {
+    if (tool.type !== "mcp_toolset" || servers.has(tool.mcp_server_name!)) return;
+    throw new InvalidRequestError(`names no server of mcp_servers ("${tool.mcp_server_name}")`, `tools.${i}.mcp_server_name`);
+  });
 }
 
 function validateToolResultContent(block: { content?: unknown }, path: string): void {
@@ -89,18 +108,23 @@ function describe(check: TypeCheck<TSchema>, value: unknown, prefix: string): In
 
 /**
  * TypeBox says only "Expected union value" for a union; say what the union allows instead, and
- * for a block-like union whose `type` matches one member, report that member's own error.
+ * for a block-like union whose `type` matches one member (or, matching none, whose one member
+ * without a fixed `type` is left), report that member's own error.
  */
 function explain(error: ValueError): { path: string; message: string } {
   if (error.type !== ValueErrorType.Union) return { path: error.path, message: error.message };
   const members = (error.schema.anyOf ?? []) as TSchema[];
   const tag = (error.value as { type?: unknown } | null)?.type;
-  const matching = members.find((member) => member.properties?.type?.const !== undefined && member.properties.type.const === tag);
+  const tagged = (member: TSchema) => member.properties?.type?.const !== undefined;
+  // A value that names no tagged member is held to the one untagged member, if any (a plain tool beside `mcp_toolset`).
+  const untagged = members.filter((member) => !tagged(member));
+  const matching =
+    members.find((member) => tagged(member) && member.properties.type.const === tag) ?? (untagged.length === 1 ? untagged[0] : undefined);
   if (matching) {
     const inner = Value.Errors(matching, error.value).First();
     if (inner) return explain({ ...inner, path: `${error.path}${inner.path}` });
   }
-  if (members.length > 0 && members.every((member) => member.properties?.type?.const !== undefined)) {
+  if (members.length > 0 && members.every(tagged)) {
     const tags = members.map((member) => JSON.stringify(member.properties.type.const)).join(" | ");
     const isObject = typeof error.value === "object" && error.value !== null && !Array.isArray(error.value);
     if (!isObject) return { path: error.path, message: `expected an object with type ${tags}, got ${describeValue(error.value)}` };

@@ -88,3 +88,20 @@ export const cacheMetricsDaily = sqliteTable("cache_metrics_daily", {
   lookups: integer("lookups").notNull().default(0),
   lookupMicrosSum: integer("lookup_micros_sum").notNull().default(0),
 });
+
+/**
+ * Results of proxy-run tools marked idempotent (MCP tools listed in `idempotent`): one output
+ * per hash of the tool's name and its canonical input, used until it expires. `tool` is kept
+ * for inspection; the output is the tool's ProxyToolOutput as JSON text.
+ */
+export const toolResults = sqliteTable(
+  "tool_results",
+  {
+    key: text("key").primaryKey(),
+    tool: text("tool").notNull(),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    output: text("output").notNull(),
+  },
+  (table) => [index("tool_results_expires_at_idx").on(table.expiresAt), index("tool_results_created_at_idx").on(table.createdAt)],
+);

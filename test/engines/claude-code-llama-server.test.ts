@@ -6,6 +6,9 @@
  * prompt-slimming tier: the engine evaluates exactly the slimmed prompt (as many tokens as
  * count_tokens through the same proxy says, fewer than the untouched prompt), and the second
  * turn reuses the first one's KV cache: the slimmed prefix is the same bytes on both turns.
+ * With an MCP server
+ * configured in anyclaude (the real server-everything, over stdio) and no Bash on offer, the
+ * model calls the server's tool instead, which anyclaude runs before asking the model again.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -13,6 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { PromptTier } from "../../src/config/prompt-config-schema";
 import type { MessageCreateParams } from "../../src/protocol/anthropic/messages";
+import { everythingServer } from "../integration/proxy-tools-test-kit";
 import { findLlamaServer } from "../support/engines";
 import { TinyModelOutput } from "../support/generate-gguf";
 import { runClaudeCode } from "../support/run-claude-code";
@@ -59,6 +63,31 @@ describe.skipIf(!binary)("Claude Code → anyclaude → real llama-server", () =
         const proxy = await startProxy({}, [{ url: engine.url, kind: "llamacpp", mode }]);
         try {
           await runBashRoundTrip(proxy.url);
+        } finally {
+          await proxy.stop();
+        }
+      },
+      TEST_TIMEOUT_MS,
+    );
+
+    test(
+      `${mode} mode: with an MCP server configured, the model calls its tool; anyclaude runs it and the model answers with the result in view`,
+      async () => {
+        const proxy = await startProxy({ mcp: { servers: { everything: everythingServer({ tools: ["echo"] }) } } as never }, [
+          { url: engine.url, kind: "llamacpp", mode },
+        ]);
+        try {
+          // Claude Code offers one tool of its own (so anyclaude adds the server's), not Bash: the
+          // model calls Bash when offered, else the best-ranked name, here the MCP tool.
+          const run = await runClaudeCode({ baseUrl: proxy.url, prompt: "say hi", timeoutMs: RUN_TIMEOUT_MS, args: ["--tools", "Read"] });
+          expect({ exitCode: run.exitCode, timedOut: run.timedOut, stderr: run.stderr }).toEqual({
+            exitCode: 0,
+            timedOut: false,
+            stderr: "",
+          });
+          expect(run.json).toMatchObject({ subtype: "success", is_error: false, result: TinyModelOutput.text, num_turns: 1 });
+          const line = proxy.logs.find((record) => record.msg === "messages" && record.toolCalls === 1);
+          expect(line).toMatchObject({ toolSteps: 2, toolCalls: 1, toolErrors: 0, outcome: "completed" });
         } finally {
           await proxy.stop();
         }

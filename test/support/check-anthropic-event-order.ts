@@ -9,6 +9,11 @@ const DELTAS_FOR_BLOCK: Record<string, string[]> = {
   text: ["text_delta"],
   tool_use: ["input_json_delta"],
   thinking: ["thinking_delta", "signature_delta"],
+  // Tools the API side ran: a server_tool_use's input streams as a tool_use's does; an MCP call
+  // and every result block come whole (Claude Code ends the stream on a delta in those).
+  server_tool_use: ["input_json_delta"],
+  mcp_tool_use: [],
+  mcp_tool_result: [],
 };
 
 /**

@@ -43,6 +43,35 @@ const Tool = t.Object({
   type: t.Optional(t.String()),
 });
 
+const ToolConfig = t.Object({ enabled: t.Optional(t.Boolean()), defer_loading: t.Optional(t.Boolean()) });
+
+/** The MCP connector's tool entry: it names no tool, but which of an `mcp_servers` entry's tools are on. */
+const McpToolsetSchema = t.Object({
+  type: t.Literal("mcp_toolset"),
+  mcp_server_name: t.String({ minLength: 1 }),
+  default_config: t.Optional(ToolConfig),
+  configs: t.Optional(t.Union([t.Record(t.String(), ToolConfig), t.Null()])),
+});
+
+/** Anthropic's MCP connector: the remote MCP servers whose tools the API side runs (here: anyclaude). */
+const McpServers = t.Array(
+  t.Object({
+    type: t.Literal("url"),
+    url: t.String({ pattern: "^https?://" }),
+    name: t.String({ minLength: 1 }),
+    authorization_token: t.Optional(t.Union([t.String(), t.Null()])),
+    tool_configuration: t.Optional(
+      t.Union([
+        t.Object({
+          enabled: t.Optional(t.Union([t.Boolean(), t.Null()])),
+          allowed_tools: t.Optional(t.Union([t.Array(t.String()), t.Null()])),
+        }),
+        t.Null(),
+      ]),
+    ),
+  }),
+);
+
 const ToolChoice = t.Union([
   t.Object({ type: t.Literal("auto"), disable_parallel_tool_use: t.Optional(t.Boolean()) }),
   t.Object({ type: t.Literal("any"), disable_parallel_tool_use: t.Optional(t.Boolean()) }),
@@ -63,7 +92,7 @@ const shared = {
   model: t.String({ minLength: 1 }),
   messages: t.Array(Message, { minItems: 1 }),
   system: t.Optional(t.Union([t.String(), t.Array(TextBlock)])),
-  tools: t.Optional(t.Array(Tool)),
+  tools: t.Optional(t.Array(t.Union([McpToolsetSchema, Tool]))),
   tool_choice: t.Optional(ToolChoice),
   thinking: t.Optional(Thinking),
 };
@@ -78,6 +107,7 @@ export const MessageCreateSchema = t.Object({
   top_k: t.Optional(t.Integer({ minimum: 0 })),
   output_config: t.Optional(t.Object({ format: t.Optional(OutputFormat) })),
   output_format: t.Optional(OutputFormat),
+  mcp_servers: t.Optional(McpServers),
 });
 
 export const CountTokensSchema = t.Object(shared);

@@ -115,6 +115,24 @@ export interface OutputConfigParam {
   format?: JSONOutputFormat | null;
 }
 
+/** Anthropic's MCP connector: a remote MCP server the request asks the API to use (`mcp_servers`). */
+export interface MCPServerURLDefinitionParam {
+  type: "url";
+  url: string;
+  name: string;
+  authorization_token?: string | null;
+  tool_configuration?: { enabled?: boolean | null; allowed_tools?: string[] | null } | null;
+}
+
+/** The connector's newer form: which of an `mcp_servers` entry's tools are enabled, in `tools`. */
+export interface MCPToolsetParam {
+  type: "mcp_toolset";
+  mcp_server_name: string;
+  default_config?: { enabled?: boolean; defer_loading?: boolean };
+  configs?: Record<string, { enabled?: boolean; defer_loading?: boolean }> | null;
+  cache_control?: CacheControlParam | null;
+}
+
 export interface MessageCreateParams {
   model: string;
   max_tokens: number;
@@ -135,7 +153,7 @@ export interface MessageCreateParams {
   context_management?: unknown;
   service_tier?: string;
   container?: unknown;
-  mcp_servers?: unknown;
+  mcp_servers?: MCPServerURLDefinitionParam[];
   betas?: string[];
   [extra: string]: unknown;
 }
@@ -157,7 +175,7 @@ export type StopReason =
   | "refusal"
   | "model_context_window_exceeded";
 
-interface TextBlock {
+export interface TextBlock {
   type: "text";
   text: string;
   citations?: null;
@@ -181,7 +199,35 @@ interface RedactedThinkingBlock {
   data: string;
 }
 
-export type ContentBlock = TextBlock | ToolUseBlock | ThinkingBlock | RedactedThinkingBlock;
+/** A call of a tool the API side ran (here: anyclaude) on one of the request's or its own MCP servers. */
+interface MCPToolUseBlock {
+  type: "mcp_tool_use";
+  id: string;
+  /** The tool's name on its server, without any prefix. */
+  name: string;
+  server_name: string;
+  input: unknown;
+}
+
+interface MCPToolResultBlock {
+  type: "mcp_tool_result";
+  tool_use_id: string;
+  is_error: boolean;
+  content: string | TextBlock[];
+}
+
+/** A call of a server tool (web search...) the API side ran; its result block is the tool's own type. */
+interface ServerToolUseBlock {
+  type: "server_tool_use";
+  id: string;
+  name: string;
+  input: Record<string, unknown>;
+}
+
+/** Blocks of tools the proxy ran itself: shown to the client, sent back by it in later turns. */
+type ServerToolBlock = MCPToolUseBlock | MCPToolResultBlock | ServerToolUseBlock;
+
+export type ContentBlock = TextBlock | ToolUseBlock | ThinkingBlock | RedactedThinkingBlock | ServerToolBlock;
 
 export interface Usage {
   input_tokens: number;

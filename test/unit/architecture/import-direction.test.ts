@@ -28,6 +28,10 @@ const ALLOWED: Record<string, string[]> = {
   context: ["json", "protocol", "errors", "translate", "config"],
   // Slims system prompts and tool definitions; reads its tier names from the config schema.
   prompt: ["json", "protocol", "translate", "config"],
+  // The proxy-run tool loop and its pure helpers; the model call is handed in.
+  tools: ["json", "protocol", "errors", "translate", "cache"],
+  // Adapters from MCP servers to the tools' interface.
+  mcp: ["protocol", "errors", "config", "log", "tools"],
   backends: ["json", "protocol", "errors", "sse", "translate", "config"],
   router: ["json", "protocol", "errors", "translate", "config", "backends"],
   server: [
@@ -47,6 +51,8 @@ const ALLOWED: Record<string, string[]> = {
     "embed",
     "native",
     "context",
+    "tools",
+    "mcp",
   ],
   cli: [
     "json",
@@ -66,6 +72,8 @@ const ALLOWED: Record<string, string[]> = {
     "store",
     "embed",
     "context",
+    "tools",
+    "mcp",
   ],
 };
 

@@ -144,6 +144,22 @@ logging:
     expect(issueAt(error, "backends[0].url").message).toBe('expected a URL, found "http://[bad"');
     expect(issueAt(error, "backends[1].id").message).toBe('"a" is already the id of backends[0]');
   });
+
+  test("an MCP server with neither or both of command and url", () => {
+    const error = loadConfigError({
+      file: writeFile(
+        "mcp.yaml",
+        "mcp:\n  servers:\n    none: { args: [x] }\n    both: { command: a, url: http://b:1/mcp }\n    good: { command: a }\n",
+      ),
+      env: {},
+      flags: {},
+    });
+    const needs = "needs either `command` (a stdio server) or `url` (a streamable-HTTP server), not both";
+    expect(error.issues.map((issue) => [issue.path, issue.message])).toEqual([
+      ["mcp.servers.none", needs],
+      ["mcp.servers.both", needs],
+    ]);
+  });
 });
 
 describe("loadConfig file problems", () => {

@@ -49,8 +49,54 @@ describe("validateMessageCreate", () => {
       { messages: [{ role: "user", content: [{ type: "text" }] }] },
       "messages.0.content.0.text: Expected required property",
     ],
+    [
+      "a tool without a name, beside the MCP connector's toolset form",
+      { tools: [{ description: "x" }] },
+      "tools.0.name: Expected required property",
+    ],
+    ["an mcp_toolset without its server", { tools: [{ type: "mcp_toolset" }] }, "tools.0.mcp_server_name: Expected required property"],
+    [
+      "an mcp_toolset naming no server of mcp_servers",
+      { tools: [{ type: "mcp_toolset", mcp_server_name: "docs" }] },
+      'tools.0.mcp_server_name: names no server of mcp_servers ("docs")',
+    ],
+    [
+      "an MCP server that is not a URL",
+      { mcp_servers: [{ type: "url", url: "ftp://x", name: "a" }] },
+      "mcp_servers.0.url: Expected string to match '^https?://'",
+    ],
+    [
+      "two MCP servers of one name",
+      {
+        mcp_servers: [
+          { type: "url", url: "http://x", name: "a" },
+          { type: "url", url: "http://y", name: "a" },
+        ],
+      },
+      'mcp_servers.1.name: MCP server names must be unique ("a")',
+    ],
   ])("%s", (_case, patch, expected) => {
     expect(messageFor(validateMessageCreate, { ...VALID, ...patch })).toBe(expected);
+  });
+
+  test("accepts the MCP connector's servers and toolsets beside plain tools", () => {
+    const body = {
+      ...VALID,
+      mcp_servers: [
+        {
+          type: "url",
+          url: "https://mcp.example/sse",
+          name: "docs",
+          authorization_token: "t",
+          tool_configuration: { allowed_tools: ["search"] },
+        },
+      ],
+      tools: [
+        { type: "mcp_toolset", mcp_server_name: "docs", configs: { search: { enabled: true } } },
+        { name: "Bash", input_schema: { type: "object" } },
+      ],
+    };
+    expect(validateMessageCreate(body)).toBe(body as never);
   });
 
   test("a long offending value is shortened in the message", () => {

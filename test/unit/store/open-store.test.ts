@@ -34,7 +34,13 @@ describe("openStore", () => {
   });
 
   test("the migrations build exactly the tables, columns and indexes the drizzle schema declares", () => {
-    const tables: SQLiteTable[] = [schema.cacheEntries, schema.cacheEntryTotals, schema.semanticEntries, schema.cacheMetricsDaily];
+    const tables: SQLiteTable[] = [
+      schema.cacheEntries,
+      schema.cacheEntryTotals,
+      schema.semanticEntries,
+      schema.cacheMetricsDaily,
+      schema.toolResults,
+    ];
     expect(Object.keys(schema).length).toBe(tables.length);
     const inDatabase = store.sqlite
       .query<{ name: string }, []>(
