@@ -126,7 +126,11 @@ describe.skipIf(!binary)("Claude Code → anyclaude → real llama-server", () =
 /** The engine's own count of a request's prompt, through a proxy (exact on llama-server). */
 async function countTokens(proxy: StartedProxy, body: MessageCreateParams): Promise<number> {
   const { max_tokens: _max, stream: _stream, metadata: _metadata, ...countable } = body;
-  const response = await fetch(`${proxy.url}/v1/messages/count_tokens`, { method: "POST", body: JSON.stringify(countable) });
+  const response = await fetch(`${proxy.url}/v1/messages/count_tokens`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(countable),
+  });
   expect(response.headers.get("x-anyclaude-token-count")).toBe("exact");
   return ((await response.json()) as { input_tokens: number }).input_tokens;
 }
