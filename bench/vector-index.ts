@@ -5,10 +5,11 @@
  * takes, HNSW's recall against the exact answer, and what a start costs (HNSW: open its saved
  * file, or rebuild from SQLite without one; the scan: read the vectors from SQLite).
  * Vectors are clustered like sentence embeddings (test/support/random-vectors.ts); uniform
- * noise is shown as the worst case it is. docs/decisions/0014 reads the figures.
+ * noise is shown as the worst case it is. Each size and index is measured in a fresh process, so
+ * that memory figures are the index's own. docs/decisions/0016 reads the figures.
  *
  * @example
- * bun bench/vector-index.ts                      # 1k, 10k, 50k, 100k: about ten minutes on a busy 2-core machine
+ * bun bench/vector-index.ts                      # 1k, 10k, 50k, 100k: 15-20 minutes on a busy 2-core machine
  * bun bench/vector-index.ts --sizes 1000,10000 --queries 200 --seed 7
  */
 import { mkdtempSync, rmSync, statSync } from "node:fs";
@@ -50,26 +51,49 @@ interface IndexFigures {
   k5: Percentiles;
 }
 
+type HnswFigures = IndexFigures & { fileBytes: number; openMs: number; rebuildMs: number; recall: Record<string, number> };
+type ScanFigures = IndexFigures & { vectorBytes: number; readMs: number };
+
 interface SizeReport {
   size: number;
-  hnsw: IndexFigures & { fileBytes: number; openMs: number; rebuildMs: number; recall: Record<string, number> };
-  scan: IndexFigures & { vectorBytes: number; readMs: number };
+  hnsw: HnswFigures;
+  scan: ScanFigures;
 }
 
-async function measureSize(size: number, queries: number, seed: number, dir: string): Promise<SizeReport> {
+type IndexKind = "hnsw" | "scan";
+
+/** The same seeded vectors and timed queries in every process. */
+function prepareVectors(size: number, queries: number, seed: number) {
   const random = createRandomVectors(seed, DIMENSIONS);
   const stored = Array.from({ length: size }, () => random.clustered());
   const paraphrase = () => random.near(stored[Math.floor(random.next() * size)]!, 0.5);
-  const timed = Array.from({ length: queries }, paraphrase);
+  return { random, stored, paraphrase, timed: Array.from({ length: queries }, paraphrase) };
+}
+
+async function measureScan(size: number, queries: number, seed: number, dir: string): Promise<ScanFigures> {
+  const { stored, timed } = prepareVectors(size, queries, seed);
+  const scan = new BruteForceVectorScan(DIMENSIONS);
+  const figures = await buildAndTime(scan, stored, timed);
+  // Without a file of its own, a scan starts by reading the store's rows.
+  const repository = writeStore(join(dir, "store.db"), stored);
+  const started = performance.now();
+  const fromStore = new BruteForceVectorScan(DIMENSIONS);
+  for await (const row of readStoredVectors(repository)) fromStore.add(row.id, row.vector);
+  const readMs = performance.now() - started;
+  if (fromStore.size !== size) throw new Error("the store did not give back every vector");
+  return { ...figures, vectorBytes: scan.bytes, readMs };
+}
+
+async function measureHnsw(size: number, queries: number, seed: number, dir: string): Promise<HnswFigures> {
+  const { random, stored, paraphrase, timed } = prepareVectors(size, queries, seed);
   const cacheDir = join(dir, "cache");
   const { addon } = await loadHnswlibAddon(cacheDir);
-  const path = join(dir, `index-${size}.hnsw`);
-
-  const scan = new BruteForceVectorScan(DIMENSIONS);
-  const scanFigures = buildAndTime(scan, stored, timed);
+  const path = join(dir, "index.hnsw");
   const hnsw = HnswVectorIndex.create(addon, { path, dimensions: DIMENSIONS });
-  const hnswFigures = buildAndTime(hnsw, stored, timed);
-  const recall = measureRecall(hnsw, scan, stored, random, paraphrase);
+  const figures = await buildAndTime(hnsw, stored, timed);
+  const exact = new BruteForceVectorScan(DIMENSIONS);
+  for (const [id, vector] of stored.entries()) exact.add(id, vector);
+  const recall = measureRecall(hnsw, exact, stored, random, paraphrase);
 
   await hnsw.save();
   const fileBytes = statSync(path).size + statSync(manifestPathOf(path)).size;
@@ -79,15 +103,11 @@ async function measureSize(size: number, queries: number, seed: number, dir: str
   if (opened.rebuilt || opened.index.size !== size)
     throw new Error(`the saved index did not reopen as saved: ${JSON.stringify(opened.rebuilt)}`);
 
-  // Without a file, each starts from the store's rows: the scan only copies them, HNSW rebuilds its graph.
-  const repository = writeStore(join(dir, `store-${size}.db`), stored);
-  started = performance.now();
-  const fromStore = new BruteForceVectorScan(DIMENSIONS);
-  for await (const row of readStoredVectors(repository)) fromStore.add(row.id, row.vector);
-  const readMs = performance.now() - started;
+  // Without its file (first start, damaged, or older than the store), HNSW rebuilds its graph from the store's rows.
+  const repository = writeStore(join(dir, "store.db"), stored);
   started = performance.now();
   const rebuilt = await openVectorIndex({
-    path: join(dir, `rebuilt-${size}.hnsw`),
+    path: join(dir, "rebuilt.hnsw"),
     dimensions: DIMENSIONS,
     cacheDir,
     countSource: () => size,
@@ -95,22 +115,17 @@ async function measureSize(size: number, queries: number, seed: number, dir: str
     onProgress: () => undefined,
   });
   const rebuildMs = performance.now() - started;
-  if (fromStore.size !== size || rebuilt.index.size !== size) throw new Error("the store did not give back every vector");
-
-  return {
-    size,
-    hnsw: { ...hnswFigures, fileBytes, openMs, rebuildMs, recall },
-    scan: { ...scanFigures, vectorBytes: scan.bytes, readMs },
-  };
+  if (rebuilt.index.size !== size) throw new Error("the store did not give back every vector");
+  return { ...figures, fileBytes, openMs, rebuildMs, recall };
 }
 
 /** Inserts every vector, then times k=1 and k=5 over the same queries. */
-function buildAndTime(index: Searchable, stored: Float32Array[], queries: Float32Array[]): IndexFigures {
-  const rssBefore = settledRss();
+async function buildAndTime(index: Searchable, stored: Float32Array[], queries: Float32Array[]): Promise<IndexFigures> {
+  const rssBefore = await settledRss();
   let started = performance.now();
   for (const [id, vector] of stored.entries()) index.add(id, vector);
   const insertMsEach = (performance.now() - started) / stored.length;
-  const rssBytes = settledRss() - rssBefore;
+  const rssBytes = (await settledRss()) - rssBefore;
   const time = (k: number) =>
     queries.map((query) => {
       started = performance.now();
@@ -182,7 +197,10 @@ async function* refuseRebuild(): AsyncIterable<never> {
   throw new Error("the benchmark's saved index should have loaded, not rebuilt");
 }
 
-function settledRss(): number {
+/** RSS once a full collection ran and the allocators had a moment to hand freed pages back. */
+async function settledRss(): Promise<number> {
+  Bun.gc(true);
+  await Bun.sleep(500);
   Bun.gc(true);
   return process.memoryUsage.rss();
 }
@@ -223,6 +241,7 @@ async function main(): Promise<void> {
       queries: { type: "string" },
       seed: { type: "string" },
       "one-size": { type: "string" },
+      index: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -230,28 +249,33 @@ async function main(): Promise<void> {
   exitWithHelpIfAsked(values.help, HELP);
   const queries = readCount(values.queries, 300, "--queries");
   const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : readCount(values.seed, 0, "--seed");
-  if (values["one-size"] !== undefined) return measureInThisProcess(readCount(values["one-size"], 0, "--one-size"), queries, seed);
+  const oneSize = values["one-size"];
+  if (oneSize !== undefined)
+    return measureInThisProcess(readCount(oneSize, 0, "--one-size"), values.index === "hnsw" ? "hnsw" : "scan", queries, seed);
   const reports: SizeReport[] = [];
   for (const size of values.sizes.split(",").map((given) => readCount(given, 0, "--sizes"))) {
     process.stderr.write(`measuring ${size} vectors...\n`);
-    reports.push(await measureInChildProcess(size, queries, seed));
+    const scan = (await measureInChildProcess(size, "scan", queries, seed)) as ScanFigures;
+    const hnsw = (await measureInChildProcess(size, "hnsw", queries, seed)) as HnswFigures;
+    reports.push({ size, scan, hnsw });
   }
   process.stdout.write(formatReport(reports, queries, seed));
 }
 
-/** Each size in a fresh process, so that what one size leaves behind does not weigh on the next one's memory figures. */
-async function measureInChildProcess(size: number, queries: number, seed: number): Promise<SizeReport> {
-  const args = [import.meta.path, "--one-size", String(size), "--queries", String(queries), "--seed", String(seed)];
+/** Each size and index in a fresh process: what one leaves behind must not weigh on another's memory figures. */
+async function measureInChildProcess(size: number, index: IndexKind, queries: number, seed: number): Promise<ScanFigures | HnswFigures> {
+  const args = [import.meta.path, "--one-size", String(size), "--index", index, "--queries", String(queries), "--seed", String(seed)];
   const child = Bun.spawn([process.execPath, ...args], { stdout: "pipe", stderr: "inherit" });
   const output = await new Response(child.stdout).text();
-  if ((await child.exited) !== 0) throw new Error(`measuring ${size} vectors failed with exit code ${child.exitCode}`);
-  return JSON.parse(output) as SizeReport;
+  if ((await child.exited) !== 0) throw new Error(`measuring ${index} at ${size} vectors failed with exit code ${child.exitCode}`);
+  return JSON.parse(output) as ScanFigures | HnswFigures;
 }
 
-async function measureInThisProcess(size: number, queries: number, seed: number): Promise<void> {
+async function measureInThisProcess(size: number, index: IndexKind, queries: number, seed: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "anyclaude-bench-index-"));
   try {
-    process.stdout.write(JSON.stringify(await measureSize(size, queries, seed, dir)));
+    const figures = index === "hnsw" ? await measureHnsw(size, queries, seed, dir) : await measureScan(size, queries, seed, dir);
+    process.stdout.write(JSON.stringify(figures));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

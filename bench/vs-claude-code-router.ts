@@ -83,16 +83,20 @@ try {
     }
     process.stderr.write(`measuring 49 KB ${mode}: ${warmup} warm-up + ${requests} requests on each of 4 sides\n`);
     await measureSidesInTurn(sides, warmup);
+    // Each proxy receives only its own requests, so its CPU time over the run is theirs alone.
+    const cpuBefore = { anyclaude: proxies.anyclaude.readCpuSeconds(), ccr: proxies.ccr.readCpuSeconds() };
     const samples = await measureSidesInTurn(sides, requests);
+    const cpuMs: Partial<Record<Proxy, number>> = {};
     for (const proxy of PROXIES) {
       const proxied = summarizeLatencies(samples[proxy].totalMs);
       const direct = summarizeLatencies(samples[`${proxy} direct`].totalMs);
       added[proxy] = subtractPercentiles(proxied, direct);
+      cpuMs[proxy] = ((proxies[proxy]!.readCpuSeconds() - cpuBefore[proxy]) * 1000) / requests;
       rows.push(
-        `| 49 KB ${mode}, one at a time | ${proxy} | ${formatPercentiles(direct)} | ${formatPercentiles(proxied)} | ${formatPercentiles(added[proxy])} |`,
+        `| 49 KB ${mode}, one at a time | ${proxy} | ${formatPercentiles(direct)} | ${formatPercentiles(proxied)} | ${formatPercentiles(added[proxy])} | ${cpuMs[proxy].toFixed(2)} |`,
       );
     }
-    rows.push(`| | CCR / anyclaude, added | | | ${formatRatio(added.ccr!, added.anyclaude!)} |`);
+    rows.push(`| | CCR / anyclaude | | | ${formatRatio(added.ccr!, added.anyclaude!)} | ${(cpuMs.ccr! / cpuMs.anyclaude!).toFixed(1)}× |`);
   }
   const afterLatency = { anyclaude: proxies.anyclaude.readRss(), ccr: proxies.ccr.readRss() };
   const memory: string[] = [];
@@ -116,8 +120,8 @@ try {
       `${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC; Bun ${Bun.version}; CCR on ${await readNodeVersion()}; ${cpus().length} cores (${cpus()[0]?.model.trim()}); load average ${formatLoad(loadBefore)} before, ${formatLoad(loadavg())} after`,
       `anyclaude ${values.binary ? `binary ${values.binary}` : "from source"}; ${requests} requests on each side per mode after ${warmup} of warm-up; times in ms; added = proxied minus direct at the same percentile`,
       "",
-      "| request | proxy | direct p50 / p95 / p99 | proxied p50 / p95 / p99 | added p50 / p95 / p99 |",
-      "|---|---|---|---|---|",
+      "| request | proxy | direct p50 / p95 / p99 | proxied p50 / p95 / p99 | added p50 / p95 / p99 | proxy CPU ms/req |",
+      "|---|---|---|---|---|---|",
       ...rows,
       "",
       `Memory (RSS, MB): idle after start, after the latency runs, then a series of ${rssRequests} requests (49 KB, half JSON, half streamed, 16 in flight):`,
