@@ -18,7 +18,9 @@ const streamBytes = new TextEncoder().encode(replies.stream);
 const jsonHeaders = { "content-type": "application/json" };
 const sseHeaders = { "content-type": "text/event-stream", "cache-control": "no-cache" };
 const staticRoutes: Record<string, unknown> = {
-  // What anyclaude's probe needs to recognise llama-server (kind llamacpp, translate mode).
+  // What anyclaude's probe needs to recognise llama-server (kind llamacpp, translate mode), and
+  // its health check, which otherwise takes the backend out of rotation in the middle of a run.
+  "/health": { status: "ok" },
   "/props": { build_info: "b8000-80fb11ac", default_generation_settings: { n_ctx: 131_072 } },
   "/v1/models": { object: "list", data: [{ id: BENCH_MODEL, object: "model", owned_by: "llamacpp", meta: { n_ctx: 131_072 } }] },
 };

@@ -54,11 +54,26 @@ export interface RequestTiming {
  * @example
  * const samples = await measureSequential(pair, 1000);
  */
-export async function measureSequential(pair: RequestPair, count: number): Promise<PairSamples> {
-  const samples = emptySamples();
+export function measureSequential(pair: RequestPair, count: number): Promise<PairSamples> {
+  return measureSidesInTurn(pair, count);
+}
+
+/**
+ * `count` requests on each of any number of sides, one at a time in turn, the order reversed
+ * every other round so that no side always follows the same one.
+ *
+ * @example
+ * const samples = await measureSidesInTurn({ direct, anyclaude, router }, 1000);
+ */
+export async function measureSidesInTurn<Side extends string>(
+  sides: Record<Side, BenchRequest>,
+  count: number,
+): Promise<Record<Side, SideSamples>> {
+  const names = Object.keys(sides) as Side[];
+  const samples = Object.fromEntries(names.map((name) => [name, emptySide()])) as Record<Side, SideSamples>;
+  const reversed = names.toReversed();
   for (let i = 0; i < count; i++) {
-    const order = i % 2 === 0 ? (["direct", "proxied"] as const) : (["proxied", "direct"] as const);
-    for (const side of order) record(samples[side], await timeRequest(pair[side]));
+    for (const side of i % 2 === 0 ? names : reversed) record(samples[side], await timeRequest(sides[side]));
   }
   return samples;
 }
@@ -114,7 +129,11 @@ function pickBody(request: BenchRequest): string {
 }
 
 function emptySamples(): PairSamples {
-  return { direct: { startedAt: [], totalMs: [], firstByteMs: [] }, proxied: { startedAt: [], totalMs: [], firstByteMs: [] } };
+  return { direct: emptySide(), proxied: emptySide() };
+}
+
+function emptySide(): SideSamples {
+  return { startedAt: [], totalMs: [], firstByteMs: [] };
 }
 
 function record(side: SideSamples, timing: RequestTiming): void {

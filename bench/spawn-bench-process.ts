@@ -31,6 +31,8 @@ export interface SpawnOptions {
   captureStderr?: boolean;
   /** Also called with each piece of its stderr as it arrives, and when (performance.now()); implies captureStderr. */
   onStderr?: (text: string, receivedAt: number) => void;
+  /** For a server that prints no `listening on URL` line: its URL, asked until it answers. */
+  url?: string;
 }
 
 /**
@@ -52,7 +54,7 @@ export async function spawnBenchProcess(args: string[], options: SpawnOptions = 
     options.onStderr?.(text, performance.now());
   };
   const collecting = child.stderr instanceof ReadableStream ? collectText(child.stderr, append) : Promise.resolve();
-  const url = await waitForListeningUrl(child, args.join(" "));
+  const url = options.url ? await waitForAnswer(child, options.url) : await waitForListeningUrl(child, args.join(" "));
   return {
     url,
     pid: child.pid,
@@ -124,6 +126,22 @@ async function waitForListeningUrl(child: Subprocess<"ignore", "pipe", "inherit"
   } finally {
     clearTimeout(timer);
   }
+}
+
+async function waitForAnswer(child: Subprocess<"ignore", "pipe", "inherit" | "pipe">, url: string): Promise<string> {
+  void drain(child.stdout.getReader());
+  const deadline = performance.now() + STARTUP_MS;
+  while (child.exitCode === null && performance.now() < deadline) {
+    // Refused until it listens: that is what is being waited for.
+    const answered = await fetch(url).then(
+      (response) => response.arrayBuffer().then(() => true),
+      () => false,
+    );
+    if (answered) return url;
+    await Bun.sleep(50);
+  }
+  child.kill("SIGKILL");
+  throw new Error(`${url} did not answer within ${STARTUP_MS} ms (exit code ${child.exitCode})`);
 }
 
 async function drain(reader: { read(): Promise<{ done: boolean }> }): Promise<void> {

@@ -136,7 +136,8 @@ const ClaudeCodeSchema = t.Object(
   {
     stripBillingHeader: t.Boolean({
       default: true,
-      description: "Remove the per-request `x-anthropic-billing-header` system line that defeats the backend's prompt cache.",
+      description:
+        "Remove the `x-anthropic-billing-header` system line, which Claude Code changes between sessions and for side requests: kept, it defeats the backend's prompt cache on each new session's first turn.",
     }),
     systemMessages: t.Union(
       SYSTEM_MESSAGE_HANDLINGS.map((handling) => t.Literal(handling)),

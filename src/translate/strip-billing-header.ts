@@ -1,7 +1,8 @@
 /**
  * Removes the `x-anthropic-billing-header: …` line that Claude Code puts first in its system
- * prompt. It changes on every request, so a backend that caches prompts by prefix (llama.cpp's
- * KV cache, vLLM's prefix cache) would otherwise re-evaluate the whole prompt on every turn.
+ * prompt. It differs between sessions and between a session's main and side requests, so a
+ * backend that caches prompts by prefix (llama.cpp's KV cache, vLLM's prefix cache) would
+ * otherwise re-evaluate the whole prompt on each new session's first turn.
  */
 import type { TextBlockParam } from "../protocol/anthropic/messages";
 

@@ -3,7 +3,7 @@
  * llama-server slot across turns when the engine would otherwise pick another one. The engine
  * runs 2 slots with its own prompt-similarity choice and its host-memory prompt cache switched
  * off (`-sps 0 --cache-ram 0`), so an unpinned request goes to the least recently used slot.
- * Two turns of Claude Code's recorded request go through anyclaude: unpinned, turn 2 lands on
+ * Two turns of a recorded Claude Code session go through anyclaude: unpinned, turn 2 lands on
  * the other slot and re-evaluates the whole prompt; pinned by a prefix-affinity group, it lands
  * on turn 1's slot and re-evaluates almost nothing. Work is read from llama-server's /metrics.
  */
@@ -17,7 +17,7 @@ import { writeGguf } from "../support/generate-gguf";
 import { type RunningLlamaServer, startLlamaServer } from "../support/llama-server";
 import { parseSse } from "../support/parse-sse";
 import { type ConfigOverrides, startProxy } from "../support/start-proxy";
-import { readClaudeCodeTurns } from "./measure-kv-reuse";
+import { readClaudeCodeSession } from "./measure-kv-reuse";
 import { measurePromptWork, type PromptWork } from "./read-llama-server-metrics";
 import { LLAMA_SERVER_MISSING } from "./start-tiny-llama-server";
 
@@ -53,7 +53,7 @@ describe.skipIf(!binary)("prefix affinity pins a conversation to its llama-serve
   async function runTwoTurns(overrides: ConfigOverrides): Promise<PromptWork[]> {
     const proxy = await startProxy(overrides, [{ id: "llama", url: engine.url, kind: "llamacpp", mode: "translate" }]);
     try {
-      const { turn1, turn2 } = await readClaudeCodeTurns();
+      const { turn1, turn2 } = readClaudeCodeSession();
       return [await sendTurn(proxy.url, turn1), await sendTurn(proxy.url, turn2)];
     } finally {
       await proxy.stop();
