@@ -27,6 +27,8 @@ export interface Metrics {
   cacheTokensSaved: CounterType<never>;
   promptTokens: CounterType<"tier" | "stage">;
   promptGateFailures: CounterType<"tier">;
+  contextUtilization: HistogramType<"backend">;
+  contextActions: CounterType<"backend" | "action">;
 }
 
 /** One backend's live router state, read when /metrics is scraped (the router's BackendStatus fits). */
@@ -145,6 +147,19 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: "anyclaude_prompt_gate_failures_total",
       help: "Slimmed prompts the gate refused (a critical part missing, a schema changed, longer than before); they went out untouched.",
       labelNames: ["tier"],
+      registers: [registry],
+    }),
+    contextUtilization: new Histogram({
+      name: "anyclaude_context_utilization_ratio",
+      help: "Share of its target's context window a sent prompt took, after any trim (targets whose window is known).",
+      labelNames: ["backend"],
+      buckets: [0.1, 0.25, 0.5, 0.65, 0.75, 0.85, 0.95, 1],
+      registers: [registry],
+    }),
+    contextActions: new Counter({
+      name: "anyclaude_context_actions_total",
+      help: "Attempts by what the context step did: pass (fits), trim, compress (trimmed for a summary), overflow (prompt is too long).",
+      labelNames: ["backend", "action"],
       registers: [registry],
     }),
   };

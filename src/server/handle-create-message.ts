@@ -13,6 +13,7 @@ import { normalizeAnthropicRequest } from "../translate/normalize-anthropic-requ
 import type { TranslationWarning } from "../translate/translation-warning";
 import type { AppServices } from "./app-services";
 import { createSseResponse, type StreamOutcome } from "./create-sse-response";
+import { type FittedAttempt, fitContextForAttempt } from "./fit-context-for-attempt";
 import { recordStreamForCache } from "./record-stream-for-cache";
 import { toMessageId } from "./request-id";
 import { serveFromCache } from "./serve-from-cache";
@@ -93,32 +94,41 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
       stream,
       cache: cached?.lookup.outcome,
       prompt: prompt.summary,
+      context: contextUsage && `${contextUsage.used}/${contextUsage.window}`,
       outcome,
       ms: Math.round(seconds * 1000),
       warnings: warnings.length > 0 ? warnings.map((warning) => `${warning.code}@${warning.path}`).join(",") : undefined,
     });
   };
 
-  // Upstreams that honour Anthropic prompt caching get breakpoints; computed once, whatever the retries.
-  let withBreakpoints: MessageCreateParams | undefined;
-  const prepareFor = (kind: Backend["kind"]): MessageCreateParams => {
+  // Upstreams that honour Anthropic prompt caching get breakpoints; computed once per prompt sent, whatever the retries.
+  const withBreakpoints = new WeakMap<MessageCreateParams, MessageCreateParams>();
+  const prepareFor = (kind: Backend["kind"], fitted: MessageCreateParams): MessageCreateParams => {
     const control = services.config.cache.control;
-    if (kind !== "anthropic" || !control.inject) return prompt.request;
-    if (withBreakpoints === undefined) {
-      const injected = injectAnthropicCacheControl(prompt.request, control.points);
+    if (kind !== "anthropic" || !control.inject) return fitted;
+    let prepared = withBreakpoints.get(fitted);
+    if (prepared === undefined) {
+      const injected = injectAnthropicCacheControl(fitted, control.points);
       injected.warnings.forEach(onWarning);
-      withBreakpoints = injected.value;
+      prepared = injected.value;
+      withBreakpoints.set(fitted, prepared);
     }
-    return withBreakpoints;
+    return prepared;
   };
+  // The context step runs per attempt (each target has its own window); the answer reports the last one's.
+  let contextUsage: FittedAttempt["usage"];
 
   let dispatched: Dispatched<StartedAnswer>;
   try {
     dispatched = await services.router.dispatch<StartedAnswer>(
       { request: prompt.request, estimatedTokens: inputTokensEstimate, signal: abort.signal, memo },
       // The router's signal adds its overall deadline to the client's abort.
-      ({ backend, decision, signal, slot }) =>
-        startAnswer(backend, { ...prepareFor(backend.kind), model: decision.model }, { ...options, signal, slot }, stream),
+      ({ backend, decision, signal, slot }) => {
+        const fitted = fitContextForAttempt(services, prompt.request, { backend, decision }, onWarning);
+        contextUsage = fitted.usage;
+        const sent = { ...prepareFor(backend.kind, fitted.request), model: decision.model };
+        return startAnswer(backend, sent, { ...options, signal, slot }, stream);
+      },
     );
   } catch (error) {
     const attempts = error instanceof DispatchError ? error.attempts : [];
@@ -142,6 +152,7 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
     "x-anyclaude-route": decision.route,
     "x-anyclaude-attempts": String(attempts.length),
     ...cached?.headers,
+    ...(contextUsage && { "x-anyclaude-context": `${contextUsage.used}/${contextUsage.window}` }),
   };
   const ticket = cached?.lookup.ticket;
   if (answer.kind === "message") {
