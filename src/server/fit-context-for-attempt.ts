@@ -1,17 +1,21 @@
 /**
  * The context step of one attempt: the target's window (the config's `context.windows`, else
  * what its engine listed), then the request fitted to it under the route's policy. An unknown
- * window sends the request as it is. Throws ContextOverflowError, which the router treats as
+ * window sends the request as it is; `compress` asks the target itself for the summary. Throws ContextOverflowError, which the router treats as
  * an overflow (the group's contextFallback, else "prompt is too long").
  */
 
-import { fitRequestToWindow } from "../context/fit-request-to-window";
+import type { CallOptions } from "../backends/backend";
+import { computeSummaryTokens, fitRequestToWindow } from "../context/fit-request-to-window";
+import { placeSummary } from "../context/place-summary";
 import { resolveContextSettings } from "../context/resolve-context-settings";
+import { summarizeLeftOutTurns } from "../context/summarize-left-out-turns";
 import { ContextOverflowError } from "../errors/proxy-error";
 import type { MessageCreateParams } from "../protocol/anthropic/messages";
 import type { DispatchTarget } from "../router/dispatch-result";
 import type { TranslationWarning } from "../translate/translation-warning";
 import type { AppServices } from "./app-services";
+import { createBackendSummarizer } from "./summarize-with-backend";
 
 export interface FittedAttempt {
   request: MessageCreateParams;
@@ -21,15 +25,17 @@ export interface FittedAttempt {
 
 /**
  * @example
- * const fitted = fitContextForAttempt(services, prompt.request, target, onWarning);
+ * const fitted = await fitContextForAttempt(services, prompt.request, target, onWarning, { options, signal });
  * fitted.usage; // { used: 9_870, window: 16_384 }
  */
-export function fitContextForAttempt(
+export async function fitContextForAttempt(
   services: Pick<AppServices, "config" | "router" | "context" | "metrics">,
   request: MessageCreateParams,
   { backend, decision }: Pick<DispatchTarget, "backend" | "decision">,
   onWarning: (warning: TranslationWarning) => void,
-): FittedAttempt {
+  /** For `compress`: how the summarizer calls the target. */
+  compress?: { options: CallOptions; signal: AbortSignal },
+): Promise<FittedAttempt> {
   const settings = resolveContextSettings(services.config.context, {
     route: decision.route,
     group: decision.group,
@@ -47,14 +53,33 @@ export function fitContextForAttempt(
     throw error;
   }
   fitted.warnings.forEach(onWarning);
-  const fit = fitted.value;
-  if (fit.action === "compress") {
-    // Summaries are not written yet: compress sends the trim with its marker.
-    onWarning({
-      code: "summary-not-written",
-      path: "messages",
-      message: "context.policy compress is not wired to a summarizer yet: the left-out turns are marked, not summarized",
-    });
+  let fit = fitted.value;
+  if (fit.action === "compress" && fit.plan !== undefined && compress !== undefined) {
+    const summarizer = createBackendSummarizer(backend, decision.model, settings.window, compress.options);
+    const room = computeSummaryTokens(fit.budget);
+    try {
+      const summary = await summarizeLeftOutTurns(
+        request.messages,
+        fit.plan,
+        summarizer,
+        services.context.summaries,
+        room,
+        compress.signal,
+      );
+      if (summary !== undefined) {
+        const placed = placeSummary(request, fit, services.context.counter, summary);
+        placed.warnings.forEach(onWarning);
+        fit = placed.value;
+      }
+    } catch (error) {
+      // The trim with its marker still fits: the request goes on without the summary, and says why.
+      if (compress.signal.aborted) throw error;
+      onWarning({
+        code: "summary-failed",
+        path: "messages",
+        message: `the left-out turns are marked, not summarized: ${(error as Error).message}`,
+      });
+    }
   }
   services.metrics.contextActions.inc({ backend: backend.id, action: fit.action });
   services.metrics.contextUtilization.observe({ backend: backend.id }, fit.tokensAfter / settings.window);

@@ -123,8 +123,8 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
     dispatched = await services.router.dispatch<StartedAnswer>(
       { request: prompt.request, estimatedTokens: inputTokensEstimate, signal: abort.signal, memo },
       // The router's signal adds its overall deadline to the client's abort.
-      ({ backend, decision, signal, slot }) => {
-        const fitted = fitContextForAttempt(services, prompt.request, { backend, decision }, onWarning);
+      async ({ backend, decision, signal, slot }) => {
+        const fitted = await fitContextForAttempt(services, prompt.request, { backend, decision }, onWarning, { options, signal });
         contextUsage = fitted.usage;
         const sent = { ...prepareFor(backend.kind, fitted.request), model: decision.model };
         return startAnswer(backend, sent, { ...options, signal, slot }, stream);

@@ -11,6 +11,7 @@ import { type StartedProxy, startProxy } from "../support/start-proxy";
 import { expectedErrorBody, postMessage } from "./proxy-test-client";
 
 const WINDOW = 4_096;
+const SUMMARY = "The user asked for a parser refactor; forty files were read.";
 
 /** The task, then `turns` exchanges of a Read and its result of about 150 tokens, then a question. */
 function longConversation(turns: number): Array<{ role: string; content: unknown }> {
@@ -44,22 +45,28 @@ function expectToolPairsIntact(messages: SentMessage[]): void {
 let backend: FakeOpenAIBackend;
 let trimming: StartedProxy;
 let refusing: StartedProxy;
+let compressing: StartedProxy;
 
 beforeAll(async () => {
   backend = startFakeOpenAIBackend(
-    (request) =>
-      (request.body as { stream?: boolean }).stream
+    (request) => {
+      if (request.rawBody.includes("You summarize the earlier part of a coding session")) {
+        return openAIJson(llamaServerCompletion({ text: SUMMARY, usage: { promptTokens: 10, completionTokens: 5 } }));
+      }
+      return (request.body as { stream?: boolean }).stream
         ? openAIStream([roleChunk(), { choices: [{ index: 0, delta: { content: "ok" }, finish_reason: "stop" }] }])
-        : openAIJson(llamaServerCompletion({ text: "ok", usage: { promptTokens: 10, completionTokens: 1 } })),
+        : openAIJson(llamaServerCompletion({ text: "ok", usage: { promptTokens: 10, completionTokens: 1 } }));
+    },
     { kind: "llamacpp", contextWindow: WINDOW },
   );
   const target = { url: backend.url, kind: "llamacpp" as const, mode: "translate" as const };
   trimming = await startProxy({ cache: { enabled: false } }, [target]);
   refusing = await startProxy({ cache: { enabled: false }, context: { policy: "error" } }, [target]);
+  compressing = await startProxy({ cache: { enabled: false }, context: { policy: "compress" } }, [target]);
 });
 
 afterAll(async () => {
-  await Promise.all([trimming.stop(), refusing.stop(), backend.stop()]);
+  await Promise.all([trimming.stop(), refusing.stop(), compressing.stop(), backend.stop()]);
 });
 
 describe("a conversation longer than the engine's listed window", () => {
@@ -104,6 +111,27 @@ describe("a conversation longer than the engine's listed window", () => {
       ),
     );
     expect(backend.requestsTo("/v1/chat/completions").length).toBe(before);
+  });
+
+  test("under policy compress, the target summarizes the left-out turns and the summary stands in their place", async () => {
+    const before = backend.requestsTo("/v1/chat/completions").length;
+    const response = await postMessage(compressing, { messages });
+    expect(response.status).toBe(200);
+    await response.json();
+    const sent = backend.requestsTo("/v1/chat/completions").slice(before);
+    // One summary per cut the replayed history made, then the request itself.
+    expect(sent.length).toBeGreaterThanOrEqual(2);
+    expect(sent.slice(0, -1).every((request) => request.rawBody.includes("You summarize the earlier part"))).toBe(true);
+    const body = sent.at(-1)!.body as { messages: SentMessage[] };
+    expect(JSON.stringify(body.messages[0]!.content)).toContain(SUMMARY);
+    expectToolPairsIntact(body.messages);
+    const [used, window] = response.headers.get("x-anyclaude-context")!.split("/").map(Number);
+    expect(used).toBeLessThanOrEqual(window! - 1_024);
+
+    // The same history again: the summaries are remembered, only the request goes out.
+    const again = backend.requestsTo("/v1/chat/completions").length;
+    await (await postMessage(compressing, { messages })).json();
+    expect(backend.requestsTo("/v1/chat/completions").length).toBe(again + 1);
   });
 
   test("a short conversation passes as it is, with the window's share in the header", async () => {
