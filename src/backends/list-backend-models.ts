@@ -1,12 +1,13 @@
 /**
  * Which models a backend serves and how large their context windows are, asked in each
- * engine's own dialect: llama-server (`/v1/models` meta.n_ctx, and `/props` total_slots for
- * prefix affinity), vLLM (`max_model_len`), LM Studio (`/api/v0/models`), Ollama (`/api/tags`
+ * engine's own dialect: llama-server (`/v1/models` meta.n_ctx, `/props` for one slot's window and
+ * total_slots for prefix affinity), vLLM (`max_model_len`), LM Studio (`/api/v0/models`), Ollama (`/api/tags`
  * + `/api/show`), anything else `/v1/models`.
  */
 import { BackendProtocolError } from "../errors/proxy-error";
 import type { BackendModel } from "./backend";
 import type { BackendSettings } from "./backend-settings";
+import { readLlamaServerWindow } from "./read-context-window";
 import { requestBackendJson } from "./request-backend-json";
 
 const LIST_TIMEOUT_MS = 10_000;
@@ -30,18 +31,28 @@ async function discoverModels(settings: BackendSettings, signal?: AbortSignal): 
       }));
     }
     case "llamacpp": {
-      const [models, slots] = await Promise.all([listOpenAIModels(settings, signal), readLlamaSlots(settings, signal)]);
-      return slots === undefined ? models : models.map((model) => ({ ...model, slots }));
+      const [models, props] = await Promise.all([listOpenAIModels(settings, signal), readLlamaProps(settings, signal)]);
+      // /props n_ctx is one slot's window (what one request gets), /v1/models meta.n_ctx the whole -c.
+      const window = readLlamaServerWindow(props)?.window;
+      const slots = asPositive((props as { total_slots?: unknown } | undefined)?.total_slots);
+      return models.map((model) => ({
+        ...model,
+        ...(window !== undefined && { contextWindow: window }),
+        ...(slots !== undefined && { slots }),
+      }));
     }
     default:
       return listOpenAIModels(settings, signal);
   }
 }
 
-/** The slot count prefix affinity pins to; a llama-server without /props only loses the pinning. */
-async function readLlamaSlots(settings: BackendSettings, signal?: AbortSignal): Promise<number | undefined> {
+/**
+ * `/props`: the slot count prefix affinity pins to and one slot's window; a llama-server without
+ * /props only loses the pinning, and its window comes from /v1/models.
+ */
+async function readLlamaProps(settings: BackendSettings, signal?: AbortSignal): Promise<unknown> {
   try {
-    return asPositive(((await getJson(settings, "/props", signal)) as { total_slots?: unknown }).total_slots);
+    return await getJson(settings, "/props", signal);
   } catch {
     return undefined;
   }

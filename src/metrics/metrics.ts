@@ -31,6 +31,8 @@ export interface Metrics {
   proxyToolSeconds: HistogramType<"tool">;
   proxyToolCacheLookups: CounterType<"outcome">;
   proxyToolLoopSteps: HistogramType<never>;
+  contextUtilization: HistogramType<"backend">;
+  contextActions: CounterType<"backend" | "action">;
 }
 
 /** One backend's live router state, read when /metrics is scraped (the router's BackendStatus fits). */
@@ -174,6 +176,19 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: "anyclaude_proxy_tool_loop_steps",
       help: "Model calls per answer in which anyclaude could run tools itself (1: the model called none).",
       buckets: [1, 2, 3, 4, 6, 10, 20, 50],
+      registers: [registry],
+    }),
+    contextUtilization: new Histogram({
+      name: "anyclaude_context_utilization_ratio",
+      help: "Share of its target's context window a sent prompt took, after any trim (targets whose window is known).",
+      labelNames: ["backend"],
+      buckets: [0.1, 0.25, 0.5, 0.65, 0.75, 0.85, 0.95, 1],
+      registers: [registry],
+    }),
+    contextActions: new Counter({
+      name: "anyclaude_context_actions_total",
+      help: "Attempts by what the context step did: pass (fits), trim, compress (trimmed for a summary), overflow (prompt is too long).",
+      labelNames: ["backend", "action"],
       registers: [registry],
     }),
   };

@@ -1,6 +1,7 @@
 /** What the HTTP layer needs from the rest of anyclaude, handed in as plain values (no globals). */
 
 import type { Config } from "../config/config-schema";
+import type { ContextState } from "../context/context-state";
 import type { ConversationMemo } from "../json/conversation-memo";
 import type { Logger } from "../log/logger";
 import type { Metrics } from "../metrics/metrics";
@@ -35,4 +36,6 @@ export interface AppServices {
   clientKey?: string;
   /** What the server remembers between requests of the conversations it serves: passed to every step that reuses work. */
   conversationMemo: ConversationMemo;
+  /** What the context step remembers between requests: token counts and `compress` summaries. */
+  context: ContextState;
 }

@@ -13,6 +13,7 @@ import { normalizeAnthropicRequest } from "../translate/normalize-anthropic-requ
 import type { TranslationWarning } from "../translate/translation-warning";
 import type { AppServices } from "./app-services";
 import { createSseResponse, type StreamOutcome } from "./create-sse-response";
+import { type FittedAttempt, fitContextForAttempt } from "./fit-context-for-attempt";
 import { prepareProxyToolStep } from "./proxy-tool-step";
 import { recordStreamForCache } from "./record-stream-for-cache";
 import { toMessageId } from "./request-id";
@@ -96,6 +97,7 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
       stream,
       cache: cached?.lookup.outcome,
       prompt: prompt.summary,
+      context: contextUsage && `${contextUsage.used}/${contextUsage.window}`,
       outcome,
       ms: Math.round(seconds * 1000),
       warnings: warnings.length > 0 ? warnings.map((warning) => `${warning.code}@${warning.path}`).join(",") : undefined,
@@ -103,20 +105,25 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
     });
   };
 
-  // Upstreams that honour Anthropic prompt caching get breakpoints; computed once, whatever the retries.
-  let withBreakpoints: MessageCreateParams | undefined;
-  const prepareFor = (kind: Backend["kind"]): MessageCreateParams => {
+  // Upstreams that honour Anthropic prompt caching get breakpoints; computed once per prompt sent, whatever the retries.
+  const withBreakpoints = new WeakMap<MessageCreateParams, MessageCreateParams>();
+  const prepareFor = (kind: Backend["kind"], fitted: MessageCreateParams): MessageCreateParams => {
     const control = services.config.cache.control;
-    if (kind !== "anthropic" || !control.inject) return prompt.request;
-    if (withBreakpoints === undefined) {
-      const injected = injectAnthropicCacheControl(prompt.request, control.points);
+    if (kind !== "anthropic" || !control.inject) return fitted;
+    let prepared = withBreakpoints.get(fitted);
+    if (prepared === undefined) {
+      const injected = injectAnthropicCacheControl(fitted, control.points);
       injected.warnings.forEach(onWarning);
-      withBreakpoints = injected.value;
+      prepared = injected.value;
+      withBreakpoints.set(fitted, prepared);
     }
-    return withBreakpoints;
+    return prepared;
   };
+  // The context step runs per attempt (each target has its own window); the answer reports the last one's.
+  let contextUsage: FittedAttempt["usage"];
 
-  const requestFor = ({ backend, decision }: DispatchTarget) => ({ ...prepareFor(backend.kind), model: decision.model });
+  // What the answering attempt sent, fitted to its target: the proxy-run tool loop continues from it.
+  let sent: MessageCreateParams | undefined;
   // The router's signal adds its overall deadline to the client's abort.
   const startOn = ({ backend, signal, slot }: DispatchTarget, sent: MessageCreateParams) =>
     startAnswer(backend, sent, { ...options, signal, slot }, stream);
@@ -125,10 +132,15 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
   try {
     dispatched = await services.router.dispatch<StartedAnswer>(
       { request: prompt.request, estimatedTokens: inputTokensEstimate, signal: abort.signal, memo },
-      (target) => startOn(target, requestFor(target)),
+      async (target) => {
+        const fitted = await fitContextForAttempt(services, prompt.request, target, onWarning, { options, signal: target.signal });
+        contextUsage = fitted.usage;
+        sent = { ...prepareFor(target.backend.kind, fitted.request), model: target.decision.model };
+        return startOn(target, sent);
+      },
     );
     // The model's calls of proxy-run tools are run here, and the same target asked again until it answers.
-    if (proxyTools) dispatched = await proxyTools.continueLoop(dispatched, requestFor(dispatched), startOn);
+    if (proxyTools) dispatched = await proxyTools.continueLoop(dispatched, sent!, startOn);
   } catch (error) {
     const attempts = error instanceof DispatchError ? error.attempts : [];
     const failure = error instanceof DispatchError ? error.failure : error;
@@ -151,6 +163,7 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
     "x-anyclaude-route": decision.route,
     "x-anyclaude-attempts": String(attempts.length),
     ...cached?.headers,
+    ...(contextUsage && { "x-anyclaude-context": `${contextUsage.used}/${contextUsage.window}` }),
   };
   const ticket = cached?.lookup.ticket;
   if (answer.kind === "message") {

@@ -13,6 +13,7 @@ import { BackendUnreachableError, nameBackend, resolveBackendSettings } from "..
 import { ConfigError } from "../config/config-error";
 import { type BackendConfig, BackendSchema, type Config } from "../config/config-schema";
 import { readSecret, SecretUnavailableError } from "../config/read-secret";
+import { ContextState } from "../context/context-state";
 import { OverloadedError, ProxyError } from "../errors/proxy-error";
 import { ConversationMemo } from "../json/conversation-memo";
 import type { Logger } from "../log/logger";
@@ -121,6 +122,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     streams,
     conversationMemo,
     proxyTools: proxyTools.services,
+    context: new ContextState(),
   });
   app.listen({
     hostname: config.server.host,

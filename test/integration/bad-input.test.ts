@@ -189,7 +189,10 @@ describe("odd but acceptable input", () => {
 describe("large bodies within a large limit", () => {
   let roomy: StartedProxy;
   beforeAll(async () => {
-    roomy = await startProxy({ server: { maxBodyBytes: 16 * 1024 * 1024 } }, [{ url: backend.url, kind: "llamacpp", mode: "translate" }]);
+    // A window that holds the 8 MB message, which the context step then passes unchanged.
+    roomy = await startProxy({ server: { maxBodyBytes: 16 * 1024 * 1024 }, context: { windows: { "qwen3-coder-30b-a3b": 8_000_000 } } }, [
+      { url: backend.url, kind: "llamacpp", mode: "translate" },
+    ]);
   });
   afterAll(() => roomy.stop());
 

@@ -125,10 +125,14 @@ describe("translate mode (OpenAI chat completions to a llama-server)", () => {
   test(
     "a stream cut mid-way: Claude Code falls back to one non-streaming request, which the proxy answers as JSON",
     async () => {
-      const backend = startFakeOpenAIBackend([
-        openAIStream([roleChunk(), ...textChunks("Half an ans", 2)], { end: "cut" }),
-        openAIJson(llamaServerCompletion({ text: "Answer from the retry.", usage: { promptTokens: 9000, completionTokens: 5 } })),
-      ]);
+      const backend = startFakeOpenAIBackend(
+        [
+          openAIStream([roleChunk(), ...textChunks("Half an ans", 2)], { end: "cut" }),
+          openAIJson(llamaServerCompletion({ text: "Answer from the retry.", usage: { promptTokens: 9000, completionTokens: 5 } })),
+          // A window that holds Claude Code's max_tokens, so that the context step sends them unchanged.
+        ],
+        { contextWindow: 262_144 },
+      );
       const setup = await startSetup(backend, { kind: "llamacpp", mode: "translate" });
 
       const run = await runThrough(setup, "say hi");

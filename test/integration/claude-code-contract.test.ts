@@ -57,7 +57,8 @@ beforeAll(async () => {
         ? openAIStream(llamaServerChunks(reply))
         : openAIJson(llamaServerCompletion(reply));
     },
-    { kind: "llamacpp", model: TRANSLATE_MODEL },
+    // A window that holds Claude Code's max_tokens, so that the context step sends it unchanged.
+    { kind: "llamacpp", model: TRANSLATE_MODEL, contextWindow: 262_144 },
   );
   // The accepted transcript, re-labelled with the engine's own model name so that the client
   // getting its requested name back proves the proxy restored it.

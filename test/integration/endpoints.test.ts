@@ -158,7 +158,10 @@ describe("GET /docs", () => {
 
 describe("GET /metrics", () => {
   test("counts a Claude Code request and its translation warnings by code", async () => {
-    const metered = await startProxy({}, [{ id: "llama", url: llama.url, kind: "llamacpp", mode: "translate" }]);
+    // A window that holds Claude Code's max_tokens: the context step passes the request without a warning of its own.
+    const metered = await startProxy({ context: { windows: { [LLAMA_MODEL]: 262_144 } } }, [
+      { id: "llama", url: llama.url, kind: "llamacpp", mode: "translate" },
+    ]);
     try {
       const recorded = readClaudeCodeRequests().find((request) => request.name.includes("say-hi"))!;
       const response = await fetch(`${metered.url}${recorded.url}`, {
@@ -178,6 +181,8 @@ describe("GET /metrics", () => {
       );
       expect(counted).toEqual(expected);
       expect(text.match(/^anyclaude_translation_warnings_total\{/gm)?.length).toBe(Object.keys(expected).length);
+      expect(readCounter(text, "anyclaude_context_actions_total", 'backend="llama",action="pass"')).toBe(1);
+      expect(text).toMatch(/^anyclaude_context_utilization_ratio_count\{backend="llama"\} 1$/m);
     } finally {
       await metered.stop();
     }

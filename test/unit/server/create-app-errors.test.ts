@@ -4,6 +4,7 @@
  */
 import { expect, test } from "bun:test";
 import { loadConfig } from "../../../src/config/load-config";
+import { ContextState } from "../../../src/context/context-state";
 import { ConversationMemo } from "../../../src/json/conversation-memo";
 import { createLogger } from "../../../src/log/logger";
 import { createMetrics } from "../../../src/metrics/metrics";
@@ -30,6 +31,7 @@ function startApp() {
     // A cache that cannot be opened: its stats() throws a plain Error, as a bug would.
     cache: new DeferredResponseCache(async () => undefined),
     conversationMemo: new ConversationMemo({ maxDepth: 64 }),
+    context: new ContextState(),
     prompt: new PromptOptimizer({ rules: config.prompt.rules, deferTools: config.prompt.deferTools }),
   });
   const call = (path: string, init: RequestInit = {}, key: string = KEY) =>

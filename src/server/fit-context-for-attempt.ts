@@ -1,0 +1,93 @@
+/**
+ * The context step of one attempt: the target's window (the config's `context.windows`, else
+ * what its engine listed), then the request fitted to it under the route's policy. An unknown
+ * window sends the request as it is; `compress` asks the target itself for the summary. Throws ContextOverflowError, which the router treats as
+ * an overflow (the group's contextFallback, else "prompt is too long").
+ */
+
+import type { CallOptions } from "../backends/backend";
+import { computeSummaryTokens, fitRequestToWindow } from "../context/fit-request-to-window";
+import { placeSummary } from "../context/place-summary";
+import { resolveContextSettings } from "../context/resolve-context-settings";
+import { summarizeLeftOutTurns } from "../context/summarize-left-out-turns";
+import { ContextOverflowError } from "../errors/proxy-error";
+import type { MessageCreateParams } from "../protocol/anthropic/messages";
+import type { DispatchTarget } from "../router/dispatch-result";
+import type { TranslationWarning } from "../translate/translation-warning";
+import type { AppServices } from "./app-services";
+import { createBackendSummarizer } from "./summarize-with-backend";
+
+export interface FittedAttempt {
+  request: MessageCreateParams;
+  /** Prompt tokens sent and the window, when the window is known (`x-anyclaude-context`). */
+  usage?: { used: number; window: number };
+}
+
+/**
+ * @example
+ * const fitted = await fitContextForAttempt(services, prompt.request, target, onWarning, { options, signal });
+ * fitted.usage; // { used: 9_870, window: 16_384 }
+ */
+export async function fitContextForAttempt(
+  services: Pick<AppServices, "config" | "router" | "context" | "metrics">,
+  request: MessageCreateParams,
+  { backend, decision }: Pick<DispatchTarget, "backend" | "decision">,
+  onWarning: (warning: TranslationWarning) => void,
+  /** For `compress`: how the summarizer calls the target. */
+  compress?: { options: CallOptions; signal: AbortSignal },
+): Promise<FittedAttempt> {
+  const settings = resolveContextSettings(services.config.context, {
+    route: decision.route,
+    group: decision.group,
+    backendId: backend.id,
+    model: decision.model,
+    reportedWindow: findReportedWindow(services.router, backend.id, decision.model),
+  });
+  if (settings === undefined) return { request };
+  const group = decision.group === undefined ? undefined : services.config.modelGroups?.[decision.group];
+  let fitted: ReturnType<typeof fitRequestToWindow>;
+  try {
+    fitted = fitRequestToWindow(request, settings, services.context.counter, { hasContextFallback: group?.contextFallback !== undefined });
+  } catch (error) {
+    if (error instanceof ContextOverflowError) services.metrics.contextActions.inc({ backend: backend.id, action: "overflow" });
+    throw error;
+  }
+  fitted.warnings.forEach(onWarning);
+  let fit = fitted.value;
+  if (fit.action === "compress" && fit.plan !== undefined && compress !== undefined) {
+    const summarizer = createBackendSummarizer(backend, decision.model, settings.window, compress.options);
+    const room = computeSummaryTokens(fit.budget);
+    try {
+      const summary = await summarizeLeftOutTurns(
+        request.messages,
+        fit.plan,
+        summarizer,
+        services.context.summaries,
+        room,
+        compress.signal,
+      );
+      if (summary !== undefined) {
+        const placed = placeSummary(request, fit, services.context.counter, summary);
+        placed.warnings.forEach(onWarning);
+        fit = placed.value;
+      }
+    } catch (error) {
+      // The trim with its marker still fits: the request goes on without the summary, and says why.
+      if (compress.signal.aborted) throw error;
+      onWarning({
+        code: "summary-failed",
+        path: "messages",
+        message: `the left-out turns are marked, not summarized: ${(error as Error).message}`,
+      });
+    }
+  }
+  services.metrics.contextActions.inc({ backend: backend.id, action: fit.action });
+  services.metrics.contextUtilization.observe({ backend: backend.id }, fit.tokensAfter / settings.window);
+  return { request: fit.request, usage: { used: fit.tokensAfter, window: settings.window } };
+}
+
+/** The window the backend listed for this model (its `contextWindow` setting already applied). */
+function findReportedWindow(router: AppServices["router"], backendId: string, model: string): number | undefined {
+  const entry = router.catalog().find((candidate) => candidate.backendId === backendId);
+  return entry?.models?.find((candidate) => candidate.id === model)?.contextWindow;
+}
