@@ -3,6 +3,7 @@
  * server only see this: Anthropic requests in, Anthropic messages or event streams out,
  * failures as ProxyError.
  */
+import type { ToolsConfig } from "../config/tools-config-schema";
 import type { CountTokensParams, Message, MessageCreateParams } from "../protocol/anthropic/messages";
 import type { MessageStreamEvent } from "../protocol/anthropic/stream-events";
 import type { TranslationWarning } from "../translate/translation-warning";
@@ -30,6 +31,8 @@ export interface CallOptions {
   onWarning: (warning: TranslationWarning) => void;
   /** llama-server slot whose KV cache holds this prompt's prefix (`id_slot`); set by prefix-affinity routing. */
   slot?: number;
+  /** The `tools` config section: text-form calls, input checks and re-asks, how tools reach the model. Defaults when absent. */
+  tools?: ToolsConfig;
 }
 
 export interface TokenCount {

@@ -10,12 +10,14 @@ import { checkChatCompletion, checkChatCompletionChunk } from "../protocol/opena
 import { convertAnthropicRequestToOpenAIChat } from "../translate/convert-anthropic-request-to-openai-chat";
 import { convertOpenAIChatCompletionToAnthropic } from "../translate/convert-openai-chat-completion-to-anthropic";
 import { OpenAIChatStreamConverter } from "../translate/openai-chat-stream-converter";
+import type { ToolCallHandling } from "../translate/tool-call-gate";
 import type { Backend, CallOptions, MessageStream, TokenCount } from "./backend";
 import { countTokensWithEngine } from "./count-tokens-with-engine";
 import { HttpBackend } from "./http-backend";
 import { parseBackendJson } from "./parse-backend-json";
 import { convertInStreamError } from "./read-backend-error";
 import { readBackendEvents } from "./read-backend-events";
+import { resolveToolSettings, type ToolSettings } from "./resolve-tool-settings";
 
 export class OpenAIChatBackend extends HttpBackend implements Backend {
   readonly mode = "translate" as const;
@@ -32,6 +34,7 @@ export class OpenAIChatBackend extends HttpBackend implements Backend {
       requestModel: options.clientModel,
       messageId: options.messageId,
       stopSequences: request.stop_sequences,
+      toolCalls: this.toolHandling(request, options),
     });
     warnings.forEach(options.onWarning);
     return value;
@@ -46,6 +49,7 @@ export class OpenAIChatBackend extends HttpBackend implements Backend {
       stopSequences: request.stop_sequences,
       // message_start must carry input tokens before the engine reports usage at the very end.
       inputTokensEstimate: options.inputTokensEstimate,
+      toolCalls: this.toolHandling(request, options),
     });
     const backendId = this.id;
     const timeouts = this.settings.timeouts;
@@ -97,12 +101,17 @@ export class OpenAIChatBackend extends HttpBackend implements Backend {
     return countTokensWithEngine(this.settings, chat, request, options.signal);
   }
 
+  private toolHandling(request: MessageCreateParams, options: CallOptions): ToolCallHandling {
+    return toolHandlingFor(request, resolveToolSettings(options.tools, this.id, request.model));
+  }
+
   private buildChatRequest(request: MessageCreateParams, stream: boolean, options: CallOptions) {
     const { value, warnings } = convertAnthropicRequestToOpenAIChat(request, {
       thinkingStyle: this.settings.thinkingStyle,
       stream,
     });
     warnings.forEach(options.onWarning);
+    if (value.tools && resolveToolSettings(options.tools, this.id, request.model).singleCall) value.parallel_tool_calls = false;
     // llama-server keeps the prompt in the slot's KV cache only when asked (default differs by version).
     if (this.settings.kind === "llamacpp") {
       value.cache_prompt = true;
@@ -110,6 +119,11 @@ export class OpenAIChatBackend extends HttpBackend implements Backend {
     }
     return value;
   }
+}
+
+/** How the answer's tool calls are checked, against the tools this request declared. */
+function toolHandlingFor(request: MessageCreateParams, settings: ToolSettings): ToolCallHandling {
+  return { tools: request.tools ?? [], textCalls: settings.textCalls, holdInvalid: false, singleCall: settings.singleCall };
 }
 
 function isErrorObject(value: unknown): value is { error: unknown } {

@@ -14,6 +14,7 @@ import {
   RetryOverrideSchema,
   RetrySchema,
 } from "./router-config-schema";
+import { ToolsSchema } from "./tools-config-schema";
 
 const Milliseconds = (defaultValue: number, description: string) => t.Integer({ minimum: 1, default: defaultValue, description });
 
@@ -392,6 +393,7 @@ export const ConfigSchema = t.Object(
     health: HealthSchema,
     embedding: EmbeddingSchema,
     cache: CacheSchema,
+    tools: ToolsSchema,
   },
   { additionalProperties: false },
 );

@@ -61,6 +61,7 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
     clientModel: request.model,
     inputTokensEstimate,
     onWarning,
+    tools: services.config.tools,
   };
 
   const finish = (status: number, outcome: string, attempts: AttemptRecord[]) => {

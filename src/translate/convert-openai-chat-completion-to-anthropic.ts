@@ -1,13 +1,15 @@
 /**
  * Converts a whole (non-streamed) OpenAI chat completion into the Anthropic Message Claude Code
- * expects: thinking first, then text, then one tool_use block per call, as Anthropic orders them.
+ * expects: thinking first, then text with any calls the model wrote as text, then one tool_use
+ * block per structured call, each checked against its tool (tool-call-gate.ts).
  */
 import type { ContentBlock, Message } from "../protocol/anthropic/messages";
 import type { ChatCompletion } from "../protocol/openai/chat-response-schema";
+import type { InvalidToolCall } from "../tools/build-reask-request";
 import { convertOpenAIChatUsage } from "./convert-openai-chat-usage";
 import { generateToolUseId, type ToolUseIdGenerator } from "./generate-tool-use-id";
 import { mapOpenAIFinishReason } from "./map-openai-finish-reason";
-import { repairToolCallArguments } from "./repair-tool-call-arguments";
+import { ToolCallGate, type ToolCallHandling } from "./tool-call-gate";
 import type { Translated, TranslationWarning } from "./translation-warning";
 
 export interface ChatCompletionConversionContext {
@@ -17,6 +19,12 @@ export interface ChatCompletionConversionContext {
   /** The request's `stop_sequences`, to tell which stop the engine reports. */
   stopSequences?: string[];
   generateToolUseId?: ToolUseIdGenerator;
+  toolCalls?: ToolCallHandling;
+}
+
+export interface ConvertedChatCompletion extends Translated<Message> {
+  /** Calls held back because they failed their schema (only with `toolCalls.holdInvalid`), and the answer's text. */
+  invalid: { text: string; calls: InvalidToolCall[] };
 }
 
 type ChatChoice = ChatCompletion["choices"][number];
@@ -31,7 +39,7 @@ type ChatChoice = ChatCompletion["choices"][number];
 export function convertOpenAIChatCompletionToAnthropic(
   completion: ChatCompletion,
   context: ChatCompletionConversionContext,
-): Translated<Message> {
+): ConvertedChatCompletion {
   const warnings: TranslationWarning[] = [];
   const choice = completion.choices[0];
   if (completion.choices.length !== 1) {
@@ -42,7 +50,9 @@ export function convertOpenAIChatCompletionToAnthropic(
     });
   }
 
-  const content = choice ? convertChoiceContent(choice, context.generateToolUseId ?? generateToolUseId, warnings) : [];
+  const gate = new ToolCallGate(context.toolCalls, context.generateToolUseId ?? generateToolUseId);
+  const content = choice ? convertChoiceContent(choice, gate, warnings) : [];
+  const invalid = gate.takeInvalidCalls();
   const stop = mapOpenAIFinishReason(choice?.finish_reason, {
     hadToolCalls: content.some((block) => block.type === "tool_use"),
     stopSequence: choice?.stop_reason,
@@ -65,17 +75,18 @@ export function convertOpenAIChatCompletionToAnthropic(
       usage: convertOpenAIChatUsage({ usage: completion.usage, timings: completion.timings }),
     },
     warnings,
+    invalid: { text: content.map((block) => (block.type === "text" ? block.text : "")).join(""), calls: invalid },
   };
 }
 
-function convertChoiceContent(choice: ChatChoice, generateId: ToolUseIdGenerator, warnings: TranslationWarning[]): ContentBlock[] {
+function convertChoiceContent(choice: ChatChoice, gate: ToolCallGate, warnings: TranslationWarning[]): ContentBlock[] {
   const { message } = choice;
   const content: ContentBlock[] = [];
   // llama-server and older vLLM say `reasoning_content`; Ollama and newer vLLM say `reasoning`.
   const reasoning = message.reasoning_content || message.reasoning;
   // Local engines cannot sign thinking; "" is what Claude Code accepts from non-Anthropic servers.
   if (reasoning) content.push({ type: "thinking", thinking: reasoning, signature: "" });
-  if (message.content) content.push({ type: "text", text: message.content });
+  if (message.content) content.push(...convertText(message.content, gate, warnings));
 
   (message.tool_calls ?? []).forEach((call, index) => {
     const path = `choices[0].message.tool_calls[${index}]`;
@@ -83,9 +94,37 @@ function convertChoiceContent(choice: ChatChoice, generateId: ToolUseIdGenerator
       warnings.push({ code: "tool-call-without-name", path, message: "dropped a tool call the engine did not name" });
       return;
     }
-    const repaired = repairToolCallArguments(call.function.arguments ?? "", `${path}.function.arguments`);
-    warnings.push(...repaired.warnings);
-    content.push({ type: "tool_use", id: call.id || generateId(), name: call.function.name, input: repaired.value.input });
+    const toolCall = {
+      id: call.id ?? undefined,
+      name: call.function.name,
+      arguments: call.function.arguments ?? "",
+      origin: "native" as const,
+    };
+    const block = gate.admit(toolCall, path, warnings);
+    if (block) content.push(block);
   });
   return content;
+}
+
+/** Text, with the calls a model wrote as text taken out as tool_use blocks. */
+function convertText(text: string, gate: ToolCallGate, warnings: TranslationWarning[]): ContentBlock[] {
+  const parser = gate.createTextParser();
+  if (!parser) return [{ type: "text", text }];
+  const blocks: ContentBlock[] = [];
+  for (const segment of [...parser.push(text), ...parser.finish()]) {
+    if (segment.type === "call") {
+      const block = gate.admit({ ...segment.call, origin: segment.call.form }, "choices[0].message.content", warnings);
+      if (block) blocks.push(block);
+      continue;
+    }
+    if (segment.type === "unreadable-call") {
+      const message = `a ${segment.form} tool call could not be read (${segment.reason}); sent as text`;
+      warnings.push({ code: "unreadable-tool-call", path: "choices[0].message.content", message });
+    }
+    const last = blocks.at(-1);
+    if (last?.type === "text") last.text += segment.text;
+    else blocks.push({ type: "text", text: segment.text });
+  }
+  // Whitespace left between or around the calls carries nothing.
+  return blocks.filter((block) => block.type !== "text" || block.text.trim() !== "" || blocks.length === 1);
 }
