@@ -25,6 +25,8 @@ export interface Metrics {
   cacheStoreErrors: CounterType<"store" | "operation">;
   cacheBytesSaved: CounterType<never>;
   cacheTokensSaved: CounterType<never>;
+  toolCalls: CounterType<"tool">;
+  toolCallFixes: CounterType<"kind">;
 }
 
 /** One backend's live router state, read when /metrics is scraped (the router's BackendStatus fits). */
@@ -131,6 +133,18 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     cacheTokensSaved: new Counter({
       name: "anyclaude_cache_tokens_saved_total",
       help: "Input plus output tokens of the answers served from the cache: what a backend did not have to process.",
+      registers: [registry],
+    }),
+    toolCalls: new Counter({
+      name: "anyclaude_tool_calls_total",
+      help: "Tool calls sent to the client in backends' answers, by tool.",
+      labelNames: ["tool"],
+      registers: [registry],
+    }),
+    toolCallFixes: new Counter({
+      name: "anyclaude_tool_call_fixes_total",
+      help: "What anyclaude did to tool calls, by kind: text-form (a call written as text recovered), unreadable-text-form (left as text), renamed, repaired-json, coerced, reasked (sent back to the model once), invalid (passed on still failing its schema), dropped-extra (single-call mode).",
+      labelNames: ["kind"],
       registers: [registry],
     }),
   };

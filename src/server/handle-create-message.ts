@@ -15,6 +15,7 @@ import type { TranslationWarning } from "../translate/translation-warning";
 import type { AppServices } from "./app-services";
 import { createSseResponse, type StreamOutcome } from "./create-sse-response";
 import { recordStreamForCache } from "./record-stream-for-cache";
+import { recordToolCalls } from "./record-tool-calls";
 import { renderErrorResponse } from "./render-error-response";
 import { toMessageId } from "./request-id";
 import { serveFromCache } from "./serve-from-cache";
@@ -34,9 +35,11 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
   const request = validateMessageCreate(call.body);
   const stream = request.stream === true;
   const warnings: TranslationWarning[] = [];
+  const toolCalls = recordToolCalls(services.metrics);
   const onWarning = (warning: TranslationWarning) => {
     warnings.push(warning);
     services.metrics.translationWarnings.inc({ code: warning.code });
+    toolCalls.onWarning(warning);
   };
   const normalized = normalizeAnthropicRequest(request, services.config.claudeCode);
   normalized.warnings.forEach(onWarning);
@@ -86,6 +89,7 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
       outcome,
       ms: Math.round(seconds * 1000),
       warnings: warnings.length > 0 ? warnings.map((warning) => `${warning.code}@${warning.path}`).join(",") : undefined,
+      ...toolCalls.summary(),
     });
   };
 
@@ -139,6 +143,7 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
   };
   const ticket = cached?.lookup.ticket;
   if (answer.kind === "message") {
+    toolCalls.onMessage(answer.message);
     if (ticket) services.cache!.remember(ticket, answer.message);
     settle({ kind: "completed", outputTokens: answer.message.usage.output_tokens });
     finish(200, "completed", attempts);
@@ -153,6 +158,7 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
     abortBackend: () => abort.abort(),
     streams: services.streams,
     onEvent: (event) => {
+      toolCalls.onEvent(event);
       if (event.type === "message_delta") outputTokens = event.usage.output_tokens;
       cacheHooks?.onEvent(event);
     },

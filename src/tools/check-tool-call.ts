@@ -52,7 +52,9 @@ export function checkToolCall(call: { name: string; arguments: unknown }, tools:
   const schema = tool.input_schema;
   if (parsed.problem || typeof schema !== "object" || schema === null) return { name: tool.name, input, fixes, problems };
 
-  const validator = new Validator(schema as never, readDraft(schema), false);
+  // The validator marks every schema node it reads (Object.defineProperty); the request's own schemas
+  // are shared and frozen (src/json/reusing-json-parser.ts), so it reads a copy.
+  const validator = new Validator(structuredClone(schema) as never, readDraft(schema), false);
   let result = validator.validate(input);
   if (!result.valid) {
     const coerced = coerceToolInput(input, schema);

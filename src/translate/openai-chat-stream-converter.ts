@@ -124,13 +124,17 @@ export class OpenAIChatStreamConverter {
     return events;
   }
 
-  /** Calls held back because they failed their schema (only with `toolCalls.holdInvalid`). */
-  takeInvalidCalls(): { text: string; calls: InvalidToolCall[] } {
-    return { text: this.answerText, calls: this.gate.takeInvalidCalls() };
+  /** Calls held back because they failed their schema (only with `toolCalls.holdInvalid`), and the answer's text. */
+  invalidCalls(): { text: string; calls: readonly InvalidToolCall[] } {
+    return { text: this.answerText, calls: this.gate.invalidCalls };
   }
 
-  /** Continues the same message with the engine's answer to a re-ask: its chunks are pushed next. */
+  /**
+   * Continues the same message with the engine's answer to a re-ask, whose chunks are pushed
+   * next: the held calls are given up, and calls are no longer held.
+   */
   resumeAfterReask(): void {
+    this.gate.takeInvalidCalls();
     this.earlierUsage = this.finalUsage();
     this.usage = this.timings = this.finishReason = this.stopReason = undefined;
     this.outputChunks = 0;

@@ -106,6 +106,11 @@ export class ToolCallGate {
     return { type: "tool_use", id, name: checked.name, input: checked.input };
   }
 
+  /** The calls held back so far. */
+  get invalidCalls(): readonly InvalidToolCall[] {
+    return this.held;
+  }
+
   /** The calls held back since the last call; holding stops, so the re-ask's calls pass whatever they are. */
   takeInvalidCalls(): InvalidToolCall[] {
     this.holdInvalid = false;

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { deepFreeze } from "../../../src/json/deep-freeze";
 import { checkToolCall } from "../../../src/tools/check-tool-call";
 import { indexDeclaredTools } from "../../../src/tools/declared-tools";
 import { CASE_TOOLS } from "../../support/text-form-calls";
@@ -112,4 +113,9 @@ describe("checkToolCall: names and schemas", () => {
     expect(checked.input).toEqual({ file_path: "a", offset: 3 });
     expect(frozen).toEqual(input);
   });
+});
+
+test("frozen schemas, as the reusing parser shares them, are read without being touched", () => {
+  const frozen = indexDeclaredTools([deepFreeze(structuredClone(CASE_TOOLS[0]!))]);
+  expect(checkToolCall({ name: "Bash", arguments: { command: 1 } }, frozen)).toMatchObject({ input: { command: "1" }, problems: [] });
 });
