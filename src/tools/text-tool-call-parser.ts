@@ -4,6 +4,7 @@
  * until it is clear whether it is a call, so nothing handed out is ever taken back.
  */
 
+import { HeldText } from "./held-text";
 import type { RawToolCall, RegionReader, TextForm, TextFormId } from "./text-forms/text-form";
 import { TEXT_FORMS } from "./text-forms/text-forms";
 
@@ -41,7 +42,7 @@ const FENCE = "```";
  */
 export class TextToolCallParser {
   /** Text not handed out yet: empty, a possible opening waiting for more, or the region being read. */
-  private held = "";
+  private held = new HeldText();
   private region: { form: TextForm; reader: RegionReader } | undefined;
   /** Calls in a form that must end the answer, and their text, until it is clear what follows them. */
   private tentative: TextToolCall[] = [];
@@ -55,7 +56,7 @@ export class TextToolCallParser {
   push(text: string): TextCallSegment[] {
     if (text === "") return [];
     const out: TextCallSegment[] = [];
-    this.held += text;
+    this.held.push(text);
     this.advance(out, false);
     return out;
   }
@@ -69,10 +70,10 @@ export class TextToolCallParser {
   }
 
   private advance(out: TextCallSegment[], ended: boolean): void {
-    while (this.held !== "") {
+    while (this.held.length > 0) {
       if (this.region === undefined) {
-        const { at, form } = this.findOpening(ended);
-        if (at > 0) this.emitText(out, this.take(at));
+        const { at, form } = this.findOpening(this.held.slice(0), ended);
+        if (at > 0) this.emitText(out, this.held.take(at));
         if (form === undefined) return;
         this.region = { form, reader: form.startReader(this.options.isKnownTool) };
       }
@@ -80,7 +81,7 @@ export class TextToolCallParser {
       if (outcome === undefined) return;
       const form = this.region.form;
       this.region = undefined;
-      const text = this.take(Math.max(1, outcome.length));
+      const text = this.held.take(Math.max(1, outcome.length));
       if (outcome.kind === "text") {
         this.emitText(out, text);
         if (outcome.enterFence === true) this.inFence = true;
@@ -95,6 +96,7 @@ export class TextToolCallParser {
           this.tentativeText += text;
         } else {
           this.confirmTentative(out);
+          if (outcome.before !== undefined) this.emitText(out, outcome.before);
           for (const call of calls) out.push({ type: "call", call });
         }
         this.lineStart = true;
@@ -104,8 +106,7 @@ export class TextToolCallParser {
   }
 
   /** Where the next (possible) opening starts in `held`, and its form once it is complete. */
-  private findOpening(ended: boolean): { at: number; form?: TextForm } {
-    const held = this.held;
+  private findOpening(held: string, ended: boolean): { at: number; form?: TextForm } {
     let lineStart = this.lineStart;
     let afterBacktick = this.afterBacktick;
     for (let i = 0; i < held.length; i++) {
@@ -122,7 +123,7 @@ export class TextToolCallParser {
       } else {
         const forms = FORMS_BY_FIRST_CHAR.get(ch);
         if (forms !== undefined) {
-          const match = this.matchOpening(forms, i, lineStart, afterBacktick, ended);
+          const match = matchOpening(held, forms, i, lineStart, afterBacktick, ended);
           if (match !== undefined) return { at: i, form: match === "partial" ? undefined : match };
         }
       }
@@ -133,39 +134,9 @@ export class TextToolCallParser {
     return { at: held.length };
   }
 
-  /** The form whose opening starts at `i`, "partial" while a longer one may still be coming, else undefined. */
-  private matchOpening(
-    forms: readonly TextForm[],
-    i: number,
-    lineStart: boolean,
-    afterBacktick: boolean,
-    ended: boolean,
-  ): TextForm | "partial" | undefined {
-    const rest = this.held.length - i;
-    let complete: TextForm | undefined;
-    for (const form of forms) {
-      // A marker right after a backtick is inline code: prose naming the syntax.
-      if (form.atLineStart ? !lineStart : afterBacktick) continue;
-      for (const opening of form.openings) {
-        if (rest < opening.length) {
-          if (!ended && opening.startsWith(this.held.slice(i))) return "partial";
-        } else if (complete === undefined && this.held.startsWith(opening, i)) {
-          complete = form;
-        }
-      }
-    }
-    return complete;
-  }
-
-  private take(length: number): string {
-    const taken = this.held.slice(0, length);
-    this.held = this.held.slice(length);
-    return taken;
-  }
-
   private emitText(out: TextCallSegment[], text: string): void {
     if (this.tentative.length > 0) {
-      if (text.trim() === "") {
+      if (!/\S/.test(text)) {
         this.tentativeText += text;
         return;
       }
@@ -207,4 +178,29 @@ export class TextToolCallParser {
       }
     }
   }
+}
+
+/** The form whose opening starts at `i`, "partial" while a longer one may still be coming, else undefined. */
+function matchOpening(
+  held: string,
+  forms: readonly TextForm[],
+  i: number,
+  lineStart: boolean,
+  afterBacktick: boolean,
+  ended: boolean,
+): TextForm | "partial" | undefined {
+  const rest = held.length - i;
+  let complete: TextForm | undefined;
+  for (const form of forms) {
+    // A marker right after a backtick is inline code: prose naming the syntax.
+    if (form.atLineStart ? !lineStart : afterBacktick) continue;
+    for (const opening of form.openings) {
+      if (rest < opening.length) {
+        if (!ended && opening.startsWith(held.slice(i))) return "partial";
+      } else if (complete === undefined && held.startsWith(opening, i)) {
+        complete = form;
+      }
+    }
+  }
+  return complete;
 }

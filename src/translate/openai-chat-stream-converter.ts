@@ -205,7 +205,7 @@ export class OpenAIChatStreamConverter {
     if (segment.type === "unreadable-call") {
       this.warn("unreadable-tool-call", "content", `a ${segment.form} tool call could not be read (${segment.reason}); sent as text`);
     }
-    if (segment.text.trim() === "") {
+    if (!/\S/.test(segment.text)) {
       this.pendingSpace += segment.text;
       return [];
     }
@@ -215,7 +215,7 @@ export class OpenAIChatStreamConverter {
   }
 
   private appendText(text: string): MessageStreamEvent[] {
-    this.answerText += text;
+    if (this.context.toolCalls?.holdInvalid) this.answerText += text;
     return this.blocks.append("text", text);
   }
 

@@ -77,6 +77,18 @@ export const TEXT_FORM_CASES: TextFormCase[] = [
     expected: [bash("git status")],
   },
   {
+    label: "Qwen 2.5 template (<tool_call> JSON), closing tag forgotten and prose after the call",
+    form: "hermes",
+    text: 'Let me check.\n\n<tool_call>\n{"name": "Bash", "arguments": {"command": "ls"}}\n\nI will wait for the result.',
+    expected: [{ text: "Let me check.\n\n" }, bash("ls"), { text: "\n\nI will wait for the result." }],
+  },
+  {
+    label: "Qwen 2.5 template (<tool_call> JSON), a line of text inside the tag before the JSON",
+    form: "hermes",
+    text: '<tool_call>\nCalling the tool now:\n{"name": "Read", "arguments": {"file_path": "a.ts"}}\n</tool_call>',
+    expected: [{ text: "Calling the tool now:\n" }, read("a.ts")],
+  },
+  {
     label: "Qwen3-Coder template (<tool_call><function=...> XML)",
     form: "hermes",
     text: "Let me read it.\n<tool_call>\n<function=Read>\n<parameter=file_path>\nsrc/main.ts\n</parameter>\n</function>\n</tool_call>",

@@ -5,10 +5,11 @@
  * prompt. Prose shows such JSON too, so it counts only when it names a declared tool, has no
  * other keys, and nothing but further calls follows it.
  */
+import type { HeldText } from "../held-text";
 import { JsonValueEndFinder } from "../json-value-end-finder";
 import { parseLenientJson } from "../parse-lenient-json";
 import { CALL_KEYS, readCallObjects } from "../read-call-objects";
-import type { RegionOutcome, RegionReader, TextForm } from "./text-form";
+import { HEAD_LENGTH, type RegionOutcome, type RegionReader, type TextForm } from "./text-form";
 
 /** Looked at until the first key is known; an object whose first key is not a call key is decided at once. */
 const FIRST_KEY = /^\[?\s*\{\s*["']([^"'\\]*)["']\s*:/;
@@ -29,17 +30,19 @@ class BareJsonReader implements RegionReader {
 
   constructor(private readonly isKnownTool: (name: string) => boolean) {}
 
-  read(text: string, ended: boolean): RegionOutcome | undefined {
+  read(held: HeldText, ended: boolean): RegionOutcome | undefined {
     if (!this.firstKeyChecked) {
-      const match = FIRST_KEY.exec(text);
-      if (match === null) return !ended && BEFORE_FIRST_KEY.test(text) ? undefined : { kind: "text", length: 1 };
+      const head = held.slice(0, HEAD_LENGTH);
+      const match = FIRST_KEY.exec(head);
+      if (match === null)
+        return !ended && head.length < HEAD_LENGTH && BEFORE_FIRST_KEY.test(head) ? undefined : { kind: "text", length: 1 };
       if (!CALL_KEYS.has(match[1]!)) return { kind: "text", length: 1 };
       this.firstKeyChecked = true;
     }
-    const end = this.finder.find(text);
+    const end = this.finder.findIn(held);
     if (end === -1 && !ended) return undefined;
-    const length = end === -1 ? text.length : end;
-    const parsed = parseLenientJson(text.slice(0, length));
+    const length = end === -1 ? held.length : end;
+    const parsed = parseLenientJson(held.slice(0, length));
     const calls = parsed.ok ? readCallObjects(parsed.value, true) : undefined;
     if (calls === undefined || !calls.every((call) => this.isKnownTool(call.name))) return { kind: "text", length };
     return { kind: "calls", length, calls };

@@ -4,8 +4,9 @@
  * V3.1 drops the type and the fence: `<｜tool▁call▁begin｜>NAME<｜tool▁sep｜>{...}<｜tool▁call▁end｜>`.
  * The tokens use full-width bars (U+FF5C) and U+2581; some conversions render them with ASCII bars.
  */
+import type { HeldText } from "../held-text";
 import { parseLenientJson } from "../parse-lenient-json";
-import type { RawToolCall, RegionOutcome, RegionReader, TextForm } from "./text-form";
+import { indexIn, type RawToolCall, type RegionOutcome, type RegionReader, type TextForm } from "./text-form";
 
 const token = (name: string) => [`<｜${name}｜>`, `<|${name}|>`];
 const CALLS_BEGIN = token("tool▁calls▁begin");
@@ -27,18 +28,18 @@ class DeepSeekReader implements RegionReader {
   /** The token that ends the region: the calls' end, or one call's end when the outer token was left out. */
   private closers: string[] | undefined;
 
-  read(text: string, ended: boolean): RegionOutcome | undefined {
-    this.closers ??= CALLS_BEGIN.some((open) => text.startsWith(open)) ? CALLS_END : CALL_END;
+  read(held: HeldText, ended: boolean): RegionOutcome | undefined {
+    this.closers ??= CALLS_BEGIN.includes(held.slice(0, CALLS_BEGIN[0]!.length)) ? CALLS_END : CALL_END;
     const from = Math.max(0, this.searched - CALLS_END[0]!.length);
-    this.searched = text.length;
+    this.searched = held.length;
     let end = -1;
     for (const closer of this.closers) {
-      const at = text.indexOf(closer, from);
+      const at = indexIn(held, closer, from);
       if (at !== -1 && (end === -1 || at + closer.length < end)) end = at + closer.length;
     }
     if (end === -1 && !ended) return undefined;
-    const length = end === -1 ? text.length : end;
-    const calls = readDeepSeekCalls(normalizeTokens(text.slice(0, length)));
+    const length = end === -1 ? held.length : end;
+    const calls = readDeepSeekCalls(normalizeTokens(held.slice(0, length)));
     if (calls === undefined) return { kind: "unreadable", length, reason: "no readable call between DeepSeek's tool-call tokens" };
     return { kind: "calls", length, calls };
   }

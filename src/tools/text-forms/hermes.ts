@@ -2,11 +2,14 @@
  * Hermes 2 Pro, Qwen 2.5 / 3 and their fine-tunes: `<tool_call>\n{"name": ..., "arguments": {...}}\n</tool_call>`,
  * as their chat templates instruct; Qwen3-Coder writes XML inside the same tags:
  * `<tool_call>\n<function=NAME>\n<parameter=KEY>\nVALUE\n</parameter>\n</function>\n</tool_call>`.
- * A missing closing tag ends the call at the next `<tool_call>` or at the end of the answer.
+ * Small models forget the closing tag (the call then ends with its JSON) or put one line of
+ * text before the JSON (kept, as text before the call).
  */
+import type { HeldText } from "../held-text";
+import { JsonValueEndFinder } from "../json-value-end-finder";
 import { parseLenientJson } from "../parse-lenient-json";
 import { readCallObjects } from "../read-call-objects";
-import { type RawToolCall, type RegionOutcome, type RegionReader, skipSpaces, type TextForm } from "./text-form";
+import { findBodyStart, HEAD_LENGTH, indexIn, type RawToolCall, type RegionOutcome, type RegionReader, type TextForm } from "./text-form";
 
 const OPEN = "<tool_call>";
 const CLOSE = "</tool_call>";
@@ -20,38 +23,63 @@ export const hermesForm: TextForm = {
 };
 
 class HermesReader implements RegionReader {
+  private body: { start: number; before?: string; finder?: JsonValueEndFinder } | undefined;
   private searched = OPEN.length;
-  private bodyChecked = false;
 
-  read(text: string, ended: boolean): RegionOutcome | undefined {
-    if (!this.bodyChecked) {
-      const first = skipSpaces(text, OPEN.length);
-      if (first === -1) return ended ? { kind: "text", length: 1 } : undefined;
-      // `<tool_call>` in prose ("wrap calls in <tool_call> tags") is followed by words, not a call.
-      if (!"{[<".includes(text[first]!)) return { kind: "text", length: 1 };
-      this.bodyChecked = true;
+  read(held: HeldText, ended: boolean): RegionOutcome | undefined {
+    if (this.body === undefined) {
+      const body = findBody(held, ended);
+      if (body === undefined || body === "text") return body && { kind: "text", length: 1 };
+      this.body = body;
     }
-    const from = Math.max(OPEN.length, this.searched - CLOSE.length);
-    const close = text.indexOf(CLOSE, from);
-    const next = text.indexOf(OPEN, from);
-    this.searched = text.length;
+    const { start, before, finder } = this.body;
+    const from = Math.max(start, this.searched - CLOSE.length);
+    const close = indexIn(held, CLOSE, from);
+    this.searched = held.length;
+    const jsonEnd = finder?.findIn(held) ?? -1;
     let end: number;
     let bodyEnd: number;
-    if (close !== -1 && (next === -1 || close < next)) {
+    if (close !== -1 && (jsonEnd === -1 || close < jsonEnd)) {
       bodyEnd = close;
       end = close + CLOSE.length;
-    } else if (next !== -1) {
-      bodyEnd = end = next;
+    } else if (jsonEnd !== -1) {
+      // The JSON is complete: the closing tag follows, or the call ends here without one.
+      const after = findBodyStart(held, jsonEnd);
+      const tail = after < 0 ? "" : held.slice(after, after + CLOSE.length);
+      if (!ended && (after === -1 || (tail !== CLOSE && CLOSE.startsWith(tail)))) return undefined;
+      bodyEnd = jsonEnd;
+      end = tail === CLOSE ? after + CLOSE.length : jsonEnd;
     } else if (ended) {
-      bodyEnd = end = text.length;
+      bodyEnd = end = held.length;
     } else {
       return undefined;
     }
-    const calls = readHermesBody(text.slice(OPEN.length, bodyEnd));
-    if (calls === undefined)
+    const calls = readHermesBody(held.slice(start, bodyEnd));
+    if (calls === undefined) {
       return { kind: "unreadable", length: end, reason: "the text inside <tool_call> is neither a JSON call nor a <function=...> block" };
-    return { kind: "calls", length: end, calls };
+    }
+    return { kind: "calls", length: end, calls, before };
   }
+}
+
+/**
+ * Where the call's body starts: at once after the tag, or after one line of text. "text" when
+ * the tag is followed by prose ("wrap calls in <tool_call> tags"), undefined while unknown.
+ */
+function findBody(held: HeldText, ended: boolean): { start: number; before?: string; finder?: JsonValueEndFinder } | "text" | undefined {
+  const first = findBodyStart(held, OPEN.length);
+  if (first === -1) return ended ? "text" : undefined;
+  if (first < 0) return "text";
+  const ch = held.slice(first, first + 1);
+  if (ch === "<") return { start: first };
+  if (ch === "{" || ch === "[") return { start: first, finder: new JsonValueEndFinder(first) };
+  const lineEnd = indexIn(held, "\n", first);
+  if (lineEnd === -1 || lineEnd - first > HEAD_LENGTH) return ended || held.length - first > HEAD_LENGTH ? "text" : undefined;
+  const next = findBodyStart(held, lineEnd + 1);
+  if (next === -1) return ended ? "text" : undefined;
+  const opener = next < 0 ? "" : held.slice(next, next + 1);
+  if (opener !== "{" && opener !== "[") return "text";
+  return { start: next, before: held.slice(first, lineEnd + 1), finder: new JsonValueEndFinder(next) };
 }
 
 function readHermesBody(body: string): RawToolCall[] | undefined {

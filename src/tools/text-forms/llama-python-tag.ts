@@ -3,10 +3,11 @@
  * chat template's "JSON based tool calling" writes it: `<|python_tag|>{"name": ..., "parameters": {...}}`.
  * The built-in tools' Python form (`brave_search.call(query="...")`) is not a Claude Code tool and stays text.
  */
+import type { HeldText } from "../held-text";
 import { JsonValueEndFinder } from "../json-value-end-finder";
 import { parseLenientJson } from "../parse-lenient-json";
 import { readCallObjects } from "../read-call-objects";
-import { type RegionOutcome, type RegionReader, skipSpaces, type TextForm } from "./text-form";
+import { findBodyStart, type RegionOutcome, type RegionReader, type TextForm } from "./text-form";
 
 const OPEN = "<|python_tag|>";
 
@@ -25,18 +26,19 @@ export class JsonAfterMarkerReader implements RegionReader {
 
   constructor(private readonly markerLength: number) {}
 
-  read(text: string, ended: boolean): RegionOutcome | undefined {
+  read(held: HeldText, ended: boolean): RegionOutcome | undefined {
     if (this.finder === undefined) {
-      const first = skipSpaces(text, this.markerLength);
-      if (first === -1) return ended ? { kind: "text", length: 1 } : undefined;
-      if (text[first] !== "{" && text[first] !== "[") return { kind: "text", length: 1 };
+      const first = findBodyStart(held, this.markerLength);
+      if (first === -1 && !ended) return undefined;
+      const ch = first < 0 ? "" : held.slice(first, first + 1);
+      if (ch !== "{" && ch !== "[") return { kind: "text", length: 1 };
       this.start = first;
       this.finder = new JsonValueEndFinder(first);
     }
-    const end = this.finder.find(text);
+    const end = this.finder.findIn(held);
     if (end === -1 && !ended) return undefined;
-    const length = end === -1 ? text.length : end;
-    const parsed = parseLenientJson(text.slice(this.start, length));
+    const length = end === -1 ? held.length : end;
+    const parsed = parseLenientJson(held.slice(this.start, length));
     const calls = parsed.ok ? readCallObjects(parsed.value, false) : undefined;
     if (calls === undefined) return { kind: "unreadable", length, reason: "the JSON after the tool-call marker is not a call" };
     return { kind: "calls", length, calls };

@@ -4,10 +4,11 @@
  * later (Mistral Small 3.x, Devstral, Magistral) one call per marker,
  * `[TOOL_CALLS]NAME[ARGS]{...}`, optionally `[TOOL_CALLS]NAME[CALL_ID]ID[ARGS]{...}`.
  */
+import type { HeldText } from "../held-text";
 import { JsonValueEndFinder } from "../json-value-end-finder";
 import { parseLenientJson } from "../parse-lenient-json";
 import { JsonAfterMarkerReader } from "./llama-python-tag";
-import { type RegionOutcome, type RegionReader, skipSpaces, type TextForm } from "./text-form";
+import { findBodyStart, HEAD_LENGTH, type RegionOutcome, type RegionReader, type TextForm } from "./text-form";
 
 const OPEN = "[TOOL_CALLS]";
 /** `NAME[ARGS]` or `NAME[CALL_ID]ID[ARGS]`, up to the first character of the arguments. */
@@ -25,30 +26,33 @@ class MistralReader implements RegionReader {
   private array: JsonAfterMarkerReader | undefined;
   private named: { name: string; start: number; finder: JsonValueEndFinder } | undefined;
 
-  read(text: string, ended: boolean): RegionOutcome | undefined {
-    if (this.array) return this.array.read(text, ended);
+  read(held: HeldText, ended: boolean): RegionOutcome | undefined {
+    if (this.array) return this.array.read(held, ended);
     if (this.named === undefined) {
-      const first = skipSpaces(text, OPEN.length);
-      if (first === -1) return ended ? { kind: "text", length: 1 } : undefined;
-      if (text[first] === "[" || text[first] === "{") {
+      const first = findBodyStart(held, OPEN.length);
+      if (first === -1 && !ended) return undefined;
+      if (first < 0) return { kind: "text", length: 1 };
+      const head = held.slice(first, first + HEAD_LENGTH);
+      if (head[0] === "[" || head[0] === "{") {
         this.array = new JsonAfterMarkerReader(OPEN.length);
-        return this.array.read(text, ended);
+        return this.array.read(held, ended);
       }
-      const head = text.slice(first);
       const match = NAMED_CALL.exec(head);
       if (match === null || match[0].length === head.length) {
-        if (!ended && (match !== null || couldBecomeNamedCall(head))) return undefined;
+        if (!ended && head.length < HEAD_LENGTH && (match !== null || couldBecomeNamedCall(head))) return undefined;
         if (match === null) return { kind: "text", length: 1 };
       }
       const start = first + match[0].length;
-      if (text[start] !== "{") return { kind: "unreadable", length: start, reason: "[ARGS] is not followed by a JSON object" };
+      const opener = held.slice(start, start + 1);
+      if (opener !== "{" && opener !== '"')
+        return { kind: "unreadable", length: start, reason: "[ARGS] is not followed by JSON arguments" };
       this.named = { name: match[1]!, start, finder: new JsonValueEndFinder(start) };
     }
     const { name, start, finder } = this.named;
-    const end = finder.find(text);
+    const end = finder.findIn(held);
     if (end === -1 && !ended) return undefined;
-    const length = end === -1 ? text.length : end;
-    const parsed = parseLenientJson(text.slice(start, length));
+    const length = end === -1 ? held.length : end;
+    const parsed = parseLenientJson(held.slice(start, length));
     if (!parsed.ok) return { kind: "unreadable", length, reason: `the arguments of ${name} are not JSON` };
     return { kind: "calls", length, calls: [{ name, arguments: parsed.value }] };
   }

@@ -74,9 +74,17 @@ describe("TextToolCallParser: what is sent is never taken back", () => {
 
   test("a marked call that cannot be read stays text, flagged", () => {
     const parser = new TextToolCallParser({ isKnownTool });
-    const text = "<tool_call>\n{Bash: run ls}}}</tool_call>";
+    const text = '<tool_call>\n{"Bash": "run ls"}\n</tool_call>';
     expect([...parser.push(text), ...parser.finish()]).toEqual([
       { type: "unreadable-call", text, form: "hermes", reason: expect.any(String) },
+    ]);
+  });
+
+  test("a forgotten closing tag ends the call with its JSON; a line of text before the JSON stays text", () => {
+    expect(parse(['<tool_call>\nCalling it:\n{"name": "Bash", "arguments": {"command": "ls"}}\nDone.'])).toEqual([
+      { text: "Calling it:\n" },
+      { call: { name: "Bash", arguments: { command: "ls" } } },
+      { text: "\nDone." },
     ]);
   });
 
