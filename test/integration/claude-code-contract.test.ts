@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import Anthropic from "@anthropic-ai/sdk";
 import type { MessageCreateParams, TextBlockParam } from "../../src/protocol/anthropic/messages";
 import type { MessageStreamEvent } from "../../src/protocol/anthropic/stream-events";
+import { findLoadedDeferredTools } from "../../src/tools/find-loaded-deferred-tools";
 import { checkAnthropicEventOrder } from "../support/check-anthropic-event-order";
 import { type RecordedClaudeCodeRequest, readAcceptedClaudeCodeReply, readClaudeCodeRequests } from "../support/claude-code-fixtures";
 import {
@@ -242,7 +243,9 @@ function expectCleanedRequest(sent: Record<string, unknown>, original: MessageCr
   expect(sent).not.toHaveProperty("metadata");
   expect(sent).not.toHaveProperty("context_management");
   expect(text).not.toContain("DeferredToolPlaceholder");
-  const expectedTools = (original.tools ?? []).filter((tool) => tool.defer_loading !== true).map((tool) => tool.name);
+  // Deferred tools are dropped, but those ToolSearch loaded are declared, after the others.
+  const loaded = findLoadedDeferredTools(original.messages).names;
+  const expectedTools = [...(original.tools ?? []).filter((tool) => tool.defer_loading !== true).map((tool) => tool.name), ...loaded];
   expect(toolNames(sent)).toEqual(expectedTools);
   // Hoisted: each role:system message's text now lives in the system prompt, never as a turn.
   const systemText =
