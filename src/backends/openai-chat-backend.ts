@@ -1,3 +1,6 @@
+/** How tools reach the model for one request: `tools.calling` once `auto` is decided. */
+type ToolCalling = "native" | "prompt";
+
 /**
  * Translate mode: Anthropic Messages in, OpenAI `/v1/chat/completions` to the engine, Anthropic
  * messages and event streams back. All conversion is delegated to the pure functions in
@@ -9,6 +12,7 @@ import type { CountTokensParams, Message, MessageCreateParams } from "../protoco
 import type { MessageStreamEvent } from "../protocol/anthropic/stream-events";
 import { checkChatCompletion } from "../protocol/openai/chat-response-schema";
 import { buildReaskRequest, describeInvalidCall, type InvalidToolCall } from "../tools/build-reask-request";
+import { describeToolsInPrompt } from "../tools/describe-tools-in-prompt";
 import { convertAnthropicRequestToOpenAIChat } from "../translate/convert-anthropic-request-to-openai-chat";
 import {
   type ConvertedChatCompletion,
@@ -18,6 +22,7 @@ import { OpenAIChatStreamConverter } from "../translate/openai-chat-stream-conve
 import type { ToolCallHandling } from "../translate/tool-call-gate";
 import type { Backend, CallOptions, MessageStream, TokenCount } from "./backend";
 import { countTokensWithEngine } from "./count-tokens-with-engine";
+import { detectToolCalling } from "./detect-tool-calling";
 import { HttpBackend } from "./http-backend";
 import { parseBackendJson } from "./parse-backend-json";
 import { convertInStreamError } from "./read-backend-error";
@@ -26,16 +31,19 @@ import { resolveToolSettings } from "./resolve-tool-settings";
 
 export class OpenAIChatBackend extends HttpBackend implements Backend {
   readonly mode = "translate" as const;
+  /** Whether each model calls tools natively, as the engine said (`tools.calling: auto`). */
+  private readonly toolCallingByModel = new Map<string, Promise<ToolCalling>>();
 
   async createMessage(request: MessageCreateParams, options: CallOptions): Promise<Message> {
     const handling = this.toolHandling(request, options);
-    const first = await this.completeChat(request, options, handling);
+    const calling = await this.resolveToolCalling(request, options);
+    const first = await this.completeChat(request, options, handling, calling);
     const invalid = first.invalid;
     if (invalid.calls.length === 0) return first.value;
     let second: ConvertedChatCompletion;
     try {
       this.reportReask(invalid.calls, options);
-      second = await this.completeChat(buildReaskRequest(request, invalid), options, { ...handling, holdInvalid: false }, true);
+      second = await this.completeChat(buildReaskRequest(request, invalid), options, { ...handling, holdInvalid: false }, calling, true);
     } catch (error) {
       if (options.signal.aborted) throw error;
       return { ...first.value, content: [...first.value.content, ...this.passInvalidCalls(invalid.calls, error, options)] };
@@ -48,7 +56,8 @@ export class OpenAIChatBackend extends HttpBackend implements Backend {
 
   async streamMessage(request: MessageCreateParams, options: CallOptions): Promise<MessageStream> {
     const handling = this.toolHandling(request, options);
-    const started = await this.post("/v1/chat/completions", this.buildChatRequest(request, true, options), options.signal);
+    const calling = await this.resolveToolCalling(request, options);
+    const started = await this.post("/v1/chat/completions", this.buildChatRequest(request, true, options, calling), options.signal);
     const converter = new OpenAIChatStreamConverter({
       requestModel: options.clientModel,
       messageId: options.messageId,
@@ -61,7 +70,7 @@ export class OpenAIChatBackend extends HttpBackend implements Backend {
     // The re-ask's request warnings are the first request's again: not reported twice.
     const quiet = { ...options, onWarning: () => {} };
     const reask = (invalid: { text: string; calls: readonly InvalidToolCall[] }) =>
-      this.post("/v1/chat/completions", this.buildChatRequest(buildReaskRequest(request, invalid), true, quiet), options.signal);
+      this.post("/v1/chat/completions", this.buildChatRequest(buildReaskRequest(request, invalid), true, quiet, calling), options.signal);
     const backend = this;
     async function* events(): AsyncGenerator<MessageStreamEvent[]> {
       // The last batch of an answer waits for the end of the message, to go out with it.
@@ -91,13 +100,19 @@ export class OpenAIChatBackend extends HttpBackend implements Backend {
 
   async countTokens(request: CountTokensParams, options: CallOptions): Promise<TokenCount> {
     const asMessage: MessageCreateParams = { ...request, max_tokens: 1 };
-    const chat = this.buildChatRequest(asMessage, false, options);
+    const chat = this.buildChatRequest(asMessage, false, options, await this.resolveToolCalling(asMessage, options));
     return countTokensWithEngine(this.settings, chat, request, options.signal);
   }
 
   /** `reask`: the request's warnings were reported with the first answer already. */
-  private async completeChat(request: MessageCreateParams, options: CallOptions, handling: ToolCallHandling, reask = false) {
-    const body = this.buildChatRequest(request, false, reask ? { ...options, onWarning: () => {} } : options);
+  private async completeChat(
+    request: MessageCreateParams,
+    options: CallOptions,
+    handling: ToolCallHandling,
+    calling: ToolCalling,
+    reask = false,
+  ) {
+    const body = this.buildChatRequest(request, false, reask ? { ...options, onWarning: () => {} } : options, calling);
     const started = await this.post("/v1/chat/completions", body, options.signal);
     const completion = parseBackendJson(this.id, await started.readText());
     if (!checkChatCompletion.Check(completion)) {
@@ -137,13 +152,32 @@ export class OpenAIChatBackend extends HttpBackend implements Backend {
     });
   }
 
-  private buildChatRequest(request: MessageCreateParams, stream: boolean, options: CallOptions) {
-    const { value, warnings } = convertAnthropicRequestToOpenAIChat(request, {
+  /**
+   * `tools.calling` for this request's model: as configured, or (`auto`) as the engine says,
+   * asked once per model. An engine that cannot tell, or cannot be asked, gets native tools;
+   * a failed probe is asked again next time.
+   */
+  private async resolveToolCalling(request: MessageCreateParams, options: CallOptions): Promise<ToolCalling> {
+    const configured = resolveToolSettings(options.tools, this.id, request.model).calling;
+    if (configured !== "auto" || (request.tools ?? []).length === 0) return configured === "prompt" ? "prompt" : "native";
+    let known = this.toolCallingByModel.get(request.model);
+    if (known === undefined) {
+      known = detectToolCalling(this.settings, request.model).then((found) => found ?? "native");
+      this.toolCallingByModel.set(request.model, known);
+      known.catch(() => this.toolCallingByModel.delete(request.model));
+    }
+    return known.catch(() => "native" as const);
+  }
+
+  private buildChatRequest(request: MessageCreateParams, stream: boolean, options: CallOptions, calling: ToolCalling) {
+    const settings = resolveToolSettings(options.tools, this.id, request.model);
+    const sent = calling === "prompt" ? describeToolsInPrompt(request, { singleCall: settings.singleCall }) : request;
+    const { value, warnings } = convertAnthropicRequestToOpenAIChat(sent, {
       thinkingStyle: this.settings.thinkingStyle,
       stream,
     });
     warnings.forEach(options.onWarning);
-    if (value.tools && resolveToolSettings(options.tools, this.id, request.model).singleCall) value.parallel_tool_calls = false;
+    if (value.tools && settings.singleCall) value.parallel_tool_calls = false;
     // llama-server keeps the prompt in the slot's KV cache only when asked (default differs by version).
     if (this.settings.kind === "llamacpp") {
       value.cache_prompt = true;
