@@ -15,7 +15,7 @@ import type { MessageStreamEvent } from "../src/protocol/anthropic/stream-events
 import type { ChatCompletion, ChatCompletionChunk } from "../src/protocol/openai/chat-response-schema";
 import { convertOpenAIChatCompletionToAnthropic } from "../src/translate/convert-openai-chat-completion-to-anthropic";
 import { OpenAIChatStreamConverter } from "../src/translate/openai-chat-stream-converter";
-import { seededRandom } from "../test/support/seeded-random";
+import { splitAtRandom } from "../test/support/split-into-pieces";
 import { buildCorpus, buildProseCorpus, CORPUS_TOOLS, type CorpusCase, VALID_CALLS, type ValidCall } from "./tool-call-corpus";
 
 const { values } = parseArgs({ options: { verbose: { type: "boolean" }, help: { type: "boolean", short: "h" } }, strict: true });
@@ -29,19 +29,6 @@ const envelope = { created: 1767225600, id: "chatcmpl-bench", model: "bench", ob
 const contentChunk = (content: string) =>
   ({ ...envelope, choices: [{ index: 0, finish_reason: null, delta: { content } }] }) as ChatCompletionChunk;
 const finishChunk = (reason: string) => ({ ...envelope, choices: [{ index: 0, finish_reason: reason, delta: {} }] }) as ChatCompletionChunk;
-
-/** Text cut into pieces of 1 to 8 characters, as engines stream tokens. */
-function streamPieces(text: string, seed: number): string[] {
-  const random = seededRandom(seed);
-  const points = Array.from(text);
-  const pieces: string[] = [];
-  for (let i = 0; i < points.length; ) {
-    const size = 1 + Math.floor(random() * 8);
-    pieces.push(points.slice(i, i + size).join(""));
-    i += size;
-  }
-  return pieces;
-}
 
 function convert(chunks: readonly ChatCompletionChunk[], toolCalls: typeof TOOL_CALLS | undefined): MessageStreamEvent[] {
   const converter = new OpenAIChatStreamConverter({ requestModel: "m", messageId: "msg_bench", toolCalls });
@@ -74,7 +61,7 @@ function matches(actual: ValidCall[], expected: ValidCall[]): boolean {
 function score(cases: readonly CorpusCase[], seed: number) {
   const failed: Array<{ testCase: CorpusCase; got: ValidCall[] }> = [];
   cases.forEach((testCase, index) => {
-    const chunks = [...streamPieces(testCase.text, seed + index).map(contentChunk), finishChunk("stop")];
+    const chunks = [...splitAtRandom(testCase.text, seed + index, 8).map(contentChunk), finishChunk("stop")];
     const got = callsIn(convert(chunks, TOOL_CALLS));
     if (!matches(got, testCase.expected)) failed.push({ testCase, got });
   });
@@ -120,7 +107,7 @@ const proseFailures = score(prose, 1000);
 let changed = 0;
 VALID_CALLS.forEach((call, index) => {
   const args = JSON.stringify(call.input);
-  const pieces = streamPieces(args, 2000 + index);
+  const pieces = splitAtRandom(args, 2000 + index, 8);
   const chunks = pieces.map((piece, i) => ({
     ...envelope,
     choices: [

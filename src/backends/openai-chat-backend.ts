@@ -1,6 +1,3 @@
-/** How tools reach the model for one request: `tools.calling` once `auto` is decided. */
-type ToolCalling = "native" | "prompt";
-
 /**
  * Translate mode: Anthropic Messages in, OpenAI `/v1/chat/completions` to the engine, Anthropic
  * messages and event streams back. All conversion is delegated to the pure functions in
@@ -22,17 +19,16 @@ import { OpenAIChatStreamConverter } from "../translate/openai-chat-stream-conve
 import type { ToolCallHandling } from "../translate/tool-call-gate";
 import type { Backend, CallOptions, MessageStream, TokenCount } from "./backend";
 import { countTokensWithEngine } from "./count-tokens-with-engine";
-import { detectToolCalling } from "./detect-tool-calling";
 import { HttpBackend } from "./http-backend";
 import { parseBackendJson } from "./parse-backend-json";
 import { convertInStreamError } from "./read-backend-error";
 import { isErrorObject, readChatCompletionStream } from "./read-chat-completion-stream";
 import { resolveToolSettings } from "./resolve-tool-settings";
+import { type ToolCalling, ToolCallingByModel } from "./tool-calling-by-model";
 
 export class OpenAIChatBackend extends HttpBackend implements Backend {
   readonly mode = "translate" as const;
-  /** Whether each model calls tools natively, as the engine said (`tools.calling: auto`). */
-  private readonly toolCallingByModel = new Map<string, Promise<ToolCalling>>();
+  private readonly toolCalling = new ToolCallingByModel(this.settings);
 
   async createMessage(request: MessageCreateParams, options: CallOptions): Promise<Message> {
     const handling = this.toolHandling(request, options);
@@ -152,21 +148,8 @@ export class OpenAIChatBackend extends HttpBackend implements Backend {
     });
   }
 
-  /**
-   * `tools.calling` for this request's model: as configured, or (`auto`) as the engine says,
-   * asked once per model. An engine that cannot tell, or cannot be asked, gets native tools;
-   * a failed probe is asked again next time.
-   */
-  private async resolveToolCalling(request: MessageCreateParams, options: CallOptions): Promise<ToolCalling> {
-    const configured = resolveToolSettings(options.tools, this.id, request.model).calling;
-    if (configured !== "auto" || (request.tools ?? []).length === 0) return configured === "prompt" ? "prompt" : "native";
-    let known = this.toolCallingByModel.get(request.model);
-    if (known === undefined) {
-      known = detectToolCalling(this.settings, request.model).then((found) => found ?? "native");
-      this.toolCallingByModel.set(request.model, known);
-      known.catch(() => this.toolCallingByModel.delete(request.model));
-    }
-    return known.catch(() => "native" as const);
+  private resolveToolCalling(request: MessageCreateParams, options: CallOptions): Promise<ToolCalling> {
+    return this.toolCalling.resolve(request.model, (request.tools ?? []).length > 0, options.tools);
   }
 
   private buildChatRequest(request: MessageCreateParams, stream: boolean, options: CallOptions, calling: ToolCalling) {

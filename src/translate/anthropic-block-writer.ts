@@ -52,6 +52,12 @@ export class AnthropicBlockWriter {
     return events;
   }
 
+  /** Closes the open block and gives the next index to a block its caller writes itself. */
+  startOther(): { index: number; events: MessageStreamEvent[] } {
+    const events = this.close();
+    return { index: this.nextIndex++, events };
+  }
+
   close(): MessageStreamEvent[] {
     const open = this.open;
     if (!open) return [];

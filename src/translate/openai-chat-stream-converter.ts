@@ -9,13 +9,12 @@ import type { Usage } from "../protocol/anthropic/messages";
 import type { MessageStreamEvent } from "../protocol/anthropic/stream-events";
 import type { ChatCompletionChunk, ChatUsage } from "../protocol/openai/chat-response-schema";
 import type { InvalidToolCall } from "../tools/build-reask-request";
-import type { TextCallSegment, TextToolCallParser } from "../tools/text-tool-call-parser";
-import { AnthropicBlockWriter } from "./anthropic-block-writer";
+import { AnswerContentWriter } from "./answer-content-writer";
 import { convertOpenAIChatUsage, type LlamaTimings } from "./convert-openai-chat-usage";
 import { generateToolUseId, type ToolUseIdGenerator } from "./generate-tool-use-id";
 import { mapOpenAIFinishReason } from "./map-openai-finish-reason";
 import { ToolCallAssembler } from "./tool-call-assembler";
-import { type AnswerToolCall, ToolCallGate, type ToolCallHandling } from "./tool-call-gate";
+import type { ToolCallHandling } from "./tool-call-gate";
 import type { TranslationWarning } from "./translation-warning";
 
 export interface StreamConversionContext {
@@ -37,21 +36,14 @@ export interface StreamConversionContext {
  * for (const event of converter.finish()) send(event);
  */
 export class OpenAIChatStreamConverter {
-  private readonly blocks = new AnthropicBlockWriter();
-  private readonly gate: ToolCallGate;
+  private readonly content: AnswerContentWriter;
   private readonly generateId: ToolUseIdGenerator;
   private readonly warnings: TranslationWarning[] = [];
   private assembler: ToolCallAssembler;
-  private textParser: TextToolCallParser | undefined;
-  /** The native call still being assembled: it is complete when the next one starts or the answer ends. */
+  /** The structured call still being assembled: it is complete when the next one starts or the answer ends. */
   private pendingCall: number | undefined;
-  /** Whitespace while text calls are parsed: sent with the next text, dropped before a call. */
-  private pendingSpace = "";
-  /** The text of the current answer, for a re-ask. */
-  private answerText = "";
   private started = false;
   private finished = false;
-  private hadToolCalls = false;
   private warnedExtraChoice = false;
   private finishReason: string | null | undefined;
   private stopReason: string | number | null | undefined;
@@ -65,8 +57,7 @@ export class OpenAIChatStreamConverter {
   constructor(private readonly context: StreamConversionContext) {
     this.generateId = context.generateToolUseId ?? generateToolUseId;
     this.assembler = new ToolCallAssembler({ generateId: this.generateId });
-    this.gate = new ToolCallGate(context.toolCalls, this.generateId);
-    this.textParser = this.gate.createTextParser();
+    this.content = new AnswerContentWriter(context.toolCalls, this.generateId, this.warnings);
   }
 
   push(chunk: ChatCompletionChunk): MessageStreamEvent[] {
@@ -88,8 +79,8 @@ export class OpenAIChatStreamConverter {
     const delta = choice.delta;
     const reasoning = delta?.reasoning_content || delta?.reasoning;
     if (reasoning || delta?.content || delta?.tool_calls?.length) this.outputChunks++;
-    if (reasoning) events.push(...this.blocks.append("thinking", reasoning));
-    if (delta?.content) events.push(...this.pushText(delta.content));
+    if (reasoning) events.push(...this.content.appendThinking(reasoning));
+    if (delta?.content) events.push(...this.content.appendText(delta.content));
     for (const call of delta?.tool_calls ?? []) {
       for (const update of this.assembler.push(call)) {
         if (update.type !== "start") continue;
@@ -102,31 +93,24 @@ export class OpenAIChatStreamConverter {
       this.finishReason = choice.finish_reason;
       this.stopReason = choice.stop_reason;
       // The stop reason must wait for the usage chunk, but the last call can go and the last block close now.
-      events.push(...this.completePendingCall(), ...this.blocks.close());
+      events.push(...this.completePendingCall(), ...this.content.closeBlock());
     }
     return events;
   }
 
   /**
    * Ends the current answer's content: held text is decided, the last call checked. After it,
-   * `takeInvalidCalls` says whether a re-ask is due.
+   * `invalidCalls` says whether a re-ask is due.
    */
   endAnswer(): MessageStreamEvent[] {
     const events = this.started ? [] : [this.startMessage()];
-    for (const segment of this.textParser?.finish() ?? []) events.push(...this.applySegment(segment));
-    this.textParser = undefined;
-    events.push(...this.completePendingCall());
-    if (this.pendingSpace !== "" && (this.blocks.openType === "text" || this.blocks.blockCount === 0)) {
-      events.push(...this.appendText(this.pendingSpace));
-    }
-    this.pendingSpace = "";
-    events.push(...this.blocks.close());
+    events.push(...this.completePendingCall(), ...this.content.endAnswer());
     return events;
   }
 
   /** Calls held back because they failed their schema (only with `toolCalls.holdInvalid`), and the answer's text. */
   invalidCalls(): { text: string; calls: readonly InvalidToolCall[] } {
-    return { text: this.answerText, calls: this.gate.invalidCalls };
+    return this.content.invalidCalls();
   }
 
   /**
@@ -134,13 +118,11 @@ export class OpenAIChatStreamConverter {
    * next: the held calls are given up, and calls are no longer held.
    */
   resumeAfterReask(): void {
-    this.gate.takeInvalidCalls();
+    this.content.resumeAfterReask();
     this.earlierUsage = this.finalUsage();
     this.usage = this.timings = this.finishReason = this.stopReason = undefined;
     this.outputChunks = 0;
     this.assembler = new ToolCallAssembler({ generateId: this.generateId });
-    this.textParser = this.gate.createTextParser();
-    this.answerText = "";
   }
 
   /** Ends the message; also closes everything properly when the engine never sent a finish_reason. */
@@ -149,15 +131,12 @@ export class OpenAIChatStreamConverter {
     const events = this.endAnswer();
     this.finished = true;
     // Calls held for a re-ask that nobody made go out as they are.
-    for (const call of this.gate.takeInvalidCalls()) {
-      this.warn("invalid-tool-input", "tool_calls", `${call.name}: ${call.problems.join("; ")}`);
-      events.push(...this.writeToolUse({ type: "tool_use", id: call.id, name: call.name, input: call.input }));
-    }
+    events.push(...this.content.passInvalidCalls());
     this.assembler.finish();
     this.warnings.push(...this.assembler.drainWarnings());
 
     const stop = mapOpenAIFinishReason(this.finishReason, {
-      hadToolCalls: this.hadToolCalls,
+      hadToolCalls: this.content.hadToolCalls,
       stopSequence: this.stopReason,
       requestedStopSequences: this.context.stopSequences,
     });
@@ -190,51 +169,13 @@ export class OpenAIChatStreamConverter {
     };
   }
 
-  private pushText(content: string): MessageStreamEvent[] {
-    if (!this.textParser) return this.appendText(content);
-    const events: MessageStreamEvent[] = [];
-    for (const segment of this.textParser.push(content)) events.push(...this.applySegment(segment));
-    return events;
-  }
-
-  private applySegment(segment: TextCallSegment): MessageStreamEvent[] {
-    if (segment.type === "call") {
-      this.pendingSpace = "";
-      return this.admitCall({ ...segment.call, origin: segment.call.form }, "content");
-    }
-    if (segment.type === "unreadable-call") {
-      this.warn("unreadable-tool-call", "content", `a ${segment.form} tool call could not be read (${segment.reason}); sent as text`);
-    }
-    if (!/\S/.test(segment.text)) {
-      this.pendingSpace += segment.text;
-      return [];
-    }
-    const text = this.pendingSpace + segment.text;
-    this.pendingSpace = "";
-    return this.appendText(text);
-  }
-
-  private appendText(text: string): MessageStreamEvent[] {
-    if (this.context.toolCalls?.holdInvalid) this.answerText += text;
-    return this.blocks.append("text", text);
-  }
-
   private completePendingCall(): MessageStreamEvent[] {
     const position = this.pendingCall;
     if (position === undefined) return [];
     this.pendingCall = undefined;
     const call = this.assembler.calls[position]!;
-    return this.admitCall({ id: call.id, name: call.name, arguments: call.arguments, origin: "native" }, `tool_calls[${position}]`);
-  }
-
-  private admitCall(call: AnswerToolCall, path: string): MessageStreamEvent[] {
-    const block = this.gate.admit(call, path, this.warnings);
-    return block ? this.writeToolUse(block) : [];
-  }
-
-  private writeToolUse(block: Parameters<AnthropicBlockWriter["writeToolUse"]>[0]): MessageStreamEvent[] {
-    this.hadToolCalls = true;
-    return this.blocks.writeToolUse(block);
+    const native = { id: call.id, name: call.name, arguments: call.arguments, origin: "native" as const };
+    return this.content.writeToolCall(native, `tool_calls[${position}]`);
   }
 
   private currentUsage(): Usage {

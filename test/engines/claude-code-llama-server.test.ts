@@ -8,9 +8,10 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ContentBlockParam, MessageCreateParams, MessageParam } from "../../src/protocol/anthropic/messages";
+import type { ContentBlockParam, MessageParam } from "../../src/protocol/anthropic/messages";
 import { findLlamaServer } from "../support/engines";
 import { TinyModelOutput } from "../support/generate-gguf";
+import { recordMessageRequests } from "../support/record-message-requests";
 import { runClaudeCode } from "../support/run-claude-code";
 import { startProxy } from "../support/start-proxy";
 import { LLAMA_SERVER_MISSING, startTinyLlamaServer, type TinyLlamaServer } from "./start-tiny-llama-server";
@@ -72,25 +73,6 @@ describe.skipIf(!binary)("Claude Code → anyclaude → real llama-server", () =
     );
   }
 });
-
-/** A loopback pass-through in front of anyclaude that keeps every /v1/messages body Claude Code sent. */
-function recordMessageRequests(target: string) {
-  const requests: MessageCreateParams[] = [];
-  const server = Bun.serve({
-    port: 0,
-    hostname: "127.0.0.1",
-    idleTimeout: 0,
-    async fetch(request) {
-      const url = new URL(request.url);
-      const body = request.method === "POST" ? await request.text() : undefined;
-      if (url.pathname === "/v1/messages" && body) requests.push(JSON.parse(body) as MessageCreateParams);
-      const headers = new Headers(request.headers);
-      headers.delete("host");
-      return fetch(`${target}${url.pathname}${url.search}`, { method: request.method, headers, body });
-    },
-  });
-  return { url: `http://127.0.0.1:${server.port}`, requests, stop: () => server.stop(true) };
-}
 
 function findBlock(messages: MessageParam[], role: MessageParam["role"], type: ContentBlockParam["type"]): ContentBlockParam | undefined {
   for (const message of messages) {

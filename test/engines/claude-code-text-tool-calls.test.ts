@@ -9,9 +9,10 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ContentBlockParam, MessageCreateParams } from "../../src/protocol/anthropic/messages";
+import type { ContentBlockParam } from "../../src/protocol/anthropic/messages";
 import { findLlamaServer } from "../support/engines";
 import { TinyModelOutput } from "../support/generate-gguf";
+import { recordMessageRequests } from "../support/record-message-requests";
 import { runClaudeCode } from "../support/run-claude-code";
 import { startProxy } from "../support/start-proxy";
 import { LLAMA_SERVER_MISSING, startTinyLlamaServer, type TinyLlamaServer } from "./start-tiny-llama-server";
@@ -36,29 +37,16 @@ describe.skipIf(!binary)("Claude Code → anyclaude → llama-server, a model th
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test(
-    "translate mode: tools described in the prompt, the text call becomes tool_use, Claude Code runs it",
-    async () => {
+  test.each(["translate", "native"] as const)(
+    "%s mode: tools described in the prompt, the text call becomes tool_use, Claude Code runs it",
+    async (mode) => {
       const props = (await (await fetch(`${engine.url}/props`)).json()) as { chat_template_caps: { supports_tool_calls: boolean } };
       expect(props.chat_template_caps.supports_tool_calls).toBe(false);
 
-      const proxy = await startProxy({}, [{ url: engine.url, kind: "llamacpp", mode: "translate" }]);
-      const requests: MessageCreateParams[] = [];
-      const recorder = Bun.serve({
-        port: 0,
-        hostname: "127.0.0.1",
-        idleTimeout: 0,
-        async fetch(request) {
-          const url = new URL(request.url);
-          const body = request.method === "POST" ? await request.text() : undefined;
-          if (url.pathname === "/v1/messages" && body) requests.push(JSON.parse(body) as MessageCreateParams);
-          const headers = new Headers(request.headers);
-          headers.delete("host");
-          return fetch(`${proxy.url}${url.pathname}${url.search}`, { method: request.method, headers, body });
-        },
-      });
+      const proxy = await startProxy({}, [{ url: engine.url, kind: "llamacpp", mode }]);
+      const recorder = recordMessageRequests(proxy.url);
       try {
-        const run = await runClaudeCode({ baseUrl: `http://127.0.0.1:${recorder.port}`, prompt: "say hi", timeoutMs: RUN_TIMEOUT_MS });
+        const run = await runClaudeCode({ baseUrl: recorder.url, prompt: "say hi", timeoutMs: RUN_TIMEOUT_MS });
         expect({ exitCode: run.exitCode, timedOut: run.timedOut, stderr: run.stderr }).toEqual({
           exitCode: 0,
           timedOut: false,
@@ -66,7 +54,7 @@ describe.skipIf(!binary)("Claude Code → anyclaude → llama-server, a model th
         });
         expect(run.json).toMatchObject({ subtype: "success", is_error: false, result: TinyModelOutput.text, num_turns: 2 });
 
-        const second = requests.at(-1)!;
+        const second = recorder.requests.at(-1)!;
         const blocks = second.messages.flatMap((message) => (typeof message.content === "string" ? [] : message.content));
         const call = blocks.find((block) => block.type === "tool_use");
         expect(call).toMatchObject({ name: "Bash", input: { command: TinyModelOutput.bashCommand } });
@@ -77,7 +65,7 @@ describe.skipIf(!binary)("Claude Code → anyclaude → llama-server, a model th
         const answered = proxy.logs.filter((record) => record.msg === "messages" && record.outcome === "completed");
         expect(answered.some((record) => String(record.toolFixes ?? "").includes("text-form:1"))).toBe(true);
       } finally {
-        recorder.stop(true);
+        recorder.stop();
         await proxy.stop();
       }
     },

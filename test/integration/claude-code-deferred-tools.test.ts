@@ -5,10 +5,11 @@
  * tool once ToolSearch has loaded it.
  */
 import { afterEach, expect, test } from "bun:test";
-import type { MessageCreateParams, ToolResultBlockParam } from "../../src/protocol/anthropic/messages";
+import type { ToolResultBlockParam } from "../../src/protocol/anthropic/messages";
 import type { FakeScript } from "../support/fake-backend-server";
 import { openAIStream, startFakeOpenAIBackend } from "../support/fake-openai-backend";
 import { llamaServerChunks } from "../support/fake-openai-chunks";
+import { recordMessageRequests } from "../support/record-message-requests";
 import { runClaudeCode } from "../support/run-claude-code";
 import { type StartedProxy, startProxy } from "../support/start-proxy";
 
@@ -47,23 +48,11 @@ test("ToolSearch loads CronList, anyclaude declares it to the engine, the engine
   stops.push(() => backend.stop());
   const proxy: StartedProxy = await startProxy({}, [{ url: backend.url, kind: "llamacpp", mode: "translate" }]);
   stops.push(() => proxy.stop());
-  const recorded: MessageCreateParams[] = [];
-  const recorder = Bun.serve({
-    port: 0,
-    hostname: "127.0.0.1",
-    async fetch(request) {
-      const url = new URL(request.url);
-      const body = request.method === "POST" ? await request.text() : undefined;
-      if (url.pathname === "/v1/messages" && body) recorded.push(JSON.parse(body) as MessageCreateParams);
-      const headers = new Headers(request.headers);
-      headers.delete("host");
-      return fetch(`${proxy.url}${url.pathname}${url.search}`, { method: request.method, headers, body });
-    },
-  });
-  stops.push(async () => recorder.stop(true));
+  const recorder = recordMessageRequests(proxy.url);
+  stops.push(async () => recorder.stop());
 
   const run = await runClaudeCode({
-    baseUrl: `http://127.0.0.1:${recorder.port}`,
+    baseUrl: recorder.url,
     prompt: "list the scheduled jobs",
     timeoutMs: 60_000,
     args: ["--allowedTools", `ToolSearch,${DEFERRED_TOOL}`],
@@ -71,7 +60,7 @@ test("ToolSearch loads CronList, anyclaude declares it to the engine, the engine
   expect({ exitCode: run.exitCode, stderr: run.stderr, result: run.json?.result }).toEqual({ exitCode: 0, stderr: "", result: FINAL_TEXT });
 
   // Claude Code's last request carries CronList's result: the tool ran.
-  const last = recorded.filter((body) => (body.tools ?? []).length > 0).at(-1)!;
+  const last = recorder.requests.filter((body) => (body.tools ?? []).length > 0).at(-1)!;
   const results = last.messages.flatMap((message) =>
     typeof message.content === "string"
       ? []

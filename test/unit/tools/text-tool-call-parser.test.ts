@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { type TextCallSegment, TextToolCallParser } from "../../../src/tools/text-tool-call-parser";
-import { seededRandom } from "../../support/seeded-random";
+import { splitAtRandom } from "../../support/split-into-pieces";
 import { CASE_TOOLS, type ExpectedSegment, TEXT_FORM_CASES } from "../../support/text-form-calls";
 
 const names = new Set(CASE_TOOLS.map((tool) => tool.name.toLowerCase()));
@@ -23,24 +23,12 @@ function parse(pieces: readonly string[]): ExpectedSegment[] {
   return merged.filter((segment) => !("text" in segment) || segment.text.trim() !== "");
 }
 
-function randomPieces(text: string, seed: number): string[] {
-  const random = seededRandom(seed);
-  const points = Array.from(text);
-  const pieces: string[] = [];
-  for (let i = 0; i < points.length; ) {
-    const size = 1 + Math.floor(random() * 6);
-    pieces.push(points.slice(i, i + size).join(""));
-    i += size;
-  }
-  return pieces;
-}
-
 describe("TextToolCallParser: each family as its chat template writes it", () => {
   test.each(TEXT_FORM_CASES.map((c) => [c.label, c] as const))("%s", (_label, testCase) => {
     expect(parse([testCase.text])).toEqual(testCase.expected);
     // Streamed one character at a time and in random small pieces, the result is the same.
     expect(parse(Array.from(testCase.text))).toEqual(testCase.expected);
-    for (let seed = 1; seed <= 20; seed++) expect(parse(randomPieces(testCase.text, seed))).toEqual(testCase.expected);
+    for (let seed = 1; seed <= 20; seed++) expect(parse(splitAtRandom(testCase.text, seed, 6))).toEqual(testCase.expected);
   });
 });
 
