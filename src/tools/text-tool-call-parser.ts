@@ -23,14 +23,8 @@ export interface TextToolCallParserOptions {
   isKnownTool: (name: string) => boolean;
 }
 
-const FORMS_BY_FIRST_CHAR = new Map<string, TextForm[]>();
-for (const form of TEXT_FORMS) {
-  for (const opening of form.openings) {
-    const forms = FORMS_BY_FIRST_CHAR.get(opening[0]!) ?? [];
-    if (!forms.includes(form)) forms.push(form);
-    FORMS_BY_FIRST_CHAR.set(opening[0]!, forms);
-  }
-}
+/** The forms whose openings start with each character: a fixed table, read for every character of text. */
+const FORMS_BY_FIRST_CHAR: ReadonlyMap<string, readonly TextForm[]> = indexFormsByFirstChar(TEXT_FORMS);
 const FENCE = "```";
 
 /**
@@ -203,4 +197,16 @@ function matchOpening(
     }
   }
   return complete;
+}
+
+function indexFormsByFirstChar(forms: readonly TextForm[]): Map<string, TextForm[]> {
+  const byChar = new Map<string, TextForm[]>();
+  for (const form of forms) {
+    for (const opening of form.openings) {
+      const list = byChar.get(opening[0]!) ?? [];
+      if (!list.includes(form)) list.push(form);
+      byChar.set(opening[0]!, list);
+    }
+  }
+  return byChar;
 }

@@ -4,12 +4,15 @@
  * block per structured call, each checked against its tool (tool-call-gate.ts).
  */
 import type { ContentBlock, Message } from "../protocol/anthropic/messages";
+import type { MessageStreamEvent } from "../protocol/anthropic/stream-events";
 import type { ChatCompletion } from "../protocol/openai/chat-response-schema";
 import type { InvalidToolCall } from "../tools/build-reask-request";
+import { AnswerContentWriter } from "./answer-content-writer";
+import { collectContentBlocks } from "./collect-content-blocks";
 import { convertOpenAIChatUsage } from "./convert-openai-chat-usage";
 import { generateToolUseId, type ToolUseIdGenerator } from "./generate-tool-use-id";
 import { mapOpenAIFinishReason } from "./map-openai-finish-reason";
-import { ToolCallGate, type ToolCallHandling } from "./tool-call-gate";
+import type { ToolCallHandling } from "./tool-call-gate";
 import type { Translated, TranslationWarning } from "./translation-warning";
 
 export interface ChatCompletionConversionContext {
@@ -50,9 +53,9 @@ export function convertOpenAIChatCompletionToAnthropic(
     });
   }
 
-  const gate = new ToolCallGate(context.toolCalls, context.generateToolUseId ?? generateToolUseId);
-  const content = choice ? convertChoiceContent(choice, gate, warnings) : [];
-  const invalid = gate.takeInvalidCalls();
+  const writer = new AnswerContentWriter(context.toolCalls, context.generateToolUseId ?? generateToolUseId, warnings);
+  const content = choice ? convertChoiceContent(choice, writer, warnings) : [];
+  const invalid = writer.invalidCalls();
   const stop = mapOpenAIFinishReason(choice?.finish_reason, {
     hadToolCalls: content.some((block) => block.type === "tool_use"),
     stopSequence: choice?.stop_reason,
@@ -75,19 +78,17 @@ export function convertOpenAIChatCompletionToAnthropic(
       usage: convertOpenAIChatUsage({ usage: completion.usage, timings: completion.timings }),
     },
     warnings,
-    invalid: { text: content.map((block) => (block.type === "text" ? block.text : "")).join(""), calls: invalid },
+    invalid: { text: invalid.text, calls: [...invalid.calls] },
   };
 }
 
-function convertChoiceContent(choice: ChatChoice, gate: ToolCallGate, warnings: TranslationWarning[]): ContentBlock[] {
+function convertChoiceContent(choice: ChatChoice, writer: AnswerContentWriter, warnings: TranslationWarning[]): ContentBlock[] {
   const { message } = choice;
-  const content: ContentBlock[] = [];
+  const events: MessageStreamEvent[] = [];
   // llama-server and older vLLM say `reasoning_content`; Ollama and newer vLLM say `reasoning`.
   const reasoning = message.reasoning_content || message.reasoning;
-  // Local engines cannot sign thinking; "" is what Claude Code accepts from non-Anthropic servers.
-  if (reasoning) content.push({ type: "thinking", thinking: reasoning, signature: "" });
-  if (message.content) content.push(...convertText(message.content, gate, warnings));
-
+  if (reasoning) events.push(...writer.appendThinking(reasoning));
+  if (message.content) events.push(...writer.appendText(message.content));
   (message.tool_calls ?? []).forEach((call, index) => {
     const path = `choices[0].message.tool_calls[${index}]`;
     if (!call.function.name) {
@@ -100,31 +101,8 @@ function convertChoiceContent(choice: ChatChoice, gate: ToolCallGate, warnings: 
       arguments: call.function.arguments ?? "",
       origin: "native" as const,
     };
-    const block = gate.admit(toolCall, path, warnings);
-    if (block) content.push(block);
+    events.push(...writer.writeToolCall(toolCall, path));
   });
-  return content;
-}
-
-/** Text, with the calls a model wrote as text taken out as tool_use blocks. */
-function convertText(text: string, gate: ToolCallGate, warnings: TranslationWarning[]): ContentBlock[] {
-  const parser = gate.createTextParser();
-  if (!parser) return [{ type: "text", text }];
-  const blocks: ContentBlock[] = [];
-  for (const segment of [...parser.push(text), ...parser.finish()]) {
-    if (segment.type === "call") {
-      const block = gate.admit({ ...segment.call, origin: segment.call.form }, "choices[0].message.content", warnings);
-      if (block) blocks.push(block);
-      continue;
-    }
-    if (segment.type === "unreadable-call") {
-      const message = `a ${segment.form} tool call could not be read (${segment.reason}); sent as text`;
-      warnings.push({ code: "unreadable-tool-call", path: "choices[0].message.content", message });
-    }
-    const last = blocks.at(-1);
-    if (last?.type === "text") last.text += segment.text;
-    else blocks.push({ type: "text", text: segment.text });
-  }
-  // Whitespace left between or around the calls carries nothing.
-  return blocks.filter((block) => block.type !== "text" || block.text.trim() !== "" || blocks.length === 1);
+  events.push(...writer.endAnswer());
+  return collectContentBlocks(events);
 }

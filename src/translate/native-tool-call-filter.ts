@@ -7,6 +7,7 @@
 import type { ContentBlock, Message } from "../protocol/anthropic/messages";
 import type { MessageStreamEvent } from "../protocol/anthropic/stream-events";
 import { AnswerContentWriter } from "./answer-content-writer";
+import { collectContentBlocks } from "./collect-content-blocks";
 import { generateToolUseId, type ToolUseIdGenerator } from "./generate-tool-use-id";
 import type { ToolCallHandling } from "./tool-call-gate";
 import type { Translated, TranslationWarning } from "./translation-warning";
@@ -103,15 +104,8 @@ export function filterNativeToolCalls(message: Message, handling: ToolCallHandli
       usage: message.usage,
     }),
   );
-  const content: ContentBlock[] = [];
-  let stopReason = message.stop_reason;
-  for (const event of events) {
-    if (event.type === "content_block_start") content.push(structuredClone(event.content_block));
-    if (event.type === "message_delta") stopReason = event.delta.stop_reason;
-    if (event.type !== "content_block_delta") continue;
-    const block = content.at(-1)!;
-    if (event.delta.type === "text_delta" && block.type === "text") block.text += event.delta.text;
-    if (event.delta.type === "input_json_delta" && block.type === "tool_use") block.input = JSON.parse(event.delta.partial_json);
-  }
+  const content = collectContentBlocks(events);
+  const delta = events.find((event) => event.type === "message_delta");
+  const stopReason = delta?.type === "message_delta" ? delta.delta.stop_reason : message.stop_reason;
   return { value: { ...message, content, stop_reason: stopReason }, warnings: filter.drainWarnings() };
 }
