@@ -37,7 +37,7 @@ export const ToolsSchema = t.Object(
     singleCall: t.Boolean({
       default: false,
       description:
-        "At most one tool call per answer, for models that manage one but botch several: `parallel_tool_calls: false` is sent, and calls after the first are dropped with a warning where the engine ignores it.",
+        "At most one tool call per answer, for models that manage one but botch several: the engine is asked for one (`parallel_tool_calls: false`, or `disable_parallel_tool_use` in native mode), and calls after the first are dropped with a warning where it ignores that.",
     }),
     targets: t.Record(t.String({ minLength: 1 }), TargetToolsSchema, {
       default: {},
