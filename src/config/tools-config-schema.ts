@@ -5,7 +5,7 @@
  */
 import { type Static, Type as t } from "@sinclair/typebox";
 
-export const ToolCallingSchema = t.Union([t.Literal("auto"), t.Literal("native"), t.Literal("prompt")], {
+const ToolCallingSchema = t.Union([t.Literal("auto"), t.Literal("native"), t.Literal("prompt")], {
   default: "auto",
   description:
     "How tools reach the model: `native` sends them as the engine's tool definitions; `prompt` describes them in the system prompt and reads the calls from the answer's text, for models whose chat template has no tool calling; `auto` asks the engine (Ollama's model capabilities, llama-server's chat template) and uses `native` when it cannot tell.",

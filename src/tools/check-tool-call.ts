@@ -10,9 +10,9 @@ import type { DeclaredTools } from "./declared-tools";
 import { JsonValueEndFinder } from "./json-value-end-finder";
 import { parseLenientJson } from "./parse-lenient-json";
 
-export type ToolCallFixKind = "renamed" | "repaired-json" | "coerced";
+type ToolCallFixKind = "renamed" | "repaired-json" | "coerced";
 
-export interface ToolCallFix {
+interface ToolCallFix {
   kind: ToolCallFixKind;
   detail: string;
 }

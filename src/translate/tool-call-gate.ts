@@ -37,7 +37,7 @@ export const TOOL_CALL_WARNINGS = {
   "dropped-extra-tool-call": "dropped-extra",
 } as const;
 
-export type ToolCallOrigin = "native" | TextFormId;
+type ToolCallOrigin = "native" | TextFormId;
 
 export interface AnswerToolCall {
   /** The engine's id, when it sent one. */
