@@ -4,6 +4,7 @@
  * failures as ProxyError.
  */
 import type { BackendKind, BackendMode } from "../config/config-choices";
+import type { ToolsConfig } from "../config/tools-config-schema";
 import type { ConversationMemo } from "../json/conversation-memo";
 import type { CountTokensParams, Message, MessageCreateParams } from "../protocol/anthropic/messages";
 import type { MessageStreamEvent } from "../protocol/anthropic/stream-events";
@@ -31,6 +32,8 @@ export interface CallOptions {
   slot?: number;
   /** What the server remembers of the conversations it serves: resent parts are converted and serialized once. */
   memo?: ConversationMemo;
+  /** The `tools` config section: text-form calls, input checks and re-asks, how tools reach the model. Defaults when absent. */
+  tools?: ToolsConfig;
 }
 
 export interface TokenCount {

@@ -1,89 +1,92 @@
 /**
  * Translate mode: Anthropic Messages in, OpenAI `/v1/chat/completions` to the engine, Anthropic
  * messages and event streams back. All conversion is delegated to the pure functions in
- * src/translate; this file only moves bytes and enforces deadlines.
+ * src/translate; this file moves bytes, enforces deadlines, and makes the one re-ask for a tool
+ * call that failed its schema (docs/decisions/0021-tool-call-checks.md).
  */
 import { BackendProtocolError } from "../errors/proxy-error";
 import type { CountTokensParams, Message, MessageCreateParams } from "../protocol/anthropic/messages";
 import type { MessageStreamEvent } from "../protocol/anthropic/stream-events";
-import { checkChatCompletion, checkChatCompletionChunk } from "../protocol/openai/chat-response-schema";
+import { checkChatCompletion } from "../protocol/openai/chat-response-schema";
+import { buildReaskRequest, describeInvalidCall, type InvalidToolCall } from "../tools/build-reask-request";
+import { describeToolsInPrompt } from "../tools/describe-tools-in-prompt";
 import { convertAnthropicRequestToOpenAIChat } from "../translate/convert-anthropic-request-to-openai-chat";
-import { convertOpenAIChatCompletionToAnthropic } from "../translate/convert-openai-chat-completion-to-anthropic";
+import {
+  type ConvertedChatCompletion,
+  convertOpenAIChatCompletionToAnthropic,
+} from "../translate/convert-openai-chat-completion-to-anthropic";
 import { OpenAIChatStreamConverter } from "../translate/openai-chat-stream-converter";
+import type { ToolCallHandling } from "../translate/tool-call-gate";
 import type { Backend, CallOptions, MessageStream, TokenCount } from "./backend";
 import { countTokensWithEngine } from "./count-tokens-with-engine";
 import { HttpBackend } from "./http-backend";
 import { parseBackendJson } from "./parse-backend-json";
 import { convertInStreamError } from "./read-backend-error";
-import { readBackendEvents } from "./read-backend-events";
+import { isErrorObject, readChatCompletionStream } from "./read-chat-completion-stream";
+import { resolveToolSettings } from "./resolve-tool-settings";
+import { type ToolCalling, ToolCallingByModel } from "./tool-calling-by-model";
 
 export class OpenAIChatBackend extends HttpBackend implements Backend {
   readonly mode = "translate" as const;
+  private readonly toolCalling = new ToolCallingByModel(this.settings);
 
   async createMessage(request: MessageCreateParams, options: CallOptions): Promise<Message> {
-    const body = this.buildChatRequest(request, false, options);
-    const started = await this.post("/v1/chat/completions", body, options);
-    const completion = parseBackendJson(this.id, await started.readText());
-    if (!checkChatCompletion.Check(completion)) {
-      if (isErrorObject(completion)) throw convertInStreamError(this.id, completion.error);
-      throw new BackendProtocolError(this.id, describeFirstError(checkChatCompletion, completion));
+    const handling = this.toolHandling(request, options);
+    const calling = await this.resolveToolCalling(request, options);
+    const first = await this.completeChat(request, options, handling, calling);
+    const invalid = first.invalid;
+    if (invalid.calls.length === 0) return first.value;
+    let second: ConvertedChatCompletion;
+    try {
+      this.reportReask(invalid.calls, options);
+      second = await this.completeChat(buildReaskRequest(request, invalid), options, { ...handling, holdInvalid: false }, calling, true);
+    } catch (error) {
+      if (options.signal.aborted) throw error;
+      return { ...first.value, content: [...first.value.content, ...this.passInvalidCalls(invalid.calls, error, options)] };
     }
-    const { value, warnings } = convertOpenAIChatCompletionToAnthropic(completion, {
-      requestModel: options.clientModel,
-      messageId: options.messageId,
-      stopSequences: request.stop_sequences,
-    });
-    warnings.forEach(options.onWarning);
-    return value;
+    const content = [...first.value.content, ...second.value.content];
+    const usage = { ...first.value.usage, output_tokens: first.value.usage.output_tokens + second.value.usage.output_tokens };
+    const stopReason = content.some((block) => block.type === "tool_use") ? "tool_use" : second.value.stop_reason;
+    return { ...first.value, content, usage, stop_reason: stopReason, stop_sequence: second.value.stop_sequence };
   }
 
   async streamMessage(request: MessageCreateParams, options: CallOptions): Promise<MessageStream> {
-    const body = this.buildChatRequest(request, true, options);
-    const started = await this.post("/v1/chat/completions", body, options);
+    const handling = this.toolHandling(request, options);
+    const calling = await this.resolveToolCalling(request, options);
+    const started = await this.post("/v1/chat/completions", this.buildChatRequest(request, true, options, calling), options);
     const converter = new OpenAIChatStreamConverter({
       requestModel: options.clientModel,
       messageId: options.messageId,
       stopSequences: request.stop_sequences,
       // message_start must carry input tokens before the engine reports usage at the very end.
       inputTokensEstimate: options.inputTokensEstimate,
+      toolCalls: handling,
     });
-    const backendId = this.id;
-    const timeouts = this.settings.timeouts;
+    const settings = this.settings;
+    // The re-ask's request warnings are the first request's again: not reported twice.
+    const quiet = { ...options, onWarning: () => {} };
+    const reask = (invalid: { text: string; calls: readonly InvalidToolCall[] }) =>
+      this.post("/v1/chat/completions", this.buildChatRequest(buildReaskRequest(request, invalid), true, quiet, calling), options);
+    const backend = this;
     async function* events(): AsyncGenerator<MessageStreamEvent[]> {
-      let complete = false;
-      // The events of the chunk that brought [DONE]: they go out together with the end of the answer.
-      let last: MessageStreamEvent[] = [];
-      for await (const frames of readBackendEvents(backendId, started, timeouts)) {
-        const batch: MessageStreamEvent[] = [];
-        let done = false;
+      // The last batch of an answer waits for the end of the message, to go out with it.
+      let last = yield* readChatCompletionStream(settings, started, converter, options.onWarning);
+      last.push(...converter.endAnswer());
+      const invalid = converter.invalidCalls();
+      if (invalid.calls.length > 0) {
+        backend.reportReask(invalid.calls, options);
+        if (last.length > 0) yield last;
+        last = [];
         try {
-          for (const frame of frames) {
-            if (frame.data === "[DONE]") {
-              done = complete = true;
-              break;
-            }
-            const chunk = parseBackendJson(backendId, frame.data, "stream chunk");
-            if (isErrorObject(chunk)) throw convertInStreamError(backendId, chunk.error);
-            if (!checkChatCompletionChunk.Check(chunk)) {
-              throw new BackendProtocolError(backendId, describeFirstError(checkChatCompletionChunk, chunk));
-            }
-            if (chunk.choices.some((choice) => choice.finish_reason)) complete = true;
-            batch.push(...converter.push(chunk));
-            converter.drainWarnings().forEach(options.onWarning);
-          }
+          const again = await reask(invalid);
+          converter.resumeAfterReask();
+          last = yield* readChatCompletionStream(settings, again, converter, options.onWarning);
         } catch (error) {
-          // What the chunk brought before the failure still reaches the client, then the error frame.
-          if (batch.length > 0) yield batch;
-          throw error;
+          // Once the second answer has begun, its failure is the stream's; before, the held calls go out as they are.
+          if (options.signal.aborted || converter.invalidCalls().calls.length === 0) throw error;
+          options.onWarning({ code: "reask-failed", path: "tool_calls", message: `the re-ask failed: ${(error as Error).message}` });
         }
-        if (done) {
-          last = batch;
-          break;
-        }
-        if (batch.length > 0) yield batch;
       }
-      // A body that closes cleanly but early (engine killed, proxy in between) must not pass for a whole answer.
-      if (!complete) throw new BackendProtocolError(backendId, "the stream ended before the answer did (no finish_reason, no [DONE])");
       last.push(...converter.finish());
       converter.drainWarnings().forEach(options.onWarning);
       if (last.length > 0) yield last;
@@ -93,17 +96,72 @@ export class OpenAIChatBackend extends HttpBackend implements Backend {
 
   async countTokens(request: CountTokensParams, options: CallOptions): Promise<TokenCount> {
     const asMessage: MessageCreateParams = { ...request, max_tokens: 1 };
-    const chat = this.buildChatRequest(asMessage, false, options);
+    const chat = this.buildChatRequest(asMessage, false, options, await this.resolveToolCalling(asMessage, options));
     return countTokensWithEngine(this.settings, chat, request, options);
   }
 
-  private buildChatRequest(request: MessageCreateParams, stream: boolean, options: CallOptions) {
-    const { value, warnings } = convertAnthropicRequestToOpenAIChat(request, {
+  /** `reask`: the request's warnings were reported with the first answer already. */
+  private async completeChat(
+    request: MessageCreateParams,
+    options: CallOptions,
+    handling: ToolCallHandling,
+    calling: ToolCalling,
+    reask = false,
+  ) {
+    const body = this.buildChatRequest(request, false, reask ? { ...options, onWarning: () => {} } : options, calling);
+    const started = await this.post("/v1/chat/completions", body, options);
+    const completion = parseBackendJson(this.id, await started.readText());
+    if (!checkChatCompletion.Check(completion)) {
+      if (isErrorObject(completion)) throw convertInStreamError(this.id, completion.error);
+      const first = checkChatCompletion.Errors(completion).First();
+      throw new BackendProtocolError(this.id, first ? `${first.path || "/"}: ${first.message}` : "unexpected shape");
+    }
+    const converted = convertOpenAIChatCompletionToAnthropic(completion, {
+      requestModel: options.clientModel,
+      messageId: options.messageId,
+      stopSequences: request.stop_sequences,
+      toolCalls: handling,
+    });
+    converted.warnings.forEach(options.onWarning);
+    return converted;
+  }
+
+  /** Calls that failed their schema are held for one re-ask when `tools.reask` is on and the request has tools. */
+  private toolHandling(request: MessageCreateParams, options: CallOptions): ToolCallHandling {
+    const settings = resolveToolSettings(options.tools, this.id, request.model);
+    const tools = request.tools ?? [];
+    return { tools, textCalls: settings.textCalls, holdInvalid: settings.reask && tools.length > 0, singleCall: settings.singleCall };
+  }
+
+  private reportReask(calls: readonly InvalidToolCall[], options: CallOptions): void {
+    for (const call of calls) {
+      options.onWarning({ code: "reasked-tool-call", path: "tool_calls", message: `asked the model again: ${describeInvalidCall(call)}` });
+    }
+  }
+
+  /** The held calls as they are, when the re-ask could not be made. */
+  private passInvalidCalls(calls: readonly InvalidToolCall[], error: unknown, options: CallOptions) {
+    options.onWarning({ code: "reask-failed", path: "tool_calls", message: `the re-ask failed: ${(error as Error).message}` });
+    return calls.map((call) => {
+      options.onWarning({ code: "invalid-tool-input", path: "tool_calls", message: `${call.name}: ${call.problems.join("; ")}` });
+      return { type: "tool_use" as const, id: call.id, name: call.name, input: call.input };
+    });
+  }
+
+  private resolveToolCalling(request: MessageCreateParams, options: CallOptions): Promise<ToolCalling> {
+    return this.toolCalling.resolve(request.model, (request.tools ?? []).length > 0, options.tools);
+  }
+
+  private buildChatRequest(request: MessageCreateParams, stream: boolean, options: CallOptions, calling: ToolCalling) {
+    const settings = resolveToolSettings(options.tools, this.id, request.model);
+    const sent = calling === "prompt" ? describeToolsInPrompt(request, { singleCall: settings.singleCall }) : request;
+    const { value, warnings } = convertAnthropicRequestToOpenAIChat(sent, {
       thinkingStyle: this.settings.thinkingStyle,
       stream,
       memo: options.memo,
     });
     warnings.forEach(options.onWarning);
+    if (value.tools && settings.singleCall) value.parallel_tool_calls = false;
     // llama-server keeps the prompt in the slot's KV cache only when asked (default differs by version).
     if (this.settings.kind === "llamacpp") {
       value.cache_prompt = true;
@@ -111,13 +169,4 @@ export class OpenAIChatBackend extends HttpBackend implements Backend {
     }
     return value;
   }
-}
-
-function isErrorObject(value: unknown): value is { error: unknown } {
-  return typeof value === "object" && value !== null && "error" in value && !("choices" in value);
-}
-
-function describeFirstError(check: typeof checkChatCompletion | typeof checkChatCompletionChunk, value: unknown): string {
-  const first = check.Errors(value).First();
-  return first ? `${first.path || "/"}: ${first.message}` : "unexpected shape";
 }

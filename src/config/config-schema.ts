@@ -29,6 +29,7 @@ import {
   RetryOverrideSchema,
   RetrySchema,
 } from "./router-config-schema";
+import { ToolsSchema } from "./tools-config-schema";
 
 const Milliseconds = (defaultValue: number, description: string) => t.Integer({ minimum: 1, default: defaultValue, description });
 
@@ -425,6 +426,7 @@ export const ConfigSchema = t.Object(
     context: ContextSchema,
     mcp: McpSchema,
     proxyTools: ProxyToolsSchema,
+    tools: ToolsSchema,
   },
   { additionalProperties: false },
 );

@@ -33,6 +33,8 @@ export interface Metrics {
   proxyToolLoopSteps: HistogramType<never>;
   contextUtilization: HistogramType<"backend">;
   contextActions: CounterType<"backend" | "action">;
+  toolCalls: CounterType<"tool">;
+  toolCallFixes: CounterType<"kind">;
 }
 
 /** One backend's live router state, read when /metrics is scraped (the router's BackendStatus fits). */
@@ -189,6 +191,18 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: "anyclaude_context_actions_total",
       help: "Attempts by what the context step did: pass (fits), trim, compress (trimmed for a summary), overflow (prompt is too long).",
       labelNames: ["backend", "action"],
+      registers: [registry],
+    }),
+    toolCalls: new Counter({
+      name: "anyclaude_tool_calls_total",
+      help: "Tool calls sent to the client in backends' answers, by tool.",
+      labelNames: ["tool"],
+      registers: [registry],
+    }),
+    toolCallFixes: new Counter({
+      name: "anyclaude_tool_call_fixes_total",
+      help: "What anyclaude did to tool calls, by kind: text-form (a call written as text recovered), unreadable-text-form (left as text), renamed, repaired-json, coerced, reasked (sent back to the model once), invalid (passed on still failing its schema), dropped-extra (single-call mode).",
+      labelNames: ["kind"],
       registers: [registry],
     }),
   };

@@ -16,6 +16,7 @@ import { createSseResponse, type StreamOutcome } from "./create-sse-response";
 import { type FittedAttempt, fitContextForAttempt } from "./fit-context-for-attempt";
 import { prepareProxyToolStep } from "./proxy-tool-step";
 import { recordStreamForCache } from "./record-stream-for-cache";
+import { recordToolCalls } from "./record-tool-calls";
 import { toMessageId } from "./request-id";
 import { serveFromCache } from "./serve-from-cache";
 import { slimPromptForRoute } from "./slim-prompt-for-route";
@@ -44,9 +45,11 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
   const request = validateMessageCreate(call.body, memo);
   const stream = request.stream === true;
   const warnings: TranslationWarning[] = [];
+  const toolCalls = recordToolCalls(services.metrics);
   const onWarning = (warning: TranslationWarning) => {
     warnings.push(warning);
     services.metrics.translationWarnings.inc({ code: warning.code });
+    toolCalls.onWarning(warning);
   };
   // Tools anyclaude runs itself (MCP servers, the request's mcp_servers) join the client's; undefined when none apply.
   const proxyTools = await prepareProxyToolStep(services, request, call.signal, onWarning);
@@ -75,6 +78,7 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
     inputTokensEstimate,
     onWarning,
     memo,
+    tools: services.config.tools,
   };
 
   const finish = (status: number, outcome: string, attempts: AttemptRecord[]) => {
@@ -102,6 +106,7 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
       ms: Math.round(seconds * 1000),
       warnings: warnings.length > 0 ? warnings.map((warning) => `${warning.code}@${warning.path}`).join(",") : undefined,
       ...proxyTools?.logFields(),
+      ...toolCalls.summary(),
     });
   };
 
@@ -167,6 +172,7 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
   };
   const ticket = cached?.lookup.ticket;
   if (answer.kind === "message") {
+    toolCalls.onMessage(answer.message);
     if (ticket) services.cache!.remember(ticket, answer.message);
     settle({ kind: "completed", outputTokens: answer.message.usage.output_tokens });
     finish(200, "completed", attempts);
@@ -181,6 +187,7 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
     abortBackend: () => abort.abort(),
     streams: services.streams,
     onEvent: (event) => {
+      toolCalls.onEvent(event);
       if (event.type === "message_delta") outputTokens = event.usage.output_tokens;
       cacheHooks?.onEvent(event);
     },

@@ -10,7 +10,8 @@ import type { Translated, TranslationWarning } from "./translation-warning";
 
 /**
  * Images become `image_url` parts (base64 as a `data:` URL); documents whose source is text
- * become text parts headed by their title; PDF and file documents are dropped with a warning,
+ * become text parts headed by their title; a `tool_reference` (a tool ToolSearch loaded) becomes
+ * `Tool loaded: NAME`; PDF and file documents are dropped with a warning,
  * since chat completions have no document part. `cache_control` and `citations` are ignored:
  * they have no chat-completions meaning. `path` names the block in warnings.
  *
@@ -40,6 +41,10 @@ function convertBlock(block: unknown, path: string, warnings: TranslationWarning
       return convertDocument(typed.source, typed.title, path, warnings);
   }
   const record = typed as unknown as Record<string, unknown>;
+  // What Claude Code's ToolSearch returns for a tool it loaded: the tool is declared from now on.
+  if (record.type === "tool_reference" && typeof record.tool_name === "string") {
+    return [{ type: "text", text: `Tool loaded: ${record.tool_name}` }];
+  }
   const type = String(record.type);
   if (typeof record.text === "string") {
     warnings.push({ code: "converted-block", path, message: `A "${type}" block has no chat-completions equivalent; sent as its text.` });

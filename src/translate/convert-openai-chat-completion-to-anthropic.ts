@@ -1,13 +1,18 @@
 /**
  * Converts a whole (non-streamed) OpenAI chat completion into the Anthropic Message Claude Code
- * expects: thinking first, then text, then one tool_use block per call, as Anthropic orders them.
+ * expects: thinking first, then text with any calls the model wrote as text, then one tool_use
+ * block per structured call, each checked against its tool (tool-call-gate.ts).
  */
 import type { ContentBlock, Message } from "../protocol/anthropic/messages";
+import type { MessageStreamEvent } from "../protocol/anthropic/stream-events";
 import type { ChatCompletion } from "../protocol/openai/chat-response-schema";
+import type { InvalidToolCall } from "../tools/build-reask-request";
+import { AnswerContentWriter } from "./answer-content-writer";
+import { collectContentBlocks } from "./collect-content-blocks";
 import { convertOpenAIChatUsage } from "./convert-openai-chat-usage";
 import { generateToolUseId, type ToolUseIdGenerator } from "./generate-tool-use-id";
 import { mapOpenAIFinishReason } from "./map-openai-finish-reason";
-import { repairToolCallArguments } from "./repair-tool-call-arguments";
+import type { ToolCallHandling } from "./tool-call-gate";
 import type { Translated, TranslationWarning } from "./translation-warning";
 
 export interface ChatCompletionConversionContext {
@@ -17,6 +22,12 @@ export interface ChatCompletionConversionContext {
   /** The request's `stop_sequences`, to tell which stop the engine reports. */
   stopSequences?: string[];
   generateToolUseId?: ToolUseIdGenerator;
+  toolCalls?: ToolCallHandling;
+}
+
+export interface ConvertedChatCompletion extends Translated<Message> {
+  /** Calls held back because they failed their schema (only with `toolCalls.holdInvalid`), and the answer's text. */
+  invalid: { text: string; calls: InvalidToolCall[] };
 }
 
 type ChatChoice = ChatCompletion["choices"][number];
@@ -31,7 +42,7 @@ type ChatChoice = ChatCompletion["choices"][number];
 export function convertOpenAIChatCompletionToAnthropic(
   completion: ChatCompletion,
   context: ChatCompletionConversionContext,
-): Translated<Message> {
+): ConvertedChatCompletion {
   const warnings: TranslationWarning[] = [];
   const choice = completion.choices[0];
   if (completion.choices.length !== 1) {
@@ -42,7 +53,9 @@ export function convertOpenAIChatCompletionToAnthropic(
     });
   }
 
-  const content = choice ? convertChoiceContent(choice, context.generateToolUseId ?? generateToolUseId, warnings) : [];
+  const writer = new AnswerContentWriter(context.toolCalls, context.generateToolUseId ?? generateToolUseId, warnings);
+  const content = choice ? convertChoiceContent(choice, writer, warnings) : [];
+  const invalid = writer.invalidCalls();
   const stop = mapOpenAIFinishReason(choice?.finish_reason, {
     hadToolCalls: content.some((block) => block.type === "tool_use"),
     stopSequence: choice?.stop_reason,
@@ -65,27 +78,31 @@ export function convertOpenAIChatCompletionToAnthropic(
       usage: convertOpenAIChatUsage({ usage: completion.usage, timings: completion.timings }),
     },
     warnings,
+    invalid: { text: invalid.text, calls: [...invalid.calls] },
   };
 }
 
-function convertChoiceContent(choice: ChatChoice, generateId: ToolUseIdGenerator, warnings: TranslationWarning[]): ContentBlock[] {
+function convertChoiceContent(choice: ChatChoice, writer: AnswerContentWriter, warnings: TranslationWarning[]): ContentBlock[] {
   const { message } = choice;
-  const content: ContentBlock[] = [];
+  const events: MessageStreamEvent[] = [];
   // llama-server and older vLLM say `reasoning_content`; Ollama and newer vLLM say `reasoning`.
   const reasoning = message.reasoning_content || message.reasoning;
-  // Local engines cannot sign thinking; "" is what Claude Code accepts from non-Anthropic servers.
-  if (reasoning) content.push({ type: "thinking", thinking: reasoning, signature: "" });
-  if (message.content) content.push({ type: "text", text: message.content });
-
+  if (reasoning) events.push(...writer.appendThinking(reasoning));
+  if (message.content) events.push(...writer.appendText(message.content));
   (message.tool_calls ?? []).forEach((call, index) => {
     const path = `choices[0].message.tool_calls[${index}]`;
     if (!call.function.name) {
       warnings.push({ code: "tool-call-without-name", path, message: "dropped a tool call the engine did not name" });
       return;
     }
-    const repaired = repairToolCallArguments(call.function.arguments ?? "", `${path}.function.arguments`);
-    warnings.push(...repaired.warnings);
-    content.push({ type: "tool_use", id: call.id || generateId(), name: call.function.name, input: repaired.value.input });
+    const toolCall = {
+      id: call.id ?? undefined,
+      name: call.function.name,
+      arguments: call.function.arguments ?? "",
+      origin: "native" as const,
+    };
+    events.push(...writer.writeToolCall(toolCall, path));
   });
-  return content;
+  events.push(...writer.endAnswer());
+  return collectContentBlocks(events);
 }

@@ -4,11 +4,11 @@
  */
 
 import type { SystemMessageHandling } from "../config/config-choices";
-import { type ConversationMemo, reuse } from "../json/conversation-memo";
+import type { ConversationMemo } from "../json/conversation-memo";
 import type { MessageCreateParams, OutputConfigParam } from "../protocol/anthropic/messages";
+import { declareLoadedDeferredTools } from "./declare-loaded-deferred-tools";
 import { mergeConsecutiveAnthropicMessages } from "./merge-consecutive-anthropic-messages";
 import { relocateAnthropicSystemMessages } from "./relocate-anthropic-system-messages";
-import { removeDeferredAnthropicTools } from "./remove-deferred-anthropic-tools";
 import { stripBillingHeader } from "./strip-billing-header";
 import type { Translated, TranslationWarning } from "./translation-warning";
 
@@ -23,8 +23,9 @@ const UNUSABLE_FIELDS = ["metadata", "context_management", "betas", "service_tie
 
 /**
  * Strips the billing header, relocates `role: "system"` messages, merges consecutive
- * same-role messages, drops deferred tools and the fields listed above (each with a
- * `dropped-field` warning), and moves the legacy `output_format` to `output_config.format`.
+ * same-role messages, drops deferred tools the conversation has not loaded through ToolSearch
+ * (and declares those it has), drops the fields listed above (each with a `dropped-field`
+ * warning), and moves the legacy `output_format` to `output_config.format`.
  *
  * `cache_control` stays: a native upstream may honour it; the OpenAI conversion ignores it
  * because chat completions have no equivalent. The input is never mutated (callers reuse the
@@ -57,7 +58,7 @@ export function normalizeAnthropicRequest(
   normalized.messages = mergeConsecutiveAnthropicMessages(relocated.value.messages, memo);
 
   if (Array.isArray(request.tools)) {
-    const tools = reuse(memo, removeDeferredAnthropicTools, request.tools);
+    const tools = declareLoadedDeferredTools(request.tools, normalized.messages);
     warnings.push(...tools.warnings);
     normalized.tools = tools.value;
   }

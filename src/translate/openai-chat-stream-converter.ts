@@ -1,17 +1,20 @@
 /**
  * Converts a stream of OpenAI chat-completion chunks into Anthropic stream events, as they
- * arrive: message_start, then one block at a time (start, deltas, stop), then message_delta
- * with the stop reason and final usage, then message_stop. Nothing is held back, so Claude Code
- * shows tokens as fast as the engine produces them.
+ * arrive: message_start, then one block at a time, then message_delta with the stop reason and
+ * final usage, then message_stop. Text and thinking flow at once; a tool call is sent whole once
+ * it is complete and checked (tool-call-gate.ts), and text that may open a call written as text
+ * waits until it is clear whether it does.
  */
-import type { ContentBlock, Usage } from "../protocol/anthropic/messages";
+import type { Usage } from "../protocol/anthropic/messages";
 import type { MessageStreamEvent } from "../protocol/anthropic/stream-events";
 import type { ChatCompletionChunk, ChatUsage } from "../protocol/openai/chat-response-schema";
+import type { InvalidToolCall } from "../tools/build-reask-request";
+import { AnswerContentWriter } from "./answer-content-writer";
 import { convertOpenAIChatUsage, type LlamaTimings } from "./convert-openai-chat-usage";
-import type { ToolUseIdGenerator } from "./generate-tool-use-id";
+import { generateToolUseId, type ToolUseIdGenerator } from "./generate-tool-use-id";
 import { mapOpenAIFinishReason } from "./map-openai-finish-reason";
-import { repairToolCallArguments } from "./repair-tool-call-arguments";
-import { ToolCallAssembler, type ToolCallUpdate } from "./tool-call-assembler";
+import { ToolCallAssembler } from "./tool-call-assembler";
+import type { ToolCallHandling } from "./tool-call-gate";
 import type { TranslationWarning } from "./translation-warning";
 
 export interface StreamConversionContext {
@@ -23,10 +26,8 @@ export interface StreamConversionContext {
   /** The request's `stop_sequences`, to tell which stop the engine reports. */
   stopSequences?: string[];
   generateToolUseId?: ToolUseIdGenerator;
+  toolCalls?: ToolCallHandling;
 }
-
-type TextOrThinkingDelta = { type: "thinking_delta"; thinking: string } | { type: "text_delta"; text: string };
-type OpenBlock = { index: number; type: "thinking" | "text" } | { index: number; type: "tool_use"; position: number };
 
 /**
  * @example
@@ -35,23 +36,28 @@ type OpenBlock = { index: number; type: "thinking" | "text" } | { index: number;
  * for (const event of converter.finish()) send(event);
  */
 export class OpenAIChatStreamConverter {
-  private readonly assembler: ToolCallAssembler;
+  private readonly content: AnswerContentWriter;
+  private readonly generateId: ToolUseIdGenerator;
   private readonly warnings: TranslationWarning[] = [];
+  private assembler: ToolCallAssembler;
+  /** The structured call still being assembled: it is complete when the next one starts or the answer ends. */
+  private pendingCall: number | undefined;
   private started = false;
   private finished = false;
-  private nextIndex = 0;
-  private open: OpenBlock | undefined;
-  private hadToolCalls = false;
   private warnedExtraChoice = false;
   private finishReason: string | null | undefined;
   private stopReason: string | number | null | undefined;
   private usage: ChatUsage | undefined;
   private timings: LlamaTimings | undefined;
+  /** Usage of the answers before a re-ask: the client's prompt, and output tokens that add up. */
+  private earlierUsage: Usage | undefined;
   /** Chunks that carried output; the output-token estimate when the engine reports no usage. */
   private outputChunks = 0;
 
   constructor(private readonly context: StreamConversionContext) {
-    this.assembler = new ToolCallAssembler({ generateId: context.generateToolUseId });
+    this.generateId = context.generateToolUseId ?? generateToolUseId;
+    this.assembler = new ToolCallAssembler({ generateId: this.generateId });
+    this.content = new AnswerContentWriter(context.toolCalls, this.generateId, this.warnings);
   }
 
   push(chunk: ChatCompletionChunk): MessageStreamEvent[] {
@@ -73,32 +79,64 @@ export class OpenAIChatStreamConverter {
     const delta = choice.delta;
     const reasoning = delta?.reasoning_content || delta?.reasoning;
     if (reasoning || delta?.content || delta?.tool_calls?.length) this.outputChunks++;
-    if (reasoning) events.push(...this.appendToBlock("thinking", { type: "thinking_delta", thinking: reasoning }));
-    if (delta?.content) events.push(...this.appendToBlock("text", { type: "text_delta", text: delta.content }));
+    if (reasoning) events.push(...this.content.appendThinking(reasoning));
+    if (delta?.content) events.push(...this.content.appendText(delta.content));
     for (const call of delta?.tool_calls ?? []) {
-      for (const update of this.assembler.push(call)) events.push(...this.applyToolUpdate(update));
+      for (const update of this.assembler.push(call)) {
+        if (update.type !== "start") continue;
+        events.push(...this.completePendingCall());
+        this.pendingCall = update.position;
+      }
     }
     this.warnings.push(...this.assembler.drainWarnings());
     if (choice.finish_reason) {
       this.finishReason = choice.finish_reason;
       this.stopReason = choice.stop_reason;
-      // The stop reason must wait for the usage chunk, but the last block can close now.
-      events.push(...this.closeBlock());
+      // The stop reason must wait for the usage chunk, but the last call can go and the last block close now.
+      events.push(...this.completePendingCall(), ...this.content.closeBlock());
     }
     return events;
+  }
+
+  /**
+   * Ends the current answer's content: held text is decided, the last call checked. After it,
+   * `invalidCalls` says whether a re-ask is due.
+   */
+  endAnswer(): MessageStreamEvent[] {
+    const events = this.started ? [] : [this.startMessage()];
+    events.push(...this.completePendingCall(), ...this.content.endAnswer());
+    return events;
+  }
+
+  /** Calls held back because they failed their schema (only with `toolCalls.holdInvalid`), and the answer's text. */
+  invalidCalls(): { text: string; calls: readonly InvalidToolCall[] } {
+    return this.content.invalidCalls();
+  }
+
+  /**
+   * Continues the same message with the engine's answer to a re-ask, whose chunks are pushed
+   * next: the held calls are given up, and calls are no longer held.
+   */
+  resumeAfterReask(): void {
+    this.content.resumeAfterReask();
+    this.earlierUsage = this.finalUsage();
+    this.usage = this.timings = this.finishReason = this.stopReason = undefined;
+    this.outputChunks = 0;
+    this.assembler = new ToolCallAssembler({ generateId: this.generateId });
   }
 
   /** Ends the message; also closes everything properly when the engine never sent a finish_reason. */
   finish(): MessageStreamEvent[] {
     if (this.finished) return [];
+    const events = this.endAnswer();
     this.finished = true;
-    const events = this.started ? [] : [this.startMessage()];
-    events.push(...this.closeBlock());
+    // Calls held for a re-ask that nobody made go out as they are.
+    events.push(...this.content.passInvalidCalls());
     this.assembler.finish();
     this.warnings.push(...this.assembler.drainWarnings());
 
     const stop = mapOpenAIFinishReason(this.finishReason, {
-      hadToolCalls: this.hadToolCalls,
+      hadToolCalls: this.content.hadToolCalls,
       stopSequence: this.stopReason,
       requestedStopSequences: this.context.stopSequences,
     });
@@ -131,61 +169,13 @@ export class OpenAIChatStreamConverter {
     };
   }
 
-  private appendToBlock(type: "thinking" | "text", delta: TextOrThinkingDelta): MessageStreamEvent[] {
-    const events: MessageStreamEvent[] = [];
-    if (this.open?.type !== type) {
-      events.push(...this.closeBlock());
-      const block: ContentBlock = type === "thinking" ? { type, thinking: "", signature: "" } : { type, text: "" };
-      events.push(this.openBlock({ index: this.nextIndex, type }, block));
-    }
-    events.push({ type: "content_block_delta", index: this.open!.index, delta });
-    return events;
-  }
-
-  private applyToolUpdate(update: ToolCallUpdate): MessageStreamEvent[] {
-    if (update.type === "arguments") {
-      const open = this.open;
-      if (open?.type === "tool_use" && open.position === update.position) return [this.jsonDelta(open.index, update.text)];
-      // Its block was closed by text or the finish_reason, and may already carry a repair suffix.
-      const path = `tool_calls[${update.position}].function.arguments`;
-      this.warn("late-tool-call-fragment", path, `dropped arguments that arrived after their block closed: ${update.text}`);
-      return [];
-    }
-    this.hadToolCalls = true;
-    const events = this.closeBlock();
-    const block: ContentBlock = { type: "tool_use", id: update.id, name: update.name, input: {} };
-    events.push(this.openBlock({ index: this.nextIndex, type: "tool_use", position: update.position }, block));
-    return events;
-  }
-
-  private openBlock(open: OpenBlock, block: ContentBlock): MessageStreamEvent {
-    this.open = open;
-    this.nextIndex++;
-    return { type: "content_block_start", index: open.index, content_block: block };
-  }
-
-  private closeBlock(): MessageStreamEvent[] {
-    const open = this.open;
-    if (!open) return [];
-    this.open = undefined;
-    const events: MessageStreamEvent[] = [];
-    // Local engines cannot sign thinking; Claude Code accepts the empty signature.
-    if (open.type === "thinking") {
-      events.push({ type: "content_block_delta", index: open.index, delta: { type: "signature_delta", signature: "" } });
-    }
-    if (open.type === "tool_use") {
-      const streamed = this.assembler.calls[open.position]!.arguments;
-      const repaired = repairToolCallArguments(streamed, `tool_calls[${open.position}].function.arguments`);
-      this.warnings.push(...repaired.warnings);
-      // Only a fix by appending can still reach the client: the rest of the text is already sent.
-      if (repaired.value.suffix) events.push(this.jsonDelta(open.index, repaired.value.suffix));
-    }
-    events.push({ type: "content_block_stop", index: open.index });
-    return events;
-  }
-
-  private jsonDelta(index: number, partial_json: string): MessageStreamEvent {
-    return { type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json } };
+  private completePendingCall(): MessageStreamEvent[] {
+    const position = this.pendingCall;
+    if (position === undefined) return [];
+    this.pendingCall = undefined;
+    const call = this.assembler.calls[position]!;
+    const native = { id: call.id, name: call.name, arguments: call.arguments, origin: "native" as const };
+    return this.content.writeToolCall(native, `tool_calls[${position}]`);
   }
 
   private currentUsage(): Usage {
@@ -193,9 +183,13 @@ export class OpenAIChatStreamConverter {
   }
 
   private finalUsage(): Usage {
-    if (this.usage || this.timings) return this.currentUsage();
-    this.warn("missing-usage", "usage", "the engine reported no token usage; input is anyclaude's estimate, output counts chunks");
-    return { ...this.currentUsage(), output_tokens: this.outputChunks };
+    let usage = this.currentUsage();
+    if (!this.usage && !this.timings) {
+      this.warn("missing-usage", "usage", "the engine reported no token usage; input is anyclaude's estimate, output counts chunks");
+      usage = { ...usage, output_tokens: this.outputChunks };
+    }
+    const earlier = this.earlierUsage;
+    return earlier ? { ...earlier, output_tokens: earlier.output_tokens + usage.output_tokens } : usage;
   }
 
   private warn(code: string, path: string, message: string): void {

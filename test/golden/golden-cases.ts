@@ -18,6 +18,7 @@ import {
 import { convertOpenAIChatCompletionToAnthropic } from "../../src/translate/convert-openai-chat-completion-to-anthropic";
 import { type NormalizeOptions, normalizeAnthropicRequest } from "../../src/translate/normalize-anthropic-request";
 import { OpenAIChatStreamConverter } from "../../src/translate/openai-chat-stream-converter";
+import type { ToolCallHandling } from "../../src/translate/tool-call-gate";
 import type { Translated, TranslationWarning } from "../../src/translate/translation-warning";
 import { parseSse } from "../support/parse-sse";
 
@@ -83,8 +84,28 @@ function sequentialToolUseIds(): () => string {
   return () => `toolu_${(++next).toString(16).padStart(24, "0")}`;
 }
 
-/** `options.json`: the conversion options, plus `normalize` for the Claude Code clean-up step. */
-type CaseOptions = Partial<ConvertRequestOptions> & { normalize?: Partial<NormalizeOptions> };
+/**
+ * `options.json`: the conversion options, plus `normalize` for the Claude Code clean-up step and
+ * `toolCalls` for the answer's tool-call handling (`singleCall`, `textCalls`).
+ */
+type CaseOptions = Partial<ConvertRequestOptions> & {
+  normalize?: Partial<NormalizeOptions>;
+  toolCalls?: Partial<Omit<ToolCallHandling, "tools">>;
+};
+
+function readCaseOptions(name: string): CaseOptions {
+  return hasCaseFile(name, "options.json") ? readCaseJson<CaseOptions>(name, "options.json") : {};
+}
+
+/**
+ * The answer's tool calls are handled as the server does: checked against the request's tools,
+ * text-form calls recovered; no re-ask (that needs a second answer, which a case does not have).
+ */
+function caseToolCalls(name: string, request: MessageCreateParams): ToolCallHandling {
+  const normalized = normalizeAnthropicRequest(request, { stripBillingHeader: true, systemMessages: "hoist" }).value;
+  const options = readCaseOptions(name).toolCalls;
+  return { tools: normalized.tools ?? [], textCalls: true, holdInvalid: false, singleCall: false, ...options };
+}
 
 /**
  * The request direction as the server runs it: normalize (config defaults: strip the billing
@@ -92,8 +113,7 @@ type CaseOptions = Partial<ConvertRequestOptions> & { normalize?: Partial<Normal
  * default thinking style is its `chat_template_kwargs`.
  */
 export function convertGoldenRequest(name: string, request: MessageCreateParams) {
-  const options = hasCaseFile(name, "options.json") ? readCaseJson<CaseOptions>(name, "options.json") : {};
-  const { normalize, ...convert } = options;
+  const { normalize, toolCalls: _answerOnly, ...convert } = readCaseOptions(name);
   const normalized = normalizeAnthropicRequest(request, { stripBillingHeader: true, systemMessages: "hoist", ...normalize });
   const converted = convertAnthropicRequestToOpenAIChat(normalized.value, {
     thinkingStyle: "chat_template_kwargs",
@@ -124,6 +144,7 @@ export async function convertBackendStream(name: string, request: MessageCreateP
     messageId: GOLDEN_MESSAGE_ID,
     stopSequences: request.stop_sequences,
     generateToolUseId: sequentialToolUseIds(),
+    toolCalls: caseToolCalls(name, request),
   });
   const events: MessageStreamEvent[] = [];
   const warnings: TranslationWarning[] = [];
@@ -144,6 +165,7 @@ export function convertBackendCompletion(name: string, request: MessageCreatePar
     messageId: GOLDEN_MESSAGE_ID,
     stopSequences: request.stop_sequences,
     generateToolUseId: sequentialToolUseIds(),
+    toolCalls: caseToolCalls(name, request),
   });
 }
 

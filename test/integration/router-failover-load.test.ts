@@ -38,6 +38,9 @@ test(`${REQUESTS} concurrent Claude Code requests, one of two backends killed mi
   const proxy = await startRouter([backendFor("a", a.url, { timeouts }), backendFor("b", b.url, { timeouts })], {
     pair: { strategy: "least-busy" },
     retry: { maxAttempts: 3, baseMs: 20, maxMs: 200, retryAfterCapMs: 2_000, deadlineMs: 60_000 },
+    // Asking each engine first how its model calls tools would hold every request until the answer,
+    // then send them all at once; the kill must find requests at every stage.
+    tools: { calling: "native" },
   });
 
   const results = Array.from({ length: REQUESTS }, async (_, index) => {

@@ -59,6 +59,7 @@ export function startFakeBackend(options: FakeBackendOptions): FakeBackend {
     loadedContextLength: options.loadedContextLength,
     legacyLlamaServer: options.legacyLlamaServer,
     totalSlots: options.totalSlots,
+    toolCalls: options.toolCalls,
   };
   const scripts = new Map<string, { script: FakeScript; queue: FakeReply[]; served: number }>();
   const setScript = (path: string, script: FakeScript) =>

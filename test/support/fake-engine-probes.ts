@@ -26,6 +26,8 @@ export interface FakeEngineInfo {
   legacyLlamaServer?: boolean;
   /** llama-server's parallel slots (`/props` total_slots, `-np`); 1 when unset. */
   totalSlots?: number;
+  /** Whether the model's chat template calls tools (llama-server `chat_template_caps`, Ollama's `tools` capability); true when unset. */
+  toolCalls?: boolean;
 }
 
 /** Fixed, so recorded answers do not change from run to run (2026-01-01T00:00:00Z). */
@@ -72,6 +74,18 @@ function answerLlamaServer(engine: FakeEngineInfo, route: string, body: unknown)
         model_path: `/models/${engine.model}.gguf`,
         modalities: { vision: false, video: false, audio: false },
         chat_template: "{# fake #}",
+        // As llama-server 80fb11a reports them for a Qwen-style template (observed).
+        chat_template_caps: {
+          supports_object_arguments: engine.toolCalls !== false,
+          supports_parallel_tool_calls: engine.toolCalls !== false,
+          supports_preserve_reasoning: false,
+          supports_reasoning_effort: false,
+          supports_string_content: true,
+          supports_system_role: true,
+          supports_tool_calls: engine.toolCalls !== false,
+          supports_tools: engine.toolCalls !== false,
+          supports_typed_content: false,
+        },
         bos_token: "<s>",
         eos_token: "</s>",
         build_info: "b8000-80fb11ac",
@@ -146,7 +160,7 @@ function answerOllama(engine: FakeEngineInfo, route: string, body: unknown): Res
           "general.parameter_count": 30532122624,
           "qwen3moe.context_length": engine.contextWindow,
         },
-        capabilities: ["completion", "tools"],
+        capabilities: engine.toolCalls === false ? ["completion"] : ["completion", "tools"],
         modified_at: "2026-01-01T00:00:00Z",
       });
     }

@@ -3,9 +3,9 @@
  * is reachable, and a real llama-server needs a real model file.
  */
 import { encodeGguf, type GgufValue } from "./gguf-writer";
-import { TINY_MODEL_CHAT_TEMPLATE } from "./tiny-model-chat-template";
+import { PLAIN_CHATML_TEMPLATE, TINY_MODEL_CHAT_TEMPLATE } from "./tiny-model-chat-template";
 import { buildTinyVocabulary, SpecialTokens } from "./tiny-model-vocabulary";
-import { buildTinyModelTensors, TinyModelShape, type TinyModelVariant } from "./tiny-model-weights";
+import { buildTinyModelTensors, TEXT_TOOL_CALL_JSON, TinyModelShape, type TinyModelVariant } from "./tiny-model-weights";
 
 export type { TinyModelVariant } from "./tiny-model-weights";
 
@@ -20,6 +20,8 @@ export interface GenerateGgufOptions {
 export const TinyModelOutput = {
   text: "Hello from a tiny model.",
   toolCall: '<tool_call>\n{"name":"Bash","arguments":{"command":"echo hi"}}</tool_call>',
+  /** What the text-tool-caller writes, as text, when tools are described in its prompt. */
+  textToolCall: `<tool_call>${TEXT_TOOL_CALL_JSON}</tool_call>`,
   bashCommand: "echo hi",
   /** First string argument of any tool call, whatever the tool. */
   stringArgument: "echo hi",
@@ -31,7 +33,8 @@ export const TinyModelOutput = {
  * await Bun.write("/tmp/tool-caller.gguf", bytes);
  */
 export function generateGguf(variant: TinyModelVariant, options: GenerateGgufOptions = {}): Uint8Array {
-  const vocab = buildTinyVocabulary();
+  const textCalls = variant === "text-tool-caller";
+  const vocab = buildTinyVocabulary({ extraUserDefined: textCalls ? [TEXT_TOOL_CALL_JSON] : [] });
   const s = TinyModelShape;
   const u32 = (value: number): GgufValue => ({ type: "u32", value });
   const f32 = (value: number): GgufValue => ({ type: "f32", value });
@@ -66,7 +69,8 @@ export function generateGguf(variant: TinyModelVariant, options: GenerateGgufOpt
     // Without this llama.cpp prepends a space to every text fragment, and its grammar sampler then
     // fails to initialise ("Failed to initialize samplers") for any tool or JSON-schema request.
     ["tokenizer.ggml.add_space_prefix", bool(false)],
-    ["tokenizer.chat_template", str(TINY_MODEL_CHAT_TEMPLATE)],
+    // The text-tool-caller's template has no tool syntax: llama-server then reports no tool calling.
+    ["tokenizer.chat_template", str(textCalls ? PLAIN_CHATML_TEMPLATE : TINY_MODEL_CHAT_TEMPLATE)],
   ];
   return encodeGguf({ metadata, tensors: buildTinyModelTensors(vocab, variant, options.seed ?? 1), alignment: 32 });
 }

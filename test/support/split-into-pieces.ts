@@ -1,4 +1,5 @@
 /** Cuts text into the pieces a streaming engine would emit, so fakes can stream realistic deltas. */
+import { seededRandom } from "./seeded-random";
 
 /**
  * Near-equal pieces by code point (never splitting a surrogate pair); fewer when the text is short,
@@ -16,4 +17,23 @@ export function splitIntoPieces(text: string, pieces: number): string[] {
     if (piece !== "") result.push(piece);
   }
   return result;
+}
+
+/**
+ * Pieces of 1 to `maxSize` code points, cut at random with a fixed seed: a stream's tokens, as
+ * an engine might send them.
+ *
+ * @example
+ * splitAtRandom("Running it.", 1, 4) // e.g. ["Run", "n", "ing ", "it."]
+ */
+export function splitAtRandom(text: string, seed: number, maxSize: number): string[] {
+  const random = seededRandom(seed);
+  const points = Array.from(text);
+  const pieces: string[] = [];
+  for (let i = 0; i < points.length; ) {
+    const size = 1 + Math.floor(random() * maxSize);
+    pieces.push(points.slice(i, i + size).join(""));
+    i += size;
+  }
+  return pieces;
 }

@@ -62,3 +62,11 @@ export const TINY_MODEL_CHAT_TEMPLATE = `{%- if tools %}
 {%- if add_generation_prompt %}
     {{- '<|im_start|>assistant\\n' }}
 {%- endif %}`;
+
+/** ChatML and nothing else: no tools, no tool calls, no tool role. The text-tool-caller's template. */
+export const PLAIN_CHATML_TEMPLATE = `{%- for message in messages %}
+    {{- '<|im_start|>' + message.role + '\\n' + message.content + '<|im_end|>' + '\\n' }}
+{%- endfor %}
+{%- if add_generation_prompt %}
+    {{- '<|im_start|>assistant\\n' }}
+{%- endif %}`;

@@ -112,7 +112,7 @@ export function byteTokenText(byte: number): string {
  * const vocab = buildTinyVocabulary();
  * vocab.tokens[vocab.idOf("<|im_end|>")]; // "<|im_end|>"
  */
-export function buildTinyVocabulary(): TinyVocabulary {
+export function buildTinyVocabulary(options: { extraUserDefined?: readonly string[] } = {}): TinyVocabulary {
   const tokens: string[] = [];
   const scores: number[] = [];
   const types: number[] = [];
@@ -149,6 +149,9 @@ export function buildTinyVocabulary(): TinyVocabulary {
     const chars = Array.from(piece);
     for (let n = 1; n <= chars.length; n++) add(chars.slice(0, n).join(""), TokenType.normal, n);
   }
+
+  // Last, so every other token keeps its id in every variant.
+  for (const piece of options.extraUserDefined ?? []) add(piece, TokenType.userDefined);
 
   return {
     tokens,

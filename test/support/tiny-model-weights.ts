@@ -7,7 +7,14 @@ import type { GgufTensor } from "./gguf-writer";
 import { seededRandom } from "./seeded-random";
 import { byteTokenText, SPACE, SpecialTokens, type TinyVocabulary, TokenType } from "./tiny-model-vocabulary";
 
-export type TinyModelVariant = "chatty" | "tool-caller";
+export type TinyModelVariant = "chatty" | "tool-caller" | "text-tool-caller";
+
+/**
+ * The text-tool-caller's whole call, one user-defined token: without a tool grammar the model
+ * cannot spell JSON character by character (its next token depends only on the current one), so
+ * it says the call's JSON in one piece.
+ */
+export const TEXT_TOOL_CALL_JSON = '{"name": "Bash", "arguments": {"command": "echo hi"}}';
 
 export const TinyModelShape = {
   embedding: 64,
@@ -55,6 +62,10 @@ export const TinyModelShape = {
  *   by a tool call instead of `<|im_end|>`.
  * - JSON schemas in general: every free string is "echo hi", integers and numbers 1, booleans false,
  *   free arrays and objects get one element; optional properties are left out.
+ * - text-tool-caller (its template has no tool syntax, so no grammar applies; the tools are described
+ *   in the prompt, which holds a `<tool_call>` token): `<tool_call>`, then TEXT_TOOL_CALL_JSON as
+ *   one token, then `</tool_call>` and `<|im_end|>`: a call written as text, as llama-server leaves
+ *   it in `content`. Once a tool result is in the conversation it says "Hello from a tiny model."
  */
 
 const C = {
@@ -72,6 +83,7 @@ const C = {
   AFTER_TINY: 11,
   AFTER_MODEL: 12,
   AFTER_PERIOD: 13,
+  AFTER_TEXT_CALL: 14,
 } as const;
 const RESERVED = 16;
 const CONSTANT_VALUE = 8;
@@ -168,6 +180,7 @@ export function buildTinyModelTensors(vocab: TinyVocabulary, variant: TinyModelV
   flag(`${SPACE}tiny`, C.AFTER_TINY);
   flag(`${SPACE}model`, C.AFTER_MODEL);
   flag(".", C.AFTER_PERIOD);
+  if (variant === "text-tool-caller") flag(TEXT_TOOL_CALL_JSON, C.AFTER_TEXT_CALL);
   const rmsOf = (t: number) => Math.sqrt(embd.subarray(t * E, t * E + E).reduce((s, v) => s + v * v, 0) / E);
 
   // Output head: logit(t) = sum over reserved dims of output[t][d] * feature[d].
@@ -200,7 +213,12 @@ export function buildTinyModelTensors(vocab: TinyVocabulary, variant: TinyModelV
   prefer("echo", C.AFTER_QUOTE, M);
   prefer("Bash", C.AFTER_QUOTE, 0.9 * M);
   prefer(`${SPACE}hi`, C.AFTER_ECHO, M);
-  if (variant === "tool-caller") {
+  if (variant === "text-tool-caller") {
+    // Outranks "\n" after `<tool_call>` (M); then the closing tag, then `<|im_end|>` by the global order.
+    prefer(TEXT_TOOL_CALL_JSON, C.AFTER_TOOL_CALL_OPEN, 2 * M);
+    prefer(SpecialTokens.toolCallClose, C.AFTER_TEXT_CALL, M);
+  }
+  if (variant !== "chatty") {
     // After "\n" with tools offered: 2M + 2M - 3M = 1M, above "Hello" (0.5M) unless a tool result
     // was seen (1.5M). Without "\n" or without tools it stays at -1M or lower.
     prefer(SpecialTokens.toolCallOpen, C.AFTER_NEWLINE, 2 * M);
@@ -209,7 +227,7 @@ export function buildTinyModelTensors(vocab: TinyVocabulary, variant: TinyModelV
   }
   // After ".", `<tool_call>` is second to `<|im_end|>` (0.5M vs 1M with tools offered), so a grammar that
   // forbids stopping gets a tool call rather than stray text.
-  prefer(SpecialTokens.toolCallOpen, C.AFTER_PERIOD, variant === "tool-caller" ? 1.5 * M : 0.5 * M);
+  prefer(SpecialTokens.toolCallOpen, C.AFTER_PERIOD, variant === "chatty" ? 0.5 * M : 1.5 * M);
   for (let t = 0; t < V; t++) output[t * E + C.CONSTANT] = bias[t]! / CONSTANT_VALUE;
 
   const tensors: GgufTensor[] = [

@@ -22,18 +22,19 @@ const ALLOWED: Record<string, string[]> = {
   native: [],
   store: ["protocol", "config", "native"],
   embed: ["native"],
-  cache: ["json", "protocol", "errors", "translate", "store", "embed", "native"],
-  translate: ["json", "protocol"],
+  cache: ["json", "protocol", "errors", "translate", "tools", "store", "embed", "native"],
+  translate: ["json", "protocol", "tools"],
   // Pure planning of what fits a window; counting and summarizing are handed in.
   context: ["json", "protocol", "errors", "translate", "config"],
   // Slims system prompts and tool definitions; reads its tier names from the config schema.
   prompt: ["json", "protocol", "translate", "config"],
-  // The proxy-run tool loop and its pure helpers; the model call is handed in.
+  // Two halves that should become two folders: text-form calls and input checks (pure, used by
+  // translate) and the proxy-run tool loop (model call handed in), which reads translate and cache.
   tools: ["json", "protocol", "errors", "translate", "cache"],
   // Adapters from MCP servers to the tools' interface.
   mcp: ["protocol", "errors", "config", "log", "tools"],
-  backends: ["json", "protocol", "errors", "sse", "translate", "config"],
-  router: ["json", "protocol", "errors", "translate", "config", "backends"],
+  backends: ["json", "protocol", "errors", "sse", "translate", "tools", "config"],
+  router: ["json", "protocol", "errors", "translate", "tools", "config", "backends"],
   server: [
     "json",
     "protocol",

@@ -1,8 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { generateGguf } from "../../support/generate-gguf";
 import { readGguf, readGgufTensorF32 } from "../../support/gguf-reader";
-import { TINY_MODEL_CHAT_TEMPLATE } from "../../support/tiny-model-chat-template";
+import { PLAIN_CHATML_TEMPLATE, TINY_MODEL_CHAT_TEMPLATE } from "../../support/tiny-model-chat-template";
 import { byteTokenText, TokenType } from "../../support/tiny-model-vocabulary";
+import { TEXT_TOOL_CALL_JSON } from "../../support/tiny-model-weights";
 
 const chatty = generateGguf("chatty");
 const file = readGguf(chatty);
@@ -26,6 +27,15 @@ describe("generateGguf", () => {
       const same = Bun.hash(readGgufTensorF32(chatty, file, info.name)) === Bun.hash(readGgufTensorF32(toolCaller, toolFile, info.name));
       expect({ name: info.name, same }).toEqual({ name: info.name, same: info.name !== "output.weight" });
     }
+  });
+
+  test("the text-tool-caller adds its call as one last user-defined token and has a template without tools", () => {
+    const textFile = readGguf(generateGguf("text-tool-caller"));
+    const textTokens = textFile.metadata.get("tokenizer.ggml.tokens") as string[];
+    expect(textTokens.slice(0, tokens.length)).toEqual(tokens);
+    expect(textTokens.slice(tokens.length)).toEqual([TEXT_TOOL_CALL_JSON]);
+    expect((textFile.metadata.get("tokenizer.ggml.token_type") as number[]).at(-1)).toBe(TokenType.userDefined);
+    expect(textFile.metadata.get("tokenizer.chat_template")).toBe(PLAIN_CHATML_TEMPLATE);
   });
 
   test("describes a llama model with the context Claude Code's prompt needs", () => {

@@ -6,7 +6,8 @@ import { describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { THINKING_STYLES, type ThinkingStyle } from "../../../src/config/config-choices";
-import type { MessageCreateParams, TextBlockParam } from "../../../src/protocol/anthropic/messages";
+import type { MessageCreateParams, TextBlockParam, ToolParam } from "../../../src/protocol/anthropic/messages";
+import { findLoadedDeferredTools } from "../../../src/tools/find-loaded-deferred-tools";
 import { convertAnthropicRequestToOpenAIChat } from "../../../src/translate/convert-anthropic-request-to-openai-chat";
 import { type NormalizeOptions, normalizeAnthropicRequest } from "../../../src/translate/normalize-anthropic-request";
 
@@ -66,15 +67,21 @@ describe("recorded Claude Code 2.1.332 requests", () => {
       if (hoisted.length > 0) expect(String(converted.value.messages[0]!.content).endsWith(hoisted.at(-1)!)).toBe(true);
     });
 
-    test("deferred tools are gone with a warning; every other tool survives with additionalProperties", async () => {
+    test("deferred tools are gone with a warning unless ToolSearch loaded them; every other tool survives with additionalProperties", async () => {
       const body = await readBody(name);
       const tools = body.tools ?? [];
       const { normalized, converted } = translate(body);
-      const deferred = tools.flatMap((tool, index) => (tool.defer_loading === true ? [`tools[${index}]`] : []));
+      const loaded = findLoadedDeferredTools(body.messages).names;
+      const isDropped = (tool: ToolParam) => tool.defer_loading === true && !loaded.includes(tool.name);
+      const deferred = tools.flatMap((tool, index) => (isDropped(tool) ? [`tools[${index}]`] : []));
       const dropped = normalized.warnings.filter((warning) => warning.code === "dropped-tool").map((warning) => warning.path);
       expect(dropped).toEqual(deferred);
 
-      const kept = tools.filter((tool) => tool.defer_loading !== true);
+      // Loaded deferred tools come last, in the order they were loaded.
+      const kept = [
+        ...tools.filter((tool) => tool.defer_loading !== true),
+        ...loaded.flatMap((toolName) => tools.filter((tool) => tool.name === toolName && tool.defer_loading === true)),
+      ];
       const out = converted.value.tools ?? [];
       expect(out.map((tool) => tool.function.name)).toEqual(kept.map((tool) => tool.name));
       out.forEach((tool, index) => {

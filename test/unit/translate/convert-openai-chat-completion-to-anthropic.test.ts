@@ -82,8 +82,8 @@ describe("convertOpenAIChatCompletionToAnthropic", () => {
     ]);
     expect(value.stop_reason).toBe("tool_use");
     expect(warnings.map((w) => [w.code, w.path])).toEqual([
-      ["repaired-tool-arguments", "choices[0].message.tool_calls[0].function.arguments"],
-      ["invalid-tool-arguments", "choices[0].message.tool_calls[1].function.arguments"],
+      ["repaired-tool-arguments", "choices[0].message.tool_calls[0]"],
+      ["invalid-tool-input", "choices[0].message.tool_calls[1]"],
       ["tool-call-without-name", "choices[0].message.tool_calls[2]"],
     ]);
   });

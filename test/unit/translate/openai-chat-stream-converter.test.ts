@@ -97,7 +97,6 @@ describe("OpenAIChatStreamConverter", () => {
       "content_block_stop",
       "content_block_start",
       "content_block_delta:input_json_delta",
-      "content_block_delta:input_json_delta",
       "content_block_stop",
       "message_delta",
       "message_stop",
@@ -137,7 +136,25 @@ describe("OpenAIChatStreamConverter", () => {
     expect(checkAnthropicEventOrder(events)).toEqual([]);
   });
 
-  test("arguments cut short get their closers appended before the block stops", () => {
+  test("a tool call goes out whole once complete, its input as one JSON delta", () => {
+    const { perPush, events } = run([
+      delta({ tool_calls: [{ index: 0, id: "c1", function: { name: "Bash", arguments: '{"command":' } }] }),
+      delta({ tool_calls: [{ index: 0, function: { arguments: '"ls"}' } }] }),
+      chunk({ finish_reason: "tool_calls" }),
+    ]);
+    expect(perPush.map(shape)).toEqual([
+      ["message_start"],
+      [],
+      ["content_block_start", "content_block_delta:input_json_delta", "content_block_stop"],
+    ]);
+    expect(events).toContainEqual({
+      type: "content_block_delta",
+      index: 0,
+      delta: { type: "input_json_delta", partial_json: '{"command":"ls"}' },
+    });
+  });
+
+  test("arguments cut short are mended before the call goes out", () => {
     const { events, warnings } = run([
       delta({ tool_calls: [{ index: 0, id: "c1", function: { name: "Bash", arguments: '{"command":"ls' } }] }),
       chunk({ finish_reason: "tool_calls" }),
@@ -145,7 +162,7 @@ describe("OpenAIChatStreamConverter", () => {
     const json = events.flatMap((e) =>
       e.type === "content_block_delta" && e.delta.type === "input_json_delta" ? [e.delta.partial_json] : [],
     );
-    expect(json).toEqual(['{"command":"ls', '"}']);
+    expect(json).toEqual(['{"command":"ls"}']);
     expect(warnings.map((w) => w.code)).toEqual(["repaired-tool-arguments", "missing-usage"]);
   });
 
@@ -154,7 +171,7 @@ describe("OpenAIChatStreamConverter", () => {
     expect(events).toContainEqual({ type: "content_block_delta", index: 0, delta: { type: "input_json_delta", partial_json: "{}" } });
   });
 
-  test("text after a tool call closes its block; later pieces of that call are dropped with a warning", () => {
+  test("text in the middle of a call's arguments goes out first; the call follows whole, late pieces included", () => {
     const { events, warnings } = run([
       delta({ tool_calls: [{ index: 0, id: "c1", function: { name: "Bash", arguments: '{"command":"ls"' } }] }),
       delta({ content: "Note." }),
@@ -166,8 +183,10 @@ describe("OpenAIChatStreamConverter", () => {
     const json = events.flatMap((e) =>
       e.type === "content_block_delta" && e.delta.type === "input_json_delta" ? [e.delta.partial_json] : [],
     );
-    expect(json).toEqual(['{"command":"ls"', "}"]);
-    expect(warnings.map((w) => w.code)).toEqual(["repaired-tool-arguments", "late-tool-call-fragment"]);
+    expect(json).toEqual(['{"command":"ls"}']);
+    const starts = events.flatMap((e) => (e.type === "content_block_start" ? [e.content_block.type] : []));
+    expect(starts).toEqual(["text", "tool_use"]);
+    expect(warnings).toEqual([]);
   });
 
   test("finish without finish_reason or usage still closes everything, with warnings and an output estimate", () => {

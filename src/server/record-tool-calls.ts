@@ -1,0 +1,51 @@
+/**
+ * Counts one answer's tool calls for /metrics and its log line: the calls sent to the client, by
+ * tool, read from what actually went out (either backend mode), and what was done to them, read
+ * from the tool-call warnings (src/translate/tool-call-gate.ts).
+ */
+import type { Metrics } from "../metrics/metrics";
+import type { Message } from "../protocol/anthropic/messages";
+import type { MessageStreamEvent } from "../protocol/anthropic/stream-events";
+import { TOOL_CALL_WARNINGS } from "../translate/tool-call-gate";
+import type { TranslationWarning } from "../translate/translation-warning";
+
+export interface ToolCallRecorder {
+  onWarning(warning: TranslationWarning): void;
+  onEvent(event: MessageStreamEvent): void;
+  onMessage(message: Message): void;
+  /** For the log line: `tools=Bash,Read` and `toolFixes=coerced:1,text-form:2`, absent when there were none. */
+  summary(): { tools?: string; toolFixes?: string };
+}
+
+/**
+ * @example
+ * const toolCalls = recordToolCalls(services.metrics);
+ * toolCalls.onMessage(message);
+ * logger.info("messages", { ...toolCalls.summary() });
+ */
+export function recordToolCalls(metrics: Metrics): ToolCallRecorder {
+  const tools: string[] = [];
+  const fixes = new Map<string, number>();
+  const recordCall = (tool: string) => {
+    tools.push(tool);
+    metrics.toolCalls.inc({ tool });
+  };
+  return {
+    onWarning(warning) {
+      const kind = TOOL_CALL_WARNINGS[warning.code as keyof typeof TOOL_CALL_WARNINGS];
+      if (kind === undefined) return;
+      metrics.toolCallFixes.inc({ kind });
+      fixes.set(kind, (fixes.get(kind) ?? 0) + 1);
+    },
+    onEvent(event) {
+      if (event.type === "content_block_start" && event.content_block.type === "tool_use") recordCall(event.content_block.name);
+    },
+    onMessage(message) {
+      for (const block of message.content) if (block.type === "tool_use") recordCall(block.name);
+    },
+    summary() {
+      const toolFixes = [...fixes].map(([kind, count]) => `${kind}:${count}`).join(",");
+      return { tools: tools.length > 0 ? tools.join(",") : undefined, toolFixes: toolFixes === "" ? undefined : toolFixes };
+    },
+  };
+}
