@@ -18,6 +18,7 @@ import {
   THINKING_STYLES,
 } from "./config-choices";
 import { ContextSchema } from "./context-config-schema";
+import { HistorySchema } from "./history-config-schema";
 import {
   CircuitBreakerOverrideSchema,
   CircuitBreakerSchema,
@@ -419,6 +420,7 @@ export const ConfigSchema = t.Object(
     embedding: EmbeddingSchema,
     cache: CacheSchema,
     context: ContextSchema,
+    history: HistorySchema,
   },
   { additionalProperties: false },
 );

@@ -1,6 +1,7 @@
 /** What the HTTP layer needs from the rest of anyclaude, handed in as plain values (no globals). */
 
 import type { Config } from "../config/config-schema";
+import type { RequestHistory } from "../history/request-history";
 import type { Logger } from "../log/logger";
 import type { Metrics } from "../metrics/metrics";
 import type { DiscoveryMonitor } from "../router/discovery-monitor";
@@ -20,8 +21,12 @@ export interface AppServices {
   metrics: Metrics;
   /** The response cache; absent when `cache.enabled` is false or its data dir cannot be used. */
   cache?: ResponseCacheLike;
+  /** One row per /v1/messages request, for /dashboard, /api/stats and `anyclaude stats`; absent when `history.enabled` is false. */
+  history?: RequestHistory;
   /** Version string reported by /health and the OpenAPI document. */
   version: string;
+  /** The dashboard's live event streams (`/api/events`), which never end on their own: a shutdown ends them first. */
+  liveStreams?: OpenStreams;
   /** The SSE answers being written; a shutdown ends those that outlast its drain. */
   streams?: OpenStreams;
   /** The key clients must send (`server.apiKey`, read from wherever the config says); none when unset. */

@@ -10,6 +10,7 @@ import { createCacheRoutes } from "./cache-routes";
 import { createClientKeyCheck } from "./check-client-key";
 import { createDocsRoutes } from "./docs-routes";
 import { createHealthRoutes } from "./health-routes";
+import { createHistoryRoutes } from "./history-routes";
 import { createMessagesRoutes } from "./messages-routes";
 import { createMetricsRoutes } from "./metrics-routes";
 import { createModelsRoutes } from "./models-routes";
@@ -54,5 +55,6 @@ export function createApp(services: AppServices) {
     .use(createHealthRoutes(services))
     .use(createMetricsRoutes(services))
     .use(createCacheRoutes(services))
+    .use(createHistoryRoutes(services))
     .use(createDocsRoutes(services.version));
 }

@@ -23,6 +23,7 @@ import type { Target } from "../router/parse-target";
 import { Router } from "../router/router";
 import type { RouterClock } from "../router/router-clock";
 import { createApp } from "./create-app";
+import { createRequestHistory } from "./create-request-history";
 import { createRouterObserver } from "./create-router-observer";
 import { DeferredResponseCache, type ResponseCacheLike } from "./deferred-response-cache";
 import { isLoopbackHost } from "./is-loopback-host";
@@ -100,6 +101,8 @@ export async function startServer(config: Config, options: StartOptions): Promis
       })
     : undefined;
   const streams = new OpenStreams();
+  const liveStreams = new OpenStreams();
+  const history = createRequestHistory(config, options);
   const app = createApp({
     config,
     router,
@@ -111,6 +114,8 @@ export async function startServer(config: Config, options: StartOptions): Promis
     version: options.version,
     clientKey,
     streams,
+    liveStreams,
+    history,
   });
   app.listen({
     hostname: config.server.host,
@@ -138,6 +143,8 @@ export async function startServer(config: Config, options: StartOptions): Promis
     async stop(graceMs = 10_000) {
       health.stop();
       discovery?.stop();
+      // The dashboard's event streams would hold the drain open to its end.
+      liveStreams.closeAll(new OverloadedError("anyclaude is shutting down", SHUTDOWN_RETRY_AFTER_S));
       const drained = server.stop(false);
       if ((await Promise.race([drained, timeout(graceMs)])) === "timeout") {
         // Streams still open get an error frame Claude Code retries on, instead of a reset.
@@ -145,8 +152,8 @@ export async function startServer(config: Config, options: StartOptions): Promis
         if (closed > 0) options.logger.warn("drain ran out; open streams ended with an overloaded_error frame", { streams: closed });
         if ((await Promise.race([drained, timeout(LAST_FRAMES_MS)])) === "timeout") await server.stop(true);
       }
-      // After the last answer: it may still be on its way into the cache.
-      await cache?.close();
+      // After the last answer: it may still be on its way into the cache, and its row into the history.
+      await Promise.all([cache?.close(), history?.close()]);
     },
   };
 }

@@ -23,6 +23,8 @@ const ALLOWED: Record<string, string[]> = {
   store: ["protocol", "config", "native"],
   embed: ["native"],
   cache: ["json", "protocol", "errors", "translate", "store", "embed", "native"],
+  // The request history: rows into the store, summaries out of it.
+  history: ["store"],
   translate: ["json", "protocol"],
   // Pure planning of what fits a window; counting and summarizing are handed in.
   context: ["json", "protocol", "errors", "translate", "config"],
@@ -44,6 +46,7 @@ const ALLOWED: Record<string, string[]> = {
     "embed",
     "native",
     "context",
+    "history",
   ],
   cli: [
     "json",
@@ -62,6 +65,7 @@ const ALLOWED: Record<string, string[]> = {
     "store",
     "embed",
     "context",
+    "history",
   ],
 };
 
