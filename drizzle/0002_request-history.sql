@@ -27,15 +27,8 @@ CREATE TABLE `request_history` (
 --> statement-breakpoint
 CREATE INDEX `request_history_at_idx` ON `request_history` (`at`);--> statement-breakpoint
 CREATE INDEX `request_history_errors_idx` ON `request_history` (`at`) WHERE "request_history"."error_type" IS NOT NULL;--> statement-breakpoint
-CREATE TABLE `request_latency_buckets` (
-	`minute` integer NOT NULL,
-	`kind` integer NOT NULL,
-	`bucket` integer NOT NULL,
-	`count` integer DEFAULT 0 NOT NULL,
-	PRIMARY KEY(`minute`, `kind`, `bucket`)
-);
---> statement-breakpoint
-CREATE TABLE `request_minutes` (
+CREATE TABLE `request_totals` (
+	`span` integer NOT NULL,
 	`minute` integer NOT NULL,
 	`backend` text NOT NULL,
 	`requests` integer DEFAULT 0 NOT NULL,
@@ -60,5 +53,7 @@ CREATE TABLE `request_minutes` (
 	`prompt_tokens_saved` integer DEFAULT 0 NOT NULL,
 	`tool_calls` integer DEFAULT 0 NOT NULL,
 	`search_calls` integer DEFAULT 0 NOT NULL,
-	PRIMARY KEY(`minute`, `backend`)
+	`latency_histogram` text DEFAULT '{}' NOT NULL,
+	`ttft_histogram` text DEFAULT '{}' NOT NULL,
+	PRIMARY KEY(`span`, `minute`, `backend`)
 );

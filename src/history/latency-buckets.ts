@@ -1,32 +1,51 @@
 /**
  * Reads durations back from the store's histograms. The trigger in drizzle/0003_*.sql files a
- * duration of `ms` milliseconds under bucket floor(4 · log2(ms)) (0.01 ms at least): four buckets
- * per doubling, so a bucket's middle is within 9.1 % of anything in it.
+ * duration of `ms` milliseconds under bucket floor(4 · log2(ms)) (0.01 ms at least) and keeps a
+ * period's counts as a JSON object: four buckets per doubling, so a bucket's middle is within
+ * 9.1 % of anything in it.
  */
 
-export interface BucketCount {
-  bucket: number;
-  count: number;
-}
+/** How many durations fell in each bucket. */
+export type Histogram = Map<number, number>;
 
 const BUCKETS_PER_DOUBLING = 4;
+
+/**
+ * A histogram as the store keeps it, `{"39": 2, "46": 1}`.
+ *
+ * @example
+ * readStoredHistogram('{"39":2,"46":1}'); // Map { 39 => 2, 46 => 1 }
+ */
+export function readStoredHistogram(stored: string): Histogram {
+  const counts = JSON.parse(stored) as Record<string, number>;
+  return new Map(Object.keys(counts).map((bucket) => [Number(bucket), counts[bucket]!]));
+}
+
+/**
+ * @example
+ * addHistogram(total, readStoredHistogram(period.latencyHistogram));
+ */
+export function addHistogram(into: Histogram, from: ReadonlyMap<number, number>): void {
+  for (const [bucket, count] of from) into.set(bucket, (into.get(bucket) ?? 0) + count);
+}
 
 /**
  * The duration below which a fraction `quantile` of the counted durations fell, as the middle
  * (geometric) of the bucket it lands in; null with nothing counted.
  *
  * @example
- * estimatePercentile([{ bucket: 40, count: 9 }, { bucket: 44, count: 1 }], 0.5); // ≈ 1090 (1024-1218 ms)
+ * estimatePercentile(new Map([[40, 9], [44, 1]]), 0.5); // ≈ 1117 (a bucket of 1024-1218 ms)
  */
-export function estimatePercentile(buckets: readonly BucketCount[], quantile: number): number | null {
-  const total = buckets.reduce((sum, { count }) => sum + count, 0);
+export function estimatePercentile(histogram: ReadonlyMap<number, number>, quantile: number): number | null {
+  let total = 0;
+  for (const count of histogram.values()) total += count;
   if (total === 0) return null;
-  const sorted = [...buckets].sort((a, b) => a.bucket - b.bucket);
   const rank = Math.max(1, Math.ceil(quantile * total));
   let seen = 0;
-  for (const { bucket, count } of sorted) {
-    seen += count;
+  const buckets = [...histogram.keys()].sort((a, b) => a - b);
+  for (const bucket of buckets) {
+    seen += histogram.get(bucket)!;
     if (seen >= rank) return 2 ** ((bucket + 0.5) / BUCKETS_PER_DOUBLING);
   }
-  return 2 ** ((sorted.at(-1)!.bucket + 0.5) / BUCKETS_PER_DOUBLING);
+  return 2 ** ((buckets.at(-1)! + 0.5) / BUCKETS_PER_DOUBLING);
 }

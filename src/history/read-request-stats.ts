@@ -1,27 +1,43 @@
 /**
  * The summary of a window of request history: counts, cache outcomes, latency and
  * time-to-first-token percentiles, tokens, per backend and as a series over time. Read from the
- * per-minute totals and histograms, never the rows, so a day costs the same however busy it was.
+ * per-period totals and histograms, never the rows: per minute up to two hours, per quarter hour
+ * up to 30 hours, per four hours beyond, so a window costs at most 180 periods per backend
+ * however busy it was.
  */
-import type { MinuteRange, RequestHistoryRepository, SlotBucketCount, SlotTotals } from "../store/request-history-repository";
-import { type BucketCount, estimatePercentile } from "./latency-buckets";
+import type { PeriodRange, PeriodTotals, RequestHistoryRepository } from "../store/request-history-repository";
+import { addHistogram, estimatePercentile, type Histogram, readStoredHistogram } from "./latency-buckets";
 import type { BackendStats, RequestStats, SeriesPoint } from "./request-stats-schema";
 
 export interface StatsWindow {
-  /** The window's end, ms since the epoch; the minute it falls in is included. */
+  /** The window's end, ms since the epoch; the period it falls in is included. */
   now: number;
   windowMs: number;
   /** How many recent errors to list. */
   errorsLimit?: number;
 }
 
-type Totals = Omit<SlotTotals, "slot" | "backend">;
+/** The plan of a window: which periods are read, and how many minutes each point of the series covers. */
+interface WindowPlan extends PeriodRange {
+  stepMinutes: number;
+}
+
+type Counters = Omit<PeriodTotals, "span" | "minute" | "backend" | "latencyHistogram" | "ttftHistogram">;
+
+interface Totals extends Counters {
+  latency: Histogram;
+  ttft: Histogram;
+}
 
 const MINUTE_MS = 60_000;
-/** Points in a series at most: a minute each up to two hours, longer beyond. */
+/** Points in a series at most. */
 const MAX_POINTS = 120;
-const LATENCY = 0;
-const TTFT = 1;
+/** The periods a window is read in, by its length: the store keeps these three (drizzle/0003_*.sql). */
+const SPANS = [
+  { span: 1, upToMinutes: 120 },
+  { span: 15, upToMinutes: 30 * 60 },
+  { span: 240, upToMinutes: Number.POSITIVE_INFINITY },
+] as const;
 
 /**
  * @example
@@ -29,31 +45,32 @@ const TTFT = 1;
  * stats.requests; stats.cache.hitRate; stats.latencyMs.p95; stats.series.length; // 60
  */
 export function readRequestStats(
-  repository: Pick<RequestHistoryRepository, "sumSlots" | "countSlotBuckets" | "listErrors">,
+  repository: Pick<RequestHistoryRepository, "readPeriods" | "listErrors">,
   window: StatsWindow,
 ): RequestStats {
-  const range = planMinuteRange(window);
-  const slotTotals = repository.sumSlots(range);
-  const slotBuckets = repository.countSlotBuckets(range);
-  const from = range.fromMinute * MINUTE_MS;
-
-  const overall = sumTotals(slotTotals);
-  const byBackend = new Map<string, SlotTotals[]>();
-  for (const row of slotTotals) {
-    if (row.backend === "") continue;
-    byBackend.set(row.backend, [...(byBackend.get(row.backend) ?? []), row]);
+  const plan = planWindow(window);
+  const periods = repository.readPeriods(plan);
+  const from = plan.fromMinute * MINUTE_MS;
+  const overall = emptyTotals();
+  const byBackend = new Map<string, Totals>();
+  const bySlot = Array.from({ length: (plan.toMinute - plan.fromMinute) / plan.stepMinutes }, emptyTotals);
+  for (const period of periods) {
+    const slot = bySlot[Math.floor((period.minute - plan.fromMinute) / plan.stepMinutes)]!;
+    if (period.backend === "") {
+      addPeriod(period, overall, slot);
+      continue;
+    }
+    if (!byBackend.has(period.backend)) byBackend.set(period.backend, emptyTotals());
+    addPeriod(period, overall, slot, byBackend.get(period.backend)!);
   }
-  const backends = [...byBackend].map(([id, rows]) => describeBackend(id, sumTotals(rows)));
-  const latency = slotBuckets.filter((row) => row.kind === LATENCY);
-  const ttft = slotBuckets.filter((row) => row.kind === TTFT);
   return {
-    window: { from, to: range.toMinute * MINUTE_MS, stepMs: range.stepMinutes * MINUTE_MS },
+    window: { from, to: plan.toMinute * MINUTE_MS, stepMs: plan.stepMinutes * MINUTE_MS },
     requests: overall.requests,
     errors: overall.errors,
     fallbacks: overall.fallbacks,
     cache: describeCache(overall),
-    latencyMs: { mean: divide(overall.latencyMsSum, overall.requests), ...percentiles(latency) },
-    ttftMs: { mean: divide(overall.ttftMsSum, overall.ttftCount), ...percentiles(ttft) },
+    latencyMs: { mean: divide(overall.latencyMsSum, overall.requests), ...percentiles(overall.latency) },
+    ttftMs: { mean: divide(overall.ttftMsSum, overall.ttftCount), ...percentiles(overall.ttft) },
     tokens: {
       input: overall.inputTokens,
       output: overall.outputTokens,
@@ -66,53 +83,43 @@ export function readRequestStats(
       promptTokensSaved: overall.promptTokensSaved,
     },
     tools: { toolCalls: overall.toolCalls, searchCalls: overall.searchCalls },
-    backends,
-    series: buildSeries(range, slotTotals, slotBuckets),
+    backends: [...byBackend].map(([id, totals]) => describeBackend(id, totals)),
+    series: bySlot.map((totals, slot) => describePoint((plan.fromMinute + slot * plan.stepMinutes) * MINUTE_MS, totals)),
     recentErrors: repository.listErrors(from, window.errorsLimit ?? 10),
   };
 }
 
-/** Whole minutes, the current one included, in slots of equal length that end with it. */
-function planMinuteRange(window: StatsWindow): MinuteRange {
-  const toMinute = Math.floor(window.now / MINUTE_MS) + 1;
+/**
+ * Whole periods, the current one included, in slots of equal length that end with it: minutes
+ * up to two hours, quarter hours up to 30 hours, four hours beyond (slots of 8 hours at 30 days).
+ */
+function planWindow(window: StatsWindow): WindowPlan {
   const minutes = Math.max(1, Math.round(window.windowMs / MINUTE_MS));
-  const stepMinutes = Math.ceil(minutes / MAX_POINTS);
-  return { fromMinute: toMinute - Math.ceil(minutes / stepMinutes) * stepMinutes, toMinute, stepMinutes };
+  const { span } = SPANS.find((level) => minutes <= level.upToMinutes)!;
+  const periods = Math.ceil(minutes / span);
+  const stepMinutes = Math.ceil(periods / MAX_POINTS) * span;
+  const toMinute = (Math.floor(window.now / (span * MINUTE_MS)) + 1) * span;
+  return { span, fromMinute: toMinute - Math.ceil((periods * span) / stepMinutes) * stepMinutes, toMinute, stepMinutes };
 }
 
-function buildSeries(range: MinuteRange, slotTotals: SlotTotals[], slotBuckets: SlotBucketCount[]): SeriesPoint[] {
-  const count = (range.toMinute - range.fromMinute) / range.stepMinutes;
-  const totalsBySlot = groupBySlot(slotTotals, count);
-  const bucketsBySlot = groupBySlot(slotBuckets, count);
-  return Array.from({ length: count }, (_, slot): SeriesPoint => {
-    const totals = sumTotals(totalsBySlot[slot]!);
-    const latency = bucketsBySlot[slot]!.filter((row) => row.kind === LATENCY);
-    const ttft = bucketsBySlot[slot]!.filter((row) => row.kind === TTFT);
-    return {
-      at: (range.fromMinute + slot * range.stepMinutes) * MINUTE_MS,
-      requests: totals.requests,
-      errors: totals.errors,
-      cacheHits: totals.cacheHits + totals.semanticHits,
-      cacheMisses: totals.cacheMisses,
-      latencyP50: estimatePercentile(latency, 0.5),
-      latencyP95: estimatePercentile(latency, 0.95),
-      ttftP50: estimatePercentile(ttft, 0.5),
-      ttftP95: estimatePercentile(ttft, 0.95),
-      tokensPerSecond: divide(totals.generationTokens, totals.generationMsSum / 1000),
-    };
-  });
-}
-
-function groupBySlot<Row extends { slot: number }>(rows: readonly Row[], count: number): Row[][] {
-  const groups = Array.from({ length: count }, (): Row[] => []);
-  for (const row of rows) groups[row.slot]?.push(row);
-  return groups;
+function describePoint(at: number, totals: Totals): SeriesPoint {
+  return {
+    at,
+    requests: totals.requests,
+    errors: totals.errors,
+    cacheHits: totals.cacheHits + totals.semanticHits,
+    cacheMisses: totals.cacheMisses,
+    latencyP50: estimatePercentile(totals.latency, 0.5),
+    latencyP95: estimatePercentile(totals.latency, 0.95),
+    ttftP50: estimatePercentile(totals.ttft, 0.5),
+    ttftP95: estimatePercentile(totals.ttft, 0.95),
+    tokensPerSecond: divide(totals.generationTokens, totals.generationMsSum / 1000),
+  };
 }
 
 function describeCache(totals: Totals): RequestStats["cache"] {
   const hits = totals.cacheHits + totals.semanticHits;
-  const liveRequests = totals.requests - hits;
-  const meanLive = divide(totals.latencyMsSum - totals.hitLatencyMsSum, liveRequests);
+  const meanLive = divide(totals.latencyMsSum - totals.hitLatencyMsSum, totals.requests - hits);
   const meanHit = divide(totals.hitLatencyMsSum, hits);
   return {
     hits: totals.cacheHits,
@@ -136,15 +143,16 @@ function describeBackend(id: string, totals: Totals): BackendStats {
   };
 }
 
-/** Percentiles over every slot's histogram together. */
-function percentiles(rows: SlotBucketCount[]): { p50: number | null; p95: number | null; p99: number | null } {
-  const merged = new Map<number, number>();
-  for (const { bucket, count } of rows) merged.set(bucket, (merged.get(bucket) ?? 0) + count);
-  const buckets: BucketCount[] = [...merged].map(([bucket, count]) => ({ bucket, count }));
-  return { p50: estimatePercentile(buckets, 0.5), p95: estimatePercentile(buckets, 0.95), p99: estimatePercentile(buckets, 0.99) };
+function percentiles(histogram: Histogram): { p50: number | null; p95: number | null; p99: number | null } {
+  return {
+    p50: estimatePercentile(histogram, 0.5),
+    p95: estimatePercentile(histogram, 0.95),
+    p99: estimatePercentile(histogram, 0.99),
+  };
 }
 
-const EMPTY_TOTALS: Totals = {
+/** Every counter of a period at zero; typed as Counters, so a column added to the table must be added here. */
+const ZERO_COUNTERS: Counters = {
   requests: 0,
   errors: 0,
   fallbacks: 0,
@@ -168,11 +176,21 @@ const EMPTY_TOTALS: Totals = {
   toolCalls: 0,
   searchCalls: 0,
 };
+const COUNTER_NAMES = Object.keys(ZERO_COUNTERS) as (keyof Counters)[];
 
-function sumTotals(rows: readonly SlotTotals[]): Totals {
-  const sum = { ...EMPTY_TOTALS };
-  for (const row of rows) for (const name of Object.keys(sum) as (keyof Totals)[]) sum[name] += Number(row[name]);
-  return sum;
+function emptyTotals(): Totals {
+  return { ...ZERO_COUNTERS, latency: new Map(), ttft: new Map() };
+}
+
+/** Adds a period to each of `totals`; its histograms are read once for all of them. */
+function addPeriod(period: PeriodTotals, ...totals: Totals[]): void {
+  const latency = readStoredHistogram(period.latencyHistogram);
+  const ttft = readStoredHistogram(period.ttftHistogram);
+  for (const into of totals) {
+    for (const name of COUNTER_NAMES) into[name] += period[name];
+    addHistogram(into.latency, latency);
+    addHistogram(into.ttft, ttft);
+  }
 }
 
 function divide(part: number, whole: number): number | null {

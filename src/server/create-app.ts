@@ -8,6 +8,7 @@ import type { AppServices } from "./app-services";
 import { createBrowserGuard } from "./browser-guard";
 import { createCacheRoutes } from "./cache-routes";
 import { createClientKeyCheck } from "./check-client-key";
+import { createDashboardRoutes } from "./dashboard-routes";
 import { createDocsRoutes } from "./docs-routes";
 import { createHealthRoutes } from "./health-routes";
 import { createHistoryRoutes } from "./history-routes";
@@ -56,5 +57,6 @@ export function createApp(services: AppServices) {
     .use(createMetricsRoutes(services))
     .use(createCacheRoutes(services))
     .use(createHistoryRoutes(services))
+    .use(createDashboardRoutes())
     .use(createDocsRoutes(services.version));
 }

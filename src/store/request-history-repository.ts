@@ -1,54 +1,25 @@
 /**
  * Reads and writes the request history: rows in batches, one transaction each (the trigger adds
- * them to the per-minute totals and histograms), pages of recent rows, window sums grouped by
- * time slot, and retention. Statements are prepared once, here; what the sums mean is
+ * them to the totals and histograms per minute, quarter hour and four hours), pages of recent rows, the totals of
+ * a window's periods, and retention. Statements are prepared once, here; what the totals mean is
  * src/history/'s business.
  */
-import { and, desc, getTableColumns, gte, isNotNull, lt, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, gte, isNotNull, lt, sql } from "drizzle-orm";
 import type { StoreDatabase } from "./open-store";
 import { type NewRequestHistoryRow, type RequestHistoryRow, withNullColumns } from "./request-history-row";
-import { requestHistory, requestLatencyBuckets, requestMinutes } from "./schema";
+import { requestHistory, requestTotals } from "./schema";
 
-export type { NewRequestHistoryRow, RequestHistoryRow };
+/** One backend's totals ('' for none) over one period, with its histograms as JSON text. */
+export type PeriodTotals = typeof requestTotals.$inferSelect;
 
-/** The per-minute totals of one backend ('' for none) summed over one time slot of a window. */
-export type SlotTotals = Omit<typeof requestMinutes.$inferSelect, "minute"> & {
-  /** The slot's number: (minute - fromMinute) / stepMinutes, rounded down. */
-  slot: number;
-};
-
-/** How many durations of one kind (0 latency, 1 time to first token) fell in one bucket during one slot. */
-export interface SlotBucketCount {
-  slot: number;
-  kind: number;
-  bucket: number;
-  count: number;
-}
-
-export interface MinuteRange {
+/** The periods of `span` minutes (1, 15 or 240) that start from `fromMinute` up to `toMinute`, exclusive. */
+export interface PeriodRange {
+  span: number;
   fromMinute: number;
-  /** Exclusive. */
   toMinute: number;
-  stepMinutes: number;
-}
-
-const fromMinute = sql.placeholder("fromMinute");
-const toMinute = sql.placeholder("toMinute");
-const stepMinutes = sql.placeholder("stepMinutes");
-
-/** Every column of request_minutes but the key, summed. */
-function sumMinuteColumns() {
-  const { minute: _minute, backend: _backend, ...counters } = getTableColumns(requestMinutes);
-  return Object.fromEntries(Object.entries(counters).map(([name, column]) => [name, sql<number>`sum(${column})`])) as {
-    [Name in keyof typeof counters]: ReturnType<typeof sql<number>>;
-  };
 }
 
 function prepareStatements(db: StoreDatabase) {
-  const inMinutes = (column: typeof requestMinutes.minute | typeof requestLatencyBuckets.minute) =>
-    and(gte(column, fromMinute), lt(column, toMinute));
-  const slotOf = (column: typeof requestMinutes.minute | typeof requestLatencyBuckets.minute) =>
-    sql<number>`(${column} - ${fromMinute}) / ${stepMinutes}`;
   return {
     insert: db
       .insert(requestHistory)
@@ -68,22 +39,16 @@ function prepareStatements(db: StoreDatabase) {
       .orderBy(desc(requestHistory.at))
       .limit(sql.placeholder("limit"))
       .prepare(),
-    sumSlots: db
-      .select({ slot: slotOf(requestMinutes.minute), backend: requestMinutes.backend, ...sumMinuteColumns() })
-      .from(requestMinutes)
-      .where(inMinutes(requestMinutes.minute))
-      .groupBy(sql`1`, requestMinutes.backend)
-      .prepare(),
-    countSlotBuckets: db
-      .select({
-        slot: slotOf(requestLatencyBuckets.minute),
-        kind: requestLatencyBuckets.kind,
-        bucket: requestLatencyBuckets.bucket,
-        count: sql<number>`sum(${requestLatencyBuckets.count})`,
-      })
-      .from(requestLatencyBuckets)
-      .where(inMinutes(requestLatencyBuckets.minute))
-      .groupBy(sql`1`, requestLatencyBuckets.kind, requestLatencyBuckets.bucket)
+    readPeriods: db
+      .select()
+      .from(requestTotals)
+      .where(
+        and(
+          eq(requestTotals.span, sql.placeholder("span")),
+          gte(requestTotals.minute, sql.placeholder("fromMinute")),
+          lt(requestTotals.minute, sql.placeholder("toMinute")),
+        ),
+      )
       .prepare(),
     // In chunks, oldest first: a first start after a long pause must not block the server for long.
     deleteRowsBefore: db
@@ -101,13 +66,9 @@ function prepareStatements(db: StoreDatabase) {
       )
       .returning({ id: requestHistory.id })
       .prepare(),
-    deleteMinutesBefore: db
-      .delete(requestMinutes)
-      .where(lt(requestMinutes.minute, sql.placeholder("cutoffMinute")))
-      .prepare(),
-    deleteBucketsBefore: db
-      .delete(requestLatencyBuckets)
-      .where(lt(requestLatencyBuckets.minute, sql.placeholder("cutoffMinute")))
+    deletePeriodsBefore: db
+      .delete(requestTotals)
+      .where(lt(requestTotals.minute, sql.placeholder("cutoffMinute")))
       .prepare(),
   };
 }
@@ -148,27 +109,20 @@ export class RequestHistoryRepository {
     return this.#statements.listErrorsSince.all({ since, limit });
   }
 
-  /** Per-minute totals over the range, summed per slot of `stepMinutes` and per backend. */
-  sumSlots(range: MinuteRange): SlotTotals[] {
-    return this.#statements.sumSlots.all({ ...range }).map((row) => ({ ...row, slot: Number(row.slot) }));
-  }
-
-  /** Latency and time-to-first-token histograms over the range, per slot. */
-  countSlotBuckets(range: MinuteRange): SlotBucketCount[] {
-    return this.#statements.countSlotBuckets.all({ ...range }).map((row) => ({ ...row, slot: Number(row.slot), count: Number(row.count) }));
+  /** Every backend's totals for each period of the range. */
+  readPeriods(range: PeriodRange): PeriodTotals[] {
+    return this.#statements.readPeriods.all({ ...range });
   }
 
   /**
    * Retention: rows that arrived before `cutoff` and rows beyond the newest `maxRows`, at most
-   * `limit` of each (call again while it returns `limit`), and the totals of minutes before `cutoff`.
-   * Returns how many rows went.
+   * `limit` of each (call again while it returns `limit`), and the totals of periods that began
+   * before `cutoff`. Returns how many rows went.
    */
   deleteOld(cutoff: number, maxRows: number, limit: number): number {
     return this.#db.transaction(
       () => {
-        const cutoffMinute = Math.floor(cutoff / 60_000);
-        this.#statements.deleteMinutesBefore.run({ cutoffMinute });
-        this.#statements.deleteBucketsBefore.run({ cutoffMinute });
+        this.#statements.deletePeriodsBefore.run({ cutoffMinute: Math.floor(cutoff / 60_000) });
         const byAge = this.#statements.deleteRowsBefore.all({ cutoff, limit }).length;
         const byCount = this.#statements.deleteRowsBeyond.all({ maxRows, limit }).length;
         return Math.max(byAge, byCount);

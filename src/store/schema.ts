@@ -141,14 +141,17 @@ export const requestHistory = sqliteTable(
 );
 
 /**
- * Per-minute totals of request_history by backend ('' for none), kept by a trigger on each
- * insert (drizzle/0003_*.sql): `/api/stats` sums at most a day's 1,440 rows per backend, however
- * many requests that day had. Kept for history.maxAgeDays even when maxRows drops older rows.
+ * Totals and latency histograms of request_history per period and backend ('' for none), kept
+ * by a trigger on each insert (drizzle/0003_*.sql) at three resolutions: minutes (span 1),
+ * quarter hours (span 15) and four hours (span 240). A window's summary reads at most 180 periods
+ * per backend, however many requests they held. Kept for history.maxAgeDays even when maxRows drops older rows.
  */
-export const requestMinutes = sqliteTable(
-  "request_minutes",
+export const requestTotals = sqliteTable(
+  "request_totals",
   {
-    /** `at / 60000`, whole minutes since the epoch. */
+    /** Minutes per period: 1, 15 or 240. */
+    span: integer("span").notNull(),
+    /** The period's start, whole minutes since the epoch (a multiple of span). */
     minute: integer("minute").notNull(),
     backend: text("backend").notNull(),
     requests: integer("requests").notNull().default(0),
@@ -175,22 +178,14 @@ export const requestMinutes = sqliteTable(
     promptTokensSaved: integer("prompt_tokens_saved").notNull().default(0),
     toolCalls: integer("tool_calls").notNull().default(0),
     searchCalls: integer("search_calls").notNull().default(0),
+    /**
+     * How many latencies fell in each bucket, as a JSON object (`{"39": 2, "46": 1}`): bucket `b`
+     * holds durations from 2^(b/4) ms up to the next one's start, so a percentile read back is
+     * within 9.1 % (src/history/latency-buckets.ts). Last: it is the row's one long column.
+     */
+    latencyHistogram: text("latency_histogram").notNull().default("{}"),
+    /** The same for the time to first token. */
+    ttftHistogram: text("ttft_histogram").notNull().default("{}"),
   },
-  (table) => [primaryKey({ columns: [table.minute, table.backend] })],
-);
-
-/**
- * Per-minute histograms of latency (kind 0) and time to first token (kind 1), kept by the same
- * trigger: bucket `b` holds durations from 2^(b/4) ms up to the next bucket's start, so a
- * percentile read back is within 9.1 % (src/history/latency-buckets.ts).
- */
-export const requestLatencyBuckets = sqliteTable(
-  "request_latency_buckets",
-  {
-    minute: integer("minute").notNull(),
-    kind: integer("kind").notNull(),
-    bucket: integer("bucket").notNull(),
-    count: integer("count").notNull().default(0),
-  },
-  (table) => [primaryKey({ columns: [table.minute, table.kind, table.bucket] })],
+  (table) => [primaryKey({ columns: [table.span, table.minute, table.backend] })],
 );

@@ -1,18 +1,18 @@
-/** Percentiles read back from quarter-doubling buckets: the rank's bucket, its geometric middle. */
+/** Histograms read back: the stored JSON, sums of them, and percentiles as the rank's bucket's geometric middle. */
 import { describe, expect, test } from "bun:test";
-import { estimatePercentile } from "../../../src/history/latency-buckets";
+import { addHistogram, estimatePercentile, readStoredHistogram } from "../../../src/history/latency-buckets";
 
 const middle = (bucket: number) => 2 ** ((bucket + 0.5) / 4);
 
 describe("estimatePercentile", () => {
   test.each([
     ["nothing counted", [], 0.5, null],
-    ["one bucket", [{ bucket: 40, count: 3 }], 0.99, middle(40)],
+    ["one bucket", [[40, 3]], 0.99, middle(40)],
     [
       "the median's bucket",
       [
-        { bucket: 40, count: 5 },
-        { bucket: 44, count: 5 },
+        [40, 5],
+        [44, 5],
       ],
       0.5,
       middle(40),
@@ -20,8 +20,8 @@ describe("estimatePercentile", () => {
     [
       "just past the median",
       [
-        { bucket: 40, count: 4 },
-        { bucket: 44, count: 6 },
+        [40, 4],
+        [44, 6],
       ],
       0.5,
       middle(44),
@@ -29,8 +29,8 @@ describe("estimatePercentile", () => {
     [
       "p95 of 100 with 5 slow",
       [
-        { bucket: 30, count: 95 },
-        { bucket: 50, count: 5 },
+        [30, 95],
+        [50, 5],
       ],
       0.95,
       middle(30),
@@ -38,8 +38,8 @@ describe("estimatePercentile", () => {
     [
       "p99 of 100 with 5 slow",
       [
-        { bucket: 30, count: 95 },
-        { bucket: 50, count: 5 },
+        [30, 95],
+        [50, 5],
       ],
       0.99,
       middle(50),
@@ -47,21 +47,42 @@ describe("estimatePercentile", () => {
     [
       "buckets in any order, below 1 ms too",
       [
-        { bucket: 8, count: 1 },
-        { bucket: -20, count: 3 },
+        [8, 1],
+        [-20, 3],
       ],
       0.5,
       middle(-20),
     ],
-  ])("%s", (_, buckets, quantile, expected) => {
-    expect(estimatePercentile(buckets, quantile)).toBe(expected);
+  ] as [string, [number, number][], number, number | null][])("%s", (_, counts, quantile, expected) => {
+    expect(estimatePercentile(new Map(counts), quantile)).toBe(expected);
   });
 
   test("a bucket's middle is within 2^(1/8) - 1 = 9.05 % of any duration filed under it", () => {
     for (const ms of [0.02, 0.7, 1, 13, 999, 1000, 1024, 1024 * 2 ** 0.2499, 65_000]) {
       const bucket = Math.floor(4 * Math.log2(ms));
-      const estimate = estimatePercentile([{ bucket, count: 1 }], 0.5)!;
+      const estimate = estimatePercentile(new Map([[bucket, 1]]), 0.5)!;
       expect(Math.abs(estimate - ms) / ms).toBeLessThanOrEqual(2 ** (1 / 8) - 1 + 1e-12);
     }
+  });
+});
+
+describe("stored histograms", () => {
+  test("read from the store's JSON, negative buckets included, and added up", () => {
+    const total = readStoredHistogram('{"39":2,"-4":1}');
+    expect(total).toEqual(
+      new Map([
+        [39, 2],
+        [-4, 1],
+      ]),
+    );
+    addHistogram(total, readStoredHistogram('{"39":1,"46":1}'));
+    addHistogram(total, readStoredHistogram("{}"));
+    expect(total).toEqual(
+      new Map([
+        [39, 3],
+        [-4, 1],
+        [46, 1],
+      ]),
+    );
   });
 });

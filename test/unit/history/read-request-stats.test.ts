@@ -100,10 +100,15 @@ describe("readRequestStats", () => {
     expect(stats.recentErrors.map((row) => [row.backend, row.errorType, row.status])).toEqual([["ollama", "overloaded_error", 529]]);
   });
 
-  test("a day is 120 points of 12 minutes", () => {
+  test("six hours are 24 points of a quarter hour; a day, 96; 30 days, 90 of eight hours", () => {
+    const sixHours = readRequestStats(history, { now: NOW, windowMs: 6 * HOUR });
+    expect([sixHours.series.length, sixHours.window.stepMs, sixHours.requests]).toEqual([24, 15 * MINUTE, 6]);
     const day = readRequestStats(history, { now: NOW, windowMs: 24 * HOUR });
-    expect(day.series).toHaveLength(120);
-    expect(day.window.stepMs).toBe(12 * MINUTE);
-    expect(day.requests).toBe(6);
+    expect(day.window).toEqual({ from: Date.parse("2026-03-03T10:45:00Z"), to: Date.parse("2026-03-04T10:45:00Z"), stepMs: 15 * MINUTE });
+    expect(day.series.map((point) => point.requests).slice(-3)).toEqual([1, 2, 2]);
+    expect(day.latencyMs.p95).toEqual(stats.latencyMs.p95);
+    const month = readRequestStats(history, { now: NOW, windowMs: 30 * 24 * HOUR });
+    expect(month.window).toEqual({ from: Date.parse("2026-02-02T12:00:00Z"), to: Date.parse("2026-03-04T12:00:00Z"), stepMs: 8 * HOUR });
+    expect([month.series.length, month.requests]).toEqual([90, 6]);
   });
 });

@@ -48,8 +48,7 @@ describe("openStore", () => {
       schema.semanticEntries,
       schema.cacheMetricsDaily,
       schema.requestHistory,
-      schema.requestMinutes,
-      schema.requestLatencyBuckets,
+      schema.requestTotals,
     ];
     expect(Object.keys(schema).length).toBe(tables.length);
     const inDatabase = store.sqlite
@@ -75,7 +74,7 @@ describe("openStore", () => {
       "cache_entries_totals_after_delete",
       "cache_entries_totals_after_insert",
       "cache_entries_totals_after_update",
-      "request_history_rollups_after_insert",
+      "request_history_totals_after_insert",
     ]);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * The request history on a real SQLite file: rows written in batches feed the per-minute totals
- * and histograms through the trigger, pages run newest first, retention drops rows by age and
+ * The request history on a real SQLite file: rows written in batches feed the per-minute and
+ * per-hour totals and histograms through the trigger, pages run newest first, retention drops rows by age and
  * by count, and the totals of minutes past the age limit, never those of rows dropped by count.
  */
 import { afterAll, describe, expect, test } from "bun:test";
@@ -52,47 +52,52 @@ describe("RequestHistoryRepository", () => {
       makeHistoryRow({ at: T0, backend: "llama", latencyMs: 1000, ttftMs: 200, outputTokens: 80, cache: "miss" }),
       makeHistoryRow({ at: T0 + 1000, backend: "llama", latencyMs: 3000, ttftMs: null, stream: false, outputTokens: 20, cache: "miss" }),
       makeHistoryRow({ at: T0 + 2000, backend: null, latencyMs: 0.5, ttftMs: 0.5, cache: "hit", route: "sonnet" }),
+      makeHistoryRow({ at: T0 + 3000, backend: "llama", latencyMs: 1010, ttftMs: 210, outputTokens: 10, cache: "miss" }),
       makeHistoryRow({ at: T0 + MINUTE, backend: "llama", status: 529, outcome: "failed", errorType: "overloaded_error", cache: "bypass" }),
     ]);
-    const range = { fromMinute: T0_MINUTE, toMinute: T0_MINUTE + 2, stepMinutes: 1 };
-    const totals = history.sumSlots(range).sort((a, b) => a.slot - b.slot || a.backend.localeCompare(b.backend));
+    const periods = history
+      .readPeriods({ span: 1, fromMinute: T0_MINUTE, toMinute: T0_MINUTE + 2 })
+      .sort((a, b) => a.minute - b.minute || a.backend.localeCompare(b.backend));
     expect(
-      totals.map((row) => [row.slot, row.backend, row.requests, row.errors, row.cacheHits, row.cacheMisses, row.cacheBypasses]),
+      periods.map((row) => [
+        row.minute - T0_MINUTE,
+        row.backend,
+        row.requests,
+        row.errors,
+        row.cacheHits,
+        row.cacheMisses,
+        row.cacheBypasses,
+      ]),
     ).toEqual([
       [0, "", 1, 0, 1, 0, 0],
-      [0, "llama", 2, 0, 0, 2, 0],
+      [0, "llama", 3, 0, 0, 3, 0],
       [1, "llama", 1, 1, 0, 0, 1],
     ]);
-    const llama = totals[1]!;
-    expect(llama.latencyMsSum).toBe(4000);
-    // Only the completed stream counts for speed: 80 tokens over the 800 ms after its first token.
-    expect([llama.generationTokens, llama.generationMsSum]).toEqual([80, 800]);
-    expect(totals[0]!.hitLatencyMsSum).toBe(0.5);
-
-    const buckets = history.countSlotBuckets({ ...range, toMinute: T0_MINUTE + 1 });
-    const latency = buckets.filter((row) => row.kind === 0).map((row) => [row.bucket, row.count]);
-    // 1000 ms: floor(4·log2 1000) = 39; 3000 ms: 46; 0.5 ms: -4.
-    expect(latency.sort((a, b) => a[0]! - b[0]!)).toEqual([
-      [-4, 1],
-      [39, 1],
-      [46, 1],
-    ]);
-    expect(
-      buckets
-        .filter((row) => row.kind === 1)
-        .map((row) => row.bucket)
-        .sort((a, b) => a - b),
-    ).toEqual([-4, 30]);
+    const [hit, llama] = periods;
+    expect(llama!.latencyMsSum).toBe(5010);
+    // Only completed streams count for speed: 80 + 10 tokens over the 800 + 800 ms after their first token.
+    expect([llama!.generationTokens, llama!.generationMsSum]).toEqual([90, 1600]);
+    expect(hit!.hitLatencyMsSum).toBe(0.5);
+    // A hit's tokens were a backend's work the first time, not now.
+    expect([hit!.inputTokens, hit!.outputTokens]).toEqual([0, 0]);
+    // 1000 and 1010 ms: floor(4·log2 1000) = 39; 3000 ms: 46; the stream without a first token has none.
+    expect(JSON.parse(llama!.latencyHistogram)).toEqual({ "39": 2, "46": 1 });
+    expect(JSON.parse(llama!.ttftHistogram)).toEqual({ "30": 2 });
+    expect([JSON.parse(hit!.latencyHistogram), JSON.parse(hit!.ttftHistogram)]).toEqual([{ "-4": 1 }, { "-4": 1 }]);
   });
 
-  test("slots of several minutes group the minutes from the range's start", () => {
+  test("quarter hours and four hours hold the totals of their minutes", () => {
     const { history } = openRepository();
-    history.insert([0, 1, 2, 3, 4].map((minute) => makeHistoryRow({ at: T0 + minute * MINUTE })));
-    const slots = history.sumSlots({ fromMinute: T0_MINUTE - 1, toMinute: T0_MINUTE + 5, stepMinutes: 3 });
-    expect(slots.map((row) => [row.slot, row.requests])).toEqual([
-      [0, 2],
-      [1, 3],
+    history.insert([0, 1, 2, 3, 4, 61].map((minute) => makeHistoryRow({ at: T0 + minute * MINUTE, latencyMs: 100 + minute })));
+    expect(history.readPeriods({ span: 1, fromMinute: T0_MINUTE, toMinute: T0_MINUTE + 3 }).map((row) => row.requests)).toEqual([1, 1, 1]);
+    const quarters = history.readPeriods({ span: 15, fromMinute: T0_MINUTE, toMinute: T0_MINUTE + 120 });
+    expect(quarters.map((row) => [row.minute - T0_MINUTE, row.requests, row.latencyMsSum, JSON.parse(row.latencyHistogram)])).toEqual([
+      [0, 5, 510, { "26": 5 }],
+      [60, 1, 161, { "29": 1 }],
     ]);
+    // T0 is 10:00 UTC: its four hours began at 08:00.
+    const fours = history.readPeriods({ span: 240, fromMinute: T0_MINUTE - 240, toMinute: T0_MINUTE + 240 });
+    expect(fours.map((row) => [row.minute - T0_MINUTE, row.requests])).toEqual([[-120, 6]]);
   });
 
   test("recent errors are the newest failed rows since a time", () => {
@@ -114,13 +119,14 @@ describe("RequestHistoryRepository", () => {
     expect(history.deleteOld(T0 + 20 * MINUTE, 1000, 8)).toBe(8);
     expect(history.deleteOld(T0 + 20 * MINUTE, 1000, 8)).toBe(4);
     expect(history.deleteOld(T0 + 20 * MINUTE, 1000, 8)).toBe(0);
-    const everything = { fromMinute: 0, toMinute: T0_MINUTE + 60, stepMinutes: T0_MINUTE + 60 };
-    expect(history.sumSlots(everything)[0]!.requests).toBe(10);
-    expect(history.countSlotBuckets(everything).reduce((sum, row) => sum + row.count, 0)).toBe(20);
+    const requestsIn = (span: number) =>
+      history.readPeriods({ span, fromMinute: 0, toMinute: T0_MINUTE + 120 }).reduce((sum, row) => sum + row.requests, 0);
+    // Periods that began before the cutoff went whole: minutes 20-29 are left only in their own minutes.
+    expect([requestsIn(1), requestsIn(15), requestsIn(240)]).toEqual([10, 0, 0]);
 
     // Keep 4 rows: the six oldest left go; the minutes' totals stay, for maxAgeDays.
     expect(history.deleteOld(T0, 4, 100)).toBe(6);
     expect(history.list(100).map((row) => row.requestId)).toEqual(["req_29", "req_28", "req_27", "req_26"]);
-    expect(history.sumSlots(everything)[0]!.requests).toBe(10);
+    expect(requestsIn(1)).toBe(10);
   });
 });
