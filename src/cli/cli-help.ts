@@ -22,6 +22,7 @@ Commands:
   models pull      Download the embedding model the semantic cache uses
   cache stats      What the response cache holds, its hits, misses and savings
   cache clear      Empty the response cache (exact and semantic)
+  stats            What the proxy did over the last hour and day (also at /dashboard)
   help [command]   Show help for anyclaude or a command
 
 Options:
@@ -150,6 +151,29 @@ and its counters today and over every day kept: hits, semantic hits, misses, byp
 errors, bytes and tokens saved, mean lookup time. clear deletes every cached answer, exact and
 semantic, and keeps the counters; with cache.store redis it empties the shared Redis prefix for
 every instance. Both read the same configuration as serve and work while it runs.
+
+Options:
+${options}
+`;
+}
+
+/**
+ * @example
+ * io.stdout(formatStatsHelp()); // "Usage: anyclaude stats [--url URL] [--json] [options]\n..."
+ */
+export function formatStatsHelp(): string {
+  const options = formatOptions([
+    ["    --url URL", "Ask this anyclaude (http://host:port) instead of the one the configuration names"],
+    ["    --json", "Print {source, hour, day}, each the object GET /api/stats returns"],
+  ]);
+  return `Usage: anyclaude stats [--url URL] [--json] [options]
+
+Prints what the proxy did over the last hour and the last day, as /dashboard shows it: requests,
+errors, fallbacks, cache hit rate and the time it saved, latency and time to first token (p50,
+p95), tokens and generation speed, and per backend. It asks the running server at the address
+the configuration gives (server.host, server.port, with server.apiKey if set); when nothing
+listens there, it reads the request history in the data dir's database file, which lacks the
+backends' live state and the last seconds' requests (history.flushIntervalMs).
 
 Options:
 ${options}

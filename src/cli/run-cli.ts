@@ -3,7 +3,15 @@
  * every command-line mistake into a message and exit status 2.
  */
 import { parseArgs } from "node:util";
-import { formatCacheHelp, formatDoctorHelp, formatMainHelp, formatModelsHelp, formatServeHelp, formatServiceHelp } from "./cli-help";
+import {
+  formatCacheHelp,
+  formatDoctorHelp,
+  formatMainHelp,
+  formatModelsHelp,
+  formatServeHelp,
+  formatServiceHelp,
+  formatStatsHelp,
+} from "./cli-help";
 import { type CliIo, describeParseArgsError, EXIT_OK, isParseArgsError, reportUsageError } from "./cli-io";
 import { COMMIT, VERSION } from "./version";
 
@@ -13,6 +21,7 @@ const COMMAND_HELP: Readonly<Record<string, () => string>> = {
   service: formatServiceHelp,
   models: formatModelsHelp,
   cache: formatCacheHelp,
+  stats: formatStatsHelp,
 };
 
 /**
@@ -30,6 +39,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (command === "service") return (await import("./service-command")).runServiceFromArgs(rest, io);
   if (command === "models") return (await import("./models-command")).runModelsFromArgs(rest, io);
   if (command === "cache") return (await import("./cache-command")).runCacheFromArgs(rest, io);
+  if (command === "stats") return (await import("./stats-command")).runStatsFromArgs(rest, io);
 
   let parsed: { values: { help?: boolean; version?: boolean }; positionals: string[] };
   try {
