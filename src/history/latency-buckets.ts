@@ -1,14 +1,31 @@
 /**
- * Reads durations back from the store's histograms. The trigger in drizzle/0003_*.sql files a
- * duration of `ms` milliseconds under bucket floor(4 · log2(ms)) (0.01 ms at least) and keeps a
- * period's counts as a JSON object: four buckets per doubling, so a bucket's middle is within
- * 9.1 % of anything in it.
+ * Latency histograms as the store keeps them: a duration of `ms` milliseconds counts under
+ * bucket floor(4 · log2(ms)) (0.01 ms at least), and a period's counts are a JSON object. Four
+ * buckets per doubling: a bucket's middle, what a percentile reads back, is within 9.1 % of
+ * anything in it.
  */
 
 /** How many durations fell in each bucket. */
 export type Histogram = Map<number, number>;
 
 const BUCKETS_PER_DOUBLING = 4;
+const SHORTEST_MS = 0.01;
+
+/**
+ * @example
+ * findLatencyBucket(1000); // 39: from 2^(39/4) = 861 ms up to 1024 ms
+ */
+export function findLatencyBucket(ms: number): number {
+  return Math.floor(BUCKETS_PER_DOUBLING * Math.log2(Math.max(ms, SHORTEST_MS)));
+}
+
+/**
+ * @example
+ * writeStoredHistogram(new Map([[39, 2], [46, 1]])); // '{"39":2,"46":1}'
+ */
+export function writeStoredHistogram(histogram: ReadonlyMap<number, number>): string {
+  return JSON.stringify(Object.fromEntries(histogram));
+}
 
 /**
  * A histogram as the store keeps it, `{"39": 2, "46": 1}`.

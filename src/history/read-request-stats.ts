@@ -7,6 +7,7 @@
  */
 import type { PeriodRange, PeriodTotals, RequestHistoryRepository } from "../store/request-history-repository";
 import { addHistogram, estimatePercentile, type Histogram, readStoredHistogram } from "./latency-buckets";
+import { addPeriodCounters, PERIOD_SPANS, type PeriodCounters, zeroPeriodCounters } from "./period-counters";
 import type { BackendStats, RequestStats, SeriesPoint } from "./request-stats-schema";
 
 export interface StatsWindow {
@@ -22,9 +23,7 @@ interface WindowPlan extends PeriodRange {
   stepMinutes: number;
 }
 
-type Counters = Omit<PeriodTotals, "span" | "minute" | "backend" | "latencyHistogram" | "ttftHistogram">;
-
-interface Totals extends Counters {
+interface Totals extends PeriodCounters {
   latency: Histogram;
   ttft: Histogram;
 }
@@ -32,12 +31,12 @@ interface Totals extends Counters {
 const MINUTE_MS = 60_000;
 /** Points in a series at most. */
 const MAX_POINTS = 120;
-/** The periods a window is read in, by its length: the store keeps these three (drizzle/0003_*.sql). */
-const SPANS = [
-  { span: 1, upToMinutes: 120 },
-  { span: 15, upToMinutes: 30 * 60 },
-  { span: 240, upToMinutes: Number.POSITIVE_INFINITY },
-] as const;
+/** The periods a window is read in, by its length; the longest windows fall to the last. */
+const SPANS: ReadonlyArray<{ span: (typeof PERIOD_SPANS)[number]; upToMinutes: number }> = [
+  { span: PERIOD_SPANS[0], upToMinutes: 120 },
+  { span: PERIOD_SPANS[1], upToMinutes: 30 * 60 },
+  { span: PERIOD_SPANS[2], upToMinutes: Number.POSITIVE_INFINITY },
+];
 
 /**
  * @example
@@ -151,35 +150,8 @@ function percentiles(histogram: Histogram): { p50: number | null; p95: number | 
   };
 }
 
-/** Every counter of a period at zero; typed as Counters, so a column added to the table must be added here. */
-const ZERO_COUNTERS: Counters = {
-  requests: 0,
-  errors: 0,
-  fallbacks: 0,
-  cacheHits: 0,
-  semanticHits: 0,
-  cacheMisses: 0,
-  cacheBypasses: 0,
-  latencyMsSum: 0,
-  hitLatencyMsSum: 0,
-  ttftMsSum: 0,
-  ttftCount: 0,
-  inputTokens: 0,
-  outputTokens: 0,
-  cachedTokens: 0,
-  generationTokens: 0,
-  generationMsSum: 0,
-  contextUtilizationSum: 0,
-  contextUtilizationCount: 0,
-  tokensTrimmed: 0,
-  promptTokensSaved: 0,
-  toolCalls: 0,
-  searchCalls: 0,
-};
-const COUNTER_NAMES = Object.keys(ZERO_COUNTERS) as (keyof Counters)[];
-
 function emptyTotals(): Totals {
-  return { ...ZERO_COUNTERS, latency: new Map(), ttft: new Map() };
+  return { ...zeroPeriodCounters(), latency: new Map(), ttft: new Map() };
 }
 
 /** Adds a period to each of `totals`; its histograms are read once for all of them. */
@@ -187,7 +159,7 @@ function addPeriod(period: PeriodTotals, ...totals: Totals[]): void {
   const latency = readStoredHistogram(period.latencyHistogram);
   const ttft = readStoredHistogram(period.ttftHistogram);
   for (const into of totals) {
-    for (const name of COUNTER_NAMES) into[name] += period[name];
+    addPeriodCounters(into, period);
     addHistogram(into.latency, latency);
     addHistogram(into.ttft, ttft);
   }

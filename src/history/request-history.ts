@@ -1,13 +1,15 @@
 /**
  * The request history as the server holds it: the request path hands each finished request to
  * `record`, which only keeps it in memory and tells live listeners (the dashboard's event
- * stream); a timer writes what was kept in one transaction, and applies retention now and then.
+ * stream); a timer writes what was kept, with what it adds to each period's totals, in one
+ * transaction, and applies retention now and then.
  * The store is opened on the first write or read, so a server that answers nothing opens nothing.
  */
 import type { RequestHistoryRepository } from "../store/request-history-repository";
 import { type NewRequestHistoryRow, withNullColumns } from "../store/request-history-row";
 import { readRequestStats } from "./read-request-stats";
 import type { RequestRow, RequestStats } from "./request-stats-schema";
+import { sumRowsByPeriod } from "./sum-rows-by-period";
 
 export interface OpenedHistoryStore {
   repository: RequestHistoryRepository;
@@ -26,7 +28,9 @@ export interface RequestHistoryOptions {
 }
 
 /** Rows waiting beyond this are written at once rather than at the next tick of the timer. */
-const FLUSH_AT_ROWS = 500;
+const FLUSH_AT_ROWS = 200;
+/** Rows per transaction: a burst's write blocks the event loop a few milliseconds at a time at most. */
+const WRITE_AT_MOST_ROWS = 200;
 /** While writes fail, rows kept at most; older ones are dropped. */
 const MAX_PENDING_ROWS = 20_000;
 const PRUNE_EVERY_MS = 10 * 60_000;
@@ -111,18 +115,22 @@ export class RequestHistory {
     if (this.#pending.length === 0) return;
     const store = await this.#store();
     if (!store) {
-      this.#dropBeyondLimit();
+      // It will not open in this process (the opener said why): nothing to keep rows for.
+      this.#pending = [];
       return;
     }
-    const rows = this.#pending;
-    this.#pending = [];
-    try {
-      store.repository.insert(rows);
-    } catch (error) {
-      this.#pending = rows.concat(this.#pending);
-      this.#dropBeyondLimit();
-      this.#options.onError("could not write the request history; kept for the next try", error);
-      return;
+    while (this.#pending.length > 0) {
+      const rows = this.#pending.splice(0, WRITE_AT_MOST_ROWS);
+      try {
+        store.repository.insert(rows, sumRowsByPeriod(rows));
+      } catch (error) {
+        this.#pending = rows.concat(this.#pending);
+        this.#dropBeyondLimit();
+        this.#options.onError("could not write the request history; kept for the next try", error);
+        return;
+      }
+      // bun:sqlite blocks: between chunks, the answers in flight go on.
+      if (this.#pending.length > 0) await new Promise((resolve) => setImmediate(resolve));
     }
     this.#prune(store.repository);
   }

@@ -86,11 +86,13 @@ export async function serveFromCache(services: AppServices, input: CacheStepInpu
       outcome,
       ms: Math.round(seconds * 1000),
     });
-    const request = { startedAt: input.startedAt, requestId: input.requestId, clientModel: input.clientModel, stream: input.stream };
     services.history?.record(
       describeFinishedRequest(
         {
-          ...request,
+          startedAt: input.startedAt,
+          requestId: input.requestId,
+          clientModel: input.clientModel,
+          stream: input.stream,
           status: 200,
           outcome,
           attempts: [],

@@ -1,10 +1,10 @@
 /**
- * Reads and writes the request history: rows in batches, one transaction each (the trigger adds
- * them to the totals and histograms per minute, quarter hour and four hours), pages of recent rows, the totals of
- * a window's periods, and retention. Statements are prepared once, here; what the totals mean is
- * src/history/'s business.
+ * Reads and writes the request history: rows in batches, each with what it adds to the totals
+ * per period, in one transaction; pages of recent rows, the totals of a window's periods, and
+ * retention. Statements are prepared once, here; what the totals mean is src/history/'s business.
  */
-import { and, desc, eq, getTableColumns, gte, isNotNull, lt, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, gte, isNotNull, lt, type SQL, sql } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { StoreDatabase } from "./open-store";
 import { type NewRequestHistoryRow, type RequestHistoryRow, withNullColumns } from "./request-history-row";
 import { requestHistory, requestTotals } from "./schema";
@@ -19,11 +19,31 @@ export interface PeriodRange {
   toMinute: number;
 }
 
+/** Adds two stored histograms (`{"39": 2}` and `{"39": 1, "46": 1}` make `{"39": 3, "46": 1}`). */
+function mergeHistograms(column: SQLiteColumn): SQL {
+  const name = sql.identifier(column.name);
+  return sql`(SELECT json_group_object("key", "count") FROM (SELECT "key", sum("value") AS "count" FROM (SELECT "key", "value" FROM json_each(${column}) UNION ALL SELECT "key", "value" FROM json_each(excluded.${name})) GROUP BY "key"))`;
+}
+
 function prepareStatements(db: StoreDatabase) {
+  const placeholders = (table: typeof requestHistory | typeof requestTotals) =>
+    Object.fromEntries(Object.keys(getTableColumns(table)).map((name) => [name, sql.placeholder(name)])) as never;
+  const { span, minute, backend, latencyHistogram, ttftHistogram, ...counters } = getTableColumns(requestTotals);
   return {
-    insert: db
-      .insert(requestHistory)
-      .values(Object.fromEntries(Object.keys(getTableColumns(requestHistory)).map((name) => [name, sql.placeholder(name)])) as never)
+    insert: db.insert(requestHistory).values(placeholders(requestHistory)).prepare(),
+    addToPeriod: db
+      .insert(requestTotals)
+      .values(placeholders(requestTotals))
+      .onConflictDoUpdate({
+        target: [span, minute, backend],
+        set: {
+          ...Object.fromEntries(
+            Object.entries(counters).map(([key, column]) => [key, sql`${column} + excluded.${sql.identifier(column.name)}`]),
+          ),
+          latencyHistogram: mergeHistograms(latencyHistogram),
+          ttftHistogram: mergeHistograms(ttftHistogram),
+        },
+      })
       .prepare(),
     listBefore: db
       .select()
@@ -88,12 +108,16 @@ export class RequestHistoryRepository {
     this.#statements = prepareStatements(db);
   }
 
-  /** One IMMEDIATE transaction: the write lock up front, so another process's write cannot turn it busy midway. */
-  insert(rows: readonly NewRequestHistoryRow[]): void {
+  /**
+   * The rows and what they add to each period's totals (sumRowsByPeriod), in one IMMEDIATE
+   * transaction: the write lock up front, so another process's write cannot turn it busy midway.
+   */
+  insert(rows: readonly NewRequestHistoryRow[], periods: readonly PeriodTotals[]): void {
     if (rows.length === 0) return;
     this.#db.transaction(
       () => {
         for (const row of rows) this.#statements.insert.run(toInsertValues(row));
+        for (const period of periods) this.#statements.addToPeriod.run(period);
       },
       { behavior: "immediate" },
     );

@@ -141,10 +141,11 @@ export const requestHistory = sqliteTable(
 );
 
 /**
- * Totals and latency histograms of request_history per period and backend ('' for none), kept
- * by a trigger on each insert (drizzle/0003_*.sql) at three resolutions: minutes (span 1),
- * quarter hours (span 15) and four hours (span 240). A window's summary reads at most 180 periods
- * per backend, however many requests they held. Kept for history.maxAgeDays even when maxRows drops older rows.
+ * Totals and latency histograms of request_history per period and backend ('' for none), added
+ * in the same transaction as each batch of rows (src/history/sum-rows-by-period.ts), at three
+ * resolutions: minutes (span 1), quarter hours (span 15) and four hours (span 240). A window's
+ * summary reads at most 180 periods per backend, however many requests they held. Kept for
+ * history.maxAgeDays even when maxRows drops older rows.
  */
 export const requestTotals = sqliteTable(
   "request_totals",

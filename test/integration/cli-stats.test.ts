@@ -13,7 +13,7 @@ import { openStore, STORE_FILE_NAME } from "../../src/store/open-store";
 import { RequestHistoryRepository } from "../../src/store/request-history-repository";
 import { type DashboardScenario, SCRIPTED_TRAFFIC, startDashboardScenario } from "../support/dashboard-scenario";
 import { findClosedPort } from "../support/find-closed-port";
-import { makeHistoryRow } from "../support/history-rows";
+import { makeHistoryRow, writeHistoryRows } from "../support/history-rows";
 
 const HOUR = 3_600_000;
 
@@ -75,7 +75,7 @@ describe("without a server", () => {
   test("reads the database file in the data dir: the hour, the day, the backends without their state", async () => {
     const store = openStore({ path: join(home, ".local/share/anyclaude", STORE_FILE_NAME) });
     const now = Date.now();
-    new RequestHistoryRepository(store.db).insert([
+    writeHistoryRows(new RequestHistoryRepository(store.db), [
       makeHistoryRow({ at: now - 10 * HOUR, latencyMs: 2000 }),
       makeHistoryRow({ at: now - 60_000, latencyMs: 1000 }),
       makeHistoryRow({ at: now - 30_000, backend: null, cache: "hit", latencyMs: 1 }),

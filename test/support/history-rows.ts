@@ -1,4 +1,6 @@
 /** A request history row with plausible values, for tests and benchmarks that need many of them. */
+import { sumRowsByPeriod } from "../../src/history/sum-rows-by-period";
+import type { RequestHistoryRepository } from "../../src/store/request-history-repository";
 import type { NewRequestHistoryRow } from "../../src/store/request-history-row";
 
 /**
@@ -30,4 +32,14 @@ export function makeHistoryRow(overrides: Partial<NewRequestHistoryRow> = {}): N
     errorType: null,
     ...overrides,
   };
+}
+
+/**
+ * Writes rows as RequestHistory does: with what they add to the totals.
+ *
+ * @example
+ * writeHistoryRows(repository, [makeHistoryRow({ at: Date.now() })]);
+ */
+export function writeHistoryRows(repository: RequestHistoryRepository, rows: NewRequestHistoryRow[]): void {
+  repository.insert(rows, sumRowsByPeriod(rows));
 }

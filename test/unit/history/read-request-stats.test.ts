@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { readRequestStats } from "../../../src/history/read-request-stats";
 import { openStore } from "../../../src/store/open-store";
 import { RequestHistoryRepository } from "../../../src/store/request-history-repository";
-import { makeHistoryRow } from "../../support/history-rows";
+import { makeHistoryRow, writeHistoryRows } from "../../support/history-rows";
 
 const dir = mkdtempSync(join(tmpdir(), "anyclaude-stats-"));
 const store = openStore({ path: join(dir, "stats.db") });
@@ -23,7 +23,7 @@ const MINUTE = 60_000;
 const NOW = Date.parse("2026-03-04T10:30:20Z");
 const HOUR = 60 * MINUTE;
 const history = new RequestHistoryRepository(store.db);
-history.insert([
+writeHistoryRows(history, [
   // Two hours ago: outside a one-hour window.
   makeHistoryRow({ at: NOW - 2 * HOUR, backend: "old" }),
   // Live answers, 1 s and 3 s, streamed at 100 tokens per second after the first token.

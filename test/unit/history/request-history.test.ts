@@ -1,6 +1,6 @@
 /**
  * RequestHistory on a real store: recording only keeps rows in memory and tells live listeners;
- * rows reach the store in one batch per flush (on its timer, when read, on close); a store that
+ * rows reach the store in batches of at most 200 per flush (on its timer, when read, on close); a store that
  * fails keeps them for the next try; retention runs as rows are written; nothing is opened
  * before there is something to write or read.
  */
@@ -27,10 +27,10 @@ function makeHistory(options: Partial<RequestHistoryOptions> = {}) {
   const repository = new RequestHistoryRepository(store.db);
   const seen = { opens: 0, batches: [] as number[], errors: [] as string[], closed: false, failInserts: false };
   const insert = repository.insert.bind(repository);
-  repository.insert = (rows) => {
+  repository.insert = (rows, periods) => {
     if (seen.failInserts) throw new Error("disk full");
     seen.batches.push(rows.length);
-    insert(rows);
+    insert(rows, periods);
   };
   const opened: OpenedHistoryStore = {
     repository,
@@ -136,11 +136,12 @@ describe("RequestHistory", () => {
     expect(errors).toEqual([]);
   });
 
-  test("writing applies retention: rows past maxAgeMs and beyond maxRows go", async () => {
-    const { history, repository } = makeHistory({ maxAgeMs: DAY, maxRows: 1000 });
+  test("a burst is written 200 rows per transaction; writing applies retention: rows past maxAgeMs and beyond maxRows go", async () => {
+    const { history, repository, seen } = makeHistory({ maxAgeMs: DAY, maxRows: 1000 });
     const rows = Array.from({ length: 1003 }, (_, index) => makeHistoryRow({ at: NOW - 1000 + index, requestId: `req_${index}` }));
     for (const row of [makeHistoryRow({ at: NOW - 2 * DAY, requestId: "too-old" }), ...rows]) history.record(row);
     await history.flush();
+    expect(seen.batches).toEqual([200, 200, 200, 200, 200, 4]);
     const kept = repository.list(2000);
     expect(kept).toHaveLength(1000);
     expect(kept.at(-1)!.requestId).toBe("req_3");

@@ -1,6 +1,7 @@
 /**
- * The request history on a real SQLite file: rows written in batches feed the per-minute and
- * per-hour totals and histograms through the trigger, pages run newest first, retention drops rows by age and
+ * The request history on a real SQLite file: rows written in batches with what they add to the
+ * totals per minute, quarter hour and four hours (sumRowsByPeriod), which add up across batches
+ * (histograms too), pages run newest first, retention drops rows by age and
  * by count, and the totals of minutes past the age limit, never those of rows dropped by count.
  */
 import { afterAll, describe, expect, test } from "bun:test";
@@ -10,7 +11,7 @@ import { join } from "node:path";
 import { openStore, type Store } from "../../../src/store/open-store";
 import { RequestHistoryRepository } from "../../../src/store/request-history-repository";
 import type { NewRequestHistoryRow } from "../../../src/store/request-history-row";
-import { makeHistoryRow } from "../../support/history-rows";
+import { makeHistoryRow, writeHistoryRows } from "../../support/history-rows";
 
 const dir = mkdtempSync(join(tmpdir(), "anyclaude-history-"));
 let files = 0;
@@ -36,7 +37,7 @@ describe("RequestHistoryRepository", () => {
     const rows: NewRequestHistoryRow[] = Array.from({ length: 5 }, (_, index) =>
       makeHistoryRow({ at: T0 + index, requestId: `req_${index}` }),
     );
-    history.insert(rows);
+    writeHistoryRows(history, rows);
     const first = history.list(2);
     expect(first.map((row) => row.requestId)).toEqual(["req_4", "req_3"]);
     const second = history.list(2, first.at(-1)!.id);
@@ -46,11 +47,13 @@ describe("RequestHistoryRepository", () => {
     expect(first[0]).toMatchObject({ stream: true, fallback: false, ttftMs: 120, errorType: null, contextUtilization: null });
   });
 
-  test("the trigger sums each minute per backend and files durations in buckets of a quarter doubling", () => {
+  test("each minute's totals per backend, durations in buckets of a quarter doubling, added up across batches", () => {
     const { history } = openRepository();
-    history.insert([
+    writeHistoryRows(history, [
       makeHistoryRow({ at: T0, backend: "llama", latencyMs: 1000, ttftMs: 200, outputTokens: 80, cache: "miss" }),
       makeHistoryRow({ at: T0 + 1000, backend: "llama", latencyMs: 3000, ttftMs: null, stream: false, outputTokens: 20, cache: "miss" }),
+    ]);
+    writeHistoryRows(history, [
       makeHistoryRow({ at: T0 + 2000, backend: null, latencyMs: 0.5, ttftMs: 0.5, cache: "hit", route: "sonnet" }),
       makeHistoryRow({ at: T0 + 3000, backend: "llama", latencyMs: 1010, ttftMs: 210, outputTokens: 10, cache: "miss" }),
       makeHistoryRow({ at: T0 + MINUTE, backend: "llama", status: 529, outcome: "failed", errorType: "overloaded_error", cache: "bypass" }),
@@ -80,7 +83,7 @@ describe("RequestHistoryRepository", () => {
     expect(hit!.hitLatencyMsSum).toBe(0.5);
     // A hit's tokens were a backend's work the first time, not now.
     expect([hit!.inputTokens, hit!.outputTokens]).toEqual([0, 0]);
-    // 1000 and 1010 ms: floor(4·log2 1000) = 39; 3000 ms: 46; the stream without a first token has none.
+    // 1000 and 1010 ms, one per batch: floor(4·log2 1000) = 39; 3000 ms: 46; the JSON answer has no first token.
     expect(JSON.parse(llama!.latencyHistogram)).toEqual({ "39": 2, "46": 1 });
     expect(JSON.parse(llama!.ttftHistogram)).toEqual({ "30": 2 });
     expect([JSON.parse(hit!.latencyHistogram), JSON.parse(hit!.ttftHistogram)]).toEqual([{ "-4": 1 }, { "-4": 1 }]);
@@ -88,7 +91,10 @@ describe("RequestHistoryRepository", () => {
 
   test("quarter hours and four hours hold the totals of their minutes", () => {
     const { history } = openRepository();
-    history.insert([0, 1, 2, 3, 4, 61].map((minute) => makeHistoryRow({ at: T0 + minute * MINUTE, latencyMs: 100 + minute })));
+    writeHistoryRows(
+      history,
+      [0, 1, 2, 3, 4, 61].map((minute) => makeHistoryRow({ at: T0 + minute * MINUTE, latencyMs: 100 + minute })),
+    );
     expect(history.readPeriods({ span: 1, fromMinute: T0_MINUTE, toMinute: T0_MINUTE + 3 }).map((row) => row.requests)).toEqual([1, 1, 1]);
     const quarters = history.readPeriods({ span: 15, fromMinute: T0_MINUTE, toMinute: T0_MINUTE + 120 });
     expect(quarters.map((row) => [row.minute - T0_MINUTE, row.requests, row.latencyMsSum, JSON.parse(row.latencyHistogram)])).toEqual([
@@ -102,7 +108,7 @@ describe("RequestHistoryRepository", () => {
 
   test("recent errors are the newest failed rows since a time", () => {
     const { history } = openRepository();
-    history.insert([
+    writeHistoryRows(history, [
       makeHistoryRow({ at: T0, errorType: "api_error", status: 502, requestId: "old" }),
       makeHistoryRow({ at: T0 + 10, requestId: "fine" }),
       makeHistoryRow({ at: T0 + 20, errorType: "overloaded_error", status: 529, requestId: "new" }),
@@ -113,7 +119,10 @@ describe("RequestHistoryRepository", () => {
 
   test("retention drops rows by age and beyond the newest maxRows, in chunks, and old minutes' totals", () => {
     const { history } = openRepository();
-    history.insert(Array.from({ length: 30 }, (_, index) => makeHistoryRow({ at: T0 + index * MINUTE, requestId: `req_${index}` })));
+    writeHistoryRows(
+      history,
+      Array.from({ length: 30 }, (_, index) => makeHistoryRow({ at: T0 + index * MINUTE, requestId: `req_${index}` })),
+    );
     // Ten minutes old at most: rows 0-19 are too old, but at most 8 go per call.
     expect(history.deleteOld(T0 + 20 * MINUTE, 1000, 8)).toBe(8);
     expect(history.deleteOld(T0 + 20 * MINUTE, 1000, 8)).toBe(8);
