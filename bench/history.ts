@@ -95,9 +95,7 @@ async function measureRecording(): Promise<void> {
   console.log(
     `  on the request path (describeFinishedRequest + record)  p50 ${format(p50 * 1000, 2)} µs   p99 ${format(p99 * 1000, 2)} µs`,
   );
-  console.log(
-    `  writing, off the path (batches of ${batch}, totals included)  ${format((flushMs / samples.length) * 1000, 2)} µs per row`,
-  );
+  console.log(`  writing, off the path (batches of ${batch}, totals included)  ${format((flushMs / samples.length) * 1000, 2)} µs per row`);
   await history.close();
 }
 

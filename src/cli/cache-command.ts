@@ -4,15 +4,12 @@
  * through the same code the server uses. Both work while a server runs on the same data dir.
  */
 import type { ResponseCacheStats } from "../cache/response-cache";
-import { ConfigError } from "../config/config-error";
-import type { Config } from "../config/config-schema";
-import { loadConfig } from "../config/load-config";
 import { createLogger } from "../log/logger";
 import { createResponseCache } from "../server/create-response-cache";
 import type { CacheMetricsCounts } from "../store/cache-metrics-repository";
 import { formatCacheHelp } from "./cli-help";
-import { type CliIo, EXIT_CONFIG, EXIT_FAILURE, EXIT_OK, reportUsageError } from "./cli-io";
-import { CONFIG_OPTIONS, pickConfigFlags, readCommandOptions } from "./read-command-options";
+import { type CliIo, EXIT_FAILURE, EXIT_OK, reportUsageError } from "./cli-io";
+import { CONFIG_OPTIONS, loadCommandConfig, readCommandOptions } from "./read-command-options";
 
 const STATS_OPTIONS = { ...CONFIG_OPTIONS, json: { type: "boolean" } } as const;
 
@@ -39,14 +36,8 @@ export async function runCacheFromArgs(args: string[], io: CliIo): Promise<numbe
     io.stdout(formatCacheHelp());
     return EXIT_OK;
   }
-  let config: Config;
-  try {
-    config = loadConfig({ file: values.config as string | undefined, env: io.env, flags: pickConfigFlags(values) });
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    io.stderr(`anyclaude: ${error.message}\n`);
-    return EXIT_CONFIG;
-  }
+  const config = loadCommandConfig(values, io);
+  if (typeof config === "number") return config;
   const logger = createLogger({ level: "warn", format: "text", write: (line) => io.stderr(`${line}\n`) });
   const cache = createResponseCache(config, { env: io.env, logger });
   if (!cache) {

@@ -4,8 +4,11 @@
  * a usage error rather than a silently ignored setting.
  */
 import { parseArgs } from "node:util";
+import { ConfigError } from "../config/config-error";
+import type { Config } from "../config/config-schema";
+import { loadConfig } from "../config/load-config";
 import { CONFIG_FLAGS, type ConfigFlags } from "../config/read-config-flags";
-import { type CliIo, describeParseArgsError, isParseArgsError, reportUsageError } from "./cli-io";
+import { type CliIo, describeParseArgsError, EXIT_CONFIG, isParseArgsError, reportUsageError } from "./cli-io";
 
 export interface OptionSpec {
   type: "string" | "boolean";
@@ -54,4 +57,22 @@ export function pickConfigFlags(values: OptionValues): ConfigFlags {
   const flags: Record<string, unknown> = {};
   for (const flag of CONFIG_FLAGS) flags[flag.key] = values[flag.name];
   return flags as ConfigFlags;
+}
+
+/**
+ * The configuration the parsed options name (`--config`, the flags, the environment), or the
+ * EX_CONFIG status (78) after printing every bad field.
+ *
+ * @example
+ * const config = loadCommandConfig(values, io);
+ * if (typeof config === "number") return config;
+ */
+export function loadCommandConfig(values: OptionValues, io: CliIo): Config | number {
+  try {
+    return loadConfig({ file: values.config as string | undefined, env: io.env, flags: pickConfigFlags(values) });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.stderr(`anyclaude: ${error.message}\n`);
+    return EXIT_CONFIG;
+  }
 }

@@ -6,17 +6,15 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { ConfigError } from "../config/config-error";
 import type { Config } from "../config/config-schema";
 import { resolveDataPaths } from "../config/data-paths";
-import { loadConfig } from "../config/load-config";
 import { readSecret } from "../config/read-secret";
 import { parseStatsWindow } from "../history/parse-stats-window";
 import type { RequestStats } from "../history/request-stats-schema";
 import { formatStatsHelp } from "./cli-help";
-import { type CliIo, EXIT_CONFIG, EXIT_FAILURE, EXIT_OK } from "./cli-io";
+import { type CliIo, EXIT_FAILURE, EXIT_OK } from "./cli-io";
 import { formatRequestStats, type StatsReport } from "./format-request-stats";
-import { CONFIG_OPTIONS, pickConfigFlags, readCommandOptions } from "./read-command-options";
+import { CONFIG_OPTIONS, loadCommandConfig, readCommandOptions } from "./read-command-options";
 
 const STATS_OPTIONS = { ...CONFIG_OPTIONS, json: { type: "boolean" }, url: { type: "string" } } as const;
 const WINDOWS = { hour: "1h", day: "24h" } as const;
@@ -33,14 +31,8 @@ export async function runStatsFromArgs(args: string[], io: CliIo): Promise<numbe
     io.stdout(formatStatsHelp());
     return EXIT_OK;
   }
-  let config: Config;
-  try {
-    config = loadConfig({ file: values.config as string | undefined, env: io.env, flags: pickConfigFlags(values) });
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    io.stderr(`anyclaude: ${error.message}\n`);
-    return EXIT_CONFIG;
-  }
+  const config = loadCommandConfig(values, io);
+  if (typeof config === "number") return config;
   const url = (values.url as string | undefined)?.replace(/\/+$/, "");
   let report: StatsReport | string;
   try {

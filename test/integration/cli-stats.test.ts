@@ -8,29 +8,17 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { StatsReport } from "../../src/cli/format-request-stats";
-import { runCli } from "../../src/cli/run-cli";
 import { openStore, STORE_FILE_NAME } from "../../src/store/open-store";
 import { RequestHistoryRepository } from "../../src/store/request-history-repository";
 import { type DashboardScenario, SCRIPTED_TRAFFIC, startDashboardScenario } from "../support/dashboard-scenario";
 import { findClosedPort } from "../support/find-closed-port";
 import { makeHistoryRow, writeHistoryRows } from "../support/history-rows";
+import { runCliInProcess } from "../support/run-cli-in-process";
 
 const HOUR = 3_600_000;
 
-async function run(args: string[], home: string) {
-  let stdout = "";
-  let stderr = "";
-  const status = await runCli(["stats", ...args], {
-    env: { HOME: home },
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    stderrIsTerminal: false,
-  });
-  return { status, stdout, stderr };
+function run(args: string[], home: string) {
+  return runCliInProcess(["stats", ...args], { HOME: home });
 }
 
 describe("from a running server", () => {
