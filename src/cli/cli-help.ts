@@ -23,6 +23,7 @@ Commands:
   cache stats      What the response cache holds, its hits, misses and savings
   cache clear      Empty the response cache (exact and semantic)
   prompt show      What prompt slimming makes of a request read on standard input
+  stats            What the proxy did over the last hour and day (also at /dashboard)
   help [command]   Show help for anyclaude or a command
 
 Options:
@@ -174,6 +175,29 @@ checks the result through the same gate, and prints the system prompt and tool d
 the engine would read, then every removal with its reason. before and after are estimated
 tokens of the system prompt and tools. When the gate refuses the result, the request is shown
 untouched and the reason is printed.
+
+Options:
+${options}
+`;
+}
+
+/**
+ * @example
+ * io.stdout(formatStatsHelp()); // "Usage: anyclaude stats [--url URL] [--json] [options]\n..."
+ */
+export function formatStatsHelp(): string {
+  const options = formatOptions([
+    ["    --url URL", "Ask this anyclaude (http://host:port) instead of the one the configuration names"],
+    ["    --json", "Print {source, hour, day}, each the object GET /api/stats returns"],
+  ]);
+  return `Usage: anyclaude stats [--url URL] [--json] [options]
+
+Prints what the proxy did over the last hour and the last day, as /dashboard shows it: requests,
+errors, fallbacks, cache hit rate and the time it saved, latency and time to first token (p50,
+p95), tokens and generation speed, and per backend. It asks the running server at the address
+the configuration gives (server.host, server.port, with server.apiKey if set); when nothing
+listens there, it reads the request history in the data dir's database file, which lacks the
+backends' live state and the last seconds' requests (history.flushIntervalMs).
 
 Options:
 ${options}

@@ -1,21 +1,28 @@
 /**
- * Doctor's checks of what the binary carries and where it writes: the embedded Swagger UI
- * files, the data and cache directories, the database (opens, migrations apply), and the native
+ * Doctor's checks of what the binary carries and where it writes: the files of its web pages
+ * (Swagger UI for /docs, the dashboard and uPlot), the data and cache directories, the database (opens, migrations apply), and the native
  * addons (hnswlib-node, onnxruntime-node with libonnxruntime.so.1).
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { DASHBOARD_ASSETS, DASHBOARD_PAGE } from "../server/dashboard-assets";
+import type { EmbeddedAsset } from "../server/embedded-asset";
 import { SWAGGER_UI_ASSETS } from "../server/swagger-ui-assets";
 import type { DoctorCheck, DoctorRow } from "./doctor-check";
 import { DATABASE_CHECK } from "./doctor-database-check";
 import { VECTOR_INDEX_CHECK } from "./doctor-vector-index-check";
 
-const SWAGGER_UI_CHECK: DoctorCheck = {
-  name: "swagger ui",
+const PAGE_ASSETS: ReadonlyArray<{ page: string; asset: EmbeddedAsset }> = [
+  ...Object.values(SWAGGER_UI_ASSETS).map((asset) => ({ page: "/docs", asset })),
+  ...[DASHBOARD_PAGE, ...DASHBOARD_ASSETS].map((asset) => ({ page: "/dashboard", asset })),
+];
+
+const WEB_PAGES_CHECK: DoctorCheck = {
+  name: "web pages",
   async run() {
     return Promise.all(
-      Object.values(SWAGGER_UI_ASSETS).map(async (asset): Promise<DoctorRow> => {
-        const check = `/docs ${asset.name}`;
+      PAGE_ASSETS.map(async ({ page, asset }): Promise<DoctorRow> => {
+        const check = `${page} ${asset.name}`;
         const where = asset.path.startsWith("/$bunfs/") ? "embedded" : `from ${asset.path}`;
         try {
           const bytes = await Bun.file(asset.path).bytes();
@@ -40,13 +47,7 @@ const CACHE_DIR_CHECK: DoctorCheck = {
 };
 
 /** In the order doctor prints them. */
-export const BINARY_CHECKS: readonly DoctorCheck[] = [
-  SWAGGER_UI_CHECK,
-  DATA_DIR_CHECK,
-  CACHE_DIR_CHECK,
-  DATABASE_CHECK,
-  VECTOR_INDEX_CHECK,
-];
+export const BINARY_CHECKS: readonly DoctorCheck[] = [WEB_PAGES_CHECK, DATA_DIR_CHECK, CACHE_DIR_CHECK, DATABASE_CHECK, VECTOR_INDEX_CHECK];
 
 /**
  * Creates the directory if needed (serve would) and writes and removes a file in it: only a

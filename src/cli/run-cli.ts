@@ -11,6 +11,7 @@ import {
   formatPromptHelp,
   formatServeHelp,
   formatServiceHelp,
+  formatStatsHelp,
 } from "./cli-help";
 import { type CliIo, describeParseArgsError, EXIT_OK, isParseArgsError, reportUsageError } from "./cli-io";
 import { COMMIT, VERSION } from "./version";
@@ -22,6 +23,7 @@ const COMMAND_HELP: Readonly<Record<string, () => string>> = {
   models: formatModelsHelp,
   cache: formatCacheHelp,
   prompt: formatPromptHelp,
+  stats: formatStatsHelp,
 };
 
 /**
@@ -40,6 +42,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (command === "models") return (await import("./models-command")).runModelsFromArgs(rest, io);
   if (command === "cache") return (await import("./cache-command")).runCacheFromArgs(rest, io);
   if (command === "prompt") return (await import("./prompt-command")).runPromptFromArgs(rest, io);
+  if (command === "stats") return (await import("./stats-command")).runStatsFromArgs(rest, io);
 
   let parsed: { values: { help?: boolean; version?: boolean }; positionals: string[] };
   try {

@@ -18,6 +18,7 @@ import {
   THINKING_STYLES,
 } from "./config-choices";
 import { ContextSchema } from "./context-config-schema";
+import { HistorySchema } from "./history-config-schema";
 import { McpSchema, ProxyToolsSchema } from "./mcp-config-schema";
 import { PromptSchema } from "./prompt-config-schema";
 import {
@@ -162,7 +163,7 @@ const ServerSchema = t.Object(
       t.String({
         minLength: 1,
         description:
-          "Key every client must send, as `x-api-key` or `Authorization: Bearer` (Claude Code sends ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN); others get 401. `/health` and `/docs` stay open. Set it before listening beyond 127.0.0.1. Prefer apiKeyEnv or apiKeyFile.",
+          "Key every client must send, as `x-api-key` or `Authorization: Bearer` (Claude Code sends ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN); others get 401. `/health`, `/docs` and the `/dashboard` page stay open (the dashboard asks for the key to read its data). Set it before listening beyond 127.0.0.1. Prefer apiKeyEnv or apiKeyFile.",
       }),
     ),
     apiKeyEnv: t.Optional(t.String({ minLength: 1, description: "Name of an environment variable holding server.apiKey." })),
@@ -427,6 +428,7 @@ export const ConfigSchema = t.Object(
     mcp: McpSchema,
     proxyTools: ProxyToolsSchema,
     tools: ToolsSchema,
+    history: HistorySchema,
   },
   { additionalProperties: false },
 );

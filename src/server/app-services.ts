@@ -2,6 +2,7 @@
 
 import type { Config } from "../config/config-schema";
 import type { ContextState } from "../context/context-state";
+import type { RequestHistory } from "../history/request-history";
 import type { ConversationMemo } from "../json/conversation-memo";
 import type { Logger } from "../log/logger";
 import type { Metrics } from "../metrics/metrics";
@@ -26,8 +27,12 @@ export interface AppServices {
   prompt: PromptOptimizer;
   /** The response cache; absent when `cache.enabled` is false or its data dir cannot be used. */
   cache?: ResponseCacheLike;
+  /** One row per /v1/messages request, for /dashboard, /api/stats and `anyclaude stats`; absent when `history.enabled` is false. */
+  history?: RequestHistory;
   /** Version string reported by /health and the OpenAPI document. */
   version: string;
+  /** The dashboard's live event streams (`/api/events`), which never end on their own: a shutdown ends them first. */
+  liveStreams?: OpenStreams;
   /** The SSE answers being written; a shutdown ends those that outlast its drain. */
   streams?: OpenStreams;
   /** Tools anyclaude runs itself (configured MCP servers, the MCP connector); absent when there are none. */

@@ -1,13 +1,14 @@
 /**
  * `server.apiKey`: when set, every request must carry it, the way Claude Code sends its key
  * (`x-api-key` from ANTHROPIC_API_KEY, or `Authorization: Bearer` from ANTHROPIC_AUTH_TOKEN).
- * Liveness (`/health`) and the API documentation (`/docs`) stay open: probes and browsers
- * send no key, and neither reveals a prompt or reaches a model.
+ * Liveness (`/health`), the API documentation (`/docs`) and the dashboard's page and files
+ * (`/dashboard`) stay open: probes and browsers send no key, and none of them reveals a prompt,
+ * a statistic or reaches a model. The page asks for the key to read `/api/*`.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { AuthenticationError } from "../errors/proxy-error";
 
-const OPEN_PATHS = /^\/(?:health|docs)(?:\/|$)/;
+const OPEN_PATHS = /^\/(?:health|docs|dashboard)(?:\/|$)/;
 
 /**
  * Returns the check for one key: undefined for a request that may pass, else the error to answer

@@ -8,8 +8,10 @@ import type { AppServices } from "./app-services";
 import { createBrowserGuard } from "./browser-guard";
 import { createCacheRoutes } from "./cache-routes";
 import { createClientKeyCheck } from "./check-client-key";
+import { createDashboardRoutes } from "./dashboard-routes";
 import { createDocsRoutes } from "./docs-routes";
 import { createHealthRoutes } from "./health-routes";
+import { createHistoryRoutes } from "./history-routes";
 import { createMessagesRoutes } from "./messages-routes";
 import { createMetricsRoutes } from "./metrics-routes";
 import { createModelsRoutes } from "./models-routes";
@@ -54,5 +56,7 @@ export function createApp(services: AppServices) {
     .use(createHealthRoutes(services))
     .use(createMetricsRoutes(services))
     .use(createCacheRoutes(services))
+    .use(createHistoryRoutes(services))
+    .use(createDashboardRoutes())
     .use(createDocsRoutes(services.version));
 }

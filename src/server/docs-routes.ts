@@ -4,15 +4,16 @@
  */
 import { openapi } from "@elysiajs/openapi";
 import { Elysia } from "elysia";
-import { type EmbeddedAsset, SWAGGER_UI_ASSETS } from "./swagger-ui-assets";
+import { serveEmbeddedAsset } from "./embedded-asset";
+import { SWAGGER_UI_ASSETS } from "./swagger-ui-assets";
 
 const ASSETS = "/docs/assets";
 const { bundle, stylesheet } = SWAGGER_UI_ASSETS;
 
 export function createDocsRoutes(version: string) {
   return new Elysia({ name: "docs-routes" })
-    .get(`${ASSETS}/${bundle.name}`, () => serveAsset(bundle), { detail: { hide: true } })
-    .get(`${ASSETS}/${stylesheet.name}`, () => serveAsset(stylesheet), { detail: { hide: true } })
+    .get(`${ASSETS}/${bundle.name}`, () => serveEmbeddedAsset(bundle), { detail: { hide: true } })
+    .get(`${ASSETS}/${stylesheet.name}`, () => serveEmbeddedAsset(stylesheet), { detail: { hide: true } })
     .use(
       openapi({
         path: "/docs",
@@ -29,8 +30,4 @@ export function createDocsRoutes(version: string) {
         },
       }),
     );
-}
-
-function serveAsset(asset: EmbeddedAsset): Response {
-  return new Response(Bun.file(asset.path), { headers: { "content-type": asset.contentType, "cache-control": "public, max-age=86400" } });
 }

@@ -13,6 +13,7 @@ import { normalizeAnthropicRequest } from "../translate/normalize-anthropic-requ
 import type { TranslationWarning } from "../translate/translation-warning";
 import type { AppServices } from "./app-services";
 import { createSseResponse, type StreamOutcome } from "./create-sse-response";
+import { describeFinishedRequest, type FinishedRequest, StreamMeter } from "./describe-finished-request";
 import { type FittedAttempt, fitContextForAttempt } from "./fit-context-for-attempt";
 import { prepareProxyToolStep } from "./proxy-tool-step";
 import { recordStreamForCache } from "./record-stream-for-cache";
@@ -35,6 +36,9 @@ export interface IncomingCall {
    */
   errorHeaders: ErrorHeaders;
 }
+
+/** What the end of an answer adds to its history row. */
+type AnswerFacts = Pick<FinishedRequest, "outcome"> & Partial<Pick<FinishedRequest, "route" | "usage" | "firstContentAt" | "errorType">>;
 
 /** Response headers as Elysia's `set.headers` holds them. */
 export type ErrorHeaders = Record<string, string | number>;
@@ -81,9 +85,10 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
     tools: services.config.tools,
   };
 
-  const finish = (status: number, outcome: string, attempts: AttemptRecord[]) => {
+  const finish = (status: number, outcome: string, attempts: AttemptRecord[], facts: AnswerFacts) => {
     call.signal.removeEventListener("abort", onClientGone);
-    const seconds = (performance.now() - started) / 1000;
+    const ended = performance.now();
+    const seconds = (ended - started) / 1000;
     const last = attempts.at(-1);
     services.metrics.requests.inc({
       endpoint: "messages",
@@ -108,6 +113,21 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
       ...proxyTools?.logFields(),
       ...toolCalls.summary(),
     });
+    services.history?.record(
+      describeFinishedRequest(
+        {
+          ...facts,
+          startedAt: started,
+          requestId: call.requestId,
+          clientModel: request.model,
+          stream,
+          status,
+          attempts,
+          cache: cached?.lookup.outcome,
+        },
+        ended,
+      ),
+    );
   };
 
   // Upstreams that honour Anthropic prompt caching get breakpoints; computed once per prompt sent, whatever the retries.
@@ -153,7 +173,10 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
       const type = (attempt.error as { type?: string } | undefined)?.type;
       if (type) services.metrics.backendErrors.inc({ backend: attempt.backendId, type });
     }
-    finish((failure as { status?: number }).status ?? 500, `failed: ${(failure as Error).message}`, attempts);
+    finish((failure as { status?: number }).status ?? 500, `failed: ${(failure as Error).message}`, attempts, {
+      outcome: "failed",
+      errorType: (failure as { type?: string }).type ?? "api_error",
+    });
     const last = attempts.at(-1);
     Object.assign(call.errorHeaders, { "x-anyclaude-attempts": String(attempts.length), ...cached?.headers });
     if (last) call.errorHeaders["x-anyclaude-backend"] = last.backendId;
@@ -175,10 +198,10 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
     toolCalls.onMessage(answer.message);
     if (ticket) services.cache!.remember(ticket, answer.message);
     settle({ kind: "completed", outputTokens: answer.message.usage.output_tokens });
-    finish(200, "completed", attempts);
+    finish(200, "completed", attempts, { outcome: "completed", route: decision.route, usage: answer.message.usage });
     return Response.json(answer.message, { headers });
   }
-  let outputTokens: number | undefined;
+  const meter = new StreamMeter();
   const cacheHooks = ticket ? recordStreamForCache(services.cache!, ticket) : undefined;
   return createSseResponse(answer, {
     headers,
@@ -188,14 +211,20 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
     streams: services.streams,
     onEvent: (event) => {
       toolCalls.onEvent(event);
-      if (event.type === "message_delta") outputTokens = event.usage.output_tokens;
+      meter.onEvent(event);
       cacheHooks?.onEvent(event);
     },
     onEnd: (outcome: StreamOutcome) => {
       cacheHooks?.onEnd(outcome);
-      settle(outcome.kind === "completed" ? { kind: "completed", outputTokens } : outcome);
+      settle(outcome.kind === "completed" ? { kind: "completed", outputTokens: meter.usage.output_tokens } : outcome);
       if (outcome.kind === "failed") services.metrics.backendErrors.inc({ backend: backend.id, type: outcome.error.type });
-      finish(200, outcome.kind === "failed" ? `failed mid-stream: ${outcome.error.message}` : outcome.kind, attempts);
+      finish(200, outcome.kind === "failed" ? `failed mid-stream: ${outcome.error.message}` : outcome.kind, attempts, {
+        outcome: outcome.kind,
+        route: decision.route,
+        usage: meter.usage,
+        firstContentAt: meter.firstContentAt,
+        errorType: outcome.kind === "failed" ? outcome.error.type : undefined,
+      });
     },
   });
 }

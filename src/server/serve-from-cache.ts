@@ -14,6 +14,7 @@ import type { MessageStreamEvent } from "../protocol/anthropic/stream-events";
 import { type RouteDecision, resolveRoute } from "../router/resolve-route";
 import type { AppServices } from "./app-services";
 import { createSseResponse } from "./create-sse-response";
+import { describeFinishedRequest, type FinishedRequest } from "./describe-finished-request";
 import { toMessageId } from "./request-id";
 
 export interface CacheStepInput {
@@ -69,8 +70,11 @@ export async function serveFromCache(services: AppServices, input: CacheStepInpu
 
   const message = { ...lookup.message, id: toMessageId(input.requestId), model: input.clientModel };
   const responseHeaders = { "request-id": input.requestId, "x-anyclaude-route": decision.route, ...headers };
-  const finish = (outcome: string) => {
-    const seconds = (performance.now() - input.startedAt) / 1000;
+  // The whole answer goes out in the first write: its first content is out as the response starts.
+  let firstContentAt: number | undefined;
+  const finish = (outcome: FinishedRequest["outcome"]) => {
+    const ended = performance.now();
+    const seconds = (ended - input.startedAt) / 1000;
     services.metrics.requests.inc({ endpoint: "messages", status: "200", backend: "cache", stream: String(input.stream) });
     services.metrics.requestSeconds.observe({ endpoint: "messages", stream: String(input.stream) }, seconds);
     services.logger.info("messages", {
@@ -82,12 +86,32 @@ export async function serveFromCache(services: AppServices, input: CacheStepInpu
       outcome,
       ms: Math.round(seconds * 1000),
     });
+    services.history?.record(
+      describeFinishedRequest(
+        {
+          startedAt: input.startedAt,
+          requestId: input.requestId,
+          clientModel: input.clientModel,
+          stream: input.stream,
+          status: 200,
+          outcome,
+          attempts: [],
+          route: decision.route,
+          targetModel: decision.model,
+          cache: lookup.outcome,
+          usage: message.usage,
+          firstContentAt,
+        },
+        ended,
+      ),
+    );
   };
   if (!input.stream) {
     finish("completed");
     return { lookup, headers, response: Response.json(message, { headers: responseHeaders }) };
   }
   // The whole answer is at hand: one batch, one write.
+  firstContentAt = performance.now();
   const response = createSseResponse(
     { kind: "stream", first: replayMessageAsEvents(message), rest: nothingMore() },
     {

@@ -27,6 +27,7 @@ import { Router } from "../router/router";
 import type { RouterClock } from "../router/router-clock";
 import { createApp } from "./create-app";
 import { createProxyToolServices } from "./create-proxy-tool-services";
+import { createRequestHistory } from "./create-request-history";
 import { createRouterObserver } from "./create-router-observer";
 import { DeferredResponseCache, type ResponseCacheLike } from "./deferred-response-cache";
 import { isLoopbackHost } from "./is-loopback-host";
@@ -108,6 +109,8 @@ export async function startServer(config: Config, options: StartOptions): Promis
     : undefined;
   const proxyTools = await createProxyToolServices(config, { env: options.env, logger: options.logger, version: options.version });
   const streams = new OpenStreams();
+  const liveStreams = new OpenStreams();
+  const history = createRequestHistory(config, options);
   const app = createApp({
     config,
     router,
@@ -123,6 +126,8 @@ export async function startServer(config: Config, options: StartOptions): Promis
     conversationMemo,
     proxyTools: proxyTools.services,
     context: new ContextState(),
+    liveStreams,
+    history,
   });
   app.listen({
     hostname: config.server.host,
@@ -150,6 +155,8 @@ export async function startServer(config: Config, options: StartOptions): Promis
     async stop(graceMs = 10_000) {
       health.stop();
       discovery?.stop();
+      // The dashboard's event streams would hold the drain open to its end.
+      liveStreams.closeAll(new OverloadedError("anyclaude is shutting down", SHUTDOWN_RETRY_AFTER_S));
       const drained = server.stop(false);
       if ((await Promise.race([drained, timeout(graceMs)])) === "timeout") {
         // Streams still open get an error frame Claude Code retries on, instead of a reset.
@@ -157,8 +164,8 @@ export async function startServer(config: Config, options: StartOptions): Promis
         if (closed > 0) options.logger.warn("drain ran out; open streams ended with an overloaded_error frame", { streams: closed });
         if ((await Promise.race([drained, timeout(LAST_FRAMES_MS)])) === "timeout") await server.stop(true);
       }
-      // After the last answer: it may still be on its way into the cache, or running a tool.
-      await Promise.all([cache?.close(), proxyTools.close()]);
+      // After the last answer: it may still be on its way into the cache or the history, or running a tool.
+      await Promise.all([cache?.close(), history?.close(), proxyTools.close()]);
     },
   };
 }

@@ -6,14 +6,7 @@
 
 import swaggerCssPath from "swagger-ui-dist/swagger-ui.css" with { type: "file" };
 import swaggerBundlePath from "swagger-ui-dist/swagger-ui-bundle.js" with { type: "file" };
-
-export interface EmbeddedAsset {
-  /** The file name under `/docs/assets/`. */
-  name: string;
-  /** Inside the compiled binary a `/$bunfs/...` path; run from source, the file in node_modules. */
-  path: string;
-  contentType: string;
-}
+import type { EmbeddedAsset } from "./embedded-asset";
 
 export const SWAGGER_UI_ASSETS = {
   bundle: { name: "swagger-ui-bundle.js", path: swaggerBundlePath, contentType: "text/javascript; charset=utf-8" },

@@ -5,7 +5,7 @@
  * tail on overflow pages, so a column after a 5 KB message would cost extra page reads.
  */
 import { sql } from "drizzle-orm";
-import { blob, check, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { blob, check, index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /** The exact cache: one complete answer per normalized-request hash. */
 export const cacheEntries = sqliteTable(
@@ -104,4 +104,106 @@ export const toolResults = sqliteTable(
     output: text("output").notNull(),
   },
   (table) => [index("tool_results_expires_at_idx").on(table.expiresAt), index("tool_results_created_at_idx").on(table.createdAt)],
+);
+
+/**
+ * One row per `/v1/messages` request, written in batches after the answer (src/history/): what
+ * was asked for and where it went, how it ended and how long it took. Nothing of the prompt or
+ * the answer. The last five columns are filled by the features that measure them (context
+ * fitting, prompt slimming, the proxy's own tool loop) and stay NULL until then.
+ */
+export const requestHistory = sqliteTable(
+  "request_history",
+  {
+    id: integer("id").primaryKey(),
+    /** When the request arrived. */
+    at: integer("at").notNull(),
+    requestId: text("request_id").notNull(),
+    clientModel: text("client_model").notNull(),
+    /** The route resolve-route chose (`sonnet`, `alias`, `background`...); NULL when none was reached. */
+    route: text("route"),
+    /** The backend that answered, or the last one tried; NULL for a cache hit or when none was tried. */
+    backend: text("backend"),
+    targetModel: text("target_model"),
+    stream: integer("stream", { mode: "boolean" }).notNull(),
+    /** The HTTP status; a stream that failed after its first byte keeps 200 and has an error_type. */
+    status: integer("status").notNull(),
+    /** `completed`, `failed` or `cancelled` (the client left). */
+    outcome: text("outcome").notNull(),
+    attempts: integer("attempts").notNull(),
+    /** The answer came from another target than the first one tried. */
+    fallback: integer("fallback", { mode: "boolean" }).notNull(),
+    latencyMs: real("latency_ms").notNull(),
+    /** Until the first content event went out (streams only). */
+    ttftMs: real("ttft_ms"),
+    inputTokens: integer("input_tokens"),
+    outputTokens: integer("output_tokens"),
+    /** Prompt tokens the engine took from its own prompt cache (`cache_read_input_tokens`). */
+    cachedTokens: integer("cached_tokens"),
+    /** The response cache's outcome: hit, semantic, miss, bypass; NULL with the cache off. */
+    cache: text("cache"),
+    /** The Anthropic error type the client got (or that ended its stream). */
+    errorType: text("error_type"),
+    contextUtilization: real("context_utilization"),
+    tokensTrimmed: integer("tokens_trimmed"),
+    promptTokensSaved: integer("prompt_tokens_saved"),
+    toolCalls: integer("tool_calls"),
+    searchCalls: integer("search_calls"),
+  },
+  (table) => [
+    index("request_history_at_idx").on(table.at),
+    // Recent errors are found without walking the rows that went well.
+    index("request_history_errors_idx").on(table.at).where(sql`${table.errorType} IS NOT NULL`),
+  ],
+);
+
+/**
+ * Totals and latency histograms of request_history per period and backend ('' for none), added
+ * in the same transaction as each batch of rows (src/history/sum-rows-by-period.ts), at three
+ * resolutions: minutes (span 1), quarter hours (span 15) and four hours (span 240). A window's
+ * summary reads at most 180 periods per backend, however many requests they held. Kept for
+ * history.maxAgeDays even when maxRows drops older rows.
+ */
+export const requestTotals = sqliteTable(
+  "request_totals",
+  {
+    /** Minutes per period: 1, 15 or 240. */
+    span: integer("span").notNull(),
+    /** The period's start, whole minutes since the epoch (a multiple of span). */
+    minute: integer("minute").notNull(),
+    backend: text("backend").notNull(),
+    requests: integer("requests").notNull().default(0),
+    errors: integer("errors").notNull().default(0),
+    fallbacks: integer("fallbacks").notNull().default(0),
+    cacheHits: integer("cache_hits").notNull().default(0),
+    semanticHits: integer("semantic_hits").notNull().default(0),
+    cacheMisses: integer("cache_misses").notNull().default(0),
+    cacheBypasses: integer("cache_bypasses").notNull().default(0),
+    latencyMsSum: real("latency_ms_sum").notNull().default(0),
+    /** Latency of the answers served from the cache, to tell what a hit saved. */
+    hitLatencyMsSum: real("hit_latency_ms_sum").notNull().default(0),
+    ttftMsSum: real("ttft_ms_sum").notNull().default(0),
+    ttftCount: integer("ttft_count").notNull().default(0),
+    inputTokens: integer("input_tokens").notNull().default(0),
+    outputTokens: integer("output_tokens").notNull().default(0),
+    cachedTokens: integer("cached_tokens").notNull().default(0),
+    /** Output tokens of completed live streams, and their time after the first token: tokens per second. */
+    generationTokens: integer("generation_tokens").notNull().default(0),
+    generationMsSum: real("generation_ms_sum").notNull().default(0),
+    contextUtilizationSum: real("context_utilization_sum").notNull().default(0),
+    contextUtilizationCount: integer("context_utilization_count").notNull().default(0),
+    tokensTrimmed: integer("tokens_trimmed").notNull().default(0),
+    promptTokensSaved: integer("prompt_tokens_saved").notNull().default(0),
+    toolCalls: integer("tool_calls").notNull().default(0),
+    searchCalls: integer("search_calls").notNull().default(0),
+    /**
+     * How many latencies fell in each bucket, as a JSON object (`{"39": 2, "46": 1}`): bucket `b`
+     * holds durations from 2^(b/4) ms up to the next one's start, so a percentile read back is
+     * within 9.1 % (src/history/latency-buckets.ts). Last: it is the row's one long column.
+     */
+    latencyHistogram: text("latency_histogram").notNull().default("{}"),
+    /** The same for the time to first token. */
+    ttftHistogram: text("ttft_histogram").notNull().default("{}"),
+  },
+  (table) => [primaryKey({ columns: [table.span, table.minute, table.backend] })],
 );

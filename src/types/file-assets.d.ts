@@ -7,3 +7,7 @@ declare module "*.css" {
   const path: string;
   export default path;
 }
+declare module "uplot/dist/uPlot.iife.min.js" {
+  const path: string;
+  export default path;
+}

@@ -3,7 +3,8 @@
  * XDG directories and a noexec TMPDIR, no node_modules and nothing inherited from this process.
  * It must answer --version, pass doctor, load ONNX Runtime from its cache dir and embed with the
  * stand-in MiniLM (given with --model-path, then pulled from a loopback server), serve /health,
- * /docs with its own assets and both kinds of /v1/messages through a loopback engine, never
+ * /docs and /dashboard with their own assets and both kinds of /v1/messages through a loopback
+ * engine (the request history counting them), never
  * print the backend's API key, and exit promptly on SIGTERM.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -115,6 +116,8 @@ describe("the compiled binary, alone on a bare machine", () => {
       expect(lines).toContain(`config | ok | valid, from ${machine.env.XDG_CONFIG_HOME}/anyclaude/config.yaml`);
       expect(lines.some((line) => /^\/docs swagger-ui-bundle\.js \| ok \| embedded, /.test(line))).toBe(true);
       expect(lines.some((line) => /^\/docs swagger-ui\.css \| ok \| embedded, /.test(line))).toBe(true);
+      expect(lines.some((line) => /^\/dashboard uPlot\.iife\.min\.js \| ok \| embedded, /.test(line))).toBe(true);
+      expect(lines.some((line) => /^\/dashboard dashboard\.html \| ok \| embedded, /.test(line))).toBe(true);
       expect(lines).toContain(`data dir | ok | ${machine.env.XDG_DATA_HOME}/anyclaude (writable)`);
       expect(lines).toContain(`cache dir | ok | ${machine.env.XDG_CACHE_HOME}/anyclaude (writable)`);
       // The store's migrations come from the drizzle/ folder embedded in the binary.
@@ -260,6 +263,33 @@ describe("the compiled binary, alone on a bare machine", () => {
       expect(response.headers.get("x-anyclaude-cache")).toBe("hit");
       expect(((await response.json()) as { content: unknown }).content).toEqual([{ type: "text", text: "Answered by the binary." }]);
       expect(backend.requestsTo("/v1/chat/completions").length).toBe(calls);
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  test(
+    "/dashboard renders from files the binary serves itself, and /api/stats counts what it answered",
+    async () => {
+      const page = await fetch(`${baseUrl}/dashboard`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get("content-type")).toStartWith("text/html");
+      const html = await page.text();
+      expect(html).not.toMatch(/(src|href)="https?:/);
+      const served = [
+        ["dashboard.js", join(import.meta.dir, "../../src/server/dashboard/dashboard.js")],
+        ["dashboard.css", join(import.meta.dir, "../../src/server/dashboard/dashboard.css")],
+        ["uPlot.iife.min.js", join(import.meta.dir, "../../node_modules/uplot/dist/uPlot.iife.min.js")],
+        ["uPlot.min.css", join(import.meta.dir, "../../node_modules/uplot/dist/uPlot.min.css")],
+      ] as const;
+      for (const [asset, source] of served) {
+        expect(html).toContain(`/dashboard/assets/${asset}`);
+        const response = await fetch(`${baseUrl}/dashboard/assets/${asset}`);
+        expect([asset, response.status]).toEqual([asset, 200]);
+        expect(new Uint8Array(await response.arrayBuffer())).toEqual(new Uint8Array(readFileSync(source)));
+      }
+      // The three requests above: two answered by the engine, one from the cache.
+      const stats = (await (await fetch(`${baseUrl}/api/stats?window=1h`)).json()) as { requests: number; cache: { hits: number } };
+      expect(stats).toMatchObject({ requests: 3, cache: { hits: 1 } });
     },
     STEP_TIMEOUT_MS,
   );

@@ -24,6 +24,8 @@ const ALLOWED: Record<string, string[]> = {
   embed: ["native"],
   cache: ["json", "protocol", "errors", "translate", "tools", "store", "embed", "native"],
   translate: ["json", "protocol", "tools"],
+  // The request history: rows into the store, summaries out of it.
+  history: ["store"],
   // Pure planning of what fits a window; counting and summarizing are handed in.
   context: ["json", "protocol", "errors", "translate", "config"],
   // Slims system prompts and tool definitions; reads its tier names from the config schema.
@@ -54,6 +56,7 @@ const ALLOWED: Record<string, string[]> = {
     "context",
     "tools",
     "mcp",
+    "history",
   ],
   cli: [
     "json",
@@ -75,6 +78,7 @@ const ALLOWED: Record<string, string[]> = {
     "context",
     "tools",
     "mcp",
+    "history",
   ],
 };
 

@@ -8,30 +8,18 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ResponseCacheStats } from "../../../src/cache/response-cache";
-import { runCli } from "../../../src/cli/run-cli";
 import { CacheMetricsRepository } from "../../../src/store/cache-metrics-repository";
 import { openStore, STORE_FILE_NAME } from "../../../src/store/open-store";
 import { SemanticEntriesRepository } from "../../../src/store/semantic-entries-repository";
 import { SqliteCacheStore } from "../../../src/store/sqlite-cache-store";
 import { makeCachedAnswer } from "../../support/cache-store-conformance";
+import { runCliInProcess } from "../../support/run-cli-in-process";
 
 const dataDir = mkdtempSync(join(tmpdir(), "anyclaude-cache-cli-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-async function run(args: string[], env: Record<string, string> = {}) {
-  let stdout = "";
-  let stderr = "";
-  const status = await runCli(args, {
-    env: { HOME: dataDir, ...env },
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    stderrIsTerminal: false,
-  });
-  return { status, stdout, stderr };
+function run(args: string[], env: Record<string, string> = {}) {
+  return runCliInProcess(args, { HOME: dataDir, ...env });
 }
 
 test("stats reports entries and counters; clear empties both caches and keeps the counters", async () => {

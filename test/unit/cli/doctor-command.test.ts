@@ -69,6 +69,11 @@ describe("anyclaude doctor", () => {
       "config | ok | valid (no config file: defaults, environment and flags)",
       expect.stringMatching(/^\/docs swagger-ui-bundle\.js \| ok \| from .*swagger-ui-bundle\.js, \d\.\d MB$/),
       expect.stringMatching(/^\/docs swagger-ui\.css \| ok \| from .*swagger-ui\.css, \d+ kB$/),
+      expect.stringMatching(/^\/dashboard dashboard\.html \| ok \| from .*dashboard\.html, \d+(\.\d)? kB$/),
+      expect.stringMatching(/^\/dashboard dashboard\.js \| ok \| from .*dashboard\.js, \d+(\.\d)? kB$/),
+      expect.stringMatching(/^\/dashboard dashboard\.css \| ok \| from .*dashboard\.css, \d+(\.\d)? kB$/),
+      expect.stringMatching(/^\/dashboard uPlot\.iife\.min\.js \| ok \| from .*uPlot\.iife\.min\.js, \d+ kB$/),
+      expect.stringMatching(/^\/dashboard uPlot\.min\.css \| ok \| from .*uPlot\.min\.css, \d+(\.\d)? kB$/),
       `data dir | ok | ${home}/.local/share/anyclaude (writable)`,
       `cache dir | ok | ${home}/.cache/anyclaude (writable)`,
       expect.stringMatching(

@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runCli } from "../../../src/cli/run-cli";
 import { locateMiniLMModel } from "../../../src/embed/locate-minilm-model";
 import { MiniLMEmbedder } from "../../../src/embed/minilm-embedder";
 import { generateMiniLMStandin } from "../../support/generate-minilm-standin";
+import { runCliInProcess } from "../../support/run-cli-in-process";
 
 const scratch = mkdtempSync(join(tmpdir(), "anyclaude-models-"));
 const model = generateMiniLMStandin();
@@ -38,20 +38,8 @@ afterAll(() => {
 });
 
 async function runModels(args: string[], terminal = false) {
-  let stdout = "";
-  let stderr = "";
   const home = mkdtempSync(join(scratch, "home-"));
-  const status = await runCli(["models", ...args], {
-    env: { HOME: home },
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    stderrIsTerminal: terminal,
-  });
-  return { stdout, stderr, status, cacheDir: join(home, ".cache", "anyclaude") };
+  return { ...(await runCliInProcess(["models", ...args], { HOME: home }, terminal)), cacheDir: join(home, ".cache", "anyclaude") };
 }
 
 describe("anyclaude models pull", () => {

@@ -1,17 +1,25 @@
 /**
  * openStore's settings and the migrations it applies: WAL and the durability PRAGMAs, the
- * generated migrations matching the drizzle schema column for column, where the migrations are
+ * generated migrations matching the drizzle schema column for column, an older file migrated
+ * without losing its cache, where the migrations are
  * looked for, and which SQLite errors count as a damaged file.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { getTableConfig, type SQLiteTable } from "drizzle-orm/sqlite-core";
+import { CacheMetricsRepository } from "../../../src/store/cache-metrics-repository";
 import { isDatabaseCorruptError } from "../../../src/store/corrupt-database-file";
 import { findMigrationsFolder } from "../../../src/store/find-migrations-folder";
 import { openStore } from "../../../src/store/open-store";
+import { RequestHistoryRepository } from "../../../src/store/request-history-repository";
 import * as schema from "../../../src/store/schema";
+import { SqliteCacheStore } from "../../../src/store/sqlite-cache-store";
+import { makeCachedAnswer } from "../../support/cache-store-conformance";
+import { makeHistoryRow, writeHistoryRows } from "../../support/history-rows";
+
+const T0 = Date.parse("2026-03-04T10:00:00Z");
 
 const dir = mkdtempSync(join(tmpdir(), "anyclaude-open-store-"));
 const store = openStore({ path: join(dir, "nested", "deeper", "anyclaude.db"), busyTimeoutMs: 1234 });
@@ -40,6 +48,8 @@ describe("openStore", () => {
       schema.semanticEntries,
       schema.cacheMetricsDaily,
       schema.toolResults,
+      schema.requestHistory,
+      schema.requestTotals,
     ];
     expect(Object.keys(schema).length).toBe(tables.length);
     const inDatabase = store.sqlite
@@ -66,6 +76,38 @@ describe("openStore", () => {
       "cache_entries_totals_after_insert",
       "cache_entries_totals_after_update",
     ]);
+  });
+});
+
+describe("migrating a file made by an earlier version", () => {
+  test("keeps the cached answers, their totals and the counters, and adds the request history", async () => {
+    // The migrations as the release before the request history shipped them.
+    const earlier = join(dir, "earlier-migrations");
+    const current = findMigrationsFolder();
+    const journal = JSON.parse(readFileSync(join(current, "meta/_journal.json"), "utf8")) as { entries: { tag: string }[] };
+    const shipped = journal.entries.filter((entry) => entry.tag === "0000_initial" || entry.tag === "0001_cache-entry-totals");
+    mkdirSync(join(earlier, "meta"), { recursive: true });
+    writeFileSync(join(earlier, "meta/_journal.json"), JSON.stringify({ ...journal, entries: shipped }));
+    for (const entry of shipped) copyFileSync(join(current, `${entry.tag}.sql`), join(earlier, `${entry.tag}.sql`));
+
+    const path = join(dir, "from-earlier.db");
+    const old = openStore({ path, migrationsFolder: earlier });
+    expect(old.sqlite.query("SELECT name FROM sqlite_schema WHERE name = 'request_history'").get()).toBeNull();
+    const answers = [makeCachedAnswer("kept-1", T0), makeCachedAnswer("kept-2", T0 + 1)];
+    const oldCache = new SqliteCacheStore(old.db, { maxEntries: 100, maxBytes: 1e9 });
+    for (const answer of answers) await oldCache.put(answer);
+    new CacheMetricsRepository(old.db).record(T0, { hits: 3, misses: 4 });
+    old.close();
+
+    const migrated = openStore({ path });
+    const cache = new SqliteCacheStore(migrated.db, { maxEntries: 100, maxBytes: 1e9 });
+    for (const answer of answers) expect((await cache.get(answer.key, T0 + 2))?.message).toEqual(answer.message);
+    expect(await cache.stats()).toMatchObject({ entries: 2 });
+    expect(new CacheMetricsRepository(migrated.db).sum()).toMatchObject({ hits: 3, misses: 4 });
+    const history = new RequestHistoryRepository(migrated.db);
+    writeHistoryRows(history, [makeHistoryRow({ at: T0 })]);
+    expect(history.list(10)).toHaveLength(1);
+    migrated.close();
   });
 });
 

@@ -1,0 +1,54 @@
+/**
+ * Builds the request history from the config: rows go to the SQLite store in the data dir
+ * (always the local file, whatever `cache.store` says: each instance keeps its own), opened on
+ * the first write or read with its modules, so an idle server holds neither. A data dir that
+ * cannot be used turns the history off with a warning; the proxy goes on.
+ */
+import { join } from "node:path";
+import type { Config } from "../config/config-schema";
+import { resolveDataPaths } from "../config/data-paths";
+import { type OpenedHistoryStore, RequestHistory } from "../history/request-history";
+import type { Logger } from "../log/logger";
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Undefined when `history.enabled` is false.
+ *
+ * @example
+ * const history = createRequestHistory(config, { env: process.env, logger });
+ * history?.record(describeFinishedRequest({ ... }));
+ */
+export function createRequestHistory(
+  config: Config,
+  options: { env: Record<string, string | undefined>; logger: Logger },
+): RequestHistory | undefined {
+  const settings = config.history;
+  if (!settings.enabled) return undefined;
+  const { logger } = options;
+  return new RequestHistory({
+    open: () => openHistoryStore(config, options),
+    flushIntervalMs: settings.flushIntervalMs,
+    maxAgeMs: settings.maxAgeDays * DAY_MS,
+    maxRows: settings.maxRows,
+    onError: (message, error) => logger.warn(message, { error: (error as Error | undefined)?.message }),
+  });
+}
+
+async function openHistoryStore(
+  config: Config,
+  options: { env: Record<string, string | undefined>; logger: Logger },
+): Promise<OpenedHistoryStore | undefined> {
+  const [{ openStore, STORE_FILE_NAME }, { RequestHistoryRepository }] = await Promise.all([
+    import("../store/open-store"),
+    import("../store/request-history-repository"),
+  ]);
+  try {
+    const store = openStore({ path: join(resolveDataPaths(config.paths, options.env).dataDir, STORE_FILE_NAME) });
+    for (const warning of store.warnings) options.logger.warn(warning.message, { path: warning.path, movedTo: warning.movedTo });
+    return { repository: new RequestHistoryRepository(store.db), close: () => store.close() };
+  } catch (error) {
+    options.logger.warn("request history off: its data directory cannot be used", { error: (error as Error).message });
+    return undefined;
+  }
+}

@@ -1,0 +1,3 @@
+/** dashboard.js is a browser script, only ever imported `with { type: "file" }`: what it gives TypeScript is its path. */
+declare const path: string;
+export default path;

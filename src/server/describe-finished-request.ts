@@ -1,0 +1,84 @@
+/**
+ * Turns what the request path knows when a `/v1/messages` request ends into its history row,
+ * and watches a streamed answer for the two facts only its events carry: token usage and when
+ * the first content went out.
+ */
+import type { CacheOutcome } from "../cache/response-cache-types";
+import type { Usage } from "../protocol/anthropic/messages";
+import type { MessageStreamEvent } from "../protocol/anthropic/stream-events";
+import type { AttemptRecord } from "../router/dispatch-result";
+import type { NewRequestHistoryRow } from "../store/request-history-row";
+
+export interface FinishedRequest {
+  /** performance.now() when the request arrived. */
+  startedAt: number;
+  requestId: string;
+  clientModel: string;
+  stream: boolean;
+  status: number;
+  outcome: "completed" | "failed" | "cancelled";
+  attempts: readonly AttemptRecord[];
+  route?: string;
+  /** The model a cache hit stood for, when no attempt was made. */
+  targetModel?: string;
+  cache?: CacheOutcome;
+  usage?: Partial<Usage>;
+  /** performance.now() when the first content went out. */
+  firstContentAt?: number;
+  errorType?: string;
+}
+
+/**
+ * @example
+ * history.record(describeFinishedRequest({ startedAt, requestId, clientModel, stream, status: 200, outcome: "completed", attempts }));
+ */
+export function describeFinishedRequest(request: FinishedRequest, now: number = performance.now()): NewRequestHistoryRow {
+  const first = request.attempts[0];
+  const last = request.attempts.at(-1);
+  return {
+    at: Math.round(performance.timeOrigin + request.startedAt),
+    requestId: request.requestId,
+    clientModel: request.clientModel,
+    route: request.route ?? null,
+    backend: last?.backendId ?? null,
+    targetModel: last?.model ?? request.targetModel ?? null,
+    stream: request.stream,
+    status: request.status,
+    outcome: request.outcome,
+    attempts: request.attempts.length,
+    fallback: request.attempts.some((attempt) => attempt.backendId !== first?.backendId || attempt.model !== first?.model),
+    latencyMs: now - request.startedAt,
+    ttftMs: request.firstContentAt === undefined ? null : request.firstContentAt - request.startedAt,
+    inputTokens: request.usage?.input_tokens ?? null,
+    outputTokens: request.usage?.output_tokens ?? null,
+    cachedTokens: request.usage?.cache_read_input_tokens ?? null,
+    cache: request.cache ?? null,
+    errorType: request.errorType ?? null,
+  };
+}
+
+/**
+ * Reads a stream's usage (message_start's, updated by message_delta's) and the moment its first
+ * content delta was written.
+ *
+ * @example
+ * const meter = new StreamMeter();
+ * onEvent: (event) => meter.onEvent(event),
+ * onEnd: () => history.record(describeFinishedRequest({ ..., usage: meter.usage, firstContentAt: meter.firstContentAt })),
+ */
+export class StreamMeter {
+  usage: Partial<Usage> = {};
+  firstContentAt: number | undefined;
+
+  onEvent(event: MessageStreamEvent): void {
+    if (event.type === "content_block_delta") {
+      this.firstContentAt ??= performance.now();
+    } else if (event.type === "message_start") {
+      this.usage = { ...event.message.usage };
+    } else if (event.type === "message_delta") {
+      for (const [name, value] of Object.entries(event.usage) as [keyof Usage, number | null | undefined][]) {
+        if (value !== null && value !== undefined) this.usage[name] = value;
+      }
+    }
+  }
+}
