@@ -12,9 +12,9 @@ import { join } from "node:path";
 import type { ContentBlockParam } from "../../src/protocol/anthropic/messages";
 import { findLlamaServer } from "../support/engines";
 import { TinyModelOutput } from "../support/generate-gguf";
-import { recordMessageRequests } from "../support/record-message-requests";
 import { runClaudeCode } from "../support/run-claude-code";
 import { startProxy } from "../support/start-proxy";
+import { recordClaudeCodeTurns } from "./record-claude-code-turns";
 import { LLAMA_SERVER_MISSING, startTinyLlamaServer, type TinyLlamaServer } from "./start-tiny-llama-server";
 
 const binary = findLlamaServer();
@@ -44,7 +44,7 @@ describe.skipIf(!binary)("Claude Code → anyclaude → llama-server, a model th
       expect(props.chat_template_caps.supports_tool_calls).toBe(false);
 
       const proxy = await startProxy({}, [{ url: engine.url, kind: "llamacpp", mode }]);
-      const recorder = recordMessageRequests(proxy.url);
+      const recorder = recordClaudeCodeTurns(proxy.url);
       try {
         const run = await runClaudeCode({ baseUrl: recorder.url, prompt: "say hi", timeoutMs: RUN_TIMEOUT_MS });
         expect({ exitCode: run.exitCode, timedOut: run.timedOut, stderr: run.stderr }).toEqual({
@@ -54,7 +54,7 @@ describe.skipIf(!binary)("Claude Code → anyclaude → llama-server, a model th
         });
         expect(run.json).toMatchObject({ subtype: "success", is_error: false, result: TinyModelOutput.text, num_turns: 2 });
 
-        const second = recorder.requests.at(-1)!;
+        const second = recorder.turns.at(-1)!.body;
         const blocks = second.messages.flatMap((message) => (typeof message.content === "string" ? [] : message.content));
         const call = blocks.find((block) => block.type === "tool_use");
         expect(call).toMatchObject({ name: "Bash", input: { command: TinyModelOutput.bashCommand } });

@@ -6,10 +6,10 @@
  */
 import { afterEach, expect, test } from "bun:test";
 import type { ToolResultBlockParam } from "../../src/protocol/anthropic/messages";
+import { recordClaudeCodeTurns } from "../engines/record-claude-code-turns";
 import type { FakeScript } from "../support/fake-backend-server";
 import { openAIStream, startFakeOpenAIBackend } from "../support/fake-openai-backend";
 import { llamaServerChunks } from "../support/fake-openai-chunks";
-import { recordMessageRequests } from "../support/record-message-requests";
 import { runClaudeCode } from "../support/run-claude-code";
 import { type StartedProxy, startProxy } from "../support/start-proxy";
 
@@ -48,7 +48,7 @@ test("ToolSearch loads CronList, anyclaude declares it to the engine, the engine
   stops.push(() => backend.stop());
   const proxy: StartedProxy = await startProxy({}, [{ url: backend.url, kind: "llamacpp", mode: "translate" }]);
   stops.push(() => proxy.stop());
-  const recorder = recordMessageRequests(proxy.url);
+  const recorder = recordClaudeCodeTurns(proxy.url);
   stops.push(async () => recorder.stop());
 
   const run = await runClaudeCode({
@@ -60,7 +60,10 @@ test("ToolSearch loads CronList, anyclaude declares it to the engine, the engine
   expect({ exitCode: run.exitCode, stderr: run.stderr, result: run.json?.result }).toEqual({ exitCode: 0, stderr: "", result: FINAL_TEXT });
 
   // Claude Code's last request carries CronList's result: the tool ran.
-  const last = recorder.requests.filter((body) => (body.tools ?? []).length > 0).at(-1)!;
+  const last = recorder.turns
+    .map((turn) => turn.body)
+    .filter((body) => (body.tools ?? []).length > 0)
+    .at(-1)!;
   const results = last.messages.flatMap((message) =>
     typeof message.content === "string"
       ? []
