@@ -3,7 +3,9 @@
  * the client's work does not land on it), waits for its `listening on URL` line, and reads its
  * resident memory from /proc.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { SERVE_RUNTIME_ENVIRONMENT } from "../src/cli/serve-runtime-environment";
 
@@ -96,7 +98,9 @@ export function startBenchProxy(backendUrl: string, proxy: ProxyUnderTest & { ro
   const serve = ["serve", "--port", "0", "--backend", backendUrl, "--log-level", "warn"];
   // The same requests go out thousands of times: with the response cache on, anyclaude would
   // answer them itself and the benchmark would measure the cache (bench/cache.ts does), not the proxy.
-  const env = { ANYCLAUDE_CACHE__ENABLED: "false", ...SERVE_RUNTIME_ENVIRONMENT, ...proxy.env };
+  // A scratch data dir: the request history must not land in the user's own database.
+  const dataDir = mkdtempSync(join(tmpdir(), "anyclaude-bench-data-"));
+  const env = { ANYCLAUDE_CACHE__ENABLED: "false", ANYCLAUDE_DATA_DIR: dataDir, ...SERVE_RUNTIME_ENVIRONMENT, ...proxy.env };
   if (proxy.binary) return spawnBenchProcess(serve, { ...options, executable: proxy.binary, env });
   return spawnBenchProcess([...(proxy.bunFlags ?? []), "src/cli/main.ts", ...serve], { ...options, env });
 }

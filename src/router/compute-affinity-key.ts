@@ -15,7 +15,7 @@ import type { ContentBlockParam, MessageCreateParams, ToolParam } from "../proto
  */
 const AFFINITY_MESSAGE_COUNT = 2;
 
-/** The per-run billing line changes on every request; any such line in the system text is skipped. */
+/** The billing line differs between sessions and between a session's main and side calls; any such line in the system text is skipped. */
 const BILLING_HEADER = /x-anthropic-billing-header:/i;
 const BILLING_HEADER_LINES = /^[ \t]*x-anthropic-billing-header:[^\n]*(?:\n|$)/gim;
 
