@@ -8,6 +8,7 @@ import type { StartedAnswer } from "../backends/start-answer";
 import type { McpServerStatus } from "../mcp/mcp-servers";
 import type { MCPServerURLDefinitionParam, MessageCreateParams, ToolParam } from "../protocol/anthropic/messages";
 import { DispatchError, type Dispatched, type DispatchTarget } from "../router/dispatch-result";
+import type { WebSearcher } from "../search/web-search-types";
 import { addProxyToolsToRequest } from "../tools/add-proxy-tools-to-request";
 import { executeProxyToolCall, type ProxyToolCallObserver, type ToolResultCache } from "../tools/execute-proxy-tool-call";
 import { type ProxyTool, type ProxyToolSet, toProxyToolSet } from "../tools/proxy-tool";
@@ -24,6 +25,8 @@ export interface ProxyToolServices {
     toolsFor(servers: readonly MCPServerURLDefinitionParam[], tools: readonly ToolParam[], signal: AbortSignal): Promise<ProxyTool[]>;
   };
   cache?: ToolResultCache;
+  /** Runs `web_search` for requests that carry Anthropic's web search server tool; absent when no provider is configured. */
+  webSearch?: WebSearcher;
   maxSteps: number;
 }
 
