@@ -14,7 +14,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { PROMPT_TIERS, type PromptTier } from "../src/config/prompt-config-schema";
-import { ReusingJsonParser } from "../src/json/reusing-json-parser";
+import { ConversationMemo } from "../src/json/conversation-memo";
 import { findCriticalUnits } from "../src/prompt/find-critical-units";
 import { mapSchemaDescriptions } from "../src/prompt/map-schema-descriptions";
 import { parsePromptUnits } from "../src/prompt/parse-prompt-units";
@@ -92,6 +92,31 @@ function countCriticalKept(input: MessageCreateParams, output: MessageCreatePara
   return { kept, total };
 }
 
+/**
+ * The most the safe tier's own definition (whitespace, duplicated sections, repeated reminders:
+ * nothing with meaning) could remove: every run of spaces made one, every blank line and every
+ * repeated line of more than 20 characters dropped, in the system text and all tool prose.
+ */
+function squeezeToSafeCeiling(request: MessageCreateParams): Pick<MessageCreateParams, "system" | "tools"> {
+  const seen = new Set<string>();
+  const squeeze = (text: string) =>
+    text
+      .split("\n")
+      .map((line) => line.replace(/[ \t]+/g, " ").trim())
+      .filter((line) => line !== "" && !(line.length > 20 && seen.has(line)) && seen.add(line))
+      .join("\n");
+  const system =
+    typeof request.system === "string"
+      ? squeeze(request.system)
+      : request.system?.map((block) => ({ ...block, text: squeeze(block.text) }));
+  const tools = request.tools?.map((tool) => ({
+    ...tool,
+    ...(tool.description === undefined ? {} : { description: squeeze(tool.description) }),
+    input_schema: mapSchemaDescriptions(tool.input_schema, squeeze),
+  }));
+  return { system, tools };
+}
+
 function collectToolProse(tool: ToolParam): string[] {
   const texts = tool.description === undefined ? [] : [tool.description];
   mapSchemaDescriptions(tool.input_schema, (text) => {
@@ -133,13 +158,13 @@ function timeFirst(request: MessageCreateParams, tier: PromptTier): Timing {
   );
 }
 
-/** A repeated request: each turn's body parsed as the server parses it (frozen, shared tools), then slimmed from the memo. */
+/** A repeated request: each turn's body parsed and normalized as the server does (frozen, shared tools), then slimmed from the memo. */
 function timeRepeated(body: Uint8Array, tier: PromptTier): Timing {
-  const parser = new ReusingJsonParser();
+  const memo = new ConversationMemo();
   const optimizer = newOptimizer();
   const turns = Array.from(
     { length: runs + 20 },
-    () => normalizeAnthropicRequest(parser.parse(body) as MessageCreateParams, NORMALIZE).value,
+    () => normalizeAnthropicRequest(memo.parser.parse(body) as MessageCreateParams, NORMALIZE, memo).value,
   );
   return time(
     turns.map((turn) => () => optimizer.slim(turn, tier)),
@@ -162,14 +187,16 @@ try {
       ? "tokens: anyclaude's estimate (chars / 4 + per-tool overhead); llama-server not used"
       : "tokens: llama-server /tokenize, the generated tiny model's vocabulary (SentencePiece-style, byte fallback), system text + each tool's JSON",
   );
-  console.log(`times: p50 of ${runs} runs, wall-clock / this process's CPU\n`);
-  console.log("| request | tier | tokens before | after | fewer | target | critical kept | first ms | repeated ms |");
-  console.log("|---|---|---|---|---|---|---|---|---|");
+  console.log(`times: p50 of ${runs} runs, wall-clock / this process's CPU`);
+  console.log("safe ceiling: the most safe's own definition can remove (all whitespace runs, blank and repeated lines)\n");
+  console.log("| request | tier | tokens before | after | fewer | target | safe ceiling | critical kept | first ms | repeated ms |");
+  console.log("|---|---|---|---|---|---|---|---|---|---|");
   const misses: string[] = [];
   for (const recorded of readClaudeCodeRequests()) {
     const body = new TextEncoder().encode(JSON.stringify(recorded.body));
     const request = normalizeAnthropicRequest(recorded.body, NORMALIZE).value;
     const before = await count(request);
+    const ceiling = 1 - (await count(squeezeToSafeCeiling(request))) / before;
     for (const tier of PROMPT_TIERS.filter((candidate) => candidate !== "off")) {
       const slimmed = newOptimizer().slim(request, tier);
       const after = await count(slimmed.request);
@@ -179,14 +206,17 @@ try {
       const repeated = timeRepeated(body, tier);
       const target = TARGETS[tier as keyof typeof TARGETS];
       const name = recorded.name.replace("cc-2.1.332_", "");
-      if (fewer < target) misses.push(`${name} ${tier}: ${(100 * fewer).toFixed(1)} % < ${100 * target} %`);
+      if (fewer < target)
+        misses.push(
+          `${name} ${tier}: ${(100 * fewer).toFixed(1)} % < ${100 * target} %${tier === "safe" && ceiling < target ? ` (its ceiling: ${(100 * ceiling).toFixed(1)} %)` : ""}`,
+        );
       if (critical.kept < critical.total) misses.push(`${name} ${tier}: critical ${critical.kept}/${critical.total}`);
       if (first.wall > TARGET_FIRST_MS) misses.push(`${name} ${tier}: first ${first.wall.toFixed(2)} ms > ${TARGET_FIRST_MS} (wall)`);
       if (repeated.wall > TARGET_REPEATED_MS)
         misses.push(`${name} ${tier}: repeated ${repeated.wall.toFixed(4)} ms > ${TARGET_REPEATED_MS} (wall)`);
       const times = (timing: Timing, digits: number) => `${timing.wall.toFixed(digits)} / ${timing.cpu.toFixed(digits)}`;
       console.log(
-        `| ${name} | ${tier} | ${before} | ${after} | ${(100 * fewer).toFixed(1)} % | ≥ ${100 * target} % | ${critical.kept}/${critical.total} | ${times(first, 2)} | ${times(repeated, 4)} |`,
+        `| ${name} | ${tier} | ${before} | ${after} | ${(100 * fewer).toFixed(1)} % | ≥ ${100 * target} % | ${tier === "safe" ? `${(100 * ceiling).toFixed(1)} %` : ""} | ${critical.kept}/${critical.total} | ${times(first, 2)} | ${times(repeated, 4)} |`,
       );
     }
   }

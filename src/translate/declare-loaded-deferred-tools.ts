@@ -5,25 +5,25 @@
  * other tools, in the order they were loaded, so the prompt's prefix changes once per loaded
  * tool, not on every turn (Claude Code itself slots them in alphabetically).
  */
-import type { MessageParam, ToolParam } from "../protocol/anthropic/messages";
-import { findLoadedDeferredTools } from "../tools/find-loaded-deferred-tools";
+import type { ToolParam } from "../protocol/anthropic/messages";
+import type { LoadedDeferredTools } from "../tools/find-loaded-deferred-tools";
 import { removeDeferredAnthropicTools } from "./remove-deferred-anthropic-tools";
 import type { Translated, TranslationWarning } from "./translation-warning";
 
 /**
  * Deferred tools that were not loaded are dropped as before, each with a `dropped-tool` warning;
  * a loaded one is kept without its `defer_loading` key, or built from the schema the
- * conversation carries when the request does not list it.
+ * conversation carries when the request does not list it. What was loaded is found by the
+ * caller (findLoadedDeferredTools), so that a resent tool list can be cleaned once per load.
  *
  * @example
  * declareLoadedDeferredTools(
  *   [{ name: "Bash", input_schema: {} }, { name: "WebFetch", input_schema: {}, defer_loading: true }],
- *   messagesWithAToolSearchResultFor("WebFetch"),
+ *   findLoadedDeferredTools(messagesWithAToolSearchResultFor("WebFetch")),
  * ).value.map((tool) => tool.name); // ["Bash", "WebFetch"]
  */
-export function declareLoadedDeferredTools(tools: ToolParam[], messages: readonly MessageParam[]): Translated<ToolParam[]> {
+export function declareLoadedDeferredTools(tools: ToolParam[], loaded: LoadedDeferredTools): Translated<ToolParam[]> {
   const base = removeDeferredAnthropicTools(tools);
-  const loaded = findLoadedDeferredTools(messages);
   if (loaded.names.length === 0) return base;
 
   const declared = new Set(base.value.map((tool) => tool.name));

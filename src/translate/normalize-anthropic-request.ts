@@ -4,8 +4,9 @@
  */
 
 import type { SystemMessageHandling } from "../config/config-choices";
-import type { ConversationMemo } from "../json/conversation-memo";
+import { type ConversationMemo, reuseInContext } from "../json/conversation-memo";
 import type { MessageCreateParams, OutputConfigParam } from "../protocol/anthropic/messages";
+import { findLoadedDeferredTools, type LoadedDeferredTools } from "../tools/find-loaded-deferred-tools";
 import { declareLoadedDeferredTools } from "./declare-loaded-deferred-tools";
 import { mergeConsecutiveAnthropicMessages } from "./merge-consecutive-anthropic-messages";
 import { relocateAnthropicSystemMessages } from "./relocate-anthropic-system-messages";
@@ -58,7 +59,9 @@ export function normalizeAnthropicRequest(
   normalized.messages = mergeConsecutiveAnthropicMessages(relocated.value.messages, memo);
 
   if (Array.isArray(request.tools)) {
-    const tools = declareLoadedDeferredTools(request.tools, normalized.messages);
+    // Cleaned once per frozen tool list and load, as Claude Code resends both every turn.
+    const loaded = findLoadedDeferredTools(normalized.messages);
+    const tools = reuseInContext(memo, declareLoadedDeferredTools, request.tools, loaded, isSameLoad);
     warnings.push(...tools.warnings);
     normalized.tools = tools.value;
   }
@@ -94,4 +97,12 @@ function normalizeOutputConfig(request: MessageCreateParams, warnings: Translati
 
 function droppedField(path: string, reason = "a local backend cannot use it"): TranslationWarning {
   return { code: "dropped-field", path, message: `Dropped \`${path}\`: ${reason}.` };
+}
+
+/** The same tools loaded, in the same order, with the same schemas where the conversation carries them. */
+function isSameLoad(a: LoadedDeferredTools, b: LoadedDeferredTools): boolean {
+  if (a.names.length !== b.names.length || a.schemas.size !== b.schemas.size) return false;
+  return a.names.every(
+    (name, index) => name === b.names[index] && JSON.stringify(a.schemas.get(name)) === JSON.stringify(b.schemas.get(name)),
+  );
 }

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { ConversationMemo } from "../../../src/json/conversation-memo";
 import type { MessageCreateParams, MessageParam, ToolParam } from "../../../src/protocol/anthropic/messages";
 import { findLoadedDeferredTools } from "../../../src/tools/find-loaded-deferred-tools";
 import { convertAnthropicRequestToOpenAIChat } from "../../../src/translate/convert-anthropic-request-to-openai-chat";
@@ -54,20 +55,23 @@ describe("declareLoadedDeferredTools", () => {
 
   test("a loaded deferred tool is declared after the others, without defer_loading; the rest are dropped", () => {
     const messages = toolSearchTurn("t1", "select:WebFetch", [{ type: "tool_reference", tool_name: "WebFetch" }]);
-    const { value, warnings } = declareLoadedDeferredTools(tools, messages);
+    const { value, warnings } = declareLoadedDeferredTools(tools, findLoadedDeferredTools(messages));
     expect(value).toEqual([tools[0]!, tools[2]!, { name: "WebFetch", input_schema: schema }]);
     expect(warnings.map((warning) => `${warning.code} @ ${warning.path}`)).toEqual(["dropped-tool @ tools[3]"]);
   });
 
   test("without a ToolSearch result nothing changes: deferred tools are dropped as before", () => {
-    const { value, warnings } = declareLoadedDeferredTools(tools, [{ role: "user", content: "hi" }]);
+    const { value, warnings } = declareLoadedDeferredTools(tools, findLoadedDeferredTools([{ role: "user", content: "hi" }]));
     expect(value.map((tool) => tool.name)).toEqual(["Bash", "Write"]);
     expect(warnings).toHaveLength(2);
   });
 
   test("a tool only the <functions> block describes is declared from it", () => {
     const line = `<function>${JSON.stringify({ description: "List cron jobs", name: "CronList", parameters: { type: "object" } })}</function>`;
-    const { value } = declareLoadedDeferredTools(tools, toolSearchTurn("t1", "select:CronList", [{ type: "text", text: line }]));
+    const { value } = declareLoadedDeferredTools(
+      tools,
+      findLoadedDeferredTools(toolSearchTurn("t1", "select:CronList", [{ type: "text", text: line }])),
+    );
     expect(value.at(-1)).toEqual({ name: "CronList", description: "List cron jobs", input_schema: { type: "object" } });
   });
 
@@ -79,5 +83,24 @@ describe("declareLoadedDeferredTools", () => {
     expect(chat.tools!.at(-1)!.function.name).toBe("WebFetch");
     const toolMessage = chat.messages.find((message) => message.role === "tool");
     expect(toolMessage).toMatchObject({ content: "Tool loaded: WebFetch" });
+  });
+
+  test("a resent tool list is cleaned once per load: the same frozen list comes back while the load is the same", () => {
+    const memo = new ConversationMemo();
+    const options = { stripBillingHeader: true, systemMessages: "hoist" } as const;
+    for (const name of ["cc-2.1.332_p-say-hi_stream", "cc-2.1.332_p-toolsearch-webfetch_followup"]) {
+      const body = readFileSync(join(CLAUDE_CODE_FIXTURES_DIR, `${name}.body.json`));
+      const [first, second] = [0, 1].map(
+        () => normalizeAnthropicRequest(memo.parser.parse(body) as MessageCreateParams, options, memo).value,
+      );
+      expect(second!.tools).toBe(first!.tools!);
+      expect(Object.isFrozen(first!.tools)).toBe(true);
+    }
+    const recorded = readRecorded("cc-2.1.332_p-toolsearch-webfetch_followup");
+    const frozen = memo.parser.parse(new TextEncoder().encode(JSON.stringify(recorded))) as MessageCreateParams;
+    const withLoad = normalizeAnthropicRequest(frozen, options, memo).value.tools!;
+    const withoutLoad = normalizeAnthropicRequest({ ...frozen, messages: [{ role: "user", content: "hi" }] }, options, memo).value.tools!;
+    expect(withLoad.map((tool) => tool.name)).toContain("WebFetch");
+    expect(withoutLoad.map((tool) => tool.name)).not.toContain("WebFetch");
   });
 });
