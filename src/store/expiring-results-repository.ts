@@ -20,6 +20,9 @@ export interface ExpiringResultRow {
 const key = sql.placeholder("key");
 const now = sql.placeholder("now");
 
+/** The value an upsert's conflicting row was going to write, for `ON CONFLICT DO UPDATE`. */
+const excluded = (column: { name: string }) => sql`excluded.${sql.identifier(column.name)}`;
+
 function prepareStatements(db: StoreDatabase, table: ExpiringResultsTable) {
   return {
     findLive: db
@@ -39,10 +42,10 @@ function prepareStatements(db: StoreDatabase, table: ExpiringResultsTable) {
       .onConflictDoUpdate({
         target: table.key,
         set: {
-          label: sql.placeholder("label"),
-          createdAt: sql.placeholder("createdAt"),
-          expiresAt: sql.placeholder("expiresAt"),
-          output: sql.placeholder("output"),
+          label: excluded(table.label),
+          createdAt: excluded(table.createdAt),
+          expiresAt: excluded(table.expiresAt),
+          output: excluded(table.output),
         },
       })
       .prepare(),
