@@ -24,18 +24,18 @@ const KeyedProviderSchema = (name: string, where: string) =>
 
 export const SearchSchema = t.Object(
   {
-    providers: t.Array(
-      t.Union(SEARCH_PROVIDERS.map((name) => t.Literal(name))),
-      {
-        default: [],
-        description:
-          "Providers in the order tried; the next is asked when one fails, times out, refuses (429) or is over its rate. Empty: each provider that is set up below (`searxng.url`, a key), in the order searxng, brave, tavily, serpapi. DuckDuckGo needs no key, so it is used only when listed here. Nothing set up: no web search.",
-      },
-    ),
+    providers: t.Array(t.Union(SEARCH_PROVIDERS.map((name) => t.Literal(name))), {
+      default: [],
+      description:
+        "Providers in the order tried; the next is asked when one fails, times out, refuses (429) or is over its rate. Empty: each provider that is set up below (`searxng.url`, a key), in the order searxng, brave, tavily, serpapi. DuckDuckGo needs no key, so it is used only when listed here. Nothing set up: no web search.",
+    }),
     searxng: t.Object(
       {
         url: t.Optional(
-          t.String({ pattern: "^https?://", description: "Root URL of a SearXNG instance with the JSON format enabled, e.g. `http://127.0.0.1:8888`." }),
+          t.String({
+            pattern: "^https?://",
+            description: "Root URL of a SearXNG instance with the JSON format enabled, e.g. `http://127.0.0.1:8888`.",
+          }),
         ),
         ...ProviderLimits,
       },
@@ -53,13 +53,18 @@ export const SearchSchema = t.Object(
     requestsPerMinute: t.Integer({
       minimum: 1,
       default: 30,
-      description: "Searches sent to one provider per minute at most (a token bucket: a burst may spend the whole minute's allowance); beyond it the next provider is asked.",
+      description:
+        "Searches sent to one provider per minute at most (a token bucket: a burst may spend the whole minute's allowance); beyond it the next provider is asked.",
     }),
     maxResults: t.Integer({ minimum: 1, maximum: 20, default: 8, description: "Results asked of a provider per search." }),
     cache: t.Object(
       {
         enabled: t.Boolean({ default: true, description: "Keep search results in the store in the data dir." }),
-        ttlSeconds: t.Integer({ minimum: 1, default: 3600, description: "How long kept results are used for the same query, providers and filters." }),
+        ttlSeconds: t.Integer({
+          minimum: 1,
+          default: 3600,
+          description: "How long kept results are used for the same query, providers and filters.",
+        }),
         maxEntries: t.Integer({ minimum: 1, default: 2000, description: "Searches kept; beyond it the oldest go." }),
       },
       { default: {}, additionalProperties: false, description: "The search result cache." },

@@ -38,7 +38,9 @@ export async function requestProvider(request: ProviderRequest): Promise<Respons
   try {
     response = await request.fetch(url, { ...request.init, signal: request.signal, redirect: "error" });
   } catch (error) {
-    throw new WebSearchError("unavailable", `${provider} at ${url.origin} cannot be reached: ${(error as Error).message}`, { cause: error });
+    throw new WebSearchError("unavailable", `${provider} at ${url.origin} cannot be reached: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   if (response.status === 429) throw new WebSearchError("too_many_requests", `${provider} refused: too many requests`);
   if (!response.ok) throw new WebSearchError("unavailable", `${provider} answered ${response.status}`);

@@ -45,9 +45,7 @@ export function createSerpapiProvider(options: SerpapiProviderOptions): SearchPr
       }
       const results = readResultList<SerpapiResult>(body, "organic_results") ?? [];
       return results
-        .flatMap((result) =>
-          toWebSearchResult({ url: result.link, title: result.title, snippet: result.snippet, pageAge: result.date }),
-        )
+        .flatMap((result) => toWebSearchResult({ url: result.link, title: result.title, snippet: result.snippet, pageAge: result.date }))
         .slice(0, request.count);
     },
   };

@@ -9,8 +9,8 @@ import { filterResultsByDomain } from "./filter-results-by-domain";
 import { TokenBucket } from "./token-bucket";
 import {
   type SearchProvider,
-  WebSearchError,
   type WebSearchAnswer,
+  WebSearchError,
   type WebSearcher,
   type WebSearchRequest,
   type WebSearchResult,
