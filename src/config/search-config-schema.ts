@@ -77,7 +77,7 @@ export const SearchSchema = t.Object(
             "When the last user turn plainly asks for fresh facts (the latest version, today's news, a current price), search first and add the results to that turn as a cited block marked as untrusted web content. Needs a provider.",
         }),
         maxResults: t.Integer({ minimum: 1, maximum: 10, default: 5, description: "Results added to the prompt." }),
-        maxChars: t.Integer({ minimum: 200, default: 4000, description: "Length of the added block at most." }),
+        maxChars: t.Integer({ minimum: 1000, default: 4000, description: "Length of the added block at most." }),
       },
       { default: {}, additionalProperties: false, description: "Proactive search (off by default)." },
     ),

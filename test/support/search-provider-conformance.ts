@@ -6,11 +6,11 @@
  */
 import { expect, test } from "bun:test";
 import { HttpResponse, http } from "msw";
-import type { SetupServerApi } from "msw/node";
+import type { SetupServer } from "msw/node";
 import { type SearchProvider, WebSearchError } from "../../src/search/web-search-types";
 
 export interface ProviderConformanceOptions {
-  server: SetupServerApi;
+  server: SetupServer;
   method: "get" | "post";
   endpoint: string;
   provider: () => SearchProvider;

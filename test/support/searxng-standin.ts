@@ -14,7 +14,7 @@ export interface SearxngStandinResult {
 
 /** How the next searches are answered: results, an HTTP status, a hang (until the client gives up), or a raw body. */
 export type SearxngBehaviour =
-  | { kind: "results"; results: SearxngStandinResult[] }
+  | { kind: "results"; results: readonly SearxngStandinResult[] }
   | { kind: "status"; status: number }
   | { kind: "hang" }
   | { kind: "body"; body: string };

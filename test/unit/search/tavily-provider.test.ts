@@ -20,7 +20,7 @@ const provider = () => createTavilyProvider({ apiKey: "tvly-key" });
 
 test("posts the query and count with the bearer key; reads results", async () => {
   let body: unknown;
-  let authorization: string | null = null;
+  let authorization: string | null | undefined;
   server.use(
     http.post(ENDPOINT, async ({ request }) => {
       body = await request.json();

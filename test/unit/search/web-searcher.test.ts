@@ -101,13 +101,13 @@ test("when every provider refuses, the error is too_many_requests; when any fail
   refusing.setBehaviour({ kind: "status", status: 429 });
   const broken = standin();
   broken.setBehaviour({ kind: "status", status: 502 });
-  const refused = await createWebSearcher({ providers: [providerOn(refusing)], maxResults: 5 })
+  const refused = (await createWebSearcher({ providers: [providerOn(refusing)], maxResults: 5 })
     .search({ query: "q" }, signal())
-    .catch((error: WebSearchError) => error);
+    .catch((error: unknown) => error)) as WebSearchError;
   expect(refused.code).toBe("too_many_requests");
-  const failed = await createWebSearcher({ providers: [providerOn(refusing), providerOn(broken)], maxResults: 5 })
+  const failed = (await createWebSearcher({ providers: [providerOn(refusing), providerOn(broken)], maxResults: 5 })
     .search({ query: "q" }, signal())
-    .catch((error: WebSearchError) => error);
+    .catch((error: unknown) => error)) as WebSearchError;
   expect(failed.code).toBe("unavailable");
   expect(failed.message).toContain("searxng: SearXNG answered 502");
 });

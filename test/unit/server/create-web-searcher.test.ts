@@ -27,7 +27,14 @@ const logger = createLogger({ level: "error", format: "json", write: () => {} })
 
 function startPageServer() {
   let hits = 0;
-  const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => (hits++, new Response("a result page")) });
+  const server = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    fetch: () => {
+      hits++;
+      return new Response("a result page");
+    },
+  });
   cleanups.push(() => server.stop(true));
   return { url: `http://127.0.0.1:${server.port}`, hits: () => hits };
 }
