@@ -20,7 +20,8 @@ const OPENING = (query: string, provider: string) =>
 const CLOSING = "</web_search_results>";
 
 /**
- * The request unchanged but for its last message, which must be the user's.
+ * The request unchanged but for its last turn (`role: system` messages after it aside), which
+ * must be the user's; otherwise the request as it is.
  *
  * @example
  * const added = addSearchContextToRequest(request, answer, { query: "latest bun version", maxResults: 5, maxChars: 4000 });
@@ -31,11 +32,13 @@ export function addSearchContextToRequest(
   answer: WebSearchAnswer,
   options: SearchContextOptions,
 ): MessageCreateParams {
-  const last = request.messages.at(-1);
+  const at = request.messages.findLastIndex((message) => message.role !== "system");
+  const last = request.messages[at];
   if (last?.role !== "user") return request;
   const block: ContentBlockParam = { type: "text", text: formatSearchContext(answer, options) };
   const content: ContentBlockParam[] = typeof last.content === "string" ? [{ type: "text", text: last.content }] : last.content;
-  return { ...request, messages: [...request.messages.slice(0, -1), { ...last, content: [block, ...content] }] };
+  const messages = request.messages.with(at, { ...last, content: [block, ...content] });
+  return { ...request, messages };
 }
 
 function formatSearchContext(answer: WebSearchAnswer, options: SearchContextOptions): string {

@@ -1,6 +1,6 @@
 /**
  * The words the user typed in the request's last turn, for proactive search to read: the last
- * message when it is the user's and carries text (not a turn of tool results, which answers the
+ * message (`role: system` ones after it aside, which Claude Code appends) when it is the user's and carries text (not a turn of tool results, which answers the
  * model rather than asks anything), without what Claude Code adds around the user's words
  * (`<system-reminder>` blocks, slash-command echoes) and without code, which states no question.
  */
@@ -19,7 +19,7 @@ const INLINE_CODE = /`[^`\n]*`/g;
  * // => "What is the latest Node LTS?"
  */
 export function readLastUserQuestion(request: Pick<MessageCreateParams, "messages">): string | undefined {
-  const last = request.messages.at(-1);
+  const last = request.messages.findLast((message) => message.role !== "system");
   if (last?.role !== "user") return undefined;
   const blocks = typeof last.content === "string" ? [{ type: "text", text: last.content }] : last.content;
   if (blocks.some((block) => block.type === "tool_result")) return undefined;
