@@ -9,6 +9,7 @@ import { filterResultsByDomain } from "./filter-results-by-domain";
 import { TokenBucket } from "./token-bucket";
 import {
   type SearchProvider,
+  type SearchUserLocation,
   type WebSearchAnswer,
   WebSearchError,
   type WebSearcher,
@@ -17,7 +18,7 @@ import {
 } from "./web-search-types";
 
 /** Longer queries are refused (`query_too_long`) rather than sent. */
-export const MAX_QUERY_CHARS = 400;
+const MAX_QUERY_CHARS = 400;
 
 export interface SearcherProvider {
   provider: SearchProvider;
@@ -130,16 +131,20 @@ function classifyFailure(error: unknown, timeout: AbortSignal): ProviderOutcome 
 /** The same question through the same providers and filters, however its words were spaced or cased. */
 function computeSearchCacheKey(request: WebSearchRequest, providers: readonly string[], count: number): string {
   const domains = (list: readonly string[] | undefined) => [...(list ?? [])].map((domain) => domain.trim().toLowerCase()).sort();
-  const location = request.userLocation;
   const parts = [
     request.query.toLowerCase(),
     providers,
     count,
     domains(request.allowedDomains),
     domains(request.blockedDomains),
-    location ? [location.city, location.region, location.country, location.timezone] : null,
+    describeLocation(request.userLocation),
   ];
   return new Bun.CryptoHasher("sha256").update(`search\n${JSON.stringify(parts)}`).digest("hex");
+}
+
+/** The fields that can change a provider's results, in a fixed order. */
+function describeLocation(location: SearchUserLocation | undefined): unknown[] | null {
+  return location ? [location.city, location.region, location.country, location.timezone] : null;
 }
 
 async function lookUp(cache: SearchResultCache | undefined, key: string, observer: WebSearchObserver): Promise<CachedSearch | undefined> {
