@@ -75,13 +75,16 @@ test("ANYCLAUDE_SEARCH_SEARXNG_URL alone: services with a searcher on that insta
   });
   expect((await searcher!.search({ query: "news today" }, AbortSignal.timeout(5000))).cached).toBe(true);
 
-  expect(searxng.queries).toEqual(["news today"]);
-  expect(fetched).toEqual([searxng.url]);
+  // A query that is a URL (as a model may write one) is a query like any other: sent to the provider, never fetched.
+  await searcher!.search({ query: `${page.url}/secret`, allowedDomains: [new URL(page.url).hostname] }, AbortSignal.timeout(5000));
+
+  expect(searxng.queries).toEqual(["news today", `${page.url}/secret`]);
+  expect(fetched).toEqual([searxng.url, searxng.url]);
   expect(page.hits()).toBe(0);
   const exposition = await metrics.registry.metrics();
-  expect(exposition).toContain('anyclaude_search_provider_requests_total{provider="searxng",outcome="ok"} 1');
+  expect(exposition).toContain('anyclaude_search_provider_requests_total{provider="searxng",outcome="ok"} 2');
   expect(exposition).toContain('anyclaude_search_cache_lookups_total{outcome="hit"} 1');
-  expect(exposition).toContain('anyclaude_search_cache_lookups_total{outcome="miss"} 1');
+  expect(exposition).toContain('anyclaude_search_cache_lookups_total{outcome="miss"} 2');
 });
 
 test("nothing set up: no searcher, and no services at all when nothing else is configured", async () => {
