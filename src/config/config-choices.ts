@@ -54,3 +54,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export const LOG_FORMATS = ["text", "json"] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/** Web search providers anyclaude can ask (src/search/). */
+export const SEARCH_PROVIDERS = ["searxng", "duckduckgo", "brave", "tavily", "serpapi"] as const;
+export type SearchProviderName = (typeof SEARCH_PROVIDERS)[number];

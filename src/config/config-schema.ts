@@ -20,6 +20,7 @@ import {
   RetryOverrideSchema,
   RetrySchema,
 } from "./router-config-schema";
+import { SearchSchema } from "./search-config-schema";
 import { ToolsSchema } from "./tools-config-schema";
 
 const Milliseconds = (defaultValue: number, description: string) => t.Integer({ minimum: 1, default: defaultValue, description });
@@ -256,6 +257,7 @@ export const ConfigSchema = t.Object(
     mcp: McpSchema,
     proxyTools: ProxyToolsSchema,
     tools: ToolsSchema,
+    search: SearchSchema,
     history: HistorySchema,
   },
   { additionalProperties: false },

@@ -36,6 +36,12 @@ export const CONFIG_ENV_VARIABLES: readonly ConfigEnvVariable[] = [
   { name: "ANYCLAUDE_LOG_FORMAT", path: ["logging", "format"] },
   { name: "ANYCLAUDE_DATA_DIR", path: ["paths", "dataDir"] },
   { name: "ANYCLAUDE_CACHE_DIR", path: ["paths", "cacheDir"] },
+  { name: "ANYCLAUDE_SEARCH_PROVIDERS", path: ["search", "providers"], note: "Comma-separated provider names, in the order tried." },
+  { name: "ANYCLAUDE_SEARCH_SEARXNG_URL", path: ["search", "searxng", "url"], note: "Alone enough to search through SearXNG." },
+  { name: "ANYCLAUDE_SEARCH_BRAVE_KEY", path: ["search", "brave", "apiKey"] },
+  { name: "ANYCLAUDE_SEARCH_TAVILY_KEY", path: ["search", "tavily", "apiKey"] },
+  { name: "ANYCLAUDE_SEARCH_SERPAPI_KEY", path: ["search", "serpapi", "apiKey"] },
+  { name: "ANYCLAUDE_SEARCH_PROACTIVE", path: ["search", "proactive", "enabled"] },
 ];
 
 export interface ConfigEnvReading {

@@ -31,6 +31,10 @@ export interface Metrics {
   proxyToolSeconds: HistogramType<"tool">;
   proxyToolCacheLookups: CounterType<"outcome">;
   proxyToolLoopSteps: HistogramType<never>;
+  searchProviderRequests: CounterType<"provider" | "outcome">;
+  searchProviderSeconds: HistogramType<"provider">;
+  searchCacheLookups: CounterType<"outcome">;
+  proactiveSearches: CounterType<"outcome">;
   contextUtilization: HistogramType<"backend">;
   contextActions: CounterType<"backend" | "action">;
   toolCalls: CounterType<"tool">;
@@ -178,6 +182,31 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: "anyclaude_proxy_tool_loop_steps",
       help: "Model calls per answer in which anyclaude could run tools itself (1: the model called none).",
       buckets: [1, 2, 3, 4, 6, 10, 20, 50],
+      registers: [registry],
+    }),
+    searchProviderRequests: new Counter({
+      name: "anyclaude_search_provider_requests_total",
+      help: "Web searches sent to a provider (or skipped over its rate limit), by provider and outcome: ok, empty, error, timeout, too_many_requests, rate_limited.",
+      labelNames: ["provider", "outcome"],
+      registers: [registry],
+    }),
+    searchProviderSeconds: new Histogram({
+      name: "anyclaude_search_provider_duration_seconds",
+      help: "Time a search provider took to answer or fail.",
+      labelNames: ["provider"],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+      registers: [registry],
+    }),
+    searchCacheLookups: new Counter({
+      name: "anyclaude_search_cache_lookups_total",
+      help: "Search result cache lookups, by outcome: hit, miss.",
+      labelNames: ["outcome"],
+      registers: [registry],
+    }),
+    proactiveSearches: new Counter({
+      name: "anyclaude_proactive_searches_total",
+      help: "Requests whose last user turn asked for fresh facts, by outcome: added (results joined the prompt), empty, failed.",
+      labelNames: ["outcome"],
       registers: [registry],
     }),
     contextUtilization: new Histogram({

@@ -2,6 +2,8 @@
  * SearXNG, the self-hosted metasearch engine: its JSON API (`GET /search?q=…&format=json`) on
  * the instance the user configured, the one provider that can live on the user's own network.
  */
+import { requestProviderJson } from "./request-provider";
+import { readResultList, toWebSearchResult } from "./to-web-search-result";
 import { type ProviderSearchRequest, type SearchProvider, WebSearchError, type WebSearchResult } from "./web-search-types";
 
 interface SearxngResult {
@@ -24,7 +26,6 @@ export interface SearxngProviderOptions {
  * // => [{ url: "https://bun.sh/blog/bun-v1.3", title: "Bun 1.3", snippet: "…", pageAge: "2025-10-10T00:00:00" }, …]
  */
 export function createSearxngProvider(options: SearxngProviderOptions): SearchProvider {
-  const doFetch = options.fetch ?? fetch;
   const endpoint = new URL("search", options.baseUrl.endsWith("/") ? options.baseUrl : `${options.baseUrl}/`);
   return {
     name: "searxng",
@@ -32,27 +33,15 @@ export function createSearxngProvider(options: SearxngProviderOptions): SearchPr
       const url = new URL(endpoint);
       url.searchParams.set("q", request.query);
       url.searchParams.set("format", "json");
-      let response: Response;
-      try {
-        response = await doFetch(url, { signal, headers: { accept: "application/json" } });
-      } catch (error) {
-        throw new WebSearchError("unavailable", `SearXNG at ${endpoint.origin} cannot be reached: ${(error as Error).message}`, {
-          cause: error,
-        });
-      }
-      if (response.status === 429) throw new WebSearchError("too_many_requests", "SearXNG refused: too many requests");
-      if (!response.ok) throw new WebSearchError("unavailable", `SearXNG answered ${response.status}`);
-      const body = (await response.json().catch(() => undefined)) as { results?: unknown } | undefined;
-      if (!Array.isArray(body?.results))
-        throw new WebSearchError("unavailable", "SearXNG's answer has no results list (is format=json enabled?)");
-      return body.results.flatMap((result: SearxngResult) => toResult(result)).slice(0, request.count);
+      const init = { headers: { accept: "application/json" } };
+      const body = await requestProviderJson({ provider: "SearXNG", url, init, signal, fetch: options.fetch ?? fetch });
+      const results = readResultList<SearxngResult>(body, "results");
+      if (!results) throw new WebSearchError("unavailable", "SearXNG's answer has no results list (is format=json enabled?)");
+      return results
+        .flatMap((result) =>
+          toWebSearchResult({ url: result.url, title: result.title, snippet: result.content, pageAge: result.publishedDate }),
+        )
+        .slice(0, request.count);
     },
   };
-}
-
-function toResult(result: SearxngResult): WebSearchResult[] {
-  if (typeof result.url !== "string" || typeof result.title !== "string") return [];
-  const snippet = typeof result.content === "string" ? result.content : "";
-  const pageAge = typeof result.publishedDate === "string" && result.publishedDate !== "" ? result.publishedDate : undefined;
-  return [{ url: result.url, title: result.title, snippet, ...(pageAge ? { pageAge } : {}) }];
 }

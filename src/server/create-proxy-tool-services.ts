@@ -1,13 +1,16 @@
 /**
  * Builds what the request path needs for tools anyclaude runs itself: the configured MCP
- * servers, started and supervised; the MCP connector; the tool-result cache. The MCP SDK is
- * loaded only when a server is configured or a request first names one, the cache's store only
- * when some server has a tool marked idempotent, so a `serve` that uses neither holds neither.
+ * servers, started and supervised; the MCP connector; the tool-result cache; the web searcher.
+ * The MCP SDK is loaded only when a server is configured or a request first names one, the
+ * cache's store only when some server has a tool marked idempotent, the search providers only
+ * when one is set up, so a `serve` that uses none of them holds none of them.
  */
 import type { Config } from "../config/config-schema";
+import { resolveSearchSettings } from "../config/resolve-search-settings";
 import type { Logger } from "../log/logger";
 import type { McpConnector } from "../mcp/mcp-connector";
 import type { McpServers } from "../mcp/mcp-servers";
+import type { Metrics } from "../metrics/metrics";
 import type { ProxyToolServices } from "./proxy-tool-step";
 
 export interface ProxyToolServicesHandle {
@@ -21,11 +24,17 @@ export interface CreateProxyToolServicesOptions {
   env: Record<string, string | undefined>;
   logger: Logger;
   version: string;
+  /** Where the searcher counts its providers' outcomes and cache lookups. */
+  metrics?: Metrics;
+  /** The search providers' fetch (tests hand in one that refuses any other host). */
+  fetch?: typeof fetch;
 }
 
 /**
  * Waits for each configured server's first start (bounded by `mcp.startTimeoutMs`); one that
  * fails is retried in the background and offers no tools meanwhile.
+ *
+ * @throws ConfigError when a search provider listed in `search.providers` is not set up, or its key cannot be read
  *
  * @example
  * const proxyTools = await createProxyToolServices(config, { env, logger, version });
@@ -34,7 +43,8 @@ export interface CreateProxyToolServicesOptions {
 export async function createProxyToolServices(config: Config, options: CreateProxyToolServicesOptions): Promise<ProxyToolServicesHandle> {
   const { mcp } = config;
   const hasServers = Object.keys(mcp.servers).length > 0;
-  if (!hasServers && !mcp.connector.enabled) return { close: async () => {} };
+  const searchProviders = resolveSearchSettings(config.search, options.env);
+  if (!hasServers && !mcp.connector.enabled && searchProviders.length === 0) return { close: async () => {} };
 
   let servers: McpServers | undefined;
   if (hasServers) {
@@ -51,16 +61,22 @@ export async function createProxyToolServices(config: Config, options: CreatePro
   const cache = idempotent
     ? (await import("./stored-tool-result-cache")).StoredToolResultCache.fromConfig(config, options.env, options.logger)
     : undefined;
+  const search =
+    searchProviders.length > 0
+      ? (await import("./create-web-searcher")).createWebSearcherFromConfig(config, searchProviders, options)
+      : undefined;
   return {
     services: {
       servers,
       connector: mcp.connector.enabled ? { toolsFor: async (...args) => (await openConnector()).toolsFor(...args) } : undefined,
       cache,
+      webSearch: search?.searcher,
       maxSteps: config.proxyTools.maxSteps,
     },
     async close() {
       await Promise.all([servers?.close(), connector?.then((opened) => opened.close())]);
       cache?.close();
+      search?.close();
     },
   };
 }

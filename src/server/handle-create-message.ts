@@ -15,6 +15,7 @@ import type { AppServices } from "./app-services";
 import { createSseResponse, type StreamOutcome } from "./create-sse-response";
 import { describeFinishedRequest, type FinishedRequest, StreamMeter } from "./describe-finished-request";
 import { type FittedAttempt, fitContextForAttempt } from "./fit-context-for-attempt";
+import { searchProactively } from "./proactive-search-step";
 import { prepareProxyToolStep } from "./proxy-tool-step";
 import { recordStreamForCache } from "./record-stream-for-cache";
 import { recordToolCalls } from "./record-tool-calls";
@@ -57,7 +58,9 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
   };
   // Tools anyclaude runs itself (MCP servers, the request's mcp_servers) join the client's; undefined when none apply.
   const proxyTools = await prepareProxyToolStep(services, request, call.signal, onWarning);
-  const normalized = normalizeAnthropicRequest(proxyTools?.request ?? request, services.config.claudeCode, memo);
+  // A last turn that asks for fresh facts gets web results before it (search.proactive); undefined otherwise.
+  const searched = await searchProactively(services, proxyTools?.request ?? request, call.signal);
+  const normalized = normalizeAnthropicRequest(searched?.request ?? proxyTools?.request ?? request, services.config.claudeCode, memo);
   normalized.warnings.forEach(onWarning);
   const prompt = slimPromptForRoute(services, normalized.value, onWarning);
   const inputTokensEstimate = estimateInputTokens(prompt.request, memo);
@@ -107,6 +110,7 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
       cache: cached?.lookup.outcome,
       prompt: prompt.summary,
       context: contextUsage && `${contextUsage.used}/${contextUsage.window}`,
+      search: searched?.provider,
       outcome,
       ms: Math.round(seconds * 1000),
       warnings: warnings.length > 0 ? warnings.map((warning) => `${warning.code}@${warning.path}`).join(",") : undefined,
@@ -192,6 +196,7 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
     "x-anyclaude-attempts": String(attempts.length),
     ...cached?.headers,
     ...(contextUsage && { "x-anyclaude-context": `${contextUsage.used}/${contextUsage.window}` }),
+    ...(searched && { "x-anyclaude-search-provider": searched.provider }),
   };
   const ticket = cached?.lookup.ticket;
   if (answer.kind === "message") {

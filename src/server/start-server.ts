@@ -13,6 +13,7 @@ import { BackendUnreachableError, nameBackend, resolveBackendSettings } from "..
 import { ConfigError } from "../config/config-error";
 import { type BackendConfig, BackendSchema, type Config } from "../config/config-schema";
 import { readSecret, SecretUnavailableError } from "../config/read-secret";
+import { resolveSearchSettings } from "../config/resolve-search-settings";
 import { ContextState } from "../context/context-state";
 import { OverloadedError, ProxyError } from "../errors/proxy-error";
 import { ConversationMemo } from "../json/conversation-memo";
@@ -73,6 +74,8 @@ const REPROBE_MS = 5_000;
 
 export async function startServer(config: Config, options: StartOptions): Promise<RunningServer> {
   const clientKey = readClientKey(config, options.env);
+  // A search provider listed but not set up stops start-up here, before anything runs; the searcher reads them again later.
+  resolveSearchSettings(config.search, options.env);
   if (clientKey === undefined && !isLoopbackHost(config.server.host)) {
     options.logger.warn("listening beyond loopback without server.apiKey: anyone who can reach this port can use your models", {
       host: config.server.host,
@@ -107,7 +110,12 @@ export async function startServer(config: Config, options: StartOptions): Promis
         return createResponseCache(config, { env: options.env, logger: options.logger, metrics, memo: conversationMemo });
       })
     : undefined;
-  const proxyTools = await createProxyToolServices(config, { env: options.env, logger: options.logger, version: options.version });
+  const proxyTools = await createProxyToolServices(config, {
+    env: options.env,
+    logger: options.logger,
+    version: options.version,
+    metrics,
+  });
   const streams = new OpenStreams();
   const liveStreams = new OpenStreams();
   const history = createRequestHistory(config, options);

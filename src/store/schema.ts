@@ -90,21 +90,39 @@ export const cacheMetricsDaily = sqliteTable("cache_metrics_daily", {
 });
 
 /**
- * Results of proxy-run tools marked idempotent (MCP tools listed in `idempotent`): one output
- * per hash of the tool's name and its canonical input, used until it expires. `tool` is kept
- * for inspection; the output is the tool's ProxyToolOutput as JSON text.
+ * A table of results kept until they expire, keyed by a hash of what produced them: the same
+ * columns for each kind of result, so one repository (expiring-results-repository.ts) serves
+ * them all. `label` names the producer, for inspection; `output` is the result as JSON text.
  */
-export const toolResults = sqliteTable(
-  "tool_results",
-  {
-    key: text("key").primaryKey(),
-    tool: text("tool").notNull(),
-    createdAt: integer("created_at").notNull(),
-    expiresAt: integer("expires_at").notNull(),
-    output: text("output").notNull(),
-  },
-  (table) => [index("tool_results_expires_at_idx").on(table.expiresAt), index("tool_results_created_at_idx").on(table.createdAt)],
-);
+function expiringResultsTable(name: string, columns: { label: string; output: string }) {
+  return sqliteTable(
+    name,
+    {
+      key: text("key").primaryKey(),
+      label: text(columns.label).notNull(),
+      createdAt: integer("created_at").notNull(),
+      expiresAt: integer("expires_at").notNull(),
+      output: text(columns.output).notNull(),
+    },
+    (table) => [index(`${name}_expires_at_idx`).on(table.expiresAt), index(`${name}_created_at_idx`).on(table.createdAt)],
+  );
+}
+
+export type ExpiringResultsTable = ReturnType<typeof expiringResultsTable>;
+
+/**
+ * Results of proxy-run tools marked idempotent (MCP tools listed in `idempotent`): one output
+ * per hash of the tool's name and its canonical input (`tool`), used until it expires; the
+ * output is the tool's ProxyToolOutput.
+ */
+export const toolResults = expiringResultsTable("tool_results", { label: "tool", output: "output" });
+
+/**
+ * Web search answers (src/search/web-searcher.ts): one per hash of the query, the provider
+ * list and the filters, used for `search.cache.ttlSeconds`; `provider` answered, `results`
+ * holds the results as the searcher returned them.
+ */
+export const searchResults = expiringResultsTable("search_results", { label: "provider", output: "results" });
 
 /**
  * One row per `/v1/messages` request, written in batches after the answer (src/history/): what

@@ -35,6 +35,8 @@ const ALLOWED: Record<string, string[]> = {
   tools: ["json", "protocol", "errors", "translate", "cache"],
   // Adapters from MCP servers to the tools' interface.
   mcp: ["protocol", "errors", "config", "log", "tools"],
+  // Search providers and the searcher (cache and observer handed in); proactive search reads requests.
+  search: ["protocol"],
   backends: ["json", "protocol", "errors", "sse", "translate", "tools", "config"],
   router: ["json", "protocol", "errors", "translate", "tools", "config", "backends"],
   server: [
@@ -56,6 +58,7 @@ const ALLOWED: Record<string, string[]> = {
     "context",
     "tools",
     "mcp",
+    "search",
     "history",
   ],
   cli: [
@@ -78,6 +81,7 @@ const ALLOWED: Record<string, string[]> = {
     "context",
     "tools",
     "mcp",
+    "search",
     "history",
   ],
 };
