@@ -144,6 +144,8 @@ export const requestHistory = sqliteTable(
     cache: text("cache"),
     /** The Anthropic error type the client got (or that ended its stream). */
     errorType: text("error_type"),
+    /** The name of the client key the request carried; NULL when anyclaude asks for none. */
+    clientKey: text("client_key"),
     contextUtilization: real("context_utilization"),
     tokensTrimmed: integer("tokens_trimmed"),
     promptTokensSaved: integer("prompt_tokens_saved"),
@@ -207,3 +209,17 @@ export const requestTotals = sqliteTable(
   },
   (table) => [primaryKey({ columns: [table.span, table.minute, table.backend] })],
 );
+
+/**
+ * Client keys made by `anyclaude keys add`: only the SHA-256 of each key, never the key. A
+ * running server notices a change by SQLite's data_version and reads the table again, so a key
+ * added or revoked here takes effect without a restart. `last_used_at` is written at most once a
+ * minute per key, off the hot path's every request.
+ */
+export const clientKeys = sqliteTable("client_keys", {
+  name: text("name").primaryKey(),
+  /** Hex SHA-256 of the key. */
+  hash: text("hash").notNull().unique(),
+  createdAt: integer("created_at").notNull(),
+  lastUsedAt: integer("last_used_at"),
+});
