@@ -88,6 +88,30 @@ describe("keys the store keeps", () => {
     expect(await ask(alice)).toMatchObject({ text: "hello" });
   });
 
+  test("a login trades a key for a session cookie the dashboard's API takes (the models' API does not); revoking the key ends it", async () => {
+    const carol = await addKey("carol");
+    expect((await fetch(`${proxy.url}/dashboard`, { redirect: "manual" })).headers.get("location")).toBe("/login");
+    const login = (key: string) =>
+      fetch(`${proxy.url}/login`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ key }),
+        redirect: "manual",
+      });
+    expect((await login("sk-wrong")).status).toBe(401);
+    const loggedIn = await login(carol);
+    expect([loggedIn.status, loggedIn.headers.get("location")]).toEqual([303, "/dashboard"]);
+    const setCookie = loggedIn.headers.get("set-cookie")!;
+    expect(setCookie).toMatch(/^anyclaude_session=[^;]+; HttpOnly; SameSite=Strict; Path=\/; Max-Age=\d+$/);
+    expect(setCookie).not.toContain(carol);
+    const cookie = { cookie: setCookie.split(";")[0]! };
+    expect((await fetch(`${proxy.url}/api/stats`, { headers: cookie })).status).toBe(200);
+    expect((await fetch(`${proxy.url}/dashboard`, { headers: cookie })).status).toBe(200);
+    expect((await fetch(`${proxy.url}/v1/models`, { headers: cookie })).status).toBe(401);
+    await runKeysCommand(["revoke", "carol"], dataDir);
+    expect((await fetch(`${proxy.url}/api/stats`, { headers: cookie })).status).toBe(401);
+  });
+
   test("the key's name is in the log line, the history row and the metrics; keys list shows when it was used, never a key", async () => {
     const before = proxy.logs.length;
     const streamed = await new Anthropic({ apiKey: alice, baseURL: proxy.url, maxRetries: 0 }).messages.stream(MESSAGE).finalMessage();
