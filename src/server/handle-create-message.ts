@@ -217,6 +217,7 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
   return createSseResponse(answer, {
     headers,
     pingIntervalMs: services.config.server.pingIntervalMs,
+    clientStallMs: services.config.server.clientStallMs,
     requestId: call.requestId,
     abortBackend: () => abort.abort(),
     streams: services.streams,

@@ -46,7 +46,8 @@ export function createMessagesRoutes(services: AppServices, readClientKey: (requ
       }
       try {
         const body = await readJsonBody(request, maxBodyBytes, parser, bodyTimeoutMs);
-        // From here the wait is the backend's (its own deadlines apply): a prompt can take minutes before the first byte.
+        // From here the wait is the backend's (its own deadlines apply): a prompt can take minutes before
+        // the first byte. Bun 1.4 already spares a request its handler is answering; older Bun did not.
         server?.timeout(request, 0);
         const response = await handler(services, {
           body,
