@@ -50,6 +50,7 @@ describe("openStore", () => {
       schema.toolResults,
       schema.requestHistory,
       schema.requestTotals,
+      schema.clientKeys,
     ];
     expect(Object.keys(schema).length).toBe(tables.length);
     const inDatabase = store.sqlite
