@@ -159,7 +159,8 @@ export function renderConfigurationDoc(): string {
     "| --- | --- | --- |",
     "| `-c, --config FILE` | (the config file) | YAML or JSON config file; see above. |",
     ...CONFIG_FLAGS.map(
-      (flag) => `| \`--${flag.name} ${flag.valueName}\` | \`${formatConfigPath(flag.path)}\` | ${escapeCell(flag.description)} |`,
+      (flag) =>
+        `| \`--${flag.name}${flag.valueName === undefined ? "" : ` ${flag.valueName}`}\` | \`${formatConfigPath(flag.path)}\` | ${escapeCell(flag.description)} |`,
     ),
     "",
     "Flag values are converted like environment variables. `--backend` may be repeated; each one is",

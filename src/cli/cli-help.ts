@@ -24,6 +24,7 @@ Commands:
   cache clear      Empty the response cache (exact and semantic)
   prompt show      What prompt slimming makes of a request read on standard input
   stats            What the proxy did over the last hour and day (also at /dashboard)
+  keys             Add, list and revoke the client keys teammates use (anyclaude keys --help)
   help [command]   Show help for anyclaude or a command
 
 Options:
@@ -108,7 +109,10 @@ ${options}
 function formatOptions(extra: [string, string][]): string {
   const rows: [string, string][] = [
     ["-c, --config FILE", "YAML or JSON config file (default: ~/.config/anyclaude/config.yaml, if it exists)."],
-    ...CONFIG_FLAGS.map((flag): [string, string] => [`    --${flag.name} ${flag.valueName}`, flag.description]),
+    ...CONFIG_FLAGS.map((flag): [string, string] => [
+      `    --${flag.name}${flag.valueName === undefined ? "" : ` ${flag.valueName}`}`,
+      flag.description,
+    ]),
     ...extra,
     ["-h, --help", "Show this help"],
   ];
@@ -198,6 +202,30 @@ p95), tokens and generation speed, and per backend. It asks the running server a
 the configuration gives (server.host, server.port, with server.apiKey if set); when nothing
 listens there, it reads the request history in the data dir's database file, which lacks the
 backends' live state and the last seconds' requests (history.flushIntervalMs).
+
+Options:
+${options}
+`;
+}
+
+/**
+ * @example
+ * io.stdout(formatKeysHelp()); // "Usage: anyclaude keys add NAME | list [--json] | revoke NAME | hash\n..."
+ */
+export function formatKeysHelp(): string {
+  const options = formatOptions([["    --json", "list: print an array of {name, source, createdAt, lastUsedAt}"]]);
+  return `Usage: anyclaude keys add NAME | list [--json] | revoke NAME | hash [options]
+
+Client keys let several people share one anyclaude, each with a name in the log, the metrics and
+the history, and limits of their own (server.keyLimits, server.keys.NAME.limits). They are kept
+in the data dir's database as SHA-256 hashes; a running server on the same data dir accepts a
+key added here and refuses one revoked here from its next request on. With any key, every client
+must send one (ANTHROPIC_API_KEY), and the dashboard asks for one at /login.
+
+  add NAME     Make a key and print it once, alone on the last line of the output
+  list         Names, where each is kept, when made and last used; never a key
+  revoke NAME  Delete a stored key (a key in the configuration is removed there)
+  hash         Print the hash of a key read on standard input, for server.keys.NAME.hash
 
 Options:
 ${options}

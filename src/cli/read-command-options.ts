@@ -22,7 +22,9 @@ export type OptionValues = Record<string, string | boolean | (string | boolean)[
 export const CONFIG_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   config: { type: "string", short: "c" },
   help: { type: "boolean", short: "h" },
-  ...Object.fromEntries(CONFIG_FLAGS.map((flag) => [flag.name, { type: "string", multiple: flag.multiple }])),
+  ...Object.fromEntries(
+    CONFIG_FLAGS.map((flag) => [flag.name, { type: flag.valueName === undefined ? "boolean" : "string", multiple: flag.multiple }]),
+  ),
 };
 
 /**

@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import {
   formatCacheHelp,
   formatDoctorHelp,
+  formatKeysHelp,
   formatMainHelp,
   formatModelsHelp,
   formatPromptHelp,
@@ -24,6 +25,7 @@ const COMMAND_HELP: Readonly<Record<string, () => string>> = {
   cache: formatCacheHelp,
   prompt: formatPromptHelp,
   stats: formatStatsHelp,
+  keys: formatKeysHelp,
 };
 
 /**
@@ -43,6 +45,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (command === "cache") return (await import("./cache-command")).runCacheFromArgs(rest, io);
   if (command === "prompt") return (await import("./prompt-command")).runPromptFromArgs(rest, io);
   if (command === "stats") return (await import("./stats-command")).runStatsFromArgs(rest, io);
+  if (command === "keys") return (await import("./keys-command")).runKeysFromArgs(rest, io);
 
   let parsed: { values: { help?: boolean; version?: boolean }; positionals: string[] };
   try {

@@ -89,7 +89,10 @@ function installService(
   // Every configuration flag given here is the service's too.
   for (const flag of CONFIG_FLAGS) {
     const given = flags[flag.key];
-    for (const value of Array.isArray(given) ? given : given === undefined ? [] : [given]) command.push(`--${flag.name}`, value);
+    if (given === true) command.push(`--${flag.name}`);
+    else
+      for (const value of Array.isArray(given) ? given : given === undefined || given === false ? [] : [given])
+        command.push(`--${flag.name}`, value);
   }
 
   let writablePaths: string[];

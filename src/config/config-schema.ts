@@ -21,6 +21,7 @@ import {
   RetrySchema,
 } from "./router-config-schema";
 import { SearchSchema } from "./search-config-schema";
+import { ServerSchema } from "./server-config-schema";
 import { ToolsSchema } from "./tools-config-schema";
 
 const Milliseconds = (defaultValue: number, description: string) => t.Integer({ minimum: 1, default: defaultValue, description });
@@ -142,35 +143,6 @@ const ClaudeCodeSchema = t.Object(
     ),
   },
   { default: {}, additionalProperties: false, description: "Adjustments for what Claude Code sends." },
-);
-
-const ServerSchema = t.Object(
-  {
-    host: t.String({ default: "127.0.0.1", description: "Address to listen on; `0.0.0.0` exposes the proxy to the network." }),
-    port: t.Integer({ minimum: 0, maximum: 65535, default: 8082, description: "Port to listen on; 0 picks a free one." }),
-    maxBodyBytes: t.Integer({ minimum: 1024, default: 32 * 1024 * 1024, description: "Larger request bodies get 413." }),
-    pingIntervalMs: t.Integer({ minimum: 100, default: 10_000, description: "Ping frames on a stream that is otherwise silent." }),
-    apiKey: t.Optional(
-      t.String({
-        minLength: 1,
-        description:
-          "Key every client must send, as `x-api-key` or `Authorization: Bearer` (Claude Code sends ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN); others get 401. `/health`, `/docs` and the `/dashboard` page stay open (the dashboard asks for the key to read its data). Set it before listening beyond 127.0.0.1. Prefer apiKeyEnv or apiKeyFile.",
-      }),
-    ),
-    apiKeyEnv: t.Optional(t.String({ minLength: 1, description: "Name of an environment variable holding server.apiKey." })),
-    apiKeyFile: t.Optional(t.String({ minLength: 1, description: "Path of a file holding server.apiKey." })),
-    allowedHosts: t.Array(t.String({ pattern: "^[A-Za-z0-9.:\\[\\]-]+$" }), {
-      default: [],
-      description:
-        "Host names clients may reach anyclaude by, besides `localhost`, `127.0.0.1`, `[::1]` and `host` (any port; a port given here is ignored), e.g. a LAN name or the name a reverse proxy forwards. Listening beyond loopback, the machine's own addresses are accepted too. Any other `Host` gets 403: a web page that points its own name at 127.0.0.1 (DNS rebinding) cannot reach the proxy.",
-    }),
-    allowedOrigins: t.Array(t.String({ pattern: "^[A-Za-z][A-Za-z0-9+.-]*://[^/?#\\s]+/?$" }), {
-      default: [],
-      description:
-        "Web origins (`https://app.example`, `http://localhost:3000`) whose pages may call anyclaude from a browser; they get CORS answers. A request carrying any other `Origin` gets 403, so a page you visit cannot run prompts on your engine. anyclaude's own pages (`/docs`) need no entry; Claude Code, the SDKs and curl send no `Origin`.",
-    }),
-  },
-  { default: {}, additionalProperties: false, description: "The HTTP listener Claude Code talks to." },
 );
 
 const DiscoverySchema = t.Object(

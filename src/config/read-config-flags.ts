@@ -17,13 +17,15 @@ export interface ConfigFlags {
   dataDir?: string;
   cacheDir?: string;
   modelPath?: string;
+  allowUnauthenticated?: boolean;
 }
 
 export interface ConfigFlag {
   key: keyof ConfigFlags;
   /** As typed on the command line, without the dashes. */
   name: string;
-  valueName: string;
+  /** Absent for a switch, which takes no value and sets `true`. */
+  valueName?: string;
   path: ConfigPath;
   multiple: boolean;
   description: string;
@@ -87,6 +89,13 @@ export const CONFIG_FLAGS: readonly ConfigFlag[] = [
     multiple: false,
     description: "all-MiniLM-L6-v2 ONNX file for the semantic cache (default: pulled or built in).",
   },
+  {
+    key: "allowUnauthenticated",
+    name: "allow-unauthenticated",
+    path: ["server", "allowUnauthenticated"],
+    multiple: false,
+    description: "Listen beyond loopback even with no client key (anyone who reaches the port can use your models).",
+  },
 ];
 
 /**
@@ -100,7 +109,9 @@ export function readConfigFlags(flags: ConfigFlags): ConfigLayer {
     const given = flags[flag.key];
     if (given === undefined || (Array.isArray(given) && given.length === 0)) continue;
     const source = `flag --${flag.name}`;
-    if (Array.isArray(given)) {
+    if (typeof given === "boolean") {
+      assignments.push({ path: flag.path, value: given, source });
+    } else if (Array.isArray(given)) {
       // --backend is the only repeatable flag: each value is one backend's URL.
       assignments.push({ path: flag.path, value: given.map((url) => ({ url })), source });
     } else {

@@ -174,6 +174,23 @@ export class OverloadedError extends ProxyError {
   }
 }
 
+/**
+ * 429: a client key went over one of its limits (`server.keyLimits`, a key's `limits`). Claude
+ * Code waits `retry-after` seconds and tries again.
+ */
+export class RateLimitError extends ProxyError {
+  constructor(detail: string, retryAfterSeconds: number) {
+    super(`rate limited: ${detail}`, { status: 429, type: "rate_limit_error", retryable: true, retryAfterSeconds });
+  }
+}
+
+/** 408: the client took longer than `server.bodyTimeoutMs` to send its request body. */
+export class RequestTimeoutError extends ProxyError {
+  constructor(limitMs: number) {
+    super(`the request body did not arrive within ${limitMs} ms`, { status: 408, type: "timeout_error" });
+  }
+}
+
 /** anyclaude has no backend to send anything to (none configured, none found yet). */
 export class NoBackendError extends ProxyError {
   constructor() {

@@ -28,6 +28,7 @@ export const RequestRowSchema = t.Object(
     cachedTokens: Nullable(t.Integer(), "Prompt tokens the engine had in its own cache."),
     cache: Nullable(t.String(), "Response cache outcome: hit, semantic, miss, bypass; null with the cache off."),
     errorType: Nullable(t.String(), "The Anthropic error type the client got."),
+    clientKey: Nullable(t.String(), "The name of the client key the request carried; null when anyclaude asks for none."),
     contextUtilization: Nullable(t.Number()),
     tokensTrimmed: Nullable(t.Integer()),
     promptTokensSaved: Nullable(t.Integer()),

@@ -39,6 +39,8 @@ export interface Metrics {
   contextActions: CounterType<"backend" | "action">;
   toolCalls: CounterType<"tool">;
   toolCallFixes: CounterType<"kind">;
+  clientRequests: CounterType<"key" | "endpoint" | "status">;
+  clientTokens: CounterType<"key">;
 }
 
 /** One backend's live router state, read when /metrics is scraped (the router's BackendStatus fits). */
@@ -232,6 +234,18 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: "anyclaude_tool_call_fixes_total",
       help: "What anyclaude did to tool calls, by kind: text-form (a call written as text recovered), unreadable-text-form (left as text), renamed, repaired-json, coerced, reasked (sent back to the model once), invalid (passed on still failing its schema), dropped-extra (single-call mode).",
       labelNames: ["kind"],
+      registers: [registry],
+    }),
+    clientRequests: new Counter({
+      name: "anyclaude_client_requests_total",
+      help: "Messages and count_tokens requests by client key (`none` when anyclaude asks for no key; names come from the configuration and the store), endpoint and HTTP status; 429 is a key's limit, 529 the server's.",
+      labelNames: ["key", "endpoint", "status"],
+      registers: [registry],
+    }),
+    clientTokens: new Counter({
+      name: "anyclaude_client_tokens_total",
+      help: "Input plus output tokens of answers from a backend, by client key: what the daily limit counts.",
+      labelNames: ["key"],
       registers: [registry],
     }),
   };

@@ -10,6 +10,7 @@ import type { PromptOptimizer } from "../prompt/prompt-optimizer";
 import type { DiscoveryMonitor } from "../router/discovery-monitor";
 import type { HealthMonitor } from "../router/health-monitor";
 import type { Router } from "../router/router";
+import type { ClientAccess } from "./create-client-access";
 import type { ResponseCacheLike } from "./deferred-response-cache";
 import type { OpenStreams } from "./open-streams";
 import type { ProxyToolServices } from "./proxy-tool-step";
@@ -37,8 +38,8 @@ export interface AppServices {
   streams?: OpenStreams;
   /** Tools anyclaude runs itself (configured MCP servers, the MCP connector); absent when there are none. */
   proxyTools?: ProxyToolServices;
-  /** The key clients must send (`server.apiKey`, read from wherever the config says); none when unset. */
-  clientKey?: string;
+  /** Who may call and how much: client keys, their limits and the server's, the dashboard's login sessions. */
+  access: ClientAccess;
   /** What the server remembers between requests of the conversations it serves: passed to every step that reuses work. */
   conversationMemo: ConversationMemo;
   /** What the context step remembers between requests: token counts and `compress` summaries. */

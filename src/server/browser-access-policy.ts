@@ -3,8 +3,9 @@
  * loopback names always, the configured ones, and the machine's addresses when listening beyond
  * loopback. Names are kept as `URL` writes them, so a request's own URL compares directly.
  */
+
+import { isLoopbackHost } from "../access/is-loopback-host";
 import { ConfigError, type ConfigIssue } from "../config/config-error";
-import { isLoopbackHost } from "./is-loopback-host";
 
 export interface BrowserAccessPolicy {
   /** Host names a request may be addressed to: lowercase, IPv6 in brackets (`[::1]`), no port. */

@@ -1,19 +1,22 @@
 /**
  * Keeps web pages from driving anyclaude: a foreign `Host` or `Origin` gets 403 before anything
  * else runs, CORS is answered only for `server.allowedOrigins`, and POST bodies are taken only as
- * JSON (415 otherwise), so a form or `text/plain` post from a page never parses.
+ * JSON (415 otherwise; `/login` and `/logout` also take a form), so a form or `text/plain` post
+ * from a page never reaches a model.
  */
 import { networkInterfaces } from "node:os";
 import { Elysia } from "elysia";
+import { isLoopbackHost } from "../access/is-loopback-host";
 import { PermissionError, UnsupportedMediaTypeError } from "../errors/proxy-error";
 import type { Logger } from "../log/logger";
 import { type BrowserAccessSettings, createBrowserAccessPolicy } from "./browser-access-policy";
 import { decideBrowserAccess } from "./decide-browser-access";
-import { isLoopbackHost } from "./is-loopback-host";
 import { renderErrorResponse } from "./render-error-response";
 import { createRequestId } from "./request-id";
 
 const PREFLIGHT_MAX_AGE_S = 600;
+/** The only posts taken as a form: the dashboard's login and logout. */
+const FORM_PATHS = /^\/(?:login|logout)$/;
 
 /**
  * Used before every route; throws a ConfigError for an entry of allowedHosts or allowedOrigins
@@ -51,9 +54,11 @@ export function createBrowserGuard(server: BrowserAccessSettings, logger: Logger
     })
     .onBeforeHandle({ as: "global" }, ({ request }) => {
       if (request.method !== "POST") return;
-      const type = request.headers.get("content-type");
-      if (type?.split(";")[0]?.trim().toLowerCase() === "application/json") return;
-      return renderErrorResponse(new UnsupportedMediaTypeError(type), createRequestId());
+      const type = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
+      if (type === "application/json") return;
+      // The login form: all a foreign page could do with it is log in (and the Origin check above refuses such a page).
+      if (type === "application/x-www-form-urlencoded" && FORM_PATHS.test(URL.parse(request.url)?.pathname ?? "")) return;
+      return renderErrorResponse(new UnsupportedMediaTypeError(request.headers.get("content-type")), createRequestId());
     });
 }
 

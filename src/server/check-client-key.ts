@@ -1,32 +1,51 @@
 /**
- * `server.apiKey`: when set, every request must carry it, the way Claude Code sends its key
- * (`x-api-key` from ANTHROPIC_API_KEY, or `Authorization: Bearer` from ANTHROPIC_AUTH_TOKEN).
- * Liveness (`/health`), the API documentation (`/docs`) and the dashboard's page and files
- * (`/dashboard`) stay open: probes and browsers send no key, and none of them reveals a prompt,
- * a statistic or reaches a model. The page asks for the key to read `/api/*`.
+ * Who a request comes from. With no client key anywhere (configuration or store), anyone on the
+ * listening address may call; with one, every request must carry a key the way Claude Code sends
+ * it (`x-api-key` from ANTHROPIC_API_KEY, or `Authorization: Bearer` from ANTHROPIC_AUTH_TOKEN).
+ * The dashboard and its `/api/*` also take the login cookie `/login` sets, since a browser cannot
+ * send a header; a visitor without one is sent to `/login`. Liveness, the API documentation, the
+ * login page and the dashboard's static files stay open: none reveals a prompt, a statistic or
+ * reaches a model.
  */
-import { createHash, timingSafeEqual } from "node:crypto";
+import type { ClientKey, ClientKeyRegistry } from "../access/client-key-registry";
+import type { SessionTokens } from "../access/session-tokens";
 import { AuthenticationError } from "../errors/proxy-error";
 
-const OPEN_PATHS = /^\/(?:health|docs|dashboard)(?:\/|$)/;
+const OPEN_PATHS = /^\/(?:health|docs|login|logout|dashboard\/assets)(?:\/|$)/;
+/** Where a browser comes with the login cookie rather than a header. */
+const COOKIE_PATHS = /^\/(?:dashboard|api)(?:\/|$)/;
+
+/** The login cookie's name. */
+export const SESSION_COOKIE = "anyclaude_session";
+
+export type ClientKeyDecision =
+  /** `key`: the key the request carried; undefined on an open path or when no key exists. */
+  | { allowed: true; key?: ClientKey }
+  /** `login`: a browser asking for the dashboard page, to be sent to /login rather than answered 401. */
+  | { allowed: false; error: AuthenticationError; login: boolean };
 
 /**
- * Returns the check for one key: undefined for a request that may pass, else the error to answer
- * with. Keys are compared by their SHA-256 in constant time, so neither the key's length nor its
- * bytes leak through timing.
- *
  * @example
- * const check = createClientKeyCheck("s3cret");
- * check(new Request("http://127.0.0.1/v1/models", { headers: { "x-api-key": "s3cret" } })); // undefined
+ * const check = createClientKeyCheck({ keys, sessions });
+ * check(new Request("http://127.0.0.1/v1/models", { headers: { "x-api-key": key } }), "/v1/models"); // { allowed: true, key: { name: "alice", ... } }
  */
-export function createClientKeyCheck(key: string): (request: Request, path: string) => AuthenticationError | undefined {
-  const expected = digest(key);
-  return (request, path) => {
-    if (OPEN_PATHS.test(path)) return undefined;
+export function createClientKeyCheck(access: { keys: ClientKeyRegistry; sessions: SessionTokens }) {
+  return (request: Request, path: string): ClientKeyDecision => {
+    if (OPEN_PATHS.test(path) || !access.keys.hasKeys()) return { allowed: true };
     const presented = request.headers.get("x-api-key") ?? readBearer(request.headers.get("authorization"));
-    if (presented === undefined) return new AuthenticationError("x-api-key header is required");
-    if (!timingSafeEqual(digest(presented), expected)) return new AuthenticationError("invalid x-api-key");
-    return undefined;
+    if (presented !== undefined) {
+      const key = access.keys.identify(presented);
+      return key ? { allowed: true, key } : { allowed: false, error: new AuthenticationError("invalid x-api-key"), login: false };
+    }
+    if (COOKIE_PATHS.test(path)) {
+      const token = readCookie(request.headers.get("cookie"), SESSION_COOKIE);
+      const name = token === undefined ? undefined : access.sessions.verify(token);
+      // A key revoked since the login ends its sessions too.
+      const key = name === undefined ? undefined : access.keys.find(name);
+      if (key) return { allowed: true, key };
+      return { allowed: false, error: new AuthenticationError("log in at /login"), login: path === "/dashboard" };
+    }
+    return { allowed: false, error: new AuthenticationError("x-api-key header is required"), login: false };
   };
 }
 
@@ -35,6 +54,7 @@ function readBearer(header: string | null): string | undefined {
   return match?.[1]?.trim();
 }
 
-function digest(text: string): Buffer {
-  return createHash("sha256").update(text).digest();
+function readCookie(header: string | null, name: string): string | undefined {
+  if (header === null) return undefined;
+  return new Bun.CookieMap(header).get(name) ?? undefined;
 }

@@ -3,6 +3,7 @@
  * whatever a hook or route throws is answered in Anthropic's error shape.
  */
 import { Elysia } from "elysia";
+import type { ClientKey } from "../access/client-key-registry";
 import { InvalidRequestError, NotFoundError, ProxyError } from "../errors/proxy-error";
 import type { AppServices } from "./app-services";
 import { createBrowserGuard } from "./browser-guard";
@@ -12,6 +13,7 @@ import { createDashboardRoutes } from "./dashboard-routes";
 import { createDocsRoutes } from "./docs-routes";
 import { createHealthRoutes } from "./health-routes";
 import { createHistoryRoutes } from "./history-routes";
+import { createLoginRoutes } from "./login-routes";
 import { createMessagesRoutes } from "./messages-routes";
 import { createMetricsRoutes } from "./metrics-routes";
 import { createModelsRoutes } from "./models-routes";
@@ -24,13 +26,19 @@ import { createRequestId, readRequestId } from "./request-id";
  * const response = await app.handle(new Request("http://localhost/health"));
  */
 export function createApp(services: AppServices) {
-  const checkKey = services.clientKey === undefined ? undefined : createClientKeyCheck(services.clientKey);
+  const checkKey = createClientKeyCheck(services.access);
+  // The key each request carried, for the routes that log, count and limit by it; gone with the request.
+  const clientKeys = new WeakMap<Request, ClientKey>();
   return new Elysia()
     .error({ PROXY_ERROR: ProxyError })
     .use(createBrowserGuard(services.config.server, services.logger))
     .onRequest(({ request }) => {
-      const refused = checkKey?.(request, new URL(request.url).pathname);
-      if (refused) throw refused;
+      const decision = checkKey(request, new URL(request.url).pathname);
+      if (!decision.allowed) {
+        if (decision.login) return new Response(null, { status: 303, headers: { location: "/login" } });
+        throw decision.error;
+      }
+      if (decision.key) clientKeys.set(request, decision.key);
     })
     .onError((context) => {
       const { code, error, request } = context;
@@ -51,12 +59,13 @@ export function createApp(services: AppServices) {
           return renderErrorResponse(error, requestId);
       }
     })
-    .use(createMessagesRoutes(services))
+    .use(createMessagesRoutes(services, (request) => clientKeys.get(request)))
     .use(createModelsRoutes(services))
     .use(createHealthRoutes(services))
     .use(createMetricsRoutes(services))
     .use(createCacheRoutes(services))
     .use(createHistoryRoutes(services))
+    .use(createLoginRoutes(services.access))
     .use(createDashboardRoutes())
     .use(createDocsRoutes(services.version));
 }

@@ -2,8 +2,9 @@
  * Turns a started Anthropic event stream into the SSE response Claude Code reads. The stream's
  * first event has already arrived (see startAnswer), so anything failing now ends the stream
  * with exactly one `event: error` frame. Pings fill silences; the client's pace drives the
- * reading (pull), and a client that leaves aborts the backend. Each batch of events (what one
- * piece of the backend's body brought) goes out as one write.
+ * reading (pull: a slow reader leaves the engine waiting, never a growing buffer here), and a
+ * client that leaves, or stalls for `clientStallMs`, aborts the backend. Each batch of events
+ * (what one piece of the backend's body brought) goes out as one write.
  */
 
 import { isPing, type StartedAnswer } from "../backends/start-answer";
@@ -25,6 +26,8 @@ export interface SseResponseOptions {
   abortBackend: () => void;
   /** Where the stream registers while it is open, so that a shutdown can end it (see OpenStreams). */
   streams?: OpenStreams;
+  /** A client that takes nothing for this long is dropped and the backend aborted; default: never. */
+  clientStallMs?: number;
 }
 
 const PING = encodeSseFrame({ type: "ping" });
@@ -42,6 +45,8 @@ export function createSseResponse(stream: Extract<StartedAnswer, { kind: "stream
   let pinger: ReturnType<typeof setTimeout> | undefined;
 
   let forget: (() => void) | undefined;
+  // pull() runs when the client has taken what was queued: the last time it did.
+  let lastTakenAt = performance.now();
   const end = (outcome: StreamOutcome) => {
     if (ended) return;
     ended = true;
@@ -60,14 +65,28 @@ export function createSseResponse(stream: Extract<StartedAnswer, { kind: "stream
         // A pull waiting on the backend sees `ended` once the abort settles it.
         options.abortBackend();
       });
-      pinger = setTimeout(function ping() {
-        if (ended) return;
-        controller.enqueue(PING);
-        pinger?.refresh();
-      }, options.pingIntervalMs);
+      pinger = setTimeout(
+        function ping() {
+          if (ended) return;
+          pinger?.refresh();
+          // A client that has not taken the last write needs no ping: queueing one would grow what it
+          // has not read. One that takes nothing for clientStallMs holds the engine for no one.
+          if ((controller.desiredSize ?? 1) <= 0) {
+            if (options.clientStallMs !== undefined && performance.now() - lastTakenAt >= options.clientStallMs) {
+              end({ kind: "cancelled" });
+              options.abortBackend();
+              controller.error(new Error("the client read nothing for server.clientStallMs"));
+            }
+            return;
+          }
+          controller.enqueue(PING);
+        },
+        Math.min(options.pingIntervalMs, options.clientStallMs ?? Number.POSITIVE_INFINITY),
+      );
       write(controller, stream.first);
     },
     async pull(controller) {
+      lastTakenAt = performance.now();
       if (ended) return;
       try {
         let next = await iterator.next();

@@ -26,6 +26,8 @@ export interface FinishedRequest {
   /** performance.now() when the first content went out. */
   firstContentAt?: number;
   errorType?: string;
+  /** The name of the client key the request carried. */
+  clientKey?: string;
 }
 
 /**
@@ -54,6 +56,7 @@ export function describeFinishedRequest(request: FinishedRequest, now: number = 
     cachedTokens: request.usage?.cache_read_input_tokens ?? null,
     cache: request.cache ?? null,
     errorType: request.errorType ?? null,
+    clientKey: request.clientKey ?? null,
   };
 }
 

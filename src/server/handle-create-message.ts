@@ -36,6 +36,8 @@ export interface IncomingCall {
    * cache state): filled just before the failure is thrown to the app's error handler.
    */
   errorHeaders: ErrorHeaders;
+  /** The name of the client key the request carried; undefined when anyclaude asks for none. */
+  clientKey?: string;
 }
 
 /** What the end of an answer adds to its history row. */
@@ -72,6 +74,7 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
     requestId: call.requestId,
     estimatedTokens: inputTokensEstimate,
     startedAt: started,
+    clientKey: call.clientKey,
   });
   if (cached?.response) return cached.response;
 
@@ -102,6 +105,7 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
     services.metrics.requestSeconds.observe({ endpoint: "messages", stream: String(stream) }, seconds);
     services.logger.info("messages", {
       requestId: call.requestId,
+      key: call.clientKey,
       model: request.model,
       backend: last?.backendId,
       target: last?.model,
@@ -128,10 +132,17 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
           status,
           attempts,
           cache: cached?.lookup.outcome,
+          clientKey: call.clientKey,
         },
         ended,
       ),
     );
+    // Counted once the answer is over, so the answer that crosses a key's daily line still completes.
+    const tokens = (facts.usage?.input_tokens ?? 0) + (facts.usage?.output_tokens ?? 0);
+    if (call.clientKey !== undefined && tokens > 0) {
+      services.access.limits.recordTokens(call.clientKey, tokens);
+      services.metrics.clientTokens.inc({ key: call.clientKey }, tokens);
+    }
   };
 
   // Upstreams that honour Anthropic prompt caching get breakpoints; computed once per prompt sent, whatever the retries.
@@ -211,6 +222,7 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
   return createSseResponse(answer, {
     headers,
     pingIntervalMs: services.config.server.pingIntervalMs,
+    clientStallMs: services.config.server.clientStallMs,
     requestId: call.requestId,
     abortBackend: () => abort.abort(),
     streams: services.streams,

@@ -3,7 +3,7 @@
  * bodies get 413, malformed or absurdly nested JSON gets 400, both in Anthropic's shape, before
  * any other work is wasted on them.
  */
-import { InvalidRequestError, PayloadTooLargeError } from "../errors/proxy-error";
+import { InvalidRequestError, PayloadTooLargeError, RequestTimeoutError } from "../errors/proxy-error";
 import { exceedsNesting } from "../json/exceeds-nesting";
 import type { ReusingJsonParser } from "../json/reusing-json-parser";
 import { parseThenRelease } from "./parse-then-release";
@@ -20,9 +20,24 @@ const decoder = new TextDecoder();
 /**
  * @example
  * const body = await readJsonBody(request, 32 * 1024 * 1024);
- * const reusing = await readJsonBody(request, 32 * 1024 * 1024, new ReusingJsonParser({ maxDepth: MAX_NESTING }));
+ * const reusing = await readJsonBody(request, 32 * 1024 * 1024, new ReusingJsonParser({ maxDepth: MAX_NESTING }), 60_000);
  */
-export async function readJsonBody(request: Request, limitBytes: number, parser?: ReusingJsonParser): Promise<unknown> {
+export async function readJsonBody(request: Request, limitBytes: number, parser?: ReusingJsonParser, timeoutMs?: number): Promise<unknown> {
+  const reading = readWithinLimit(request, limitBytes, parser);
+  if (timeoutMs === undefined) return reading;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RequestTimeoutError(timeoutMs)), timeoutMs);
+  });
+  try {
+    // A body still trickling in after the deadline settles nobody: race() has subscribed to it.
+    return await Promise.race([reading, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function readWithinLimit(request: Request, limitBytes: number, parser?: ReusingJsonParser): Promise<unknown> {
   const declared = Number(request.headers.get("content-length"));
   if (declared > limitBytes) throw new PayloadTooLargeError(limitBytes);
   const parse = (bytes: Uint8Array): unknown => {

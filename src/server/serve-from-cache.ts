@@ -27,6 +27,8 @@ export interface CacheStepInput {
   estimatedTokens: number;
   /** performance.now() when the request arrived, for the request-duration metric. */
   startedAt: number;
+  /** The name of the client key the request carried. */
+  clientKey?: string;
 }
 
 export interface CacheStep {
@@ -79,6 +81,7 @@ export async function serveFromCache(services: AppServices, input: CacheStepInpu
     services.metrics.requestSeconds.observe({ endpoint: "messages", stream: String(input.stream) }, seconds);
     services.logger.info("messages", {
       requestId: input.requestId,
+      key: input.clientKey,
       model: input.clientModel,
       cache: lookup.outcome,
       similarity: lookup.similarity,
@@ -101,6 +104,7 @@ export async function serveFromCache(services: AppServices, input: CacheStepInpu
           cache: lookup.outcome,
           usage: message.usage,
           firstContentAt,
+          clientKey: input.clientKey,
         },
         ended,
       ),

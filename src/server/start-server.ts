@@ -5,6 +5,7 @@
  */
 
 import { Value } from "@sinclair/typebox/value";
+import { decideListenExposure } from "../access/decide-listen-exposure";
 import type { Backend } from "../backends/backend";
 import { createBackend } from "../backends/create-backend";
 import { type DiscoveredBackend, discoverLocalBackends } from "../backends/discover-local-backends";
@@ -12,7 +13,6 @@ import { ProbingBackend } from "../backends/probing-backend";
 import { BackendUnreachableError, nameBackend, resolveBackendSettings } from "../backends/resolve-backend-settings";
 import { ConfigError } from "../config/config-error";
 import { type BackendConfig, BackendSchema, type Config } from "../config/config-schema";
-import { readSecret, SecretUnavailableError } from "../config/read-secret";
 import { resolveSearchSettings } from "../config/resolve-search-settings";
 import { ContextState } from "../context/context-state";
 import { OverloadedError, ProxyError } from "../errors/proxy-error";
@@ -27,11 +27,11 @@ import type { Target } from "../router/parse-target";
 import { Router } from "../router/router";
 import type { RouterClock } from "../router/router-clock";
 import { createApp } from "./create-app";
+import { createClientAccess } from "./create-client-access";
 import { createProxyToolServices } from "./create-proxy-tool-services";
 import { createRequestHistory } from "./create-request-history";
 import { createRouterObserver } from "./create-router-observer";
 import { DeferredResponseCache, type ResponseCacheLike } from "./deferred-response-cache";
-import { isLoopbackHost } from "./is-loopback-host";
 import { OpenStreams } from "./open-streams";
 import { MAX_NESTING } from "./read-json-body";
 
@@ -73,14 +73,19 @@ const SHUTDOWN_RETRY_AFTER_S = 5;
 const REPROBE_MS = 5_000;
 
 export async function startServer(config: Config, options: StartOptions): Promise<RunningServer> {
-  const clientKey = readClientKey(config, options.env);
   // A search provider listed but not set up stops start-up here, before anything runs; the searcher reads them again later.
   resolveSearchSettings(config.search, options.env);
-  if (clientKey === undefined && !isLoopbackHost(config.server.host)) {
-    options.logger.warn("listening beyond loopback without server.apiKey: anyone who can reach this port can use your models", {
-      host: config.server.host,
-    });
+  const access = await createClientAccess(config, options);
+  const exposure = decideListenExposure({
+    host: config.server.host,
+    hasKeys: access.keys.hasKeys(),
+    allowUnauthenticated: config.server.allowUnauthenticated,
+  });
+  if (!exposure.allowed) {
+    access.close();
+    throw new ConfigError([{ path: "server.host", message: exposure.message }]);
   }
+  if (exposure.warning) options.logger.warn(exposure.warning);
   const { configs, discovered, unanswered } = await selectBackendConfigs(config, options.logger);
   const backends = await Promise.all(configs.map((backendConfig) => buildBackend(backendConfig, config, options)));
   let router: Router | undefined;
@@ -129,7 +134,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     cache,
     discovery,
     version: options.version,
-    clientKey,
+    access,
     streams,
     conversationMemo,
     proxyTools: proxyTools.services,
@@ -142,8 +147,9 @@ export async function startServer(config: Config, options: StartOptions): Promis
     port: config.server.port,
     // Our own limit answers 413 in Anthropic's shape; Bun's would answer with an empty body.
     maxRequestBodySize: config.server.maxBodyBytes * 2 + 1024 * 1024,
-    // Prompt evaluation can keep a stream silent for minutes before its first byte.
-    idleTimeout: 0,
+    // Idle connections and clients that stall while sending; the messages route lifts it while an
+    // answer is awaited (prompt evaluation can keep a stream silent for minutes before its first byte).
+    idleTimeout: config.server.idleTimeoutS,
     // Elysia turns SO_REUSEPORT on: a second anyclaude on the same port would then start fine
     // and silently take half the connections instead of failing with EADDRINUSE.
     reusePort: false,
@@ -174,6 +180,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
       }
       // After the last answer: it may still be on its way into the cache or the history, or running a tool.
       await Promise.all([cache?.close(), history?.close(), proxyTools.close()]);
+      access.close();
     },
   };
 }
@@ -217,17 +224,6 @@ async function buildBackend(backendConfig: BackendConfig, config: Config, option
     const id = backendConfig.id ?? nameBackend(backendConfig.kind === "auto" ? "backend" : backendConfig.kind, backendConfig.url);
     options.logger.warn("backend not reachable at start-up; will probe again on use", { backend: id, url: backendConfig.url, error });
     return new ProbingBackend(id, backendConfig, { ...resolveOptions, retryMs: options.reprobeMs ?? REPROBE_MS });
-  }
-}
-
-/** `server.apiKey` from wherever the config says; a variable or file that is missing stops start-up. */
-function readClientKey(config: Config, env: Record<string, string | undefined>): string | undefined {
-  try {
-    return readSecret(config.server, env);
-  } catch (error) {
-    if (!(error instanceof SecretUnavailableError)) throw error;
-    const field = config.server.apiKeyEnv ? "server.apiKeyEnv" : "server.apiKeyFile";
-    throw new ConfigError([{ path: field, message: error.message }], { cause: error });
   }
 }
 

@@ -24,6 +24,7 @@ export function withNullColumns(row: NewRequestHistoryRow): Required<NewRequestH
     cachedTokens: null,
     cache: null,
     errorType: null,
+    clientKey: null,
     contextUtilization: null,
     tokensTrimmed: null,
     promptTokensSaved: null,

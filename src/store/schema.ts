@@ -5,7 +5,7 @@
  * tail on overflow pages, so a column after a 5 KB message would cost extra page reads.
  */
 import { sql } from "drizzle-orm";
-import { blob, check, index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { blob, check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /** The exact cache: one complete answer per normalized-request hash. */
 export const cacheEntries = sqliteTable(
@@ -167,6 +167,8 @@ export const requestHistory = sqliteTable(
     promptTokensSaved: integer("prompt_tokens_saved"),
     toolCalls: integer("tool_calls"),
     searchCalls: integer("search_calls"),
+    /** The name of the client key the request carried; NULL when anyclaude asks for none (last: added by a later migration). */
+    clientKey: text("client_key"),
   },
   (table) => [
     index("request_history_at_idx").on(table.at),
@@ -224,4 +226,22 @@ export const requestTotals = sqliteTable(
     ttftHistogram: text("ttft_histogram").notNull().default("{}"),
   },
   (table) => [primaryKey({ columns: [table.span, table.minute, table.backend] })],
+);
+
+/**
+ * Client keys made by `anyclaude keys add`: only the SHA-256 of each key, never the key. A
+ * running server notices a change by SQLite's data_version and reads the table again, so a key
+ * added or revoked here takes effect without a restart. `last_used_at` is written at most once a
+ * minute per key, off the hot path's every request.
+ */
+export const clientKeys = sqliteTable(
+  "client_keys",
+  {
+    name: text("name").primaryKey(),
+    /** Hex SHA-256 of the key. */
+    hash: text("hash").notNull(),
+    createdAt: integer("created_at").notNull(),
+    lastUsedAt: integer("last_used_at"),
+  },
+  (table) => [uniqueIndex("client_keys_hash_unique").on(table.hash)],
 );

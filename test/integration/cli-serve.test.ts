@@ -166,13 +166,15 @@ describe("anyclaude serve", () => {
     expect([...first.requests, ...second.requests].filter((request) => request.path.startsWith("/v1/v1"))).toEqual([]);
   });
 
-  test("--host 0.0.0.0 listens on every interface but prints 127.0.0.1, an address a client can dial", async () => {
+  test("--host 0.0.0.0 --allow-unauthenticated listens on every interface with a warning, and prints 127.0.0.1, an address a client can dial", async () => {
     const backend = startBackend();
-    const serve = startServe(["--port", "0", "--host", "0.0.0.0", "--backend", backend.url]);
+    // Without a key or the flag it would refuse to start (test/integration/open-proxy.test.ts).
+    const serve = startServe(["--port", "0", "--host", "0.0.0.0", "--allow-unauthenticated", "--backend", backend.url]);
 
     const address = await serve.address();
 
     expect(serve.stdout).toContain(`listening on http://0.0.0.0:${address.port}\n`);
+    expect(serve.stderr).toContain("listening on 0.0.0.0 with no client key (--allow-unauthenticated)");
     expect(address.host).toBe("127.0.0.1");
     expect((await postMessage(address.url)).status).toBe(200);
   });

@@ -1,8 +1,9 @@
 /**
  * `/dashboard` in real headless Chromium (Debian's `chromium`, driven by playwright-core) after
- * scripted traffic: the page shows the numbers the traffic made (requests, errors, cache hits and
+ * scripted traffic, on a server with a client key: the page sends the browser to `/login`, takes
+ * the key once and keeps only an HttpOnly session cookie; then it shows the numbers the traffic made (requests, errors, cache hits and
  * misses, a backend that is down), takes in what happens next without a reload, opens a
- * request's details, fits a phone's width, and logs no error. Screenshots of the laptop and
+ * request's details, fits a phone's width, logs no error, and logs out. Screenshots of the laptop and
  * phone views are written to test/artifacts/ (git ignores it).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -18,6 +19,7 @@ const ARTIFACTS = join(import.meta.dir, "../artifacts");
 const BROWSER_MS = 60_000;
 /** Long enough for the page's next read of /api/stats on a busy machine. */
 const SHOWN_MS = 20_000;
+const KEY = "sk-dashboard-viewer";
 
 describe.skipIf(CHROMIUM === null)("the dashboard in headless Chromium", () => {
   let scenario: DashboardScenario;
@@ -41,7 +43,7 @@ describe.skipIf(CHROMIUM === null)("the dashboard in headless Chromium", () => {
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    scenario = await startDashboardScenario();
+    scenario = await startDashboardScenario({ apiKey: KEY });
     for (const step of [miss!, hit!, streamedMiss!]) await scenario.send(step);
     browser = await chromium.launch({ executablePath: CHROMIUM! });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -60,6 +62,27 @@ describe.skipIf(CHROMIUM === null)("the dashboard in headless Chromium", () => {
     await browser?.close();
     await scenario?.stop();
   });
+
+  test(
+    "sends a visitor without a session to /login; a wrong key stays there, the right one opens the dashboard with an HttpOnly cookie",
+    async () => {
+      expect(new URL(page.url()).pathname).toBe("/login");
+      await page.locator('input[name="key"]').fill("sk-not-the-key");
+      await page.getByRole("button", { name: "Log in" }).click();
+      expect(await page.getByRole("alert").textContent()).toContain("not one this server knows");
+      // The refused login is the one 4xx this page is expected to see.
+      problems.splice(0);
+      await page.locator('input[name="key"]').fill(KEY);
+      await page.getByRole("button", { name: "Log in" }).click();
+      await page.waitForURL(`${scenario.proxy.url}/dashboard`);
+      const [cookie] = await page.context().cookies();
+      expect(cookie).toMatchObject({ name: "anyclaude_session", httpOnly: true, sameSite: "Strict" });
+      expect(cookie!.value).not.toContain(KEY);
+      // Scripts on the page cannot read it.
+      expect(await page.evaluate("document.cookie")).toBe("");
+    },
+    BROWSER_MS,
+  );
 
   test(
     "shows what the traffic so far did: requests, cache, backends, each request",
@@ -139,4 +162,16 @@ describe.skipIf(CHROMIUM === null)("the dashboard in headless Chromium", () => {
   test("logged no error, failed no request", () => {
     expect(problems).toEqual([]);
   });
+
+  test(
+    "logging out ends the session: the page goes to /login, and the API answers the browser 401",
+    async () => {
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.getByRole("button", { name: "Log out" }).click();
+      await page.waitForURL(`${scenario.proxy.url}/login`);
+      expect(await page.context().cookies()).toEqual([]);
+      expect(await page.evaluate("fetch('/api/stats').then((response) => response.status)")).toBe(401);
+    },
+    BROWSER_MS,
+  );
 });

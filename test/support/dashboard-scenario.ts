@@ -45,11 +45,11 @@ export const SCRIPTED_TRAFFIC = {
 
 /**
  * @example
- * const scenario = await startDashboardScenario();
+ * const scenario = await startDashboardScenario(); // or ({ apiKey }): the server then asks for it, the dashboard for a login
  * for (const step of SCRIPTED_TRAFFIC.steps) await scenario.send(step);
  * await scenario.stop();
  */
-export async function startDashboardScenario(): Promise<DashboardScenario> {
+export async function startDashboardScenario(options: { apiKey?: string } = {}): Promise<DashboardScenario> {
   const dataDir = mkdtempSync(join(tmpdir(), "anyclaude-dashboard-"));
   const backend = startFakeOpenAIBackend((request) => {
     const body = request.body as { stream?: boolean; messages: Array<{ content: unknown }> };
@@ -65,6 +65,7 @@ export async function startDashboardScenario(): Promise<DashboardScenario> {
       paths: { dataDir, cacheDir: join(dataDir, "cache-dir") },
       // Short, so a test sees rows in the store soon; the dashboard shows them live regardless.
       history: { flushIntervalMs: 200 },
+      ...(options.apiKey !== undefined && { server: { apiKey: options.apiKey } }),
     },
     [
       { id: "llama", url: backend.url, kind: "llamacpp", mode: "translate" },
@@ -79,7 +80,11 @@ export async function startDashboardScenario(): Promise<DashboardScenario> {
     async send(step) {
       const response = await fetch(`${proxy.url}/v1/messages`, {
         method: "POST",
-        headers: { "content-type": "application/json", "anthropic-version": "2023-06-01" },
+        headers: {
+          "content-type": "application/json",
+          "anthropic-version": "2023-06-01",
+          ...(options.apiKey !== undefined && { "x-api-key": options.apiKey }),
+        },
         body: JSON.stringify({
           model: "claude-sonnet-4-5",
           max_tokens: 64,

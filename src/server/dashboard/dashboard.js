@@ -1,7 +1,6 @@
 // anyclaude's dashboard: reads /api/stats and /api/requests, follows /api/events, draws with uPlot.
 // Plain script, no build step: it is served as written.
 
-const KEY_STORAGE = "anyclaude-api-key";
 const MAX_ROWS = 100;
 const STATS_REFRESH_MS = 30_000;
 const STATS_AFTER_EVENT_MS = 1_000;
@@ -36,17 +35,16 @@ function cell(text, className) {
 
 // --- talking to the server ------------------------------------------------------------------
 
-function authHeaders() {
-  const key = sessionStorage.getItem(KEY_STORAGE);
-  return key ? { "x-api-key": key } : {};
+/** A server with client keys answers 401 once the login has expired (or its key was revoked): log in again. */
+function logInAgain() {
+  location.assign("/login");
+  return new Error("this server asks for a client key: log in");
 }
 
 async function getJson(path) {
-  const response = await fetch(path, { headers: authHeaders() });
-  if (response.status === 401) {
-    $("#key-form").hidden = false;
-    throw new Error("this server needs its API key");
-  }
+  // The login cookie goes with every same-origin request; the page never sees a key.
+  const response = await fetch(path);
+  if (response.status === 401) throw logInAgain();
   const body = await response.json();
   if (!response.ok) throw new Error(body.error?.message ?? `${path} answered ${response.status}`);
   return body;
@@ -88,11 +86,12 @@ function refreshStatsSoon() {
   }, STATS_AFTER_EVENT_MS);
 }
 
-/** /api/events read with fetch rather than EventSource, which cannot send the API key. */
+/** /api/events read with fetch, which reports a 401 that EventSource would hide. */
 async function followEvents() {
   for (;;) {
     try {
-      const response = await fetch("/api/events", { headers: authHeaders() });
+      const response = await fetch("/api/events");
+      if (response.status === 401) throw logInAgain();
       if (!response.ok || !response.body) throw new Error(`/api/events answered ${response.status}`);
       $("#live").textContent = "live";
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -328,13 +327,6 @@ $("#window").addEventListener("change", (event) => {
   loadStats();
 });
 $("#older").addEventListener("click", () => loadRequests(state.older));
-$("#key-form").addEventListener("submit", (event) => {
-  event.preventDefault();
-  sessionStorage.setItem(KEY_STORAGE, $("#key").value);
-  $("#key-form").hidden = true;
-  loadStats();
-  loadRequests();
-});
 setInterval(loadStats, STATS_REFRESH_MS);
 loadStats();
 loadRequests();

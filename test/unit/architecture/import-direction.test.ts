@@ -26,6 +26,8 @@ const ALLOWED: Record<string, string[]> = {
   translate: ["json", "protocol", "tools"],
   // The request history: rows into the store, summaries out of it.
   history: ["store"],
+  // Who may call and how much: client keys, their limits, login sessions; the store is handed in.
+  access: ["config", "errors", "protocol"],
   // Pure planning of what fits a window; counting and summarizing are handed in.
   context: ["json", "protocol", "errors", "translate", "config"],
   // Slims system prompts and tool definitions; reads its tier names from the config schema.
@@ -60,6 +62,7 @@ const ALLOWED: Record<string, string[]> = {
     "mcp",
     "search",
     "history",
+    "access",
   ],
   cli: [
     "json",
@@ -83,6 +86,7 @@ const ALLOWED: Record<string, string[]> = {
     "mcp",
     "search",
     "history",
+    "access",
   ],
 };
 

@@ -67,7 +67,7 @@ describe("anyclaude", () => {
     expect(stdout).toBe("");
     expect(stderr.split("\n")).toEqual([
       "anyclaude: invalid configuration (5 problems):",
-      `  - server.prot: unknown field; known fields here: host, port, maxBodyBytes, pingIntervalMs, apiKey, apiKeyEnv, apiKeyFile, allowedHosts, allowedOrigins (${file} line 3)`,
+      `  - server.prot: unknown field; known fields here: host, port, maxBodyBytes, pingIntervalMs, apiKey, apiKeyEnv, apiKeyFile, keys, keyLimits, allowUnauthenticated, maxInFlight, idleTimeoutS, bodyTimeoutMs, clientStallMs, allowedHosts, allowedOrigins (${file} line 3)`,
       `  - server.port: expected integer from 0 to 65535, found 70000 (${file} line 2)`,
       `  - backends[0].url: expected string matching ^https?://, found "localhost:8080" (${file} line 5)`,
       '  - logging.level: expected one of debug, info, warn, error, found "loud" (flag --log-level)',

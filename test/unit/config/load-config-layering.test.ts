@@ -34,6 +34,13 @@ describe("loadConfig layering", () => {
       port: 8082,
       maxBodyBytes: 32 * 1024 * 1024,
       pingIntervalMs: 10_000,
+      keys: {},
+      keyLimits: {},
+      allowUnauthenticated: false,
+      maxInFlight: 256,
+      idleTimeoutS: 60,
+      bodyTimeoutMs: 60_000,
+      clientStallMs: 300_000,
       allowedHosts: [],
       allowedOrigins: [],
     });

@@ -3,6 +3,10 @@
  * shape, under the id the request was given, and only what is not a ProxyError (a bug) is logged.
  */
 import { expect, test } from "bun:test";
+import { ClientKeyRegistry } from "../../../src/access/client-key-registry";
+import { hashClientKey } from "../../../src/access/client-key-secret";
+import { ClientLimits } from "../../../src/access/client-limits";
+import { SessionTokens } from "../../../src/access/session-tokens";
 import { loadConfig } from "../../../src/config/load-config";
 import { ContextState } from "../../../src/context/context-state";
 import { ConversationMemo } from "../../../src/json/conversation-memo";
@@ -27,7 +31,12 @@ function startApp() {
     logger: createLogger({ level: "info", format: "json", write: (line) => logged.push(line) }),
     metrics: createMetrics(),
     version: "0.0.0",
-    clientKey: KEY,
+    access: {
+      keys: new ClientKeyRegistry({ configured: [{ name: "default", hash: hashClientKey(KEY) }], defaultLimits: {} }),
+      limits: new ClientLimits({ maxInFlight: 8 }),
+      sessions: new SessionTokens({ ttlMs: 60_000 }),
+      close() {},
+    },
     // A cache that cannot be opened: its stats() throws a plain Error, as a bug would.
     cache: new DeferredResponseCache(async () => undefined),
     conversationMemo: new ConversationMemo({ maxDepth: 64 }),

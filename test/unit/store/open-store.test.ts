@@ -51,6 +51,7 @@ describe("openStore", () => {
       schema.searchResults,
       schema.requestHistory,
       schema.requestTotals,
+      schema.clientKeys,
     ];
     expect(Object.keys(schema).length).toBe(tables.length);
     const inDatabase = store.sqlite
