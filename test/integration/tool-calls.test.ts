@@ -2,13 +2,12 @@
  * Tool calls through the real server in translate mode, against a scripted llama-server: a call
  * the model wrote as text reaches the client as tool_use, an invalid call is re-asked once
  * before any of it goes out, single-call mode, and what /metrics and the log line say about it.
+ * Native mode's are in tool-calls-native.test.ts.
  */
 import { afterEach, describe, expect, test } from "bun:test";
 import type { Message } from "../../src/protocol/anthropic/messages";
 import type { MessageStreamEvent } from "../../src/protocol/anthropic/stream-events";
 import { checkAnthropicEventOrder } from "../support/check-anthropic-event-order";
-import { anthropicStream, startFakeAnthropicBackend } from "../support/fake-anthropic-backend";
-import { anthropicMessageEvents } from "../support/fake-anthropic-events";
 import { type FakeOpenAIBackend, openAIJson, openAIStream, startFakeOpenAIBackend } from "../support/fake-openai-backend";
 import { llamaServerChunks, llamaServerCompletion } from "../support/fake-openai-chunks";
 import { readAnthropicEvents } from "../support/read-anthropic-events";
@@ -163,36 +162,5 @@ describe("single-call mode", () => {
     expect(toolUses(events)).toEqual([{ name: "Read", input: { file_path: "a" } }]);
     expect(backend!.requestsTo("/v1/chat/completions")[0]!.body).toMatchObject({ parallel_tool_calls: false });
     expect(await metricsText()).toContain('anyclaude_tool_call_fixes_total{kind="dropped-extra"} 1');
-  });
-});
-
-describe("native mode", () => {
-  async function startNative(kind: "llamacpp" | "anthropic") {
-    const events = anthropicMessageEvents({ blocks: [{ type: "text", text: HERMES_CALL }], stopReason: "end_turn", pieces: 9 });
-    const native = startFakeAnthropicBackend(anthropicStream(events), { kind });
-    proxy = await startProxy({ retry: { maxAttempts: 1 } }, [{ id: "engine", url: native.url, kind, mode: "native" }]);
-    return native;
-  }
-
-  test("a local engine's text-form call becomes tool_use there too, checked and mended", async () => {
-    const native = await startNative("llamacpp");
-    try {
-      const events = await readAnthropicEvents(await post(true));
-      expect(checkAnthropicEventOrder(events)).toEqual([]);
-      expect(toolUses(events)).toEqual([{ name: "Bash", input: { command: "ls", timeout: 5000 } }]);
-      expect(events.at(-2)).toMatchObject({ type: "message_delta", delta: { stop_reason: "tool_use" } });
-    } finally {
-      await native.stop();
-    }
-  });
-
-  test("an Anthropic upstream's answer passes as it is", async () => {
-    const native = await startNative("anthropic");
-    try {
-      const events = await readAnthropicEvents(await post(true));
-      expect(toolUses(events)).toEqual([]);
-    } finally {
-      await native.stop();
-    }
   });
 });
