@@ -33,7 +33,7 @@ export interface Metrics {
   proxyToolLoopSteps: HistogramType<never>;
   contextUtilization: HistogramType<"backend">;
   contextActions: CounterType<"backend" | "action">;
-  toolCalls: CounterType<"tool">;
+  toolCalls: CounterType<"tool" | "source">;
   toolCallFixes: CounterType<"kind">;
 }
 
@@ -195,8 +195,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     }),
     toolCalls: new Counter({
       name: "anyclaude_tool_calls_total",
-      help: "Tool calls sent to the client in backends' answers, by tool.",
-      labelNames: ["tool"],
+      help: "Tool calls sent to the client, by tool and source: engine (a backend's answer) or cache (an answer the response cache replayed).",
+      labelNames: ["tool", "source"],
       registers: [registry],
     }),
     toolCallFixes: new Counter({

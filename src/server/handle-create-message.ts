@@ -49,7 +49,7 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
   const request = validateMessageCreate(call.body, memo);
   const stream = request.stream === true;
   const warnings: TranslationWarning[] = [];
-  const toolCalls = recordToolCalls(services.metrics);
+  const toolCalls = recordToolCalls(services.metrics, "engine");
   const onWarning = (warning: TranslationWarning) => {
     warnings.push(warning);
     services.metrics.translationWarnings.inc({ code: warning.code });

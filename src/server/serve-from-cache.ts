@@ -15,6 +15,7 @@ import { type RouteDecision, resolveRoute } from "../router/resolve-route";
 import type { AppServices } from "./app-services";
 import { createSseResponse } from "./create-sse-response";
 import { describeFinishedRequest, type FinishedRequest } from "./describe-finished-request";
+import { recordToolCalls } from "./record-tool-calls";
 import { toMessageId } from "./request-id";
 
 export interface CacheStepInput {
@@ -77,6 +78,9 @@ export async function serveFromCache(services: AppServices, input: CacheStepInpu
     const seconds = (ended - input.startedAt) / 1000;
     services.metrics.requests.inc({ endpoint: "messages", status: "200", backend: "cache", stream: String(input.stream) });
     services.metrics.requestSeconds.observe({ endpoint: "messages", stream: String(input.stream) }, seconds);
+    // The replayed calls reach the client as a live answer's do: counted alike, labelled as replayed.
+    const toolCalls = recordToolCalls(services.metrics, "cache");
+    toolCalls.onMessage(message);
     services.logger.info("messages", {
       requestId: input.requestId,
       model: input.clientModel,
@@ -85,6 +89,7 @@ export async function serveFromCache(services: AppServices, input: CacheStepInpu
       stream: input.stream,
       outcome,
       ms: Math.round(seconds * 1000),
+      ...toolCalls.summary(),
     });
     services.history?.record(
       describeFinishedRequest(

@@ -76,7 +76,7 @@ describe("calls a model wrote as text", () => {
     expect(events.at(-2)).toMatchObject({ type: "message_delta", delta: { stop_reason: "tool_use" } });
 
     const metrics = await metricsText();
-    expect(metrics).toContain('anyclaude_tool_calls_total{tool="Bash"} 1');
+    expect(metrics).toContain('anyclaude_tool_calls_total{tool="Bash",source="engine"} 1');
     expect(metrics).toContain('anyclaude_tool_call_fixes_total{kind="text-form"} 1');
     expect(metrics).toContain('anyclaude_tool_call_fixes_total{kind="renamed"} 1');
     expect(metrics).toContain('anyclaude_tool_call_fixes_total{kind="coerced"} 1');
