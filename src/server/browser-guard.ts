@@ -10,8 +10,6 @@ import type { Logger } from "../log/logger";
 import { type BrowserAccessSettings, createBrowserAccessPolicy } from "./browser-access-policy";
 import { decideBrowserAccess } from "./decide-browser-access";
 import { isLoopbackHost } from "./is-loopback-host";
-import { renderErrorResponse } from "./render-error-response";
-import { createRequestId } from "./request-id";
 
 const PREFLIGHT_MAX_AGE_S = 600;
 
@@ -39,7 +37,7 @@ export function createBrowserGuard(server: BrowserAccessSettings, logger: Logger
       const access = decide({ host: url?.host ?? "", origin });
       if (!access.allowed) {
         logger.warn("request refused: a web page or an unknown host name", { host: url?.host, origin, path: url?.pathname });
-        return renderErrorResponse(new PermissionError(access.message), createRequestId());
+        throw new PermissionError(access.message);
       }
       if (access.corsOrigin === undefined) return;
       if (request.method === "OPTIONS" && request.headers.has("access-control-request-method")) {
@@ -53,7 +51,7 @@ export function createBrowserGuard(server: BrowserAccessSettings, logger: Logger
       if (request.method !== "POST") return;
       const type = request.headers.get("content-type");
       if (type?.split(";")[0]?.trim().toLowerCase() === "application/json") return;
-      return renderErrorResponse(new UnsupportedMediaTypeError(type), createRequestId());
+      throw new UnsupportedMediaTypeError(type);
     });
 }
 

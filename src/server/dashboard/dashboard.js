@@ -200,7 +200,7 @@ function renderErrors(errors) {
   list.replaceChildren(
     ...errors.map((row) => {
       const item = document.createElement("li");
-      item.textContent = `${clock(row.at)} ${row.errorType} (${row.status}) on ${row.backend ?? "no backend"}, ${row.clientModel}, ${row.attempts} attempt${row.attempts === 1 ? "" : "s"}`;
+      item.textContent = `${clock(row.at)} ${row.errorType} (${row.status}) on ${row.backend ?? "no backend"}, ${row.clientModel || "refused before routing"}, ${row.attempts} attempt${row.attempts === 1 ? "" : "s"}`;
       return item;
     }),
   );
@@ -212,7 +212,7 @@ function renderRequests() {
       const tr = document.createElement("tr");
       tr.append(
         cell(clock(row.at)),
-        cell(row.clientModel),
+        cell(row.clientModel || "–"),
         cell(row.backend ?? (row.cache === "hit" || row.cache === "semantic" ? "cache" : "–")),
         cell(row.errorType ? `${row.status} ${row.errorType}` : String(row.status), row.errorType ? "bad" : ""),
         cell(row.cache ?? "–"),
