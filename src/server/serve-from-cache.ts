@@ -13,6 +13,7 @@ import type { MessageCreateParams } from "../protocol/anthropic/messages";
 import type { MessageStreamEvent } from "../protocol/anthropic/stream-events";
 import { type RouteDecision, resolveRoute } from "../router/resolve-route";
 import type { AppServices } from "./app-services";
+import { captureRequestBodies } from "./capture-request-bodies";
 import { createSseResponse } from "./create-sse-response";
 import { describeFinishedRequest, type FinishedRequest } from "./describe-finished-request";
 import { recordToolCalls } from "./record-tool-calls";
@@ -21,6 +22,8 @@ import { toMessageId } from "./request-id";
 export interface CacheStepInput {
   /** The normalized request. */
   request: MessageCreateParams;
+  /** The request as the client sent it, for the history's `storeBodies`. */
+  clientRequest: MessageCreateParams;
   clientModel: string;
   headers: Headers;
   stream: boolean;
@@ -42,7 +45,7 @@ export interface CacheStep {
  * Undefined when there is no cache or the route cannot be resolved (dispatch then reports why).
  *
  * @example
- * const cached = await serveFromCache(services, { request: normalized, clientModel, headers, stream, requestId, estimatedTokens, startedAt });
+ * const cached = await serveFromCache(services, { request: normalized, clientRequest, clientModel, headers, stream, requestId, estimatedTokens, startedAt });
  * if (cached?.response) return cached.response;
  */
 export async function serveFromCache(services: AppServices, input: CacheStepInput): Promise<CacheStep | undefined> {
@@ -109,6 +112,7 @@ export async function serveFromCache(services: AppServices, input: CacheStepInpu
         },
         ended,
       ),
+      captureRequestBodies(services.config.history, input.clientRequest, message),
     );
   };
   if (!input.stream) {

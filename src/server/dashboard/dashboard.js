@@ -229,6 +229,36 @@ function renderRequests() {
 
 function showDetail(row) {
   $("#detail-id").textContent = row.requestId;
+  $("#detail-bodies").hidden = true;
+  renderDetailFields(row);
+  $("#detail").showModal();
+  loadDetailBodies(row);
+}
+
+/** The prompt and the answer, when the server keeps them (history.storeBodies). */
+async function loadDetailBodies(row) {
+  try {
+    // A row that came live has no id yet: the store has it by now (a read writes what is pending).
+    const id = row.id ?? (await getJson("/api/requests?limit=50")).requests.find((stored) => stored.requestId === row.requestId)?.id;
+    if (id == null) return;
+    const detail = await getJson(`/api/requests/${id}`);
+    if (!detail.bodies || $("#detail-id").textContent !== detail.requestId) return;
+    const { prompt, answer, truncated } = detail.bodies;
+    // A text cut to the cap is no longer JSON: it shows as it is.
+    $("#detail-prompt").textContent = truncated ? prompt : indent(prompt);
+    $("#detail-answer").textContent = answer === "" ? "–" : truncated ? answer : indent(answer);
+    $("#detail-truncated").hidden = !truncated;
+    $("#detail-bodies").hidden = false;
+  } catch (error) {
+    showProblem(error);
+  }
+}
+
+function indent(json) {
+  return JSON.stringify(JSON.parse(json), null, 2);
+}
+
+function renderDetailFields(row) {
   $("#detail-fields").replaceChildren(
     ...Object.entries(row).flatMap(([name, value]) => {
       const term = document.createElement("dt");
@@ -238,7 +268,6 @@ function showDetail(row) {
       return [term, description];
     }),
   );
-  $("#detail").showModal();
 }
 
 // --- charts -----------------------------------------------------------------------------------
