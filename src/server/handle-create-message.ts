@@ -204,7 +204,12 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
     toolCalls.onMessage(answer.message);
     if (ticket) services.cache!.remember(ticket, answer.message);
     settle({ kind: "completed", outputTokens: answer.message.usage.output_tokens });
-    finish(200, "completed", attempts, { outcome: "completed", route: decision.route, usage: answer.message.usage, message: answer.message });
+    finish(200, "completed", attempts, {
+      outcome: "completed",
+      route: decision.route,
+      usage: answer.message.usage,
+      message: answer.message,
+    });
     return Response.json(answer.message, { headers });
   }
   const meter = new StreamMeter();
