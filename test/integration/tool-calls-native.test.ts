@@ -6,7 +6,6 @@
  */
 import { afterEach, describe, expect, test } from "bun:test";
 import type { Message } from "../../src/protocol/anthropic/messages";
-import type { MessageStreamEvent } from "../../src/protocol/anthropic/stream-events";
 import { checkAnthropicEventOrder } from "../support/check-anthropic-event-order";
 import {
   anthropicError,
@@ -17,9 +16,9 @@ import {
 } from "../support/fake-anthropic-backend";
 import { anthropicMessageBody, anthropicMessageEvents, type FakeAnthropicMessage } from "../support/fake-anthropic-events";
 import type { FakeScript } from "../support/fake-backend-server";
-import { readAnthropicEvents } from "../support/read-anthropic-events";
+import { readAnthropicEvents, readStreamedText, readToolUses } from "../support/read-anthropic-events";
 import { type StartedProxy, startProxy } from "../support/start-proxy";
-import { CASE_TOOLS } from "../support/text-form-calls";
+import { HERMES_BASH_CALL, postToolRequest } from "../support/text-form-calls";
 
 let engine: FakeAnthropicBackend | undefined;
 let proxy: StartedProxy | undefined;
@@ -35,37 +34,8 @@ async function start(script: FakeScript, kind: "llamacpp" | "anthropic" = "llama
   proxy = await startProxy({ retry: { maxAttempts: 1 }, tools }, [{ id: "engine", url: engine.url, kind, mode: "native" }]);
 }
 
-function post(stream: boolean) {
-  const body = {
-    model: "claude-sonnet-5-5",
-    max_tokens: 512,
-    stream,
-    tools: CASE_TOOLS,
-    messages: [{ role: "user", content: "List the files." }],
-  };
-  return fetch(`${proxy!.url}/v1/messages`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-}
-
-function toolUses(events: MessageStreamEvent[]) {
-  const inputs = new Map<number, string>();
-  const calls: Array<{ index: number; name: string }> = [];
-  for (const event of events) {
-    if (event.type === "content_block_start" && event.content_block.type === "tool_use")
-      calls.push({ index: event.index, name: event.content_block.name });
-    if (event.type === "content_block_delta" && event.delta.type === "input_json_delta") {
-      inputs.set(event.index, (inputs.get(event.index) ?? "") + event.delta.partial_json);
-    }
-  }
-  return calls.map((call) => ({ name: call.name, input: JSON.parse(inputs.get(call.index) ?? "{}") }));
-}
-
 const metricsText = async () => (await fetch(`${proxy!.url}/metrics`)).text();
 
-const HERMES_CALL = 'Listing.\n<tool_call>\n{"name": "bash", "arguments": {"command": "ls", "timeout": "5000"}}\n</tool_call>';
 const INVALID: FakeAnthropicMessage = {
   blocks: [
     { type: "text", text: "Let me look." },
@@ -83,32 +53,32 @@ const FIXED: FakeAnthropicMessage = {
 describe("calls a model wrote as text", () => {
   test("a local engine's text-form call becomes tool_use there too, checked and mended", async () => {
     await start(
-      anthropicStream(anthropicMessageEvents({ blocks: [{ type: "text", text: HERMES_CALL }], stopReason: "end_turn", pieces: 9 })),
+      anthropicStream(anthropicMessageEvents({ blocks: [{ type: "text", text: HERMES_BASH_CALL }], stopReason: "end_turn", pieces: 9 })),
     );
-    const events = await readAnthropicEvents(await post(true));
+    const events = await readAnthropicEvents(await postToolRequest(proxy!.url, true));
     expect(checkAnthropicEventOrder(events)).toEqual([]);
-    expect(toolUses(events)).toEqual([{ name: "Bash", input: { command: "ls", timeout: 5000 } }]);
+    expect(readToolUses(events)).toEqual([{ name: "Bash", input: { command: "ls", timeout: 5000 } }]);
     expect(events.at(-2)).toMatchObject({ type: "message_delta", delta: { stop_reason: "tool_use" } });
   });
 
   test("an Anthropic upstream's answer passes as it is", async () => {
     await start(
-      anthropicStream(anthropicMessageEvents({ blocks: [{ type: "text", text: HERMES_CALL }], stopReason: "end_turn" })),
+      anthropicStream(anthropicMessageEvents({ blocks: [{ type: "text", text: HERMES_BASH_CALL }], stopReason: "end_turn" })),
       "anthropic",
     );
-    const events = await readAnthropicEvents(await post(true));
-    expect(toolUses(events)).toEqual([]);
+    const events = await readAnthropicEvents(await postToolRequest(proxy!.url, true));
+    expect(readToolUses(events)).toEqual([]);
   });
 });
 
 describe("a call that fails its schema", () => {
   test("stream: the engine is asked once more with the validator's message; only the fixed call goes out, in one message", async () => {
     await start([anthropicStream(anthropicMessageEvents(INVALID)), anthropicStream(anthropicMessageEvents(FIXED))]);
-    const events = await readAnthropicEvents(await post(true));
+    const events = await readAnthropicEvents(await postToolRequest(proxy!.url, true));
     expect(checkAnthropicEventOrder(events)).toEqual([]);
     expect(events.filter((event) => event.type === "message_start")).toHaveLength(1);
-    expect(toolUses(events)).toEqual([{ name: "Bash", input: { command: "ls", timeout: 5 } }]);
-    const text = events.flatMap((e) => (e.type === "content_block_delta" && e.delta.type === "text_delta" ? [e.delta.text] : [])).join("");
+    expect(readToolUses(events)).toEqual([{ name: "Bash", input: { command: "ls", timeout: 5 } }]);
+    const text = readStreamedText(events);
     expect(text).toBe("Let me look.");
     expect(events.at(-2)).toMatchObject({ type: "message_delta", delta: { stop_reason: "tool_use" }, usage: { output_tokens: 20 } });
 
@@ -128,7 +98,7 @@ describe("a call that fails its schema", () => {
 
   test("JSON answer: the same; the two answers become one message", async () => {
     await start([anthropicJson(anthropicMessageBody(INVALID)), anthropicJson(anthropicMessageBody(FIXED))]);
-    const message = (await (await post(false)).json()) as Message;
+    const message = (await (await postToolRequest(proxy!.url, false)).json()) as Message;
     expect(message.content).toEqual([
       { type: "text", text: "Let me look." },
       { type: "tool_use", id: expect.any(String), name: "Bash", input: { command: "ls", timeout: 5 } },
@@ -139,7 +109,7 @@ describe("a call that fails its schema", () => {
 
   test("a second failure passes the call on, counted as invalid", async () => {
     await start([anthropicJson(anthropicMessageBody(INVALID)), anthropicJson(anthropicMessageBody(INVALID))]);
-    const message = (await (await post(false)).json()) as Message;
+    const message = (await (await postToolRequest(proxy!.url, false)).json()) as Message;
     expect(message.content.filter((block) => block.type === "tool_use")).toEqual([
       { type: "tool_use", id: expect.any(String), name: "Bash", input: { timeout: 5 } },
     ]);
@@ -150,16 +120,16 @@ describe("a call that fails its schema", () => {
 
   test("a re-ask the engine refuses leaves the held call to go out as it is", async () => {
     await start([anthropicStream(anthropicMessageEvents(INVALID)), anthropicError(500, "api_error", "boom")]);
-    const events = await readAnthropicEvents(await post(true));
+    const events = await readAnthropicEvents(await postToolRequest(proxy!.url, true));
     expect(checkAnthropicEventOrder(events)).toEqual([]);
-    expect(toolUses(events)).toEqual([{ name: "Bash", input: { timeout: 5 } }]);
+    expect(readToolUses(events)).toEqual([{ name: "Bash", input: { timeout: 5 } }]);
     expect(events.at(-2)).toMatchObject({ type: "message_delta", delta: { stop_reason: "tool_use" } });
   });
 
   test("with tools.reask off the call goes out at once, counted as invalid", async () => {
     await start([anthropicStream(anthropicMessageEvents(INVALID))], "llamacpp", { reask: false });
-    const events = await readAnthropicEvents(await post(true));
-    expect(toolUses(events)).toEqual([{ name: "Bash", input: { timeout: 5 } }]);
+    const events = await readAnthropicEvents(await postToolRequest(proxy!.url, true));
+    expect(readToolUses(events)).toEqual([{ name: "Bash", input: { timeout: 5 } }]);
     expect(engine!.requestsTo("/v1/messages")).toHaveLength(1);
     expect(await metricsText()).toContain('anyclaude_tool_call_fixes_total{kind="invalid"} 1');
   });
