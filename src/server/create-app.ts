@@ -31,7 +31,7 @@ export function createApp(services: AppServices) {
   return new Elysia()
     .error({ PROXY_ERROR: ProxyError })
     .onRequest(({ request }) => {
-      arrivals.set(request, performance.now());
+      if (services.history) arrivals.set(request, performance.now());
     })
     .use(createBrowserGuard(services.config.server, services.logger))
     .onRequest(({ request }) => {
