@@ -3,7 +3,8 @@
  * The request history's costs (issue 21): what recording a request adds on its path (in-process,
  * and end to end as two anyclaude processes, history off and on, answering alternately in one
  * run), what writing costs per row off the path, and how long `/api/stats` takes over a store of
- * a million rows spread over 30 days, window by window.
+ * a million rows spread over 30 days, window by window; and, for `history.storeBodies` (off by
+ * default), what keeping a Claude Code request's prompt and answer costs on the path.
  *
  *   bun bench/history.ts            1,000,000 rows, 4,000 requests per side
  *   bun bench/history.ts --quick    100,000 rows, 1,000 requests per side
@@ -15,10 +16,12 @@ import { parseArgs } from "node:util";
 import { readRequestStats } from "../src/history/read-request-stats";
 import { RequestHistory } from "../src/history/request-history";
 import { sumRowsByPeriod } from "../src/history/sum-rows-by-period";
+import { captureRequestBodies } from "../src/server/capture-request-bodies";
 import { describeFinishedRequest } from "../src/server/describe-finished-request";
 import { openStore } from "../src/store/open-store";
 import { RequestHistoryRepository } from "../src/store/request-history-repository";
 import type { NewRequestHistoryRow } from "../src/store/request-history-row";
+import { readClaudeCodeRequests } from "../test/support/claude-code-fixtures";
 import { makeHistoryRow } from "../test/support/history-rows";
 import { subtractPercentiles, summarizeLatencies } from "./latency-stats";
 import { measureSequential } from "./measure-interleaved";
@@ -43,6 +46,7 @@ console.log(
 );
 try {
   await measureRecording();
+  measureBodies();
   await measureEndToEnd();
   await measureStats();
 } finally {
@@ -97,6 +101,40 @@ async function measureRecording(): Promise<void> {
   );
   console.log(`  writing, off the path (batches of ${batch}, totals included)  ${format((flushMs / samples.length) * 1000, 2)} µs per row`);
   await history.close();
+}
+
+/**
+ * `history.storeBodies` on: serializing and capping Claude Code's largest recorded request and an
+ * answer, against serializing the request alone (the floor any stored copy pays), in the same run.
+ */
+function measureBodies(): void {
+  const request = readClaudeCodeRequests()
+    .map((recorded) => recorded.body)
+    .sort((a, b) => JSON.stringify(b).length - JSON.stringify(a).length)[0]!;
+  const answer = JSON.parse(JSON.stringify({ id: "msg_1", content: [{ type: "text", text: "Listing the files.".repeat(20) }] }));
+  const settings = { storeBodies: true, maxBodyBytes: 262_144 };
+  const time = (run: () => unknown) => {
+    const samples: number[] = [];
+    for (let index = 0; index < 3_000; index++) {
+      const before = performance.now();
+      run();
+      if (index >= 500) samples.push(performance.now() - before);
+    }
+    return summarizeLatencies(samples).p50;
+  };
+  const floor = time(() => JSON.stringify(request));
+  const capture = time(() => captureRequestBodies(settings, request, answer));
+  const capped = time(() => captureRequestBodies({ ...settings, maxBodyBytes: 16_384 }, request, answer));
+  const kb = (Buffer.byteLength(JSON.stringify(request)) / 1024).toFixed(0);
+  console.log(`
+history.storeBodies on, Claude Code's largest recorded request (${kb} KB), p50 of 2,500:`);
+  console.log(`  JSON.stringify(request), the floor               ${format(floor * 1000, 1)} µs`);
+  console.log(
+    `  captureRequestBodies, whole                      ${format(capture * 1000, 1)} µs   ${(capture / floor).toFixed(2)}× the floor`,
+  );
+  console.log(
+    `  captureRequestBodies, cut to 16 KB               ${format(capped * 1000, 1)} µs   ${(capped / floor).toFixed(2)}× the floor`,
+  );
 }
 
 /** Two anyclaude processes in front of one lean backend, history off and on, called alternately. */

@@ -5,20 +5,23 @@
  */
 import { BackendHttpError, BackendProtocolError } from "../errors/proxy-error";
 import type { CountTokensParams, Message, MessageCreateParams } from "../protocol/anthropic/messages";
-import { checkMessage, checkStreamEvent } from "../protocol/anthropic/response-schema";
+import { checkMessage } from "../protocol/anthropic/response-schema";
 import type { MessageStreamEvent } from "../protocol/anthropic/stream-events";
+import { buildReaskRequest } from "../tools/build-reask-request";
 import { describeToolsInPrompt } from "../tools/describe-tools-in-prompt";
 import { convertAnthropicRequestToOpenAIChat } from "../translate/convert-anthropic-request-to-openai-chat";
 import { filterNativeToolCalls, NativeToolCallFilter } from "../translate/native-tool-call-filter";
 import type { ToolCallHandling } from "../translate/tool-call-gate";
 import type { Backend, CallOptions, MessageStream, TokenCount } from "./backend";
+import { completeWithReask, type HeldToolCalls } from "./complete-with-reask";
 import { countTokensWithEngine } from "./count-tokens-with-engine";
+import type { BackendResponse } from "./fetch-backend";
 import { HttpBackend } from "./http-backend";
 import { parseBackendJson } from "./parse-backend-json";
-import { convertInStreamError } from "./read-backend-error";
-import { readBackendEvents } from "./read-backend-events";
+import { readNativeAnswer } from "./read-native-answer";
 import { requestBackendJson } from "./request-backend-json";
 import { resolveToolSettings } from "./resolve-tool-settings";
+import { streamWithReask } from "./stream-with-reask";
 import { type ToolCalling, ToolCallingByModel } from "./tool-calling-by-model";
 
 const ANTHROPIC_VERSION = "2023-06-01";
@@ -31,63 +34,38 @@ export class AnthropicNativeBackend extends HttpBackend implements Backend {
 
   async createMessage(request: MessageCreateParams, options: CallOptions): Promise<Message> {
     const calling = await this.resolveToolCalling(request, options);
-    const started = await this.post("/v1/messages", this.prepare(request, false, options, calling), options);
-    const text = await started.readText();
-    const message = parseBackendJson(this.id, text, "message");
-    if (!checkMessage.Check(message)) {
-      const first = checkMessage.Errors(message).First();
-      throw new BackendProtocolError(this.id, `${first?.path || "/"}: ${first?.message ?? "not a message"}`);
-    }
-    const answer = { ...(message as unknown as Message), model: options.clientModel };
     const handling = this.toolHandling(request, options);
+    const answer = await this.completeMessage(request, options, calling);
     if (!handling) return answer;
-    const filtered = filterNativeToolCalls(answer, handling);
-    filtered.warnings.forEach(options.onWarning);
-    return filtered.value;
+    const first = filterNativeToolCalls(answer, handling);
+    first.warnings.forEach(options.onWarning);
+    const reask = async (held: HeldToolCalls) => {
+      const second = filterNativeToolCalls(await this.completeMessage(buildReaskRequest(request, held), options, calling), {
+        ...handling,
+        holdInvalid: false,
+      });
+      second.warnings.forEach(options.onWarning);
+      return second.value;
+    };
+    return completeWithReask(first.value, first.invalid, reask, options);
   }
 
   async streamMessage(request: MessageCreateParams, options: CallOptions): Promise<MessageStream> {
     const calling = await this.resolveToolCalling(request, options);
     const started = await this.post("/v1/messages", this.prepare(request, true, options, calling), options);
     const handling = this.toolHandling(request, options);
-    const filter = handling ? new NativeToolCallFilter(handling) : undefined;
-    const backendId = this.id;
-    const timeouts = this.settings.timeouts;
-    async function* events(): AsyncGenerator<MessageStreamEvent[]> {
-      let stopped = false;
-      for await (const frames of readBackendEvents(backendId, started, timeouts)) {
-        const batch: MessageStreamEvent[] = [];
-        try {
-          for (const frame of frames) {
-            const event = parseBackendJson(backendId, frame.data, "stream event");
-            if (frame.event === "error" || (event as { type?: unknown }).type === "error") {
-              throw convertInStreamError(backendId, (event as { error?: unknown }).error ?? event);
-            }
-            if (!checkStreamEvent.Check(event)) {
-              const first = checkStreamEvent.Errors(event).First();
-              throw new BackendProtocolError(backendId, `event ${frame.event ?? "?"}: ${first?.path || "/"} ${first?.message ?? ""}`);
-            }
-            const typed = event as MessageStreamEvent;
-            if (typed.type === "message_start") typed.message.model = options.clientModel;
-            if (typed.type === "content_block_start" && typed.content_block.type === "tool_use") typed.content_block.input ??= {};
-            if (typed.type === "message_stop") stopped = true;
-            if (!filter) batch.push(typed);
-            else {
-              batch.push(...filter.push(typed));
-              filter.drainWarnings().forEach(options.onWarning);
-            }
-          }
-        } catch (error) {
-          // What the chunk brought before the failure still reaches the client, then the error frame.
-          if (batch.length > 0) yield batch;
-          throw error;
-        }
-        if (batch.length > 0) yield batch;
-      }
-      // A body that closes cleanly but early (engine killed, proxy in between) must not pass for a whole answer.
-      if (!stopped) throw new BackendProtocolError(backendId, "the stream ended before message_stop");
-    }
-    return { events: events() };
+    if (!handling)
+      return { events: passNativeAnswer(readNativeAnswer(this.id, started, this.settings.timeouts, options, (event) => [event])) };
+    const filter = new NativeToolCallFilter(handling);
+    const read = (response: BackendResponse) =>
+      readNativeAnswer(this.id, response, this.settings.timeouts, options, (event) => {
+        const events = filter.push(event);
+        filter.drainWarnings().forEach(options.onWarning);
+        return events;
+      });
+    const reask = async (held: HeldToolCalls) =>
+      read(await this.post("/v1/messages", this.prepare(buildReaskRequest(request, held), true, options, calling), options));
+    return { events: streamWithReask(filter, read(started), reask, options) };
   }
 
   async countTokens(request: CountTokensParams, options: CallOptions): Promise<TokenCount> {
@@ -116,15 +94,26 @@ export class AnthropicNativeBackend extends HttpBackend implements Backend {
     return countTokensWithEngine(this.settings, chat, request, options);
   }
 
+  /** One whole answer, checked, with the client's model name. */
+  private async completeMessage(request: MessageCreateParams, options: CallOptions, calling: ToolCalling): Promise<Message> {
+    const started = await this.post("/v1/messages", this.prepare(request, false, options, calling), options);
+    const message = parseBackendJson(this.id, await started.readText(), "message");
+    if (!checkMessage.Check(message)) {
+      const first = checkMessage.Errors(message).First();
+      throw new BackendProtocolError(this.id, `${first?.path || "/"}: ${first?.message ?? "not a message"}`);
+    }
+    return { ...(message as unknown as Message), model: options.clientModel };
+  }
+
   /**
    * Local engines' answers get translate mode's tool-call handling (text-form calls, checks,
-   * single-call mode); an Anthropic upstream's pass as they are. No re-ask here: translate only.
+   * single-call mode, one re-ask when `tools.reask` is on); an Anthropic upstream's pass as they are.
    */
   private toolHandling(request: MessageCreateParams, options: CallOptions): ToolCallHandling | undefined {
     const tools = request.tools ?? [];
     if (this.settings.kind === "anthropic" || tools.length === 0) return undefined;
     const settings = resolveToolSettings(options.tools, this.id, request.model);
-    return { tools, textCalls: settings.textCalls, holdInvalid: false, singleCall: settings.singleCall };
+    return { tools, textCalls: settings.textCalls, holdInvalid: settings.reask, singleCall: settings.singleCall };
   }
 
   private resolveToolCalling(request: MessageCreateParams, options: CallOptions): Promise<ToolCalling> {
@@ -154,4 +143,10 @@ export class AnthropicNativeBackend extends HttpBackend implements Backend {
     }
     return body;
   }
+}
+
+/** Every batch of an answer that needs no tool-call handling, its last one included. */
+async function* passNativeAnswer(answer: AsyncGenerator<MessageStreamEvent[], MessageStreamEvent[]>): AsyncGenerator<MessageStreamEvent[]> {
+  const last = yield* answer;
+  if (last.length > 0) yield last;
 }

@@ -6,24 +6,22 @@
  */
 import { BackendProtocolError } from "../errors/proxy-error";
 import type { CountTokensParams, Message, MessageCreateParams } from "../protocol/anthropic/messages";
-import type { MessageStreamEvent } from "../protocol/anthropic/stream-events";
 import { checkChatCompletion } from "../protocol/openai/chat-response-schema";
-import { buildReaskRequest, describeInvalidCall, type InvalidToolCall } from "../tools/build-reask-request";
+import { buildReaskRequest } from "../tools/build-reask-request";
 import { describeToolsInPrompt } from "../tools/describe-tools-in-prompt";
 import { convertAnthropicRequestToOpenAIChat } from "../translate/convert-anthropic-request-to-openai-chat";
-import {
-  type ConvertedChatCompletion,
-  convertOpenAIChatCompletionToAnthropic,
-} from "../translate/convert-openai-chat-completion-to-anthropic";
+import { convertOpenAIChatCompletionToAnthropic } from "../translate/convert-openai-chat-completion-to-anthropic";
 import { OpenAIChatStreamConverter } from "../translate/openai-chat-stream-converter";
 import type { ToolCallHandling } from "../translate/tool-call-gate";
 import type { Backend, CallOptions, MessageStream, TokenCount } from "./backend";
+import { completeWithReask, type HeldToolCalls } from "./complete-with-reask";
 import { countTokensWithEngine } from "./count-tokens-with-engine";
 import { HttpBackend } from "./http-backend";
 import { parseBackendJson } from "./parse-backend-json";
 import { convertInStreamError } from "./read-backend-error";
 import { isErrorObject, readChatCompletionStream } from "./read-chat-completion-stream";
 import { resolveToolSettings } from "./resolve-tool-settings";
+import { streamWithReask } from "./stream-with-reask";
 import { type ToolCalling, ToolCallingByModel } from "./tool-calling-by-model";
 
 export class OpenAIChatBackend extends HttpBackend implements Backend {
@@ -34,20 +32,9 @@ export class OpenAIChatBackend extends HttpBackend implements Backend {
     const handling = this.toolHandling(request, options);
     const calling = await this.resolveToolCalling(request, options);
     const first = await this.completeChat(request, options, handling, calling);
-    const invalid = first.invalid;
-    if (invalid.calls.length === 0) return first.value;
-    let second: ConvertedChatCompletion;
-    try {
-      this.reportReask(invalid.calls, options);
-      second = await this.completeChat(buildReaskRequest(request, invalid), options, { ...handling, holdInvalid: false }, calling, true);
-    } catch (error) {
-      if (options.signal.aborted) throw error;
-      return { ...first.value, content: [...first.value.content, ...this.passInvalidCalls(invalid.calls, error, options)] };
-    }
-    const content = [...first.value.content, ...second.value.content];
-    const usage = { ...first.value.usage, output_tokens: first.value.usage.output_tokens + second.value.usage.output_tokens };
-    const stopReason = content.some((block) => block.type === "tool_use") ? "tool_use" : second.value.stop_reason;
-    return { ...first.value, content, usage, stop_reason: stopReason, stop_sequence: second.value.stop_sequence };
+    const reask = async (held: HeldToolCalls) =>
+      (await this.completeChat(buildReaskRequest(request, held), options, { ...handling, holdInvalid: false }, calling, true)).value;
+    return completeWithReask(first.value, first.invalid, reask, options);
   }
 
   async streamMessage(request: MessageCreateParams, options: CallOptions): Promise<MessageStream> {
@@ -62,36 +49,18 @@ export class OpenAIChatBackend extends HttpBackend implements Backend {
       inputTokensEstimate: options.inputTokensEstimate,
       toolCalls: handling,
     });
-    const settings = this.settings;
     // The re-ask's request warnings are the first request's again: not reported twice.
     const quiet = { ...options, onWarning: () => {} };
-    const reask = (invalid: { text: string; calls: readonly InvalidToolCall[] }) =>
-      this.post("/v1/chat/completions", this.buildChatRequest(buildReaskRequest(request, invalid), true, quiet, calling), options);
-    const backend = this;
-    async function* events(): AsyncGenerator<MessageStreamEvent[]> {
-      // The last batch of an answer waits for the end of the message, to go out with it.
-      let last = yield* readChatCompletionStream(settings, started, converter, options.onWarning);
-      last.push(...converter.endAnswer());
-      const invalid = converter.invalidCalls();
-      if (invalid.calls.length > 0) {
-        backend.reportReask(invalid.calls, options);
-        if (last.length > 0) yield last;
-        last = [];
-        try {
-          const again = await reask(invalid);
-          converter.resumeAfterReask();
-          last = yield* readChatCompletionStream(settings, again, converter, options.onWarning);
-        } catch (error) {
-          // Once the second answer has begun, its failure is the stream's; before, the held calls go out as they are.
-          if (options.signal.aborted || converter.invalidCalls().calls.length === 0) throw error;
-          options.onWarning({ code: "reask-failed", path: "tool_calls", message: `the re-ask failed: ${(error as Error).message}` });
-        }
-      }
-      last.push(...converter.finish());
-      converter.drainWarnings().forEach(options.onWarning);
-      if (last.length > 0) yield last;
-    }
-    return { events: events() };
+    const reask = async (held: HeldToolCalls) => {
+      const again = await this.post(
+        "/v1/chat/completions",
+        this.buildChatRequest(buildReaskRequest(request, held), true, quiet, calling),
+        options,
+      );
+      return readChatCompletionStream(this.settings, again, converter, options.onWarning);
+    };
+    const first = readChatCompletionStream(this.settings, started, converter, options.onWarning);
+    return { events: streamWithReask(converter, first, reask, options) };
   }
 
   async countTokens(request: CountTokensParams, options: CallOptions): Promise<TokenCount> {
@@ -131,21 +100,6 @@ export class OpenAIChatBackend extends HttpBackend implements Backend {
     const settings = resolveToolSettings(options.tools, this.id, request.model);
     const tools = request.tools ?? [];
     return { tools, textCalls: settings.textCalls, holdInvalid: settings.reask && tools.length > 0, singleCall: settings.singleCall };
-  }
-
-  private reportReask(calls: readonly InvalidToolCall[], options: CallOptions): void {
-    for (const call of calls) {
-      options.onWarning({ code: "reasked-tool-call", path: "tool_calls", message: `asked the model again: ${describeInvalidCall(call)}` });
-    }
-  }
-
-  /** The held calls as they are, when the re-ask could not be made. */
-  private passInvalidCalls(calls: readonly InvalidToolCall[], error: unknown, options: CallOptions) {
-    options.onWarning({ code: "reask-failed", path: "tool_calls", message: `the re-ask failed: ${(error as Error).message}` });
-    return calls.map((call) => {
-      options.onWarning({ code: "invalid-tool-input", path: "tool_calls", message: `${call.name}: ${call.problems.join("; ")}` });
-      return { type: "tool_use" as const, id: call.id, name: call.name, input: call.input };
-    });
   }
 
   private resolveToolCalling(request: MessageCreateParams, options: CallOptions): Promise<ToolCalling> {

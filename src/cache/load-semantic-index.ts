@@ -5,8 +5,8 @@
  */
 import { rmSync } from "node:fs";
 import type { Embedder } from "../embed/embedder";
+import type { ProgressUpdate } from "../log/format-progress-line";
 import type { SemanticEntriesRepository } from "../store/semantic-entries-repository";
-import type { ProgressUpdate } from "./format-progress-line";
 import { manifestPathOf } from "./hnsw-index-file";
 import { openVectorIndex, type VectorIndexRebuild, type VectorSourceRow } from "./open-vector-index";
 import type { VectorIndex } from "./vector-index";

@@ -4,10 +4,10 @@
  * (SQLite) is the source of truth, so any doubt about the file is settled by rebuilding.
  */
 
-import type { ProgressUpdate } from "./format-progress-line";
+import type { ProgressUpdate } from "../log/format-progress-line";
+import { createProgressReporter } from "../log/progress-reporter";
 import { HnswVectorIndex } from "./hnsw-vector-index";
 import { loadHnswlibAddon } from "./load-hnswlib-addon";
-import { createTerminalProgressBar } from "./terminal-progress-bar";
 
 export interface VectorSourceRow {
   id: number;
@@ -79,7 +79,7 @@ export async function openVectorIndex(options: OpenVectorIndexOptions): Promise<
   }
 
   const index = HnswVectorIndex.create(addon, { path: options.path, dimensions, capacity: expected });
-  const onProgress = options.onProgress ?? createTerminalProgressBar("rebuilding the semantic cache index");
+  const onProgress = options.onProgress ?? createProgressReporter("rebuilding the semantic cache index");
   let added = 0;
   let skipped = 0;
   onProgress({ done: 0, total: expected });

@@ -135,7 +135,7 @@ Downloads all-MiniLM-L6-v2 (ONNX, about 90 MB) into <cache dir>/models/, where t
 cache's embedder finds it. The file is checked against the SHA-256 the host states and the one
 given with --sha256, and kept only if every check passes; what was checked is recorded in
 all-MiniLM-L6-v2.onnx.json beside it. Without any hash to check, the file is kept and its
-SHA-256 printed so you can compare it with the publisher's. A progress bar shows on a terminal.
+SHA-256 printed so you can compare it with the publisher's. A progress bar shows on a terminal; elsewhere, a line every 10 s.
 
 Options:
 ${options}

@@ -4,12 +4,12 @@
  * progress bar on a terminal and the integrity check of downloadModelFile.
  */
 
-import { createTerminalProgressBar } from "../cache/terminal-progress-bar";
 import { ConfigError } from "../config/config-error";
 import { resolveDataPaths } from "../config/data-paths";
 import { loadConfig } from "../config/load-config";
 import { type DownloadedModelRecord, downloadModelFile } from "../embed/download-model-file";
 import { downloadedMiniLMPath } from "../embed/locate-minilm-model";
+import { createProgressReporter } from "../log/progress-reporter";
 import { formatModelsHelp } from "./cli-help";
 import { type CliIo, EXIT_CONFIG, EXIT_FAILURE, EXIT_OK, reportUsageError } from "./cli-io";
 import { CONFIG_OPTIONS, pickConfigFlags, readCommandOptions } from "./read-command-options";
@@ -53,7 +53,7 @@ export async function runModelsFromArgs(args: string[], io: CliIo): Promise<numb
   const url = (values.url as string | undefined) ?? DEFAULT_MINILM_URL;
   const target = downloadedMiniLMPath(cacheDir);
   io.stderr(`downloading ${url}\n       into ${target}\n`);
-  const drawProgress = createTerminalProgressBar("all-MiniLM-L6-v2.onnx (MB)", {
+  const drawProgress = createProgressReporter("all-MiniLM-L6-v2.onnx (MB)", {
     stream: { isTTY: io.stderrIsTerminal, write: io.stderr },
   });
   let record: DownloadedModelRecord;

@@ -31,7 +31,7 @@ export const ToolsSchema = t.Object(
     reask: t.Boolean({
       default: true,
       description:
-        "A call whose input still fails the tool's schema after safe coercions (\"5\" → 5, a lone value → a one-element array) is sent back to the model once, with the validator's message, before any of it reaches the client (translate mode). Off, or when the second answer fails too: the call is passed on and counted.",
+        "A call whose input still fails the tool's schema after safe coercions (\"5\" → 5, a lone value → a one-element array) is sent back to the model once, with the validator's message, before any of it reaches the client (both modes; not for an Anthropic upstream). Off, or when the second answer fails too: the call is passed on and counted.",
     }),
     calling: ToolCallingSchema,
     singleCall: t.Boolean({

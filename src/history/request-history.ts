@@ -6,9 +6,9 @@
  * The store is opened on the first write or read, so a server that answers nothing opens nothing.
  */
 import type { RequestHistoryRepository } from "../store/request-history-repository";
-import { type NewRequestHistoryRow, withNullColumns } from "../store/request-history-row";
+import { type NewRequestHistoryRow, type PendingHistoryRow, type RequestBodies, withNullColumns } from "../store/request-history-row";
 import { readRequestStats } from "./read-request-stats";
-import type { RequestRow, RequestStats } from "./request-stats-schema";
+import type { RequestDetail, RequestRow, RequestStats } from "./request-stats-schema";
 import { sumRowsByPeriod } from "./sum-rows-by-period";
 
 export interface OpenedHistoryStore {
@@ -49,7 +49,7 @@ export class RequestHistory {
   readonly #now: () => number;
   readonly #listeners = new Set<(row: RequestRow) => void>();
   readonly #timer: ReturnType<typeof setInterval>;
-  #pending: NewRequestHistoryRow[] = [];
+  #pending: PendingHistoryRow[] = [];
   #opening: Promise<OpenedHistoryStore | undefined> | undefined;
   /** One write at a time: a flush waits for the one before it. */
   #writing: Promise<void> = Promise.resolve();
@@ -64,10 +64,13 @@ export class RequestHistory {
     this.#timer.unref();
   }
 
-  /** On the request path: keeps the row for the next write and hands it to live listeners. */
-  record(row: NewRequestHistoryRow): void {
+  /**
+   * On the request path: keeps the row (and its prompt and answer, when `history.storeBodies`
+   * gave them) for the next write and hands the row to live listeners.
+   */
+  record(row: NewRequestHistoryRow, bodies?: RequestBodies): void {
     if (this.#closed) return;
-    this.#pending.push(row);
+    this.#pending.push(bodies ? { ...row, bodies } : row);
     if (this.#listeners.size > 0) {
       const live = toRequestRow(row);
       for (const listener of this.#listeners) listener(live);
@@ -100,6 +103,12 @@ export class RequestHistory {
   async listRequests(limit: number, before?: number): Promise<RequestRow[] | undefined> {
     await this.flush();
     return (await this.#store())?.repository.list(limit, before);
+  }
+
+  /** One row with its prompt and answer (null when not kept); undefined when there is none, or no store. */
+  async readRequest(id: number): Promise<RequestDetail | undefined> {
+    await this.flush();
+    return (await this.#store())?.repository.get(id);
   }
 
   async close(): Promise<void> {

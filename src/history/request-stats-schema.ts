@@ -35,8 +35,27 @@ export const RequestRowSchema = t.Object(
     toolCalls: Nullable(t.Integer()),
     searchCalls: Nullable(t.Integer()),
   },
-  { description: "One request: what was asked for, where it went, how it ended. Never the prompt or the answer." },
+  { description: "One request: what was asked for, where it went, how it ended. Never the prompt or the answer (see /api/requests/{id})." },
 );
+
+export const RequestDetailSchema = t.Composite(
+  [
+    RequestRowSchema,
+    t.Object({
+      bodies: Nullable(
+        t.Object({
+          truncated: t.Boolean({ description: "Either text was cut to `history.maxBodyBytes`." }),
+          prompt: t.String({ description: "The request as the client sent it (JSON); its end when cut." }),
+          answer: t.String({ description: "The answer as the client got it (JSON); its start when cut; empty when there was none." }),
+        }),
+        "The prompt and the answer, kept only with `history.storeBodies` on; null otherwise.",
+      ),
+    }),
+  ],
+  { description: "One request's row, with its prompt and answer when the user chose to keep them." },
+);
+
+export type RequestDetail = Static<typeof RequestDetailSchema>;
 
 const DurationsSchema = t.Object({
   mean: Nullable(t.Number()),

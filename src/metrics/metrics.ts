@@ -37,7 +37,7 @@ export interface Metrics {
   proactiveSearches: CounterType<"outcome">;
   contextUtilization: HistogramType<"backend">;
   contextActions: CounterType<"backend" | "action">;
-  toolCalls: CounterType<"tool">;
+  toolCalls: CounterType<"tool" | "source">;
   toolCallFixes: CounterType<"kind">;
   clientRequests: CounterType<"key" | "endpoint" | "status">;
   clientTokens: CounterType<"key">;
@@ -226,8 +226,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     }),
     toolCalls: new Counter({
       name: "anyclaude_tool_calls_total",
-      help: "Tool calls sent to the client in backends' answers, by tool.",
-      labelNames: ["tool"],
+      help: "Tool calls sent to the client, by tool and source: engine (a backend's answer) or cache (an answer the response cache replayed).",
+      labelNames: ["tool", "source"],
       registers: [registry],
     }),
     toolCallFixes: new Counter({

@@ -11,8 +11,6 @@ import { PermissionError, UnsupportedMediaTypeError } from "../errors/proxy-erro
 import type { Logger } from "../log/logger";
 import { type BrowserAccessSettings, createBrowserAccessPolicy } from "./browser-access-policy";
 import { decideBrowserAccess } from "./decide-browser-access";
-import { renderErrorResponse } from "./render-error-response";
-import { createRequestId } from "./request-id";
 
 const PREFLIGHT_MAX_AGE_S = 600;
 /** The only posts taken as a form: the dashboard's login and logout. */
@@ -42,7 +40,7 @@ export function createBrowserGuard(server: BrowserAccessSettings, logger: Logger
       const access = decide({ host: url?.host ?? "", origin });
       if (!access.allowed) {
         logger.warn("request refused: a web page or an unknown host name", { host: url?.host, origin, path: url?.pathname });
-        return renderErrorResponse(new PermissionError(access.message), createRequestId());
+        throw new PermissionError(access.message);
       }
       if (access.corsOrigin === undefined) return;
       if (request.method === "OPTIONS" && request.headers.has("access-control-request-method")) {
@@ -58,7 +56,7 @@ export function createBrowserGuard(server: BrowserAccessSettings, logger: Logger
       if (type === "application/json") return;
       // The login form: all a foreign page could do with it is log in (and the Origin check above refuses such a page).
       if (type === "application/x-www-form-urlencoded" && FORM_PATHS.test(URL.parse(request.url)?.pathname ?? "")) return;
-      return renderErrorResponse(new UnsupportedMediaTypeError(request.headers.get("content-type")), createRequestId());
+      throw new UnsupportedMediaTypeError(request.headers.get("content-type"));
     });
 }
 

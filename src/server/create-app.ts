@@ -4,7 +4,7 @@
  */
 import { Elysia } from "elysia";
 import type { ClientKey } from "../access/client-key-registry";
-import { InvalidRequestError, NotFoundError, ProxyError } from "../errors/proxy-error";
+import { InvalidRequestError, NotFoundError, ProxyError, toProxyError } from "../errors/proxy-error";
 import type { AppServices } from "./app-services";
 import { createBrowserGuard } from "./browser-guard";
 import { createCacheRoutes } from "./cache-routes";
@@ -17,6 +17,7 @@ import { createLoginRoutes } from "./login-routes";
 import { createMessagesRoutes } from "./messages-routes";
 import { createMetricsRoutes } from "./metrics-routes";
 import { createModelsRoutes } from "./models-routes";
+import { recordRefusedRequest } from "./record-refused-request";
 import { renderErrorResponse } from "./render-error-response";
 import { createRequestId, readRequestId } from "./request-id";
 
@@ -29,8 +30,13 @@ export function createApp(services: AppServices) {
   const checkKey = createClientKeyCheck(services.access);
   // The key each request carried, for the routes that log, count and limit by it; gone with the request.
   const clientKeys = new WeakMap<Request, ClientKey>();
+  // When each request arrived, for the latency of one refused before any route (its history row).
+  const arrivals = new WeakMap<Request, number>();
   return new Elysia()
     .error({ PROXY_ERROR: ProxyError })
+    .onRequest(({ request }) => {
+      if (services.history) arrivals.set(request, performance.now());
+    })
     .use(createBrowserGuard(services.config.server, services.logger))
     .onRequest(({ request }) => {
       const decision = checkKey(request, new URL(request.url).pathname);
@@ -41,23 +47,23 @@ export function createApp(services: AppServices) {
       if (decision.key) clientKeys.set(request, decision.key);
     })
     .onError((context) => {
-      const { code, error, request } = context;
+      const { code, error, request, set } = context;
       // The id a route gave the request (see request-id.ts), or a new one when it failed before any route.
       const requestId = readRequestId(context) ?? createRequestId();
-      switch (code) {
-        // An answer meant for the client: the request or a backend failed, not anyclaude.
-        case "PROXY_ERROR":
-          return renderErrorResponse(error, requestId);
-        case "NOT_FOUND":
-          return renderErrorResponse(new NotFoundError(`no route for ${request.method} ${new URL(request.url).pathname}`), requestId);
-        case "VALIDATION":
-        case "PARSE":
-          return renderErrorResponse(new InvalidRequestError(error.message), requestId);
-        default:
-          // Anything else is a bug worth a log line.
-          services.logger.error("unhandled error", { requestId, path: new URL(request.url).pathname, error });
-          return renderErrorResponse(error, requestId);
+      const failure = toAnswerableError(code, error, request);
+      // Anything but a ProxyError is a bug worth a log line.
+      if (failure === error && !(error instanceof ProxyError)) {
+        services.logger.error("unhandled error", { requestId, path: new URL(request.url).pathname, error });
       }
+      const response = renderErrorResponse(failure, requestId);
+      recordRefusedRequest(services.history, {
+        request,
+        requestId,
+        startedAt: arrivals.get(request),
+        failure: toProxyError(failure),
+        headers: set.headers,
+      });
+      return response;
     })
     .use(createMessagesRoutes(services, (request) => clientKeys.get(request)))
     .use(createModelsRoutes(services))
@@ -68,4 +74,17 @@ export function createApp(services: AppServices) {
     .use(createLoginRoutes(services.access))
     .use(createDashboardRoutes())
     .use(createDocsRoutes(services.version));
+}
+
+/** What the client is answered: its own failure, or the framework's (no route, a body it could not read) in Anthropic's terms. */
+function toAnswerableError(code: string | number, error: unknown, request: Request): unknown {
+  switch (code) {
+    case "NOT_FOUND":
+      return new NotFoundError(`no route for ${request.method} ${new URL(request.url).pathname}`);
+    case "VALIDATION":
+    case "PARSE":
+      return new InvalidRequestError((error as Error).message);
+    default:
+      return error;
+  }
 }

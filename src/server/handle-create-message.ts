@@ -5,13 +5,15 @@
  */
 import type { Backend, CallOptions } from "../backends/backend";
 import { type StartedAnswer, startAnswer } from "../backends/start-answer";
-import type { MessageCreateParams } from "../protocol/anthropic/messages";
+import { StreamedMessageAssembler } from "../cache/assemble-streamed-message";
+import type { Message, MessageCreateParams } from "../protocol/anthropic/messages";
 import { type AttemptRecord, DispatchError, type Dispatched, type DispatchTarget } from "../router/dispatch-result";
 import { estimateInputTokens } from "../translate/estimate-input-tokens";
 import { injectAnthropicCacheControl } from "../translate/inject-anthropic-cache-control";
 import { normalizeAnthropicRequest } from "../translate/normalize-anthropic-request";
 import type { TranslationWarning } from "../translate/translation-warning";
 import type { AppServices } from "./app-services";
+import { captureRequestBodies } from "./capture-request-bodies";
 import { createSseResponse, type StreamOutcome } from "./create-sse-response";
 import { describeFinishedRequest, type FinishedRequest, StreamMeter } from "./describe-finished-request";
 import { type FittedAttempt, fitContextForAttempt } from "./fit-context-for-attempt";
@@ -40,8 +42,9 @@ export interface IncomingCall {
   clientKey?: string;
 }
 
-/** What the end of an answer adds to its history row. */
-type AnswerFacts = Pick<FinishedRequest, "outcome"> & Partial<Pick<FinishedRequest, "route" | "usage" | "firstContentAt" | "errorType">>;
+/** What the end of an answer adds to its history row; `message`, the answer, only for `history.storeBodies`. */
+type AnswerFacts = Pick<FinishedRequest, "outcome"> &
+  Partial<Pick<FinishedRequest, "route" | "usage" | "firstContentAt" | "errorType">> & { message?: Message };
 
 /** Response headers as Elysia's `set.headers` holds them. */
 export type ErrorHeaders = Record<string, string | number>;
@@ -52,7 +55,7 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
   const request = validateMessageCreate(call.body, memo);
   const stream = request.stream === true;
   const warnings: TranslationWarning[] = [];
-  const toolCalls = recordToolCalls(services.metrics);
+  const toolCalls = recordToolCalls(services.metrics, "engine");
   const onWarning = (warning: TranslationWarning) => {
     warnings.push(warning);
     services.metrics.translationWarnings.inc({ code: warning.code });
@@ -68,6 +71,7 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
   const inputTokensEstimate = estimateInputTokens(prompt.request, memo);
   const cached = await serveFromCache(services, {
     request: prompt.request,
+    clientRequest: request,
     clientModel: request.model,
     headers: call.headers,
     stream,
@@ -121,10 +125,11 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
       ...proxyTools?.logFields(),
       ...toolCalls.summary(),
     });
+    const { message, ...answerFacts } = facts;
     services.history?.record(
       describeFinishedRequest(
         {
-          ...facts,
+          ...answerFacts,
           startedAt: started,
           requestId: call.requestId,
           clientModel: request.model,
@@ -136,6 +141,7 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
         },
         ended,
       ),
+      captureRequestBodies(services.config.history, request, message),
     );
     // Counted once the answer is over, so the answer that crosses a key's daily line still completes.
     const tokens = (facts.usage?.input_tokens ?? 0) + (facts.usage?.output_tokens ?? 0);
@@ -214,10 +220,17 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
     toolCalls.onMessage(answer.message);
     if (ticket) services.cache!.remember(ticket, answer.message);
     settle({ kind: "completed", outputTokens: answer.message.usage.output_tokens });
-    finish(200, "completed", attempts, { outcome: "completed", route: decision.route, usage: answer.message.usage });
+    finish(200, "completed", attempts, {
+      outcome: "completed",
+      route: decision.route,
+      usage: answer.message.usage,
+      message: answer.message,
+    });
     return Response.json(answer.message, { headers });
   }
   const meter = new StreamMeter();
+  // The answer as it went out, for its history row, only when the user keeps prompts and answers.
+  const assembler = services.config.history.storeBodies ? new StreamedMessageAssembler() : undefined;
   const cacheHooks = ticket ? recordStreamForCache(services.cache!, ticket) : undefined;
   return createSseResponse(answer, {
     headers,
@@ -229,6 +242,7 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
     onEvent: (event) => {
       toolCalls.onEvent(event);
       meter.onEvent(event);
+      assembler?.accept(event);
       cacheHooks?.onEvent(event);
     },
     onEnd: (outcome: StreamOutcome) => {
@@ -241,6 +255,7 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
         usage: meter.usage,
         firstContentAt: meter.firstContentAt,
         errorType: outcome.kind === "failed" ? outcome.error.type : undefined,
+        message: assembler?.finish(),
       });
     },
   });

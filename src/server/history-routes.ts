@@ -1,13 +1,14 @@
 /**
  * The JSON behind `/dashboard`, in the OpenAPI document: `/api/stats` (a window's summary, with
  * each backend's live state), `/api/requests` (recent rows, page by page), `/api/backends` (the
- * router's view now) and `/api/events`, an SSE stream of each request as it ends and of the
- * backends every few seconds. Nothing here carries a prompt or an answer.
+ * router's view now), `/api/requests/{id}` (one row, with its prompt and answer when
+ * `history.storeBodies` kept them) and `/api/events`, an SSE stream of each request as it ends
+ * and of the backends every few seconds. Only `/api/requests/{id}` may carry a prompt or an answer.
  */
 import { Elysia, t } from "elysia";
 import { InvalidRequestError, NotFoundError } from "../errors/proxy-error";
 import { MAX_STATS_WINDOW_MS, parseStatsWindow, STATS_WINDOW_PATTERN } from "../history/parse-stats-window";
-import { type BackendStats, RequestRowSchema, RequestStatsSchema } from "../history/request-stats-schema";
+import { type BackendStats, RequestDetailSchema, RequestRowSchema, RequestStatsSchema } from "../history/request-stats-schema";
 import type { BackendStatus } from "../router/backend-pool";
 import type { AppServices } from "./app-services";
 import { BackendStatusSchema } from "./backend-status-schema";
@@ -23,7 +24,12 @@ export function createHistoryRoutes(services: AppServices) {
   const unavailable = () => new NotFoundError("the request history's store could not be opened (see the log)");
 
   return new Elysia({ name: "history-routes", prefix: "/api" })
-    .model({ RequestStats: RequestStatsSchema, RequestRow: RequestRowSchema, BackendStatus: BackendStatusSchema })
+    .model({
+      RequestStats: RequestStatsSchema,
+      RequestRow: RequestRowSchema,
+      RequestDetail: RequestDetailSchema,
+      BackendStatus: BackendStatusSchema,
+    })
     .get(
       "/stats",
       async ({ query }) => {
@@ -62,6 +68,19 @@ export function createHistoryRoutes(services: AppServices) {
           next: t.Union([t.Integer(), t.Null()], { description: "`before` for the next page; null on the last one." }),
         }),
         detail: { summary: "Recent requests, newest first (never their prompt or answer)", tags: TAGS },
+      },
+    )
+    .get(
+      "/requests/:id",
+      async ({ params }) => {
+        const detail = await history().readRequest(params.id);
+        if (detail === undefined) throw new NotFoundError(`no request ${params.id} in the history`);
+        return detail;
+      },
+      {
+        params: t.Object({ id: t.Integer({ minimum: 1, description: "The row's `id` in /api/requests." }) }),
+        response: "RequestDetail",
+        detail: { summary: "One request's row, with its prompt and answer when `history.storeBodies` kept them", tags: TAGS },
       },
     )
     .get("/backends", () => ({ backends: services.router.statuses() }), {

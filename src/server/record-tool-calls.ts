@@ -1,7 +1,8 @@
 /**
  * Counts one answer's tool calls for /metrics and its log line: the calls sent to the client, by
- * tool, read from what actually went out (either backend mode), and what was done to them, read
- * from the tool-call warnings (src/translate/tool-call-gate.ts).
+ * tool, read from what actually went out (either backend mode, or a cache replay, labelled
+ * `source="cache"`), and what was done to them, read from the tool-call warnings
+ * (src/translate/tool-call-gate.ts); a replay has none, they were counted when the answer was made.
  */
 import type { Metrics } from "../metrics/metrics";
 import type { Message } from "../protocol/anthropic/messages";
@@ -19,16 +20,16 @@ export interface ToolCallRecorder {
 
 /**
  * @example
- * const toolCalls = recordToolCalls(services.metrics);
+ * const toolCalls = recordToolCalls(services.metrics, "engine");
  * toolCalls.onMessage(message);
  * logger.info("messages", { ...toolCalls.summary() });
  */
-export function recordToolCalls(metrics: Metrics): ToolCallRecorder {
+export function recordToolCalls(metrics: Metrics, source: "engine" | "cache"): ToolCallRecorder {
   const tools: string[] = [];
   const fixes = new Map<string, number>();
   const recordCall = (tool: string) => {
     tools.push(tool);
-    metrics.toolCalls.inc({ tool });
+    metrics.toolCalls.inc({ tool, source });
   };
   return {
     onWarning(warning) {

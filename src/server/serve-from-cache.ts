@@ -13,13 +13,17 @@ import type { MessageCreateParams } from "../protocol/anthropic/messages";
 import type { MessageStreamEvent } from "../protocol/anthropic/stream-events";
 import { type RouteDecision, resolveRoute } from "../router/resolve-route";
 import type { AppServices } from "./app-services";
+import { captureRequestBodies } from "./capture-request-bodies";
 import { createSseResponse } from "./create-sse-response";
 import { describeFinishedRequest, type FinishedRequest } from "./describe-finished-request";
+import { recordToolCalls } from "./record-tool-calls";
 import { toMessageId } from "./request-id";
 
 export interface CacheStepInput {
   /** The normalized request. */
   request: MessageCreateParams;
+  /** The request as the client sent it, for the history's `storeBodies`. */
+  clientRequest: MessageCreateParams;
   clientModel: string;
   headers: Headers;
   stream: boolean;
@@ -43,7 +47,7 @@ export interface CacheStep {
  * Undefined when there is no cache or the route cannot be resolved (dispatch then reports why).
  *
  * @example
- * const cached = await serveFromCache(services, { request: normalized, clientModel, headers, stream, requestId, estimatedTokens, startedAt });
+ * const cached = await serveFromCache(services, { request: normalized, clientRequest, clientModel, headers, stream, requestId, estimatedTokens, startedAt });
  * if (cached?.response) return cached.response;
  */
 export async function serveFromCache(services: AppServices, input: CacheStepInput): Promise<CacheStep | undefined> {
@@ -79,6 +83,9 @@ export async function serveFromCache(services: AppServices, input: CacheStepInpu
     const seconds = (ended - input.startedAt) / 1000;
     services.metrics.requests.inc({ endpoint: "messages", status: "200", backend: "cache", stream: String(input.stream) });
     services.metrics.requestSeconds.observe({ endpoint: "messages", stream: String(input.stream) }, seconds);
+    // The replayed calls reach the client as a live answer's do: counted alike, labelled as replayed.
+    const toolCalls = recordToolCalls(services.metrics, "cache");
+    toolCalls.onMessage(message);
     services.logger.info("messages", {
       requestId: input.requestId,
       key: input.clientKey,
@@ -88,6 +95,7 @@ export async function serveFromCache(services: AppServices, input: CacheStepInpu
       stream: input.stream,
       outcome,
       ms: Math.round(seconds * 1000),
+      ...toolCalls.summary(),
     });
     services.history?.record(
       describeFinishedRequest(
@@ -108,6 +116,7 @@ export async function serveFromCache(services: AppServices, input: CacheStepInpu
         },
         ended,
       ),
+      captureRequestBodies(services.config.history, input.clientRequest, message),
     );
   };
   if (!input.stream) {

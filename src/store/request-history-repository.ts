@@ -6,8 +6,14 @@
 import { and, desc, eq, getTableColumns, gte, isNotNull, lt, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { StoreDatabase } from "./open-store";
-import { type NewRequestHistoryRow, type RequestHistoryRow, withNullColumns } from "./request-history-row";
-import { requestHistory, requestTotals } from "./schema";
+import {
+  type NewRequestHistoryRow,
+  type PendingHistoryRow,
+  type RequestBodies,
+  type RequestHistoryRow,
+  withNullColumns,
+} from "./request-history-row";
+import { requestBodies, requestHistory, requestTotals } from "./schema";
 
 /** One backend's totals ('' for none) over one period, with its histograms as JSON text. */
 export type PeriodTotals = typeof requestTotals.$inferSelect;
@@ -26,11 +32,24 @@ function mergeHistograms(column: SQLiteColumn): SQL {
 }
 
 function prepareStatements(db: StoreDatabase) {
-  const placeholders = (table: typeof requestHistory | typeof requestTotals) =>
+  const placeholders = (table: typeof requestHistory | typeof requestTotals | typeof requestBodies) =>
     Object.fromEntries(Object.keys(getTableColumns(table)).map((name) => [name, sql.placeholder(name)])) as never;
   const { span, minute, backend, latencyHistogram, ttftHistogram, ...counters } = getTableColumns(requestTotals);
   return {
     insert: db.insert(requestHistory).values(placeholders(requestHistory)).prepare(),
+    insertReturningId: db.insert(requestHistory).values(placeholders(requestHistory)).returning({ id: requestHistory.id }).prepare(),
+    insertBodies: db.insert(requestBodies).values(placeholders(requestBodies)).prepare(),
+    readOne: db
+      .select({ row: requestHistory, bodies: requestBodies })
+      .from(requestHistory)
+      .leftJoin(requestBodies, eq(requestBodies.historyId, requestHistory.id))
+      .where(eq(requestHistory.id, sql.placeholder("id")))
+      .prepare(),
+    // Rows leave oldest first (lowest ids): bodies below the oldest row left have lost theirs.
+    deleteOrphanBodies: db
+      .delete(requestBodies)
+      .where(sql`${requestBodies.historyId} < coalesce((SELECT min(${requestHistory.id}) FROM ${requestHistory}), 9007199254740991)`)
+      .prepare(),
     addToPeriod: db
       .insert(requestTotals)
       .values(placeholders(requestTotals))
@@ -112,11 +131,18 @@ export class RequestHistoryRepository {
    * The rows and what they add to each period's totals (sumRowsByPeriod), in one IMMEDIATE
    * transaction: the write lock up front, so another process's write cannot turn it busy midway.
    */
-  insert(rows: readonly NewRequestHistoryRow[], periods: readonly PeriodTotals[]): void {
+  insert(rows: readonly PendingHistoryRow[], periods: readonly PeriodTotals[]): void {
     if (rows.length === 0) return;
     this.#db.transaction(
       () => {
-        for (const row of rows) this.#statements.insert.run(toInsertValues(row));
+        for (const { bodies, ...row } of rows) {
+          if (!bodies) {
+            this.#statements.insert.run(toInsertValues(row));
+            continue;
+          }
+          const written = this.#statements.insertReturningId.get(toInsertValues(row));
+          this.#statements.insertBodies.run({ ...bodies, truncated: bodies.truncated ? 1 : 0, historyId: written!.id });
+        }
         for (const period of periods) this.#statements.addToPeriod.run(period);
       },
       { behavior: "immediate" },
@@ -126,6 +152,14 @@ export class RequestHistoryRepository {
   /** The newest rows first, those numbered below `before` when given (the last id of the previous page). */
   list(limit: number, before?: number): RequestHistoryRow[] {
     return this.#statements.listBefore.all({ limit, before: before ?? Number.MAX_SAFE_INTEGER });
+  }
+
+  /** One row with its prompt and answer (null when they were not kept); undefined when there is no such row. */
+  get(id: number): (RequestHistoryRow & { bodies: RequestBodies | null }) | undefined {
+    const found = this.#statements.readOne.get({ id });
+    if (found === undefined) return undefined;
+    const bodies = found.bodies && { truncated: found.bodies.truncated, prompt: found.bodies.prompt, answer: found.bodies.answer };
+    return { ...found.row, bodies };
   }
 
   /** The newest rows that ended in an error, arrived at or after `since`. */
@@ -149,6 +183,7 @@ export class RequestHistoryRepository {
         this.#statements.deletePeriodsBefore.run({ cutoffMinute: Math.floor(cutoff / 60_000) });
         const byAge = this.#statements.deleteRowsBefore.all({ cutoff, limit }).length;
         const byCount = this.#statements.deleteRowsBeyond.all({ maxRows, limit }).length;
+        if (byAge + byCount > 0) this.#statements.deleteOrphanBodies.run();
         return Math.max(byAge, byCount);
       },
       { behavior: "immediate" },

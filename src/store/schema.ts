@@ -178,6 +178,23 @@ export const requestHistory = sqliteTable(
 );
 
 /**
+ * The prompt and the answer of a request_history row, only with `history.storeBodies` on (off by
+ * default), each cut to the row's share of `history.maxBodyBytes`. Apart from the row, so that
+ * the history's pages and sums never read them; they leave with their row (retention deletes
+ * those numbered below the oldest row left).
+ */
+export const requestBodies = sqliteTable("request_bodies", {
+  /** request_history.id of the row they belong to. */
+  historyId: integer("history_id").primaryKey(),
+  /** Either text was cut to fit the cap. */
+  truncated: integer("truncated", { mode: "boolean" }).notNull(),
+  /** The request as the client sent it (JSON), its end kept when cut: the latest turns. */
+  prompt: text("prompt").notNull(),
+  /** The answer as the client got it (JSON); empty when there was none. */
+  answer: text("answer").notNull(),
+});
+
+/**
  * Totals and latency histograms of request_history per period and backend ('' for none), added
  * in the same transaction as each batch of rows (src/history/sum-rows-by-period.ts), at three
  * resolutions: minutes (span 1), quarter hours (span 15) and four hours (span 240). A window's

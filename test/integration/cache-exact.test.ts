@@ -2,7 +2,8 @@
  * The exact cache end to end, on a real SQLite file: a hit replays the stored answer as JSON
  * or as an SSE stream the official SDK accepts, with the same event sequence a live answer
  * has; Claude Code's per-request noise (billing header, metadata, moved cache_control) does
- * not change the key, while a changed tool or message does.
+ * not change the key, while a changed tool or message does. A replayed tool call is counted
+ * per tool like a live one, labelled `source="cache"`.
  */
 import { describe, expect, test } from "bun:test";
 import Anthropic from "@anthropic-ai/sdk";
@@ -182,4 +183,10 @@ test("the counters and the store say what happened", async () => {
   expect(stats.counters.today.hits).toBe(stats.counters.total.hits);
   const metrics = await (await fetch(`${proxy.url}/metrics`)).text();
   expect(metrics).toContain(`anyclaude_cache_lookups_total{outcome="hit"} ${stats.counters.total.hits}`);
+  // Every replay carried the stored Bash call: counted per tool as a live answer's are, labelled as replayed.
+  expect(metrics).toContain(`anyclaude_tool_calls_total{tool="Bash",source="cache"} ${stats.counters.total.hits}`);
+  const hits = proxy.logs.filter((record) => record.msg === "messages" && record.cache === "hit");
+  expect(hits).toHaveLength(stats.counters.total.hits);
+  for (const line of hits) expect(line).toMatchObject({ tools: "Bash" });
+  expect(hits.some((line) => "toolFixes" in line && line.toolFixes !== undefined)).toBe(false);
 });

@@ -3,7 +3,7 @@
  * scripted traffic, on a server with a client key: the page sends the browser to `/login`, takes
  * the key once and keeps only an HttpOnly session cookie; then it shows the numbers the traffic made (requests, errors, cache hits and
  * misses, a backend that is down), takes in what happens next without a reload, opens a
- * request's details, fits a phone's width, logs no error, and logs out. Screenshots of the laptop and
+ * request's details (its prompt and answer too, with `history.storeBodies` on), fits a phone's width, logs no error, and logs out. Screenshots of the laptop and
  * phone views are written to test/artifacts/ (git ignores it).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -43,7 +43,8 @@ describe.skipIf(CHROMIUM === null)("the dashboard in headless Chromium", () => {
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    scenario = await startDashboardScenario({ apiKey: KEY });
+    // Prompts and answers kept (history.storeBodies), so a request's details show them.
+    scenario = await startDashboardScenario({ apiKey: KEY, storeBodies: true });
     for (const step of [miss!, hit!, streamedMiss!]) await scenario.send(step);
     browser = await chromium.launch({ executablePath: CHROMIUM! });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -136,6 +137,11 @@ describe.skipIf(CHROMIUM === null)("the dashboard in headless Chromium", () => {
       const details = await dialog.locator("dl").textContent();
       expect(details).toContain("cachehit");
       expect(details).toContain("streamtrue");
+      // The prompt as sent and the answer as replayed, indented JSON.
+      await page.locator("#detail-bodies").waitFor({ state: "visible", timeout: SHOWN_MS });
+      expect(await page.locator("#detail-prompt").textContent()).toContain('"content": "tell a story"');
+      expect(await page.locator("#detail-answer").textContent()).toContain('"text": "Once upon a time."');
+      expect(await page.locator("#detail-truncated").isVisible()).toBe(false);
       await dialog.getByRole("button", { name: "Close" }).click();
       expect(await dialog.isVisible()).toBe(false);
     },

@@ -2,18 +2,16 @@
  * Tool calls through the real server in translate mode, against a scripted llama-server: a call
  * the model wrote as text reaches the client as tool_use, an invalid call is re-asked once
  * before any of it goes out, single-call mode, and what /metrics and the log line say about it.
+ * Native mode's are in tool-calls-native.test.ts.
  */
 import { afterEach, describe, expect, test } from "bun:test";
 import type { Message } from "../../src/protocol/anthropic/messages";
-import type { MessageStreamEvent } from "../../src/protocol/anthropic/stream-events";
 import { checkAnthropicEventOrder } from "../support/check-anthropic-event-order";
-import { anthropicStream, startFakeAnthropicBackend } from "../support/fake-anthropic-backend";
-import { anthropicMessageEvents } from "../support/fake-anthropic-events";
 import { type FakeOpenAIBackend, openAIJson, openAIStream, startFakeOpenAIBackend } from "../support/fake-openai-backend";
 import { llamaServerChunks, llamaServerCompletion } from "../support/fake-openai-chunks";
-import { readAnthropicEvents } from "../support/read-anthropic-events";
+import { readAnthropicEvents, readStreamedText, readToolUses } from "../support/read-anthropic-events";
 import { type StartedProxy, startProxy } from "../support/start-proxy";
-import { CASE_TOOLS } from "../support/text-form-calls";
+import { HERMES_BASH_CALL, postToolRequest } from "../support/text-form-calls";
 
 let backend: FakeOpenAIBackend | undefined;
 let proxy: StartedProxy | undefined;
@@ -30,54 +28,23 @@ async function start(script: Parameters<typeof startFakeOpenAIBackend>[0], tools
   return proxy;
 }
 
-function post(stream: boolean, extra: Record<string, unknown> = {}) {
-  const body = {
-    model: "claude-sonnet-5-5",
-    max_tokens: 512,
-    stream,
-    tools: CASE_TOOLS,
-    messages: [{ role: "user", content: "List the files." }],
-    ...extra,
-  };
-  return fetch(`${proxy!.url}/v1/messages`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-}
-
-function toolUses(events: MessageStreamEvent[]) {
-  const inputs = new Map<number, string>();
-  const calls: Array<{ index: number; name: string }> = [];
-  for (const event of events) {
-    if (event.type === "content_block_start" && event.content_block.type === "tool_use")
-      calls.push({ index: event.index, name: event.content_block.name });
-    if (event.type === "content_block_delta" && event.delta.type === "input_json_delta") {
-      inputs.set(event.index, (inputs.get(event.index) ?? "") + event.delta.partial_json);
-    }
-  }
-  return calls.map((call) => ({ name: call.name, input: JSON.parse(inputs.get(call.index) ?? "{}") }));
-}
-
 async function metricsText(): Promise<string> {
   return (await fetch(`${proxy!.url}/metrics`)).text();
 }
 
-const HERMES_CALL = 'Listing.\n<tool_call>\n{"name": "bash", "arguments": {"command": "ls", "timeout": "5000"}}\n</tool_call>';
-
 describe("calls a model wrote as text", () => {
   test("stream: a Hermes <tool_call> in the text arrives as tool_use, renamed and coerced, stop_reason tool_use", async () => {
-    await start(openAIStream(llamaServerChunks({ text: HERMES_CALL, pieces: 17, usage: { promptTokens: 40, completionTokens: 20 } })));
-    const response = await post(true);
+    await start(openAIStream(llamaServerChunks({ text: HERMES_BASH_CALL, pieces: 17, usage: { promptTokens: 40, completionTokens: 20 } })));
+    const response = await postToolRequest(proxy!.url, true);
     const events = await readAnthropicEvents(response);
     expect(checkAnthropicEventOrder(events)).toEqual([]);
-    expect(toolUses(events)).toEqual([{ name: "Bash", input: { command: "ls", timeout: 5000 } }]);
-    const text = events.flatMap((e) => (e.type === "content_block_delta" && e.delta.type === "text_delta" ? [e.delta.text] : [])).join("");
+    expect(readToolUses(events)).toEqual([{ name: "Bash", input: { command: "ls", timeout: 5000 } }]);
+    const text = readStreamedText(events);
     expect(text).toBe("Listing.\n");
     expect(events.at(-2)).toMatchObject({ type: "message_delta", delta: { stop_reason: "tool_use" } });
 
     const metrics = await metricsText();
-    expect(metrics).toContain('anyclaude_tool_calls_total{tool="Bash"} 1');
+    expect(metrics).toContain('anyclaude_tool_calls_total{tool="Bash",source="engine"} 1');
     expect(metrics).toContain('anyclaude_tool_call_fixes_total{kind="text-form"} 1');
     expect(metrics).toContain('anyclaude_tool_call_fixes_total{kind="renamed"} 1');
     expect(metrics).toContain('anyclaude_tool_call_fixes_total{kind="coerced"} 1');
@@ -86,8 +53,8 @@ describe("calls a model wrote as text", () => {
   });
 
   test("JSON answer: the same call becomes a tool_use block", async () => {
-    await start(openAIJson(llamaServerCompletion({ text: HERMES_CALL, usage: { promptTokens: 40, completionTokens: 20 } })));
-    const message = (await (await post(false)).json()) as Message;
+    await start(openAIJson(llamaServerCompletion({ text: HERMES_BASH_CALL, usage: { promptTokens: 40, completionTokens: 20 } })));
+    const message = (await (await postToolRequest(proxy!.url, false)).json()) as Message;
     expect(message.content).toEqual([
       { type: "text", text: "Listing.\n" },
       { type: "tool_use", id: expect.stringMatching(/^toolu_/), name: "Bash", input: { command: "ls", timeout: 5000 } },
@@ -96,9 +63,9 @@ describe("calls a model wrote as text", () => {
   });
 
   test("with tools.textCalls off the text stays text", async () => {
-    await start(openAIStream(llamaServerChunks({ text: HERMES_CALL })), { textCalls: false });
-    const events = await readAnthropicEvents(await post(true));
-    expect(toolUses(events)).toEqual([]);
+    await start(openAIStream(llamaServerChunks({ text: HERMES_BASH_CALL })), { textCalls: false });
+    const events = await readAnthropicEvents(await postToolRequest(proxy!.url, true));
+    expect(readToolUses(events)).toEqual([]);
   });
 });
 
@@ -108,9 +75,9 @@ describe("a call that fails its schema", () => {
 
   test("stream: the model is asked once more with the validator's message; only the fixed call goes out", async () => {
     await start([openAIStream(llamaServerChunks(invalid)), openAIStream(llamaServerChunks(fixed))]);
-    const events = await readAnthropicEvents(await post(true));
+    const events = await readAnthropicEvents(await postToolRequest(proxy!.url, true));
     expect(checkAnthropicEventOrder(events)).toEqual([]);
-    expect(toolUses(events)).toEqual([{ name: "Bash", input: { command: "ls", timeout: 5 } }]);
+    expect(readToolUses(events)).toEqual([{ name: "Bash", input: { command: "ls", timeout: 5 } }]);
     expect(events.at(-2)).toMatchObject({ type: "message_delta", usage: { input_tokens: 40, output_tokens: 20 } });
 
     const [, second] = backend!.requestsTo("/v1/chat/completions");
@@ -123,7 +90,7 @@ describe("a call that fails its schema", () => {
 
   test("JSON answer: the same, and a second failure passes the call on, counted", async () => {
     await start([openAIJson(llamaServerCompletion(invalid)), openAIJson(llamaServerCompletion(invalid))]);
-    const message = (await (await post(false)).json()) as Message;
+    const message = (await (await postToolRequest(proxy!.url, false)).json()) as Message;
     expect(message.content).toEqual([{ type: "tool_use", id: expect.any(String), name: "Bash", input: { timeout: 5 } }]);
     expect(backend!.requestsTo("/v1/chat/completions")).toHaveLength(2);
     const metrics = await metricsText();
@@ -133,8 +100,8 @@ describe("a call that fails its schema", () => {
 
   test("with tools.reask off the call goes out at once, counted as invalid", async () => {
     await start([openAIStream(llamaServerChunks(invalid))], { reask: false });
-    const events = await readAnthropicEvents(await post(true));
-    expect(toolUses(events)).toEqual([{ name: "Bash", input: { timeout: 5 } }]);
+    const events = await readAnthropicEvents(await postToolRequest(proxy!.url, true));
+    expect(readToolUses(events)).toEqual([{ name: "Bash", input: { timeout: 5 } }]);
     expect(backend!.requestsTo("/v1/chat/completions")).toHaveLength(1);
     expect(await metricsText()).toContain('anyclaude_tool_call_fixes_total{kind="invalid"} 1');
   });
@@ -144,9 +111,9 @@ describe("a call that fails its schema", () => {
       openAIStream(llamaServerChunks(invalid)),
       openAIJson({ error: { code: 500, message: "boom", type: "server_error" } }, 500),
     ]);
-    const events = await readAnthropicEvents(await post(true));
+    const events = await readAnthropicEvents(await postToolRequest(proxy!.url, true));
     expect(checkAnthropicEventOrder(events)).toEqual([]);
-    expect(toolUses(events)).toEqual([{ name: "Bash", input: { timeout: 5 } }]);
+    expect(readToolUses(events)).toEqual([{ name: "Bash", input: { timeout: 5 } }]);
   });
 });
 
@@ -159,40 +126,9 @@ describe("single-call mode", () => {
       ],
     };
     await start(openAIStream(llamaServerChunks(two)), { targets: { "llama/qwen3-coder-30b-a3b": { singleCall: true } } });
-    const events = await readAnthropicEvents(await post(true, { model: "llama/qwen3-coder-30b-a3b" }));
-    expect(toolUses(events)).toEqual([{ name: "Read", input: { file_path: "a" } }]);
+    const events = await readAnthropicEvents(await postToolRequest(proxy!.url, true, { model: "llama/qwen3-coder-30b-a3b" }));
+    expect(readToolUses(events)).toEqual([{ name: "Read", input: { file_path: "a" } }]);
     expect(backend!.requestsTo("/v1/chat/completions")[0]!.body).toMatchObject({ parallel_tool_calls: false });
     expect(await metricsText()).toContain('anyclaude_tool_call_fixes_total{kind="dropped-extra"} 1');
-  });
-});
-
-describe("native mode", () => {
-  async function startNative(kind: "llamacpp" | "anthropic") {
-    const events = anthropicMessageEvents({ blocks: [{ type: "text", text: HERMES_CALL }], stopReason: "end_turn", pieces: 9 });
-    const native = startFakeAnthropicBackend(anthropicStream(events), { kind });
-    proxy = await startProxy({ retry: { maxAttempts: 1 } }, [{ id: "engine", url: native.url, kind, mode: "native" }]);
-    return native;
-  }
-
-  test("a local engine's text-form call becomes tool_use there too, checked and mended", async () => {
-    const native = await startNative("llamacpp");
-    try {
-      const events = await readAnthropicEvents(await post(true));
-      expect(checkAnthropicEventOrder(events)).toEqual([]);
-      expect(toolUses(events)).toEqual([{ name: "Bash", input: { command: "ls", timeout: 5000 } }]);
-      expect(events.at(-2)).toMatchObject({ type: "message_delta", delta: { stop_reason: "tool_use" } });
-    } finally {
-      await native.stop();
-    }
-  });
-
-  test("an Anthropic upstream's answer passes as it is", async () => {
-    const native = await startNative("anthropic");
-    try {
-      const events = await readAnthropicEvents(await post(true));
-      expect(toolUses(events)).toEqual([]);
-    } finally {
-      await native.stop();
-    }
   });
 });

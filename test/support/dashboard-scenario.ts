@@ -49,7 +49,7 @@ export const SCRIPTED_TRAFFIC = {
  * for (const step of SCRIPTED_TRAFFIC.steps) await scenario.send(step);
  * await scenario.stop();
  */
-export async function startDashboardScenario(options: { apiKey?: string } = {}): Promise<DashboardScenario> {
+export async function startDashboardScenario(options: { apiKey?: string; storeBodies?: boolean } = {}): Promise<DashboardScenario> {
   const dataDir = mkdtempSync(join(tmpdir(), "anyclaude-dashboard-"));
   const backend = startFakeOpenAIBackend((request) => {
     const body = request.body as { stream?: boolean; messages: Array<{ content: unknown }> };
@@ -64,7 +64,7 @@ export async function startDashboardScenario(options: { apiKey?: string } = {}):
       retry: { maxAttempts: 1 },
       paths: { dataDir, cacheDir: join(dataDir, "cache-dir") },
       // Short, so a test sees rows in the store soon; the dashboard shows them live regardless.
-      history: { flushIntervalMs: 200 },
+      history: { flushIntervalMs: 200, storeBodies: options.storeBodies ?? false },
       ...(options.apiKey !== undefined && { server: { apiKey: options.apiKey } }),
     },
     [

@@ -7,6 +7,8 @@ import { spawn, spawnSync } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import type { ProgressUpdate } from "../../src/log/format-progress-line";
+import { createProgressReporter } from "../../src/log/progress-reporter";
 
 const PACKAGE = "node-llama-cpp@3.21.1";
 const TARBALL = "node-llama-cpp-3.21.1.tgz";
@@ -123,28 +125,36 @@ function run(cmd: string[], cwd: string, logPath: string, onLine?: (line: string
   });
 }
 
-/** Prints ninja's "[n/total]" lines at most every 5% so a 20-minute build shows it is alive. */
-function reportNinjaProgress(): (line: string) => void {
-  let lastShown = -1;
+/** A 20-minute build: on a terminal a redrawn line, in a log a line every half minute. */
+const BUILD_PROGRESS = { stream: process.stdout, plainIntervalMs: 30_000 };
+
+/**
+ * Turns ninja's "[n/total] Building CXX object …" lines into progress updates, the last one
+ * when n reaches total; other lines are passed over.
+ *
+ * @example
+ * run(["cmake", "--build", "build"], dir, logPath, reportNinjaProgress(createProgressReporter("[engines] building")));
+ */
+export function reportNinjaProgress(onProgress: (update: ProgressUpdate) => void): (line: string) => void {
   return (line) => {
     const match = /^\[(\d+)\/(\d+)\]/.exec(line);
     if (!match) return;
-    const percent = Math.floor((100 * Number(match[1])) / Number(match[2]));
-    if (percent >= lastShown + 5 || match[1] === match[2]) {
-      lastShown = percent;
-      log(`${percent}% ${line}`);
-    }
+    const done = Number(match[1]);
+    const total = Number(match[2]);
+    onProgress({ done, total, finished: done === total });
   };
 }
 
 async function waitForOtherBuild(dir: string): Promise<void> {
+  if (findBuildProcesses(dir).length === 0) return;
+  log("another build is running here; waiting for it");
+  // The other build's log tells how far it got, shown like our own build's progress.
+  const follow = reportNinjaProgress(createProgressReporter("[engines] the other build", BUILD_PROGRESS));
   let lastLine = "";
   while (findBuildProcesses(dir).length > 0) {
     const tail = existsSync(join(dir, "build.log")) ? (readFileSync(join(dir, "build.log"), "utf8").trimEnd().split("\n").pop() ?? "") : "";
-    if (tail !== lastLine) {
-      lastLine = tail;
-      log(`another build is running here; waiting: ${tail}`);
-    }
+    if (tail !== lastLine) follow(tail);
+    lastLine = tail;
     await Bun.sleep(10_000);
   }
 }
@@ -190,7 +200,7 @@ export async function ensureLlamaServer(): Promise<string> {
     ["cmake", "--build", "build", "--target", "llama-server", "-j2"],
     paths.dir,
     join(paths.dir, "build.log"),
-    reportNinjaProgress(),
+    reportNinjaProgress(createProgressReporter("[engines] building llama-server", BUILD_PROGRESS)),
   );
   if (!runsVersion(paths.binary)) throw new Error(`built ${paths.binary} but it does not run --version`);
   return paths.binary;

@@ -1,7 +1,7 @@
 /** A request history row with plausible values, for tests and benchmarks that need many of them. */
 import { sumRowsByPeriod } from "../../src/history/sum-rows-by-period";
 import type { RequestHistoryRepository } from "../../src/store/request-history-repository";
-import type { NewRequestHistoryRow } from "../../src/store/request-history-row";
+import type { NewRequestHistoryRow, PendingHistoryRow } from "../../src/store/request-history-row";
 
 /**
  * A completed streamed request answered by backend "llama" after a cache miss; `overrides` set
@@ -40,6 +40,6 @@ export function makeHistoryRow(overrides: Partial<NewRequestHistoryRow> = {}): N
  * @example
  * writeHistoryRows(repository, [makeHistoryRow({ at: Date.now() })]);
  */
-export function writeHistoryRows(repository: RequestHistoryRepository, rows: NewRequestHistoryRow[]): void {
+export function writeHistoryRows(repository: RequestHistoryRepository, rows: PendingHistoryRow[]): void {
   repository.insert(rows, sumRowsByPeriod(rows));
 }

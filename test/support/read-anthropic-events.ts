@@ -26,3 +26,32 @@ export async function readAnthropicEvents(response: Response): Promise<MessageSt
 export function describeEventSequence(events: readonly MessageStreamEvent[]): string[] {
   return events.map((event) => (event.type === "content_block_delta" ? `${event.type}:${event.delta.type}` : event.type));
 }
+
+/**
+ * The tool calls of a stream, each with its input parsed from its deltas.
+ *
+ * @example
+ * expect(readToolUses(events)).toEqual([{ name: "Bash", input: { command: "ls" } }]);
+ */
+export function readToolUses(events: readonly MessageStreamEvent[]): Array<{ name: string; input: unknown }> {
+  const inputs = new Map<number, string>();
+  const calls: Array<{ index: number; name: string }> = [];
+  for (const event of events) {
+    if (event.type === "content_block_start" && event.content_block.type === "tool_use")
+      calls.push({ index: event.index, name: event.content_block.name });
+    if (event.type === "content_block_delta" && event.delta.type === "input_json_delta") {
+      inputs.set(event.index, (inputs.get(event.index) ?? "") + event.delta.partial_json);
+    }
+  }
+  return calls.map((call) => ({ name: call.name, input: JSON.parse(inputs.get(call.index) ?? "{}") }));
+}
+
+/**
+ * The text of a stream's text blocks, joined.
+ *
+ * @example
+ * expect(readStreamedText(events)).toBe("Listing.\n");
+ */
+export function readStreamedText(events: readonly MessageStreamEvent[]): string {
+  return events.flatMap((e) => (e.type === "content_block_delta" && e.delta.type === "text_delta" ? [e.delta.text] : [])).join("");
+}

@@ -18,6 +18,9 @@ export interface TextFormCase {
 export type ExpectedSegment = { text: string } | { call: { name: string; arguments: unknown } };
 
 /** The tools the cases call, as Claude Code declares them (shortened descriptions). */
+/** A Hermes-form call with a lower-case tool name and a string where the schema wants an integer: renamed and coerced. */
+export const HERMES_BASH_CALL = 'Listing.\n<tool_call>\n{"name": "bash", "arguments": {"command": "ls", "timeout": "5000"}}\n</tool_call>';
+
 export const CASE_TOOLS = [
   {
     name: "Bash",
@@ -187,3 +190,21 @@ export const TEXT_FORM_CASES: TextFormCase[] = [
     expected: [{ text: "Wrap each call in a <tool_call> tag and close it." }],
   },
 ];
+
+/**
+ * Posts the tool tests' request ("List the files." with CASE_TOOLS) to a proxy.
+ *
+ * @example
+ * const events = await readAnthropicEvents(await postToolRequest(proxy.url, true));
+ */
+export function postToolRequest(proxyUrl: string, stream: boolean, extra: Record<string, unknown> = {}): Promise<Response> {
+  const body = {
+    model: "claude-sonnet-5-5",
+    max_tokens: 512,
+    stream,
+    tools: CASE_TOOLS,
+    messages: [{ role: "user", content: "List the files." }],
+    ...extra,
+  };
+  return fetch(`${proxyUrl}/v1/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+}

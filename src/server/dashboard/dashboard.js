@@ -199,7 +199,7 @@ function renderErrors(errors) {
   list.replaceChildren(
     ...errors.map((row) => {
       const item = document.createElement("li");
-      item.textContent = `${clock(row.at)} ${row.errorType} (${row.status}) on ${row.backend ?? "no backend"}, ${row.clientModel}, ${row.attempts} attempt${row.attempts === 1 ? "" : "s"}`;
+      item.textContent = `${clock(row.at)} ${row.errorType} (${row.status}) on ${row.backend ?? "no backend"}, ${row.clientModel || "refused before routing"}, ${row.attempts} attempt${row.attempts === 1 ? "" : "s"}`;
       return item;
     }),
   );
@@ -211,7 +211,7 @@ function renderRequests() {
       const tr = document.createElement("tr");
       tr.append(
         cell(clock(row.at)),
-        cell(row.clientModel),
+        cell(row.clientModel || "–"),
         cell(row.backend ?? (row.cache === "hit" || row.cache === "semantic" ? "cache" : "–")),
         cell(row.errorType ? `${row.status} ${row.errorType}` : String(row.status), row.errorType ? "bad" : ""),
         cell(row.cache ?? "–"),
@@ -228,6 +228,36 @@ function renderRequests() {
 
 function showDetail(row) {
   $("#detail-id").textContent = row.requestId;
+  $("#detail-bodies").hidden = true;
+  renderDetailFields(row);
+  $("#detail").showModal();
+  loadDetailBodies(row);
+}
+
+/** The prompt and the answer, when the server keeps them (history.storeBodies). */
+async function loadDetailBodies(row) {
+  try {
+    // A row that came live has no id yet: the store has it by now (a read writes what is pending).
+    const id = row.id ?? (await getJson("/api/requests?limit=50")).requests.find((stored) => stored.requestId === row.requestId)?.id;
+    if (id == null) return;
+    const detail = await getJson(`/api/requests/${id}`);
+    if (!detail.bodies || $("#detail-id").textContent !== detail.requestId) return;
+    const { prompt, answer, truncated } = detail.bodies;
+    // A text cut to the cap is no longer JSON: it shows as it is.
+    $("#detail-prompt").textContent = truncated ? prompt : indent(prompt);
+    $("#detail-answer").textContent = answer === "" ? "–" : truncated ? answer : indent(answer);
+    $("#detail-truncated").hidden = !truncated;
+    $("#detail-bodies").hidden = false;
+  } catch (error) {
+    showProblem(error);
+  }
+}
+
+function indent(json) {
+  return JSON.stringify(JSON.parse(json), null, 2);
+}
+
+function renderDetailFields(row) {
   $("#detail-fields").replaceChildren(
     ...Object.entries(row).flatMap(([name, value]) => {
       const term = document.createElement("dt");
@@ -237,7 +267,6 @@ function showDetail(row) {
       return [term, description];
     }),
   );
-  $("#detail").showModal();
 }
 
 // --- charts -----------------------------------------------------------------------------------

@@ -22,7 +22,8 @@ const ALLOWED: Record<string, string[]> = {
   native: [],
   store: ["protocol", "config", "native"],
   embed: ["native"],
-  cache: ["json", "protocol", "errors", "translate", "tools", "store", "embed", "native"],
+  // log: the progress display of an index rebuild.
+  cache: ["json", "protocol", "errors", "translate", "tools", "store", "embed", "native", "log"],
   translate: ["json", "protocol", "tools"],
   // The request history: rows into the store, summaries out of it.
   history: ["store"],

@@ -2,9 +2,9 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ProgressUpdate } from "../../../src/cache/format-progress-line";
 import { manifestPathOf } from "../../../src/cache/hnsw-index-file";
 import { type OpenVectorIndexOptions, openVectorIndex, type VectorSourceRow } from "../../../src/cache/open-vector-index";
+import type { ProgressUpdate } from "../../../src/log/format-progress-line";
 import { createRandomVectors } from "../../support/random-vectors";
 
 const dir = mkdtempSync(join(tmpdir(), "anyclaude-open-index-"));

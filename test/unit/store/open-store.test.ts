@@ -50,6 +50,7 @@ describe("openStore", () => {
       schema.toolResults,
       schema.searchResults,
       schema.requestHistory,
+      schema.requestBodies,
       schema.requestTotals,
       schema.clientKeys,
     ];
@@ -107,8 +108,9 @@ describe("migrating a file made by an earlier version", () => {
     expect(await cache.stats()).toMatchObject({ entries: 2 });
     expect(new CacheMetricsRepository(migrated.db).sum()).toMatchObject({ hits: 3, misses: 4 });
     const history = new RequestHistoryRepository(migrated.db);
-    writeHistoryRows(history, [makeHistoryRow({ at: T0 })]);
+    writeHistoryRows(history, [{ ...makeHistoryRow({ at: T0 }), bodies: { prompt: "{}", answer: "{}", truncated: false } }]);
     expect(history.list(10)).toHaveLength(1);
+    expect(history.get(history.list(1)[0]!.id)?.bodies).toEqual({ prompt: "{}", answer: "{}", truncated: false });
     migrated.close();
   });
 });

@@ -2,7 +2,8 @@
  * The request history on a real SQLite file: rows written in batches with what they add to the
  * totals per minute, quarter hour and four hours (sumRowsByPeriod), which add up across batches
  * (histograms too), pages run newest first, retention drops rows by age and
- * by count, and the totals of minutes past the age limit, never those of rows dropped by count.
+ * by count, and the totals of minutes past the age limit, never those of rows dropped by count;
+ * a row's prompt and answer (history.storeBodies) are read with it and leave with it.
  */
 import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -10,7 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openStore, type Store } from "../../../src/store/open-store";
 import { RequestHistoryRepository } from "../../../src/store/request-history-repository";
-import type { NewRequestHistoryRow } from "../../../src/store/request-history-row";
+import type { NewRequestHistoryRow, PendingHistoryRow } from "../../../src/store/request-history-row";
+import { requestBodies } from "../../../src/store/schema";
 import { makeHistoryRow, writeHistoryRows } from "../../support/history-rows";
 
 const dir = mkdtempSync(join(tmpdir(), "anyclaude-history-"));
@@ -137,5 +139,29 @@ describe("RequestHistoryRepository", () => {
     expect(history.deleteOld(T0, 4, 100)).toBe(6);
     expect(history.list(100).map((row) => row.requestId)).toEqual(["req_29", "req_28", "req_27", "req_26"]);
     expect(requestsIn(1)).toBe(10);
+  });
+
+  test("a row's prompt and answer, when kept, are read with it, and leave with it", () => {
+    const { store, history } = openRepository();
+    const bodies = { prompt: '{"messages":[]}', answer: '{"content":[]}', truncated: false };
+    const rows: PendingHistoryRow[] = [
+      { ...makeHistoryRow({ at: T0, requestId: "old" }), bodies },
+      makeHistoryRow({ at: T0 + MINUTE, requestId: "without" }),
+      { ...makeHistoryRow({ at: T0 + 2 * MINUTE, requestId: "new" }), bodies: { ...bodies, truncated: true } },
+    ];
+    writeHistoryRows(history, rows);
+    const [newest, without, oldest] = history.list(10);
+    expect(history.get(oldest!.id)).toMatchObject({ requestId: "old", bodies });
+    expect(history.get(without!.id)).toMatchObject({ requestId: "without", bodies: null });
+    expect(history.get(newest!.id)?.bodies?.truncated).toBe(true);
+    expect(history.get(newest!.id + 1)).toBeUndefined();
+
+    expect(history.deleteOld(T0 + 1, 1000, 100)).toBe(1);
+    expect(history.get(oldest!.id)).toBeUndefined();
+    expect(history.deleteOld(T0, 1, 100)).toBe(1);
+    expect(history.get(newest!.id)?.bodies).toEqual({ ...bodies, truncated: true });
+    expect(store.db.select().from(requestBodies).all()).toHaveLength(1);
+    expect(history.deleteOld(T0 + 3 * MINUTE, 1000, 100)).toBe(1);
+    expect(store.db.select().from(requestBodies).all()).toHaveLength(0);
   });
 });

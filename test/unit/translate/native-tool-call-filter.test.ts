@@ -14,7 +14,7 @@ const ids = () => {
 
 function run(events: MessageStreamEvent[], options = handling) {
   const filter = new NativeToolCallFilter(options, ids());
-  const out = events.flatMap((event) => filter.push(event));
+  const out = [...events.flatMap((event) => filter.push(event)), ...filter.finish()];
   return { out, warnings: filter.drainWarnings() };
 }
 
@@ -68,6 +68,19 @@ describe("NativeToolCallFilter", () => {
     const { out, warnings } = run(events, { ...handling, singleCall: true });
     expect(out.filter((event) => event.type === "content_block_start")).toHaveLength(1);
     expect(warnings.map((warning) => warning.code)).toEqual(["dropped-extra-tool-call"]);
+  });
+
+  test("an invalid call is held; after a re-ask the second answer continues the same message, output tokens added up", () => {
+    const filter = new NativeToolCallFilter({ ...handling, holdInvalid: true }, ids());
+    const first = anthropicMessageEvents({ blocks: [{ type: "tool_use", name: "Bash", input: { timeout: 5 } }], outputTokens: 9 });
+    const second = anthropicMessageEvents({ blocks: [{ type: "tool_use", name: "Bash", input: { command: "ls" } }], outputTokens: 11 });
+    const out = [...first.flatMap((event) => filter.push(event)), ...filter.endAnswer()];
+    expect(filter.invalidCalls().calls).toMatchObject([{ name: "Bash", input: { timeout: 5 } }]);
+    filter.resumeAfterReask();
+    out.push(...second.flatMap((event) => filter.push(event)), ...filter.finish());
+    expect(checkAnthropicEventOrder(out)).toEqual([]);
+    expect(out.filter((event) => event.type === "content_block_start")).toHaveLength(1);
+    expect(out.at(-2)).toMatchObject({ type: "message_delta", delta: { stop_reason: "tool_use" }, usage: { output_tokens: 20 } });
   });
 
   test("a whole message gets the same: text and call blocks rewritten, the rest kept", () => {
