@@ -121,10 +121,13 @@ describe("keys the store keeps", () => {
 
     const headers = { "x-api-key": alice };
     const page = (await (await fetch(`${proxy.url}/api/requests?limit=50`, { headers })).json()) as {
-      requests: Array<{ requestId: string; clientKey: string | null }>;
+      requests: Array<{ requestId: string; clientKey: string | null; status: number }>;
     };
     expect(page.requests.find((row) => row.requestId === line!.requestId)?.clientKey).toBe("alice");
-    expect(new Set(page.requests.map((row) => row.clientKey))).toEqual(new Set(["alice", "ops", "ci", "bob"]));
+    const answered = page.requests.filter((row) => row.status !== 401);
+    expect(new Set(answered.map((row) => row.clientKey))).toEqual(new Set(["alice", "ops", "ci", "bob"]));
+    // Requests refused for their key are in the history too, under no key's name.
+    expect(page.requests.filter((row) => row.status === 401).every((row) => row.clientKey === null)).toBe(true);
 
     const metrics = await (await fetch(`${proxy.url}/metrics`, { headers })).text();
     expect(metrics).toMatch(/^anyclaude_client_requests_total\{key="alice",endpoint="messages",status="200"\} [3-9]$/m);
