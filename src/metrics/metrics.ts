@@ -31,6 +31,7 @@ export interface Metrics {
   proxyToolSeconds: HistogramType<"tool">;
   proxyToolCacheLookups: CounterType<"outcome">;
   proxyToolLoopSteps: HistogramType<never>;
+  webSearches: CounterType<"provider" | "outcome">;
   contextUtilization: HistogramType<"backend">;
   contextActions: CounterType<"backend" | "action">;
   toolCalls: CounterType<"tool">;
@@ -178,6 +179,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: "anyclaude_proxy_tool_loop_steps",
       help: "Model calls per answer in which anyclaude could run tools itself (1: the model called none).",
       buckets: [1, 2, 3, 4, 6, 10, 20, 50],
+      registers: [registry],
+    }),
+    webSearches: new Counter({
+      name: "anyclaude_web_searches_total",
+      help: "Searches of the web_search tool anyclaude runs, by provider (`none` when none answered) and outcome: ok, cached, or the error code of the result block.",
+      labelNames: ["provider", "outcome"],
       registers: [registry],
     }),
     contextUtilization: new Histogram({

@@ -199,7 +199,7 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
     if (ticket) services.cache!.remember(ticket, answer.message);
     settle({ kind: "completed", outputTokens: answer.message.usage.output_tokens });
     finish(200, "completed", attempts, { outcome: "completed", route: decision.route, usage: answer.message.usage });
-    return Response.json(answer.message, { headers });
+    return Response.json(answer.message, { headers: { ...headers, ...proxyTools?.responseHeaders() } });
   }
   const meter = new StreamMeter();
   const cacheHooks = ticket ? recordStreamForCache(services.cache!, ticket) : undefined;

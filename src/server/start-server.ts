@@ -25,6 +25,7 @@ import { HealthMonitor } from "../router/health-monitor";
 import type { Target } from "../router/parse-target";
 import { Router } from "../router/router";
 import type { RouterClock } from "../router/router-clock";
+import type { WebSearcher } from "../search/web-search-types";
 import { createApp } from "./create-app";
 import { createProxyToolServices } from "./create-proxy-tool-services";
 import { createRequestHistory } from "./create-request-history";
@@ -46,6 +47,8 @@ export interface StartOptions {
   clock?: RouterClock;
   /** Uniform in [0, 1) for shuffles and backoff jitter; default Math.random. */
   random?: () => number;
+  /** Answers the web_search tool instead of the searcher the config describes (none when it names no provider). */
+  webSearcher?: WebSearcher;
 }
 
 export interface RunningServer {
@@ -108,6 +111,9 @@ export async function startServer(config: Config, options: StartOptions): Promis
       })
     : undefined;
   const proxyTools = await createProxyToolServices(config, { env: options.env, logger: options.logger, version: options.version });
+  const proxyToolServices = options.webSearcher
+    ? { maxSteps: config.proxyTools.maxSteps, ...proxyTools.services, webSearch: options.webSearcher }
+    : proxyTools.services;
   const streams = new OpenStreams();
   const liveStreams = new OpenStreams();
   const history = createRequestHistory(config, options);
@@ -124,7 +130,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     clientKey,
     streams,
     conversationMemo,
-    proxyTools: proxyTools.services,
+    proxyTools: proxyToolServices,
     context: new ContextState(),
     liveStreams,
     history,

@@ -35,6 +35,8 @@ const ALLOWED: Record<string, string[]> = {
   tools: ["json", "protocol", "errors", "translate", "cache"],
   // Adapters from MCP servers to the tools' interface.
   mcp: ["protocol", "errors", "config", "log", "tools"],
+  // Adapters from search providers to the tools' interface, and the web_search server tool.
+  search: ["protocol", "errors", "config", "log", "tools"],
   backends: ["json", "protocol", "errors", "sse", "translate", "tools", "config"],
   router: ["json", "protocol", "errors", "translate", "tools", "config", "backends"],
   server: [
@@ -56,6 +58,7 @@ const ALLOWED: Record<string, string[]> = {
     "context",
     "tools",
     "mcp",
+    "search",
     "history",
   ],
   cli: [
@@ -78,6 +81,7 @@ const ALLOWED: Record<string, string[]> = {
     "context",
     "tools",
     "mcp",
+    "search",
     "history",
   ],
 };
