@@ -15,7 +15,7 @@ import { type SearchUserLocation, WebSearchError, type WebSearcher } from "./web
 type SearchDetails = { results: NumberedSearchResult[]; provider: string; cached: boolean } | { errorCode: WebSearchToolResultErrorCode };
 
 /** Told about each call, for metrics, the request's log line and the search-provider header. */
-export interface WebSearchObserver {
+interface WebSearchObserver {
   onSearch(outcome: { provider?: string; cached?: boolean; errorCode?: WebSearchToolResultErrorCode }): void;
 }
 

@@ -53,7 +53,7 @@ export function startSearxngStandIn(): SearxngStandIn {
 }
 
 /** Three results whose URLs and text name the query, so a test can tell searches apart. */
-export function resultsFor(query: string): WebSearchResult[] {
+function resultsFor(query: string): WebSearchResult[] {
   const slug = query.toLowerCase().replace(/[^a-z0-9]+/g, "-");
   return [1, 2, 3].map((n) => ({
     url: `https://${n === 3 ? "blocked.example" : "docs.example"}/${slug}/${n}`,
