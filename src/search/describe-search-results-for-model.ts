@@ -40,7 +40,7 @@ export function describeSearchResultsForModel(results: readonly NumberedSearchRe
 
 /** Collapses whitespace, cuts at the cap and takes out anything that could close the fence early. */
 function cap(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, " ").replace(FENCE, "").trim();
+  const flat = text.replace(FENCE, "").replace(/\s+/g, " ").trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
