@@ -35,8 +35,12 @@ export function expandServerToolBlocks(messages: MessageParam[], readers: Record
   return messages.flatMap((message) => (hasServerToolBlocks(message) ? expandMessage(message, readers) : [message]));
 }
 
+/** Cited text counts: a later answer may cite an earlier turn's results without searching again. */
 function hasServerToolBlocks(message: MessageParam): boolean {
-  return Array.isArray(message.content) && message.content.some((block) => isServerToolUse(block) || isServerToolResult(block));
+  return (
+    Array.isArray(message.content) &&
+    message.content.some((block) => isServerToolUse(block) || isServerToolResult(block) || (block.type === "text" && block.citations))
+  );
 }
 
 function expandMessage(message: MessageParam, readers: Record<string, ServerToolResultReader>): MessageParam[] {
