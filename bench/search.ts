@@ -20,38 +20,24 @@ import { createWebSearchTool } from "../src/search/web-search-tool";
 import type { WebSearcher } from "../src/search/web-search-types";
 import { startServer } from "../src/server/start-server";
 import { executeProxyToolCall } from "../src/tools/execute-proxy-tool-call";
-import { llamaServerChunks, llamaServerCompletion } from "../test/support/fake-openai-chunks";
-import { formatSseItem } from "../test/support/fake-reply";
 import { searxngSearcher, startSearxngStandIn } from "../test/support/searxng-stand-in";
+import { exitWithHelpIfAsked } from "./bench-args";
 import { type Percentiles, summarizeLatencies } from "./latency-stats";
+import { buildToolCallingReplies } from "./tool-calling-replies";
 
-const { values } = parseArgs({
-  options: { quick: { type: "boolean", default: false }, help: { type: "boolean", short: "h" } },
-  strict: true,
-});
-if (values.help) {
-  console.log("Usage: bun bench/search.ts [--quick]");
-  process.exit(0);
-}
-const REQUESTS = values.quick ? 200 : 1000;
-const CACHED_CALLS = values.quick ? 5000 : 20_000;
-const format = (ms: number) => ms.toFixed(3);
-const mean = (samples: readonly number[]) => samples.reduce((sum, value) => sum + value, 0) / samples.length;
-const describe = (p: Percentiles) => `p50 ${format(p.p50)}  p95 ${format(p.p95)}  p99 ${format(p.p99)} ms`;
+const { values } = parseArgs({ options: { quick: { type: "boolean", default: false }, help: { type: "boolean", short: "h" } } });
+exitWithHelpIfAsked(values.help, "Usage: bun bench/search.ts [--quick]\n");
+const [REQUESTS, CACHED_CALLS] = values.quick ? [200, 5000] : [1000, 20_000];
+const ms = (value: number) => value.toFixed(3);
+const average = (samples: readonly number[]) => samples.reduce((sum, value) => sum + value, 0) / samples.length;
+const percentiles = ({ p50, p95, p99 }: Percentiles) => `p50 ${ms(p50)}  p95 ${ms(p95)}  p99 ${ms(p99)} ms`;
 
 /** A llama-server look-alike answering at once from prepared bytes: a web_search call, or text citing result 1. */
 function startEngine() {
-  const usage = { promptTokens: 50, completionTokens: 5 };
-  const call = { toolCalls: [{ name: "web_search", args: { query: "bun 1.3 release" }, id: "call_bench" }], usage };
-  const text = { text: "Bun 1.3 came out in October 2025 [1].", usage };
-  const sse = (reply: object) =>
-    `${llamaServerChunks(reply)
-      .map((data) => formatSseItem({ data }))
-      .join("")}data: [DONE]\n\n`;
-  const bodies = {
-    stream: { call: sse(call), text: sse(text) },
-    json: { call: JSON.stringify(llamaServerCompletion(call)), text: JSON.stringify(llamaServerCompletion(text)) },
-  };
+  const bodies = buildToolCallingReplies(
+    { toolCalls: [{ name: "web_search", args: { query: "bun 1.3 release" }, id: "call_bench" }] },
+    { text: "Bun 1.3 came out in October 2025 [1]." },
+  );
   const server = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
@@ -132,17 +118,17 @@ async function measureSearchLoop(): Promise<void> {
           samples[name].push(await timed(runs[name]));
         }
       }
-      const floor = 2 * mean(samples.model) + mean(samples.provider);
+      const floor = 2 * average(samples.model) + average(samples.provider);
       // Means, not percentiles: they subtract exactly.
-      const added = mean(samples.search) - mean(samples.plain) - mean(samples.model) - mean(samples.provider);
+      const added = average(samples.search) - average(samples.plain) - average(samples.model) - average(samples.provider);
       const label = stream ? "stream" : "json  ";
-      console.log(`  ${label}  with a search: ${describe(summarizeLatencies(samples.search))}, mean ${format(mean(samples.search))} ms`);
-      console.log(`          without:       ${describe(summarizeLatencies(samples.plain))}, mean ${format(mean(samples.plain))} ms`);
+      console.log(`  ${label}  with a search: ${percentiles(summarizeLatencies(samples.search))}, mean ${ms(average(samples.search))} ms`);
+      console.log(`          without:       ${percentiles(summarizeLatencies(samples.plain))}, mean ${ms(average(samples.plain))} ms`);
       console.log(
-        `          floor: a direct model call ${format(mean(samples.model))} ms ×2 + a direct provider call ${format(mean(samples.provider))} ms = ${format(floor)} ms (means)`,
+        `          floor: a direct model call ${ms(average(samples.model))} ms ×2 + a direct provider call ${ms(average(samples.provider))} ms = ${ms(floor)} ms (means)`,
       );
       console.log(
-        `          added by the search loop (with − without − one model call − the provider): ${format(added)} ms   (target ≤ 5 ms); with a search / floor ${(mean(samples.search) / floor).toFixed(2)}×`,
+        `          added by the search loop (with − without − one model call − the provider): ${ms(added)} ms   (target ≤ 5 ms); with a search / floor ${(average(samples.search) / floor).toFixed(2)}×`,
       );
     }
   } finally {
@@ -176,7 +162,7 @@ async function measureCachedSearch(): Promise<void> {
     samples.push(performance.now() - started);
   }
   console.log("\na search the searcher answers from memory (a cache hit), in process: the tool's run, its call and result blocks");
-  console.log(`  ${CACHED_CALLS} calls, 5 results: ${describe(summarizeLatencies(samples.slice(CACHED_CALLS / 10)))}   (target ≤ 1 ms)`);
+  console.log(`  ${CACHED_CALLS} calls, 5 results: ${percentiles(summarizeLatencies(samples.slice(CACHED_CALLS / 10)))}   (target ≤ 1 ms)`);
 }
 
 console.log(`anyclaude web search — ${new Date().toISOString()}, ${cpus().length} CPUs, load ${loadavg()[0]!.toFixed(2)}`);
