@@ -9,6 +9,8 @@ import Anthropic from "@anthropic-ai/sdk";
 import type { Message, TextBlock } from "../../src/protocol/anthropic/messages";
 import type { MessageStreamEvent } from "../../src/protocol/anthropic/stream-events";
 import { checkAnthropicEventOrder } from "../support/check-anthropic-event-order";
+import { anthropicJson, anthropicStream, startFakeAnthropicBackend } from "../support/fake-anthropic-backend";
+import { anthropicMessageBody, anthropicMessageEvents, type FakeAnthropicMessage } from "../support/fake-anthropic-events";
 import { readAnthropicEvents } from "../support/read-anthropic-events";
 import { searxngSearcher, startSearxngStandIn } from "../support/searxng-stand-in";
 import { startProxy } from "../support/start-proxy";
@@ -134,6 +136,45 @@ describe("the answer's shape", () => {
     expect(events.some((event) => event.type === "content_block_delta" && event.index === 2)).toBe(false);
     const citations = events.filter((event) => event.type === "content_block_delta" && event.delta.type === "citations_delta");
     expect(citations).toHaveLength(3);
+  });
+});
+
+describe("native mode", () => {
+  test("an engine speaking Anthropic's Messages: the same blocks and citations, JSON and streamed", async () => {
+    const searxng = startSearxngStandIn();
+    defer(() => searxng.stop());
+    const engine = startFakeAnthropicBackend((request) => {
+      const body = request.body as {
+        stream?: boolean;
+        messages: Array<{ content: unknown }>;
+        tools?: Array<{ name: string; type?: string }>;
+      };
+      if (body.tools?.some((tool) => tool.type !== undefined)) throw new Error("the engine was sent a server tool");
+      const searched = JSON.stringify(body.messages).includes('"tool_result"');
+      const reply: FakeAnthropicMessage = searched
+        ? { blocks: [{ type: "text", text: "Bun 1.3 is out [1]." }], pieces: 7 }
+        : { blocks: [{ type: "tool_use", id: "toolu_search", name: "web_search", input: { query: "bun 1.3" } }] };
+      return body.stream ? anthropicStream(anthropicMessageEvents(reply)) : anthropicJson(anthropicMessageBody(reply));
+    });
+    defer(() => engine.stop());
+    const proxy = await startProxy(
+      { cache: { enabled: false }, retry: { maxAttempts: 1 } },
+      [{ url: engine.url, kind: "anthropic", mode: "native" }],
+      {
+        webSearcher: searxngSearcher(searxng.url),
+      },
+    );
+    defer(() => proxy.stop());
+    const sdk = new Anthropic({ baseURL: proxy.url, apiKey: "unused", maxRetries: 0 });
+
+    const json = (await sdk.messages.create(ask())) as unknown as Message;
+    const streamed = (await sdk.messages.stream(ask()).finalMessage()) as unknown as Message;
+    for (const message of [json, streamed]) {
+      expect(message.content.map((block) => block.type)).toEqual(["server_tool_use", "web_search_tool_result", "text", "text"]);
+      expect(message.content[2]).toMatchObject({ text: "Bun 1.3 is out", citations: [{ url: "https://docs.example/bun-1-3/1" }] });
+      expect(message.usage.server_tool_use).toEqual({ web_search_requests: 1 });
+    }
+    expect(searxng.queries).toEqual(["bun 1.3", "bun 1.3"]);
   });
 });
 
