@@ -18,11 +18,10 @@ import { StoredToolResultCache } from "../src/server/stored-tool-result-cache";
 import { openStore } from "../src/store/open-store";
 import { executeProxyToolCall } from "../src/tools/execute-proxy-tool-call";
 import { type ProxyTool, textOutput } from "../src/tools/proxy-tool";
-import { llamaServerChunks, llamaServerCompletion } from "../test/support/fake-openai-chunks";
-import { formatSseItem } from "../test/support/fake-reply";
 import { startTestMcpServer } from "../test/support/mcp-http-server";
 import { type Percentiles, summarizeLatencies } from "./latency-stats";
 import { spawnBenchProcess } from "./spawn-bench-process";
+import { buildToolCallingReplies } from "./tool-calling-replies";
 
 const { values } = parseArgs({
   options: { quick: { type: "boolean", default: false }, help: { type: "boolean", short: "h" } },
@@ -42,17 +41,10 @@ const describe = (p: Percentiles) => `p50 ${format(p.p50)}  p95 ${format(p.p95)}
 
 /** A llama-server look-alike answering at once from prepared bytes: a call of the MCP tool, or text. */
 function startEngine() {
-  const usage = { promptTokens: 50, completionTokens: 5 };
-  const call = { toolCalls: [{ name: "mcp__bench__echo", args: { message: "hi" }, id: "call_bench" }], usage };
-  const text = { text: "Done.", usage };
-  const sse = (reply: object) =>
-    `${llamaServerChunks(reply)
-      .map((data) => formatSseItem({ data }))
-      .join("")}data: [DONE]\n\n`;
-  const bodies = {
-    stream: { call: sse(call), text: sse(text) },
-    json: { call: JSON.stringify(llamaServerCompletion(call)), text: JSON.stringify(llamaServerCompletion(text)) },
-  };
+  const bodies = buildToolCallingReplies(
+    { toolCalls: [{ name: "mcp__bench__echo", args: { message: "hi" }, id: "call_bench" }] },
+    { text: "Done." },
+  );
   let handlerMs = 0;
   let handled = 0;
   const server = Bun.serve({

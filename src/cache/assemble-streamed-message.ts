@@ -73,16 +73,17 @@ export class StreamedMessageAssembler {
   #applyDelta(open: OpenBlock, delta: Extract<MessageStreamEvent, { type: "content_block_delta" }>["delta"]): void {
     const block = open.block;
     if (delta.type === "text_delta" && block.type === "text") block.text += delta.text;
-    else if (delta.type === "input_json_delta" && block.type === "tool_use") open.json += delta.partial_json;
+    else if (delta.type === "input_json_delta" && hasInput(block)) open.json += delta.partial_json;
     else if (delta.type === "thinking_delta" && block.type === "thinking") block.thinking += delta.thinking;
     else if (delta.type === "signature_delta" && block.type === "thinking") block.signature += delta.signature;
+    else if (delta.type === "citations_delta" && block.type === "text") block.citations = [...(block.citations ?? []), delta.citation];
     else this.#break();
   }
 
   #closeBlock(index: number): void {
     const open = this.#open;
     if (!open || index !== this.#message!.content.length) return this.#break();
-    if (open.block.type === "tool_use" && open.json.trim() !== "") {
+    if (hasInput(open.block) && open.json.trim() !== "") {
       try {
         open.block.input = JSON.parse(open.json);
       } catch {
@@ -96,4 +97,9 @@ export class StreamedMessageAssembler {
   #break(): void {
     this.#broken = true;
   }
+}
+
+/** Blocks whose input streams as input_json_delta: the model's calls, and those of tools the proxy ran. */
+function hasInput(block: ContentBlock): block is Extract<ContentBlock, { input: unknown }> {
+  return block.type === "tool_use" || block.type === "server_tool_use" || block.type === "mcp_tool_use";
 }

@@ -9,7 +9,12 @@
  */
 import type { Message, StopReason } from "../protocol/anthropic/messages";
 
-const SERVER_TOOL_BLOCK_TYPES: ReadonlySet<string> = new Set(["mcp_tool_use", "mcp_tool_result", "server_tool_use"]);
+const SERVER_TOOL_BLOCK_TYPES: ReadonlySet<string> = new Set([
+  "mcp_tool_use",
+  "mcp_tool_result",
+  "server_tool_use",
+  "web_search_tool_result",
+]);
 const CACHEABLE_STOP_REASONS: ReadonlySet<StopReason> = new Set(["end_turn", "tool_use", "stop_sequence"]);
 
 /**

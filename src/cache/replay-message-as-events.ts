@@ -42,7 +42,8 @@ export function replayMessageAsEvents(message: Message): MessageStreamEvent[] {
 function startOf(block: ContentBlock): ContentBlock {
   switch (block.type) {
     case "text":
-      return { ...block, text: "" };
+      // Anthropic opens a cited block with an empty list and sends each citation as a delta.
+      return block.citations ? { ...block, text: "", citations: [] } : { ...block, text: "" };
     case "tool_use":
     case "mcp_tool_use":
     case "server_tool_use":
@@ -51,6 +52,7 @@ function startOf(block: ContentBlock): ContentBlock {
       return { ...block, thinking: "", signature: "" };
     case "redacted_thinking":
     case "mcp_tool_result":
+    case "web_search_tool_result":
       return block;
   }
 }
@@ -58,7 +60,10 @@ function startOf(block: ContentBlock): ContentBlock {
 function deltasOf(block: ContentBlock): ContentBlockDelta[] {
   switch (block.type) {
     case "text":
-      return block.text === "" ? [] : [{ type: "text_delta", text: block.text }];
+      return [
+        ...(block.citations ?? []).map((citation) => ({ type: "citations_delta" as const, citation })),
+        ...(block.text === "" ? [] : [{ type: "text_delta" as const, text: block.text }]),
+      ];
     case "tool_use":
     case "mcp_tool_use":
     case "server_tool_use":
@@ -70,6 +75,7 @@ function deltasOf(block: ContentBlock): ContentBlockDelta[] {
       ];
     case "redacted_thinking":
     case "mcp_tool_result":
+    case "web_search_tool_result":
       return [];
   }
 }

@@ -35,6 +35,7 @@ export interface Metrics {
   searchProviderSeconds: HistogramType<"provider">;
   searchCacheLookups: CounterType<"outcome">;
   proactiveSearches: CounterType<"outcome">;
+  webSearches: CounterType<"provider" | "outcome">;
   contextUtilization: HistogramType<"backend">;
   contextActions: CounterType<"backend" | "action">;
   toolCalls: CounterType<"tool" | "source">;
@@ -209,6 +210,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: "anyclaude_proactive_searches_total",
       help: "Requests whose last user turn asked for fresh facts, by outcome: added (results joined the prompt), empty, failed.",
       labelNames: ["outcome"],
+      registers: [registry],
+    }),
+    webSearches: new Counter({
+      name: "anyclaude_web_searches_total",
+      help: "Searches of the web_search tool anyclaude runs, by provider (`none` when none answered) and outcome: ok, cached, or the error code of the result block.",
+      labelNames: ["provider", "outcome"],
       registers: [registry],
     }),
     contextUtilization: new Histogram({

@@ -79,9 +79,14 @@ export class StreamMeter {
     } else if (event.type === "message_start") {
       this.usage = { ...event.message.usage };
     } else if (event.type === "message_delta") {
-      for (const [name, value] of Object.entries(event.usage) as [keyof Usage, number | null | undefined][]) {
-        if (value !== null && value !== undefined) this.usage[name] = value;
-      }
+      this.usage = { ...this.usage, ...definedFields(event.usage) };
     }
   }
+}
+
+/** message_delta sends null for a count it does not know: the count from message_start stands. */
+function definedFields<T extends object>(fields: T): { [K in keyof T]?: Exclude<T[K], null> } {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== null && value !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], null>;
+  };
 }

@@ -226,7 +226,7 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
       usage: answer.message.usage,
       message: answer.message,
     });
-    return Response.json(answer.message, { headers });
+    return Response.json(answer.message, { headers: { ...headers, ...proxyTools?.responseHeaders() } });
   }
   const meter = new StreamMeter();
   // The answer as it went out, for its history row, only when the user keeps prompts and answers.

@@ -1,13 +1,15 @@
 /**
  * The request path's step for tools anyclaude runs itself (configured MCP servers, the MCP
- * connector's `mcp_servers`): before dispatch, their tools join the request; after the first
- * answer started, the tool loop runs their calls and asks the same target again. Requests
- * that name no such tool never meet it.
+ * connector's `mcp_servers`, Anthropic's web search tool): before dispatch, their tools join the
+ * request; after the first answer started, the tool loop runs their calls and asks the same
+ * target again. Requests that name no such tool never meet it.
  */
 import type { StartedAnswer } from "../backends/start-answer";
 import type { McpServerStatus } from "../mcp/mcp-servers";
 import type { MCPServerURLDefinitionParam, MessageCreateParams, ToolParam } from "../protocol/anthropic/messages";
 import { DispatchError, type Dispatched, type DispatchTarget } from "../router/dispatch-result";
+import { readWebSearchToolResult } from "../search/read-web-search-tool-result";
+import { findWebSearchToolEntry, WEB_SEARCH_TOOL_TYPE } from "../search/web-search-tool-entry";
 import type { WebSearcher } from "../search/web-search-types";
 import { addProxyToolsToRequest } from "../tools/add-proxy-tools-to-request";
 import { executeProxyToolCall, type ProxyToolCallObserver, type ToolResultCache } from "../tools/execute-proxy-tool-call";
@@ -15,6 +17,7 @@ import { type ProxyTool, type ProxyToolSet, toProxyToolSet } from "../tools/prox
 import { continueProxyToolLoop } from "../tools/run-proxy-tool-loop";
 import type { TranslationWarning } from "../translate/translation-warning";
 import type { AppServices } from "./app-services";
+import { WebSearchStep } from "./web-search-step";
 
 /** What the server holds for proxy-run tools; absent parts are simply not offered. */
 export interface ProxyToolServices {
@@ -34,9 +37,11 @@ export interface ProxyToolServices {
 export type StartOn = (target: DispatchTarget, request: MessageCreateParams) => Promise<StartedAnswer>;
 
 /**
- * Undefined when neither configured servers nor a served `mcp_servers` apply, so the request
- * path stays as it was. Configured servers' tools are offered to requests that offer tools of
- * their own (Claude Code's main loop), not to its tool-less side calls.
+ * Undefined when neither configured servers, a served `mcp_servers` nor web search apply, so the
+ * request path stays as it was. Configured servers' tools are offered to requests that offer
+ * tools of their own (Claude Code's main loop), not to its tool-less side calls. Web search is
+ * offered to a request that declares `web_search_20250305` when a searcher is configured; without
+ * one the declaration is dropped later, as before, with a warning that says why.
  *
  * @throws InvalidRequestError when a request's MCP server cannot be reached
  * @example
@@ -51,16 +56,30 @@ export async function prepareProxyToolStep(
 ): Promise<ProxyToolStep | undefined> {
   const proxy = services.proxyTools;
   const connector = request.mcp_servers && request.mcp_servers.length > 0 ? proxy?.connector : undefined;
-  if (!proxy || (!proxy.servers && !connector)) return undefined;
-  const ownTools = request.tools?.some((tool) => tool.type !== "mcp_toolset") === true;
+  const searchEntry = findWebSearchToolEntry(request.tools);
+  if (searchEntry && !proxy?.webSearch) {
+    onWarning({
+      code: "web-search-unavailable",
+      path: "tools",
+      message: `The request's ${WEB_SEARCH_TOOL_TYPE} tool is dropped: no search provider is configured (set ANYCLAUDE_SEARCH_SEARXNG_URL, or the search section of the config).`,
+    });
+  }
+  const search = searchEntry && proxy?.webSearch ? new WebSearchStep(searchEntry, proxy.webSearch, request, services.metrics) : undefined;
+  if (!proxy || (!proxy.servers && !connector && !search)) return undefined;
+  const ownTools = request.tools?.some((tool) => tool.type !== "mcp_toolset" && tool.type !== WEB_SEARCH_TOOL_TYPE) === true;
   const tools = [
+    ...(search ? [search.tool] : []),
     ...(ownTools ? (proxy.servers?.tools() ?? []) : []),
     ...(connector ? await connector.toolsFor(request.mcp_servers!, request.tools ?? [], signal) : []),
   ];
   const { mcp_servers: _served, ...rest } = request;
-  const added = addProxyToolsToRequest(connector ? rest : request, tools, { servedToolTypes: connector ? ["mcp_toolset"] : [] });
+  const added = addProxyToolsToRequest(connector ? rest : request, tools, {
+    servedToolTypes: [...(connector ? ["mcp_toolset"] : []), ...(search ? [WEB_SEARCH_TOOL_TYPE] : [])],
+    resultReaders: search ? { web_search_tool_result: readWebSearchToolResult } : {},
+  });
   added.warnings.forEach(onWarning);
-  return new ProxyToolStep(services, added.value.request, toProxyToolSet(added.value.offered));
+  const offered = toProxyToolSet(added.value.offered);
+  return new ProxyToolStep(services, added.value.request, offered, search && offered.has(search.tool.name) ? search : undefined);
 }
 
 export class ProxyToolStep {
@@ -71,6 +90,8 @@ export class ProxyToolStep {
     /** The request with the proxy's tools, for normalization and dispatch. */
     readonly request: MessageCreateParams,
     private readonly tools: ProxyToolSet,
+    /** Present when the request's web search tool is on offer. */
+    private readonly search?: WebSearchStep,
   ) {}
 
   /**
@@ -98,18 +119,23 @@ export class ProxyToolStep {
           metrics.proxyToolLoopSteps.observe(summary.steps);
         },
       });
-      return { ...dispatched, result };
+      return { ...dispatched, result: this.search ? this.search.finish(result) : result };
     } catch (error) {
       dispatched.settle({ kind: "failed", error });
       throw new DispatchError(error, dispatched.attempts);
     }
   }
 
+  /** For a whole answer, known once the loop ran: the search provider that answered. */
+  responseHeaders(): Record<string, string> {
+    return this.search?.responseHeaders() ?? {};
+  }
+
   /** For the request's log line; nothing when no proxy tool was on offer. */
-  logFields(): Record<string, number> {
+  logFields(): Record<string, number | string> {
     if (this.tools.size === 0) return {};
     const { steps, calls, errors, cached } = this.#counts;
-    return { toolSteps: steps, toolCalls: calls, toolErrors: errors, toolCacheHits: cached };
+    return { toolSteps: steps, toolCalls: calls, toolErrors: errors, toolCacheHits: cached, ...this.search?.logFields() };
   }
 
   #observer(): ProxyToolCallObserver {

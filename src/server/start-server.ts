@@ -26,6 +26,7 @@ import { HealthMonitor } from "../router/health-monitor";
 import type { Target } from "../router/parse-target";
 import { Router } from "../router/router";
 import type { RouterClock } from "../router/router-clock";
+import type { WebSearcher } from "../search/web-search-types";
 import { createApp } from "./create-app";
 import { createClientAccess } from "./create-client-access";
 import { createProxyToolServices } from "./create-proxy-tool-services";
@@ -47,6 +48,8 @@ export interface StartOptions {
   clock?: RouterClock;
   /** Uniform in [0, 1) for shuffles and backoff jitter; default Math.random. */
   random?: () => number;
+  /** Answers the web_search tool instead of the searcher the config describes (none when it names no provider). */
+  webSearcher?: WebSearcher;
 }
 
 export interface RunningServer {
@@ -121,6 +124,9 @@ export async function startServer(config: Config, options: StartOptions): Promis
     version: options.version,
     metrics,
   });
+  const proxyToolServices = options.webSearcher
+    ? { maxSteps: config.proxyTools.maxSteps, ...proxyTools.services, webSearch: options.webSearcher }
+    : proxyTools.services;
   const streams = new OpenStreams();
   const liveStreams = new OpenStreams();
   const history = createRequestHistory(config, options);
@@ -137,7 +143,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     access,
     streams,
     conversationMemo,
-    proxyTools: proxyTools.services,
+    proxyTools: proxyToolServices,
     context: new ContextState(),
     liveStreams,
     history,

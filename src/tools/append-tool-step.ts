@@ -76,6 +76,13 @@ export function addUsage(total: Usage, step: Usage): Usage {
     output_tokens: total.output_tokens + step.output_tokens,
     cache_creation_input_tokens: addCounts(total.cache_creation_input_tokens, step.cache_creation_input_tokens),
     cache_read_input_tokens: addCounts(total.cache_read_input_tokens, step.cache_read_input_tokens),
+    ...(total.server_tool_use || step.server_tool_use
+      ? {
+          server_tool_use: {
+            web_search_requests: (total.server_tool_use?.web_search_requests ?? 0) + (step.server_tool_use?.web_search_requests ?? 0),
+          },
+        }
+      : {}),
   };
 }
 

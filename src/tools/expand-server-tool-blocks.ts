@@ -35,8 +35,12 @@ export function expandServerToolBlocks(messages: MessageParam[], readers: Record
   return messages.flatMap((message) => (hasServerToolBlocks(message) ? expandMessage(message, readers) : [message]));
 }
 
+/** Cited text counts: a later answer may cite an earlier turn's results without searching again. */
 function hasServerToolBlocks(message: MessageParam): boolean {
-  return Array.isArray(message.content) && message.content.some((block) => isServerToolUse(block) || isServerToolResult(block));
+  return (
+    Array.isArray(message.content) &&
+    message.content.some((block) => isServerToolUse(block) || isServerToolResult(block) || (block.type === "text" && block.citations))
+  );
 }
 
 function expandMessage(message: MessageParam, readers: Record<string, ServerToolResultReader>): MessageParam[] {
@@ -52,6 +56,7 @@ function expandMessage(message: MessageParam, readers: Record<string, ServerTool
   const expanded: MessageParam[] = [];
   let turn: ContentBlockParam[] = [];
   let results: ToolResultBlockParam[] = [];
+  let previous: Block | undefined;
   const flush = () => {
     if (turn.length > 0) expanded.push({ role: "assistant", content: turn });
     if (results.length > 0) expanded.push({ role: "user", content: results });
@@ -63,8 +68,14 @@ function expandMessage(message: MessageParam, readers: Record<string, ServerTool
     else if (isServerToolResult(block)) results.push(toToolResult(block, readers));
     else {
       if (results.length > 0) flush();
-      turn.push(block as unknown as ContentBlockParam);
+      const text = block as unknown as TextBlockParam;
+      const last = turn.at(-1);
+      // Text split at its citations was one text when the model wrote it; the model reads it so, without them.
+      if (text.type === "text" && previous?.type === "text" && (text.citations || previous.citations) && last?.type === "text")
+        turn[turn.length - 1] = { type: "text", text: last.text + text.text };
+      else turn.push(text.type === "text" && text.citations ? { type: "text", text: text.text } : text);
     }
+    previous = block;
   }
   flush();
   return expanded;

@@ -26,7 +26,9 @@ import { describeEventSequence, readAnthropicEvents } from "../support/read-anth
 import { type StartedProxy, startProxy } from "../support/start-proxy";
 
 const RECORDED = readClaudeCodeRequests();
-const MESSAGE_REQUESTS = RECORDED.filter((request) => request.url.startsWith("/v1/messages?"));
+// WebSearch's side request declares only the web search server tool, which the fakes' Bash call
+// cannot answer; claude-code-web-search.test.ts replays it against a searcher.
+const MESSAGE_REQUESTS = RECORDED.filter((request) => request.url.startsWith("/v1/messages?") && !request.name.includes("websearch"));
 const COUNT_REQUEST = RECORDED.find((request) => request.url.startsWith("/v1/messages/count_tokens?"))!;
 
 const TRANSLATE_MODEL = "qwen3-coder-30b-a3b";

@@ -6,7 +6,7 @@
 import type { MessageStreamEvent } from "../../src/protocol/anthropic/stream-events";
 
 const DELTAS_FOR_BLOCK: Record<string, string[]> = {
-  text: ["text_delta"],
+  text: ["text_delta", "citations_delta"],
   tool_use: ["input_json_delta"],
   thinking: ["thinking_delta", "signature_delta"],
   // Tools the API side ran: a server_tool_use's input streams as a tool_use's does; an MCP call
@@ -14,6 +14,7 @@ const DELTAS_FOR_BLOCK: Record<string, string[]> = {
   server_tool_use: ["input_json_delta"],
   mcp_tool_use: [],
   mcp_tool_result: [],
+  web_search_tool_result: [],
 };
 
 /**

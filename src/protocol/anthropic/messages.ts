@@ -175,10 +175,21 @@ export type StopReason =
   | "refusal"
   | "model_context_window_exceeded";
 
+/** Where a cited statement comes from: one web search result, as Anthropic's web search cites it. */
+export interface WebSearchResultLocation {
+  type: "web_search_result_location";
+  url: string;
+  title: string;
+  /** Opaque to the client, sent back as it was; anyclaude's own encoding (see encode-web-search-result.ts). */
+  encrypted_index: string;
+  /** The passage of the result that supports the statement, at most 150 characters. */
+  cited_text: string;
+}
+
 export interface TextBlock {
   type: "text";
   text: string;
-  citations?: null;
+  citations?: WebSearchResultLocation[] | null;
 }
 
 interface ToolUseBlock {
@@ -224,8 +235,31 @@ interface ServerToolUseBlock {
   input: Record<string, unknown>;
 }
 
+export interface WebSearchResultBlock {
+  type: "web_search_result";
+  url: string;
+  title: string;
+  /** Opaque to the client, sent back in later turns: what the model needs to read the result again. */
+  encrypted_content: string;
+  page_age: string | null;
+}
+
+export type WebSearchToolResultErrorCode =
+  | "invalid_tool_input"
+  | "unavailable"
+  | "max_uses_exceeded"
+  | "too_many_requests"
+  | "query_too_long";
+
+/** What one call of Anthropic's web_search server tool found, or why it found nothing. */
+export interface WebSearchToolResultBlock {
+  type: "web_search_tool_result";
+  tool_use_id: string;
+  content: WebSearchResultBlock[] | { type: "web_search_tool_result_error"; error_code: WebSearchToolResultErrorCode };
+}
+
 /** Blocks of tools the proxy ran itself: shown to the client, sent back by it in later turns. */
-type ServerToolBlock = MCPToolUseBlock | MCPToolResultBlock | ServerToolUseBlock;
+type ServerToolBlock = MCPToolUseBlock | MCPToolResultBlock | ServerToolUseBlock | WebSearchToolResultBlock;
 
 export type ContentBlock = TextBlock | ToolUseBlock | ThinkingBlock | RedactedThinkingBlock | ServerToolBlock;
 
@@ -234,6 +268,12 @@ export interface Usage {
   output_tokens: number;
   cache_creation_input_tokens: number | null;
   cache_read_input_tokens: number | null;
+  /** Server tools run for the answer (web searches made), as Anthropic bills them. */
+  server_tool_use?: ServerToolUsage;
+}
+
+export interface ServerToolUsage {
+  web_search_requests: number;
 }
 
 export interface Message {

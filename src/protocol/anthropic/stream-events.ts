@@ -5,7 +5,7 @@
  * stream that fails after its first byte ends with one `event: error` frame holding an ErrorBody.
  */
 
-import type { ContentBlock, Message, StopReason } from "./messages";
+import type { ContentBlock, Message, ServerToolUsage, StopReason, WebSearchResultLocation } from "./messages";
 
 interface MessageStartEvent {
   type: "message_start";
@@ -22,7 +22,9 @@ export type ContentBlockDelta =
   | { type: "text_delta"; text: string }
   | { type: "input_json_delta"; partial_json: string }
   | { type: "thinking_delta"; thinking: string }
-  | { type: "signature_delta"; signature: string };
+  | { type: "signature_delta"; signature: string }
+  /** Adds one citation to the text block it names. */
+  | { type: "citations_delta"; citation: WebSearchResultLocation };
 
 export interface ContentBlockDeltaEvent {
   type: "content_block_delta";
@@ -40,6 +42,7 @@ interface MessageDeltaUsage {
   input_tokens?: number | null;
   cache_creation_input_tokens?: number | null;
   cache_read_input_tokens?: number | null;
+  server_tool_use?: ServerToolUsage;
 }
 
 export interface MessageDeltaEvent {

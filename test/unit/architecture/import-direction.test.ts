@@ -38,8 +38,8 @@ const ALLOWED: Record<string, string[]> = {
   tools: ["json", "protocol", "errors", "translate", "cache"],
   // Adapters from MCP servers to the tools' interface.
   mcp: ["protocol", "errors", "config", "log", "tools"],
-  // Search providers and the searcher (cache and observer handed in); proactive search reads requests.
-  search: ["protocol"],
+  // Search providers and the searcher (cache and observer handed in), proactive search, and the web_search server tool.
+  search: ["protocol", "errors", "config", "log", "tools"],
   backends: ["json", "protocol", "errors", "sse", "translate", "tools", "config"],
   router: ["json", "protocol", "errors", "translate", "tools", "config", "backends"],
   server: [

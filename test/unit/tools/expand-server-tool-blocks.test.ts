@@ -31,6 +31,18 @@ describe("expandServerToolBlocks", () => {
     ]);
   });
 
+  test("text split at its citations reads as the one text the model wrote, without them, searched this turn or not", () => {
+    const citation = { type: "web_search_result_location", url: "https://bun.sh", title: "Bun", encrypted_index: "x", cited_text: "…" };
+    const answer = [
+      { type: "text", text: "Bun 1.3 is out", citations: [citation] },
+      { type: "text", text: ", and fast", citations: [citation] },
+      { type: "text", text: "." },
+    ];
+    expect(expandServerToolBlocks([{ role: "assistant", content: answer }] as unknown as MessageParam[])).toEqual([
+      { role: "assistant", content: [{ type: "text", text: "Bun 1.3 is out, and fast." }] },
+    ]);
+  });
+
   test("a client's call beside the proxy's stays in the same assistant turn; the proxy's result follows it", () => {
     const bash = { type: "tool_use", id: "toolu_2", name: "Bash", input: {} };
     const expanded = expandServerToolBlocks([{ role: "assistant", content: [use, bash, result] }] as unknown as MessageParam[]);
