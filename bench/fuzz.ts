@@ -62,7 +62,10 @@ try {
       }),
     );
     const health = await fetch(`${proxy.url}/health`, { signal: AbortSignal.timeout(timeoutMs) }).then(
-      async (response) => (await response.arrayBuffer(), response.status),
+      async (response) => {
+        await response.arrayBuffer();
+        return response.status;
+      },
       () => 0,
     );
     if (health !== 200) healthFailures++;

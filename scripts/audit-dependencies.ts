@@ -5,6 +5,7 @@
  * make an unavailable endpoint fail the run too.
  *   bun scripts/audit-dependencies.ts
  */
+import { spawn } from "bun";
 
 interface AuditReport {
   metadata?: { vulnerabilities?: Record<string, number>; dependencies?: { total?: number } };
@@ -14,7 +15,7 @@ interface AuditReport {
   error?: { summary?: string };
 }
 
-const child = Bun.spawn(["npm", "audit", "--audit-level=high", "--json"], { stdout: "pipe", stderr: "pipe" });
+const child = spawn(["npm", "audit", "--audit-level=high", "--json"], { stdout: "pipe", stderr: "pipe" });
 const [stdout, stderr, status] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
 
 let report: AuditReport | undefined;
