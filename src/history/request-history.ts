@@ -23,8 +23,13 @@ export interface RequestHistoryOptions {
   maxAgeMs: number;
   maxRows: number;
   now?: () => number;
-  /** A write that failed (its rows are kept for the next one), or rows dropped because writes keep failing. */
+  /**
+   * The first write that failed in a run of them (its rows are kept for the next one), or rows
+   * dropped because writes keep failing.
+   */
   onError: (message: string, error?: unknown) => void;
+  /** A write worked after failing ones. */
+  onRecovered?: () => void;
 }
 
 /** Rows waiting beyond this are written at once rather than at the next tick of the timer. */
@@ -56,6 +61,8 @@ export class RequestHistory {
   #flushSoon: ReturnType<typeof setImmediate> | undefined;
   #prunedAt = Number.NEGATIVE_INFINITY;
   #closed = false;
+  /** Writes failing since the last that worked: a full disk is reported once, not every interval. */
+  #failing = false;
 
   constructor(options: RequestHistoryOptions) {
     this.#options = options;
@@ -108,7 +115,12 @@ export class RequestHistory {
     clearInterval(this.#timer);
     this.#listeners.clear();
     await this.flush();
-    (await this.#opening)?.close();
+    try {
+      (await this.#opening)?.close();
+    } catch (error) {
+      // Closing checkpoints the WAL into the main file, which a full disk refuses; the WAL keeps the rows.
+      this.#options.onError("could not checkpoint the request history on close; the next start replays it", error);
+    }
   }
 
   async #write(): Promise<void> {
@@ -126,9 +138,12 @@ export class RequestHistory {
       } catch (error) {
         this.#pending = rows.concat(this.#pending);
         this.#dropBeyondLimit();
-        this.#options.onError("could not write the request history; kept for the next try", error);
+        if (!this.#failing) this.#options.onError("could not write the request history; rows are kept until it can", error);
+        this.#failing = true;
         return;
       }
+      if (this.#failing) this.#options.onRecovered?.();
+      this.#failing = false;
       // bun:sqlite blocks: between chunks, the answers in flight go on.
       if (this.#pending.length > 0) await new Promise((resolve) => setImmediate(resolve));
     }

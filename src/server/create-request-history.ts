@@ -32,6 +32,7 @@ export function createRequestHistory(
     maxAgeMs: settings.maxAgeDays * DAY_MS,
     maxRows: settings.maxRows,
     onError: (message, error) => logger.warn(message, { error: (error as Error | undefined)?.message }),
+    onRecovered: () => logger.info("request history written again"),
   });
 }
 

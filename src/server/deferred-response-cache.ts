@@ -3,7 +3,7 @@
  * anyclaude that has not served anything yet holds no database, no page cache and none of the
  * store's, drizzle's or the embedder's code (8 MB of a source run's idle memory, 2-3 MB of the
  * binary's), and starts listening without touching the data dir. If the cache cannot open then,
- * requests go on without it (`bypass`), as when a store fails later.
+ * requests go on without it (`bypass`, counted like any other), as when a store fails later.
  */
 
 import type { CacheDirective } from "../cache/read-cache-directive";
@@ -17,12 +17,20 @@ export class DeferredResponseCache implements ResponseCacheLike {
   #opening: Promise<ResponseCache | undefined> | undefined;
   #opened: ResponseCache | undefined;
 
-  /** `open` resolves to undefined when the cache cannot be used (it logs why). */
-  constructor(private readonly open: () => Promise<ResponseCache | undefined>) {}
+  /**
+   * `open` resolves to undefined when the cache cannot be used (it logs why); `onBypass` is told
+   * of each lookup answered without it.
+   */
+  constructor(
+    private readonly open: () => Promise<ResponseCache | undefined>,
+    private readonly onBypass: () => void = () => {},
+  ) {}
 
   async lookup(request: MessageCreateParams, resolvedTarget: string, directive: CacheDirective): Promise<CacheLookup> {
     const cache = await this.#cache();
-    return cache ? cache.lookup(request, resolvedTarget, directive) : { outcome: "bypass", key: "" };
+    if (cache) return cache.lookup(request, resolvedTarget, directive);
+    this.onBypass();
+    return { outcome: "bypass", key: "" };
   }
 
   /** A ticket comes from a lookup, which opened the cache. */

@@ -101,11 +101,14 @@ export async function startServer(config: Config, options: StartOptions): Promis
   // Claude Code resends the whole conversation every turn: what it sent before is parsed, converted and hashed once.
   const conversationMemo = new ConversationMemo({ maxDepth: MAX_NESTING });
   const cache = config.cache.enabled
-    ? new DeferredResponseCache(async () => {
-        // Loaded on first use too: with the cache never used, its store, drizzle and embedder modules stay out of memory.
-        const { createResponseCache } = await import("./create-response-cache");
-        return createResponseCache(config, { env: options.env, logger: options.logger, metrics, memo: conversationMemo });
-      })
+    ? new DeferredResponseCache(
+        async () => {
+          // Loaded on first use too: with the cache never used, its store, drizzle and embedder modules stay out of memory.
+          const { createResponseCache } = await import("./create-response-cache");
+          return createResponseCache(config, { env: options.env, logger: options.logger, metrics, memo: conversationMemo });
+        },
+        () => metrics.cacheLookups.inc({ outcome: "bypass" }),
+      )
     : undefined;
   const proxyTools = await createProxyToolServices(config, { env: options.env, logger: options.logger, version: options.version });
   const streams = new OpenStreams();
