@@ -26,10 +26,11 @@ import type { Target } from "../router/parse-target";
 import { Router } from "../router/router";
 import type { RouterClock } from "../router/router-clock";
 import { createApp } from "./create-app";
+import { createDeferredResponseCache } from "./create-deferred-response-cache";
 import { createProxyToolServices } from "./create-proxy-tool-services";
 import { createRequestHistory } from "./create-request-history";
 import { createRouterObserver } from "./create-router-observer";
-import { DeferredResponseCache, type ResponseCacheLike } from "./deferred-response-cache";
+import type { ResponseCacheLike } from "./deferred-response-cache";
 import { isLoopbackHost } from "./is-loopback-host";
 import { OpenStreams } from "./open-streams";
 import { MAX_NESTING } from "./read-json-body";
@@ -46,6 +47,8 @@ export interface StartOptions {
   clock?: RouterClock;
   /** Uniform in [0, 1) for shuffles and backoff jitter; default Math.random. */
   random?: () => number;
+  /** After the cache or history store could not open (a read-only data dir), the wait before trying again; default 30 s. */
+  reopenStoreMs?: number;
 }
 
 export interface RunningServer {
@@ -101,19 +104,18 @@ export async function startServer(config: Config, options: StartOptions): Promis
   // Claude Code resends the whole conversation every turn: what it sent before is parsed, converted and hashed once.
   const conversationMemo = new ConversationMemo({ maxDepth: MAX_NESTING });
   const cache = config.cache.enabled
-    ? new DeferredResponseCache(
-        async () => {
-          // Loaded on first use too: with the cache never used, its store, drizzle and embedder modules stay out of memory.
-          const { createResponseCache } = await import("./create-response-cache");
-          return createResponseCache(config, { env: options.env, logger: options.logger, metrics, memo: conversationMemo });
-        },
-        () => metrics.cacheLookups.inc({ outcome: "bypass" }),
-      )
+    ? createDeferredResponseCache(config, {
+        env: options.env,
+        logger: options.logger,
+        metrics,
+        memo: conversationMemo,
+        reopenAfterMs: options.reopenStoreMs,
+      })
     : undefined;
   const proxyTools = await createProxyToolServices(config, { env: options.env, logger: options.logger, version: options.version });
   const streams = new OpenStreams();
   const liveStreams = new OpenStreams();
-  const history = createRequestHistory(config, options);
+  const history = createRequestHistory(config, { ...options, reopenAfterMs: options.reopenStoreMs });
   const app = createApp({
     config,
     router,

@@ -138,7 +138,7 @@ describe.skipIf(!disk)("the data dir's disk", () => {
     }
   }, 60_000);
 
-  test("read-only at start: answers go on with the cache bypassed and counted, one warning each; rows written before are intact; a restart on a writable disk caches again", async () => {
+  test("read-only at start: answers go on with the cache bypassed and counted, one warning each; writable again: the cache and the kept rows come back, nothing written before is lost", async () => {
     const readOnly = mountSmallTmpfs(16)!;
     const dataDir = join(readOnly.dir, "read-only");
     const path = join(dataDir, "anyclaude.db");
@@ -151,24 +151,41 @@ describe.skipIf(!disk)("the data dir's disk", () => {
       await readOnly.remount("ro");
       const proxy = await startCachingProxy(
         { url: backend.url, kind: "llamacpp", mode: "translate" },
-        { dataDir, cache: { semantic: { enabled: false } } },
+        { dataDir, cache: { semantic: { enabled: false } }, start: { reopenStoreMs: 100 } },
       );
       try {
-        const replies = [];
-        for (let index = 0; index < 6; index++) replies.push(await ask(proxy));
-        expect(replies.map((reply) => [reply.status, reply.cache])).toEqual(Array(6).fill([200, "bypass"]));
-        expect(await readMetric(proxy, /anyclaude_cache_lookups_total\{outcome="bypass"\} (\d+)/)).toBe(6);
-        // The history opens its store on the first write or read.
-        await (await fetch(`${proxy.url}/api/requests`)).arrayBuffer();
+        const during = [];
+        for (let index = 0; index < 6; index++) during.push(await ask(proxy));
+        expect(during.map((reply) => [reply.status, reply.cache])).toEqual(Array(6).fill([200, "bypass"]));
+        // The history opens its store on the first write or read; /api/requests is 404 while it cannot.
+        expect((await fetch(`${proxy.url}/api/requests`)).status).toBe(404);
+        // Retried quietly: later requests add no warning.
+        await Bun.sleep(150);
+        for (let index = 0; index < 3; index++) during.push(await ask(proxy));
+        expect((await fetch(`${proxy.url}/api/requests`)).status).toBe(404);
+        expect(await readMetric(proxy, /anyclaude_cache_lookups_total\{outcome="bypass"\} (\d+)/)).toBe(9);
         const warnings = proxy.logs.filter((record) => record.level === "warn" || record.level === "error").map((record) => record.msg);
         expect(warnings.sort()).toEqual([
-          "request history off: its data directory cannot be used",
-          "response cache off: its data directory cannot be used",
+          "request history paused: its data directory cannot be used; rows are kept and it is tried again",
+          "response cache off while its data directory cannot be used",
         ]);
+
+        await readOnly.remount("rw");
+        let reply = await ask(proxy, "after the fault");
+        while (reply.cache === "bypass") {
+          await Bun.sleep(50);
+          reply = await ask(proxy, "after the fault");
+        }
+        expect(reply.cache).toBe("miss");
+        await untilHit(proxy, "after the fault");
+        const listed = new Set(await listedRequestIds(proxy));
+        expect(during.filter((kept) => !listed.has(kept.requestId!))).toEqual([]);
+        expect(proxy.logs.map((record) => record.msg)).toEqual(
+          expect.arrayContaining(["response cache open again", "request history open again"]),
+        );
       } finally {
         await proxy.stop();
       }
-      await readOnly.remount("rw");
       expect(integrityOf(path)).toBe("ok");
       const db = new Database(path, { readonly: true });
       const present = new Set(
@@ -179,16 +196,6 @@ describe.skipIf(!disk)("the data dir's disk", () => {
       );
       db.close();
       expect(written.filter((key) => !present.has(key))).toEqual([]);
-      const again = await startCachingProxy(
-        { url: backend.url, kind: "llamacpp", mode: "translate" },
-        { dataDir, cache: { semantic: { enabled: false } } },
-      );
-      try {
-        expect((await ask(again, "after the fault")).cache).toBe("miss");
-        await untilHit(again, "after the fault");
-      } finally {
-        await again.stop();
-      }
     } finally {
       readOnly.unmount();
     }

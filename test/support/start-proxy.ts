@@ -24,7 +24,7 @@ export interface StartedProxy {
   stop(): Promise<void>;
 }
 
-export interface StartProxyOptions extends Partial<Pick<StartOptions, "reprobeMs" | "env" | "clock" | "random">> {}
+export interface StartProxyOptions extends Partial<Pick<StartOptions, "reprobeMs" | "env" | "clock" | "random" | "reopenStoreMs">> {}
 
 /**
  * Discovery is off unless the overrides turn it on, so a test never finds an engine that happens
@@ -61,6 +61,7 @@ export async function startProxy(
     reprobeMs: options.reprobeMs,
     clock: options.clock,
     random: options.random,
+    reopenStoreMs: options.reopenStoreMs,
   });
   return { url: server.url, server, config, logs, stop: () => server.stop(0) };
 }
