@@ -10,7 +10,7 @@
  *   bad: a body that cannot be served: correct is 400 with invalid_request_error.
  */
 
-export type SoakKind = "complete" | "fault" | "cache" | "bad";
+type SoakKind = "complete" | "fault" | "cache" | "bad";
 
 export interface SoakScenario {
   name: string;
@@ -19,7 +19,7 @@ export interface SoakScenario {
   weight: number;
 }
 
-export const SOAK_SCENARIOS: readonly SoakScenario[] = [
+const SOAK_SCENARIOS: readonly SoakScenario[] = [
   { name: "json", kind: "complete", weight: 20 },
   { name: "stream", kind: "complete", weight: 20 },
   { name: "tool", kind: "complete", weight: 10 },
