@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { runCrashRestartCycles } from "../test/support/crash-restart-cycles";
+import { seededRandom } from "../test/support/seeded-random";
 import { exitWithHelpIfAsked } from "./bench-args";
 import { spawnBenchProcess } from "./spawn-bench-process";
 
@@ -25,11 +26,7 @@ exitWithHelpIfAsked(values.help, "usage: bun bench/crash-loop.ts [--cycles 50] [
 const root = join(import.meta.dir, "..");
 const dataDir = mkdtempSync(join(tmpdir(), "anyclaude-crash-loop-"));
 const engine = await spawnBenchProcess(["bench/lean-openai-backend.ts"], { cwd: root });
-let seed = Number(values.seed);
-const random = () => {
-  seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
-  return seed / 2 ** 31;
-};
+const random = seededRandom(Number(values.seed));
 const started = performance.now();
 try {
   const summary = await runCrashRestartCycles({

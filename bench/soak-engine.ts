@@ -7,6 +7,7 @@
  *   bun bench/soak-engine.ts   # prints "soak engine listening on http://127.0.0.1:PORT"
  */
 import { llamaServerChunks, llamaServerCompletion } from "../test/support/fake-openai-chunks";
+import { serveLlamaServerLookAlike } from "./serve-llama-server-look-alike";
 import { findSoakMarker, type SoakMarker } from "./soak-scenarios";
 
 const MODEL = "soak-model";
@@ -16,12 +17,6 @@ const encoder = new TextEncoder();
 const completed = new Set<string>();
 /** Attempts seen per id, for the scenarios that fail once and then answer. */
 const attempts = new Map<string, number>();
-
-const staticRoutes: Record<string, unknown> = {
-  "/health": { status: "ok" },
-  "/props": { build_info: "b8000-80fb11ac", default_generation_settings: { n_ctx: 131_072 } },
-  "/v1/models": { object: "list", data: [{ id: MODEL, object: "model", owned_by: "llamacpp", meta: { n_ctx: 131_072 } }] },
-};
 
 function replyFor(marker: SoakMarker, stream: boolean, signal: AbortSignal): Response | Promise<Response> {
   const { scenario, id } = marker;
@@ -97,28 +92,15 @@ function untilAborted(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
 }
 
-const server = Bun.serve({
-  hostname: "127.0.0.1",
-  port: 0,
-  idleTimeout: 0,
-  async fetch(request) {
-    const path = new URL(request.url).pathname;
-    if (request.method === "POST" && path === "/v1/chat/completions") {
-      const body = await request.text();
+serveLlamaServerLookAlike("soak engine", MODEL, (request, path) => {
+  if (request.method === "POST" && path === "/v1/chat/completions") {
+    return request.text().then((body) => {
       const marker = findSoakMarker(body);
       if (!marker)
         return Response.json({ error: { code: 400, message: "no soak marker", type: "invalid_request_error" } }, { status: 400 });
       return replyFor(marker, body.includes('"stream":true'), request.signal);
-    }
-    if (request.method === "GET" && path === "/soak/completed") return Response.json([...completed]);
-    if (request.method === "GET" && path in staticRoutes) return Response.json(staticRoutes[path]);
-    await request.arrayBuffer();
-    return new Response("not found", { status: 404 });
-  },
-});
-
-process.stdout.write(`soak engine listening on http://127.0.0.1:${server.port}\n`);
-process.on("SIGTERM", () => {
-  void server.stop(true);
-  process.exit(0);
+    });
+  }
+  if (request.method === "GET" && path === "/soak/completed") return Response.json([...completed]);
+  return undefined;
 });

@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { SERVE_RUNTIME_ENVIRONMENT } from "../src/cli/serve-runtime-environment";
 import { type RunningRedisServer, startRedisServer } from "../test/support/redis-server";
+import { seededRandom } from "../test/support/seeded-random";
 import { exitWithHelpIfAsked } from "./bench-args";
 import { judgeSoakAnswer, type SoakOutcome } from "./judge-soak-answer";
 import { reportSoak, type SoakRecord } from "./report-soak";
@@ -79,13 +80,7 @@ const proxy = await spawnBenchProcess(["src/cli/main.ts", "serve", "--config", c
   },
 });
 
-let seed = Number(values.seed) >>> 0;
-const random = () => {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-};
+const random = seededRandom(Number(values.seed));
 
 const records: SoakRecord[] = [];
 const direct: number[] = [];

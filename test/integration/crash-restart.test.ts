@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { runCrashRestartCycles } from "../support/crash-restart-cycles";
 import { openAIJson, startFakeOpenAIBackend } from "../support/fake-openai-backend";
 import { llamaServerCompletion } from "../support/fake-openai-chunks";
+import { seededRandom } from "../support/seeded-random";
 import { makeScratchDir, removeScratch } from "./cache-test-kit";
 
 const CYCLES = Number(process.env.CRASH_CYCLES ?? 5);
@@ -20,17 +21,12 @@ afterAll(async () => {
 });
 
 test(`${CYCLES} kills during cache and history writes: every committed row and answer survives, integrity_check ok`, async () => {
-  let seed = 7;
-  const random = () => {
-    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
-    return seed / 2 ** 31;
-  };
   const summary = await runCrashRestartCycles({
     cycles: CYCLES,
     engineUrl: backend.url,
     dataDir,
     root: join(import.meta.dir, "../.."),
-    random,
+    random: seededRandom(7),
   });
   expect(summary.problems).toEqual([]);
   expect(summary.kills).toBe(CYCLES);

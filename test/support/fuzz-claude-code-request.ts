@@ -4,6 +4,7 @@
  * and block chaos, truncated bodies, byte noise and wrong content types, one to three at a time.
  */
 import type { RecordedClaudeCodeRequest } from "./claude-code-fixtures";
+import { seededRandom } from "./seeded-random";
 
 export interface FuzzCase {
   seed: number;
@@ -49,18 +50,6 @@ const CONTENT_TYPES = [
   "application/json-patch+json",
   "",
 ];
-
-/** mulberry32: small, fast, and the same sequence for a seed on every machine. */
-function createRandom(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 
@@ -137,7 +126,7 @@ const BYTE_MUTATIONS: Record<string, (bytes: Uint8Array, random: Random) => Uint
  * await fetch(`${proxy.url}${fuzzCase.url}`, { method: "POST", headers: fuzzCase.headers, body: fuzzCase.body });
  */
 export function makeFuzzCase(bases: readonly RecordedClaudeCodeRequest[], seed: number): FuzzCase {
-  const random = createRandom(seed);
+  const random = seededRandom(seed);
   const base = pick(random, bases);
   const body = structuredClone(base.body) as unknown as { [key: string]: Json };
   const headers = { ...base.headers };
