@@ -10,6 +10,7 @@
  * bun bench/lean-openai-backend.ts   # prints "lean backend listening on http://127.0.0.1:40123"
  */
 import { BENCH_MODEL, buildLeanBackendReplies } from "./lean-backend-replies";
+import { serveLlamaServerLookAlike } from "./serve-llama-server-look-alike";
 
 const replies = buildLeanBackendReplies();
 const completionBytes = new TextEncoder().encode(replies.completion);
@@ -17,39 +18,18 @@ const streamBytes = new TextEncoder().encode(replies.stream);
 
 const jsonHeaders = { "content-type": "application/json" };
 const sseHeaders = { "content-type": "text/event-stream", "cache-control": "no-cache" };
-const staticRoutes: Record<string, unknown> = {
-  // What anyclaude's probe needs to recognise llama-server (kind llamacpp, translate mode), and
-  // its health check, which otherwise takes the backend out of rotation in the middle of a run.
-  "/health": { status: "ok" },
-  "/props": { build_info: "b8000-80fb11ac", default_generation_settings: { n_ctx: 131_072 } },
-  "/v1/models": { object: "list", data: [{ id: BENCH_MODEL, object: "model", owned_by: "llamacpp", meta: { n_ctx: 131_072 } }] },
-};
-
 let lastBody = "";
 
-const server = Bun.serve({
-  hostname: "127.0.0.1",
-  port: 0,
-  idleTimeout: 0,
-  async fetch(request) {
-    const path = new URL(request.url).pathname;
-    if (request.method === "POST" && path === "/v1/chat/completions") {
-      const body = await request.text();
+serveLlamaServerLookAlike("lean backend", BENCH_MODEL, (request, path) => {
+  if (request.method === "POST" && path === "/v1/chat/completions") {
+    return request.text().then((body) => {
       lastBody = body;
       // JSON.stringify writes no spaces, and inside a JSON string every quote is escaped, so this
       // byte check decides streaming exactly as a parse would, without the parse.
       const stream = body.includes('"stream":true');
       return new Response(stream ? streamBytes : completionBytes, { headers: stream ? sseHeaders : jsonHeaders });
-    }
-    if (request.method === "GET" && path === "/bench/last-body") return new Response(lastBody, { headers: jsonHeaders });
-    if (request.method === "GET" && path in staticRoutes) return Response.json(staticRoutes[path]);
-    await request.arrayBuffer();
-    return new Response("not found", { status: 404 });
-  },
-});
-
-process.stdout.write(`lean backend listening on http://127.0.0.1:${server.port}\n`);
-process.on("SIGTERM", () => {
-  void server.stop(true);
-  process.exit(0);
+    });
+  }
+  if (request.method === "GET" && path === "/bench/last-body") return new Response(lastBody, { headers: jsonHeaders });
+  return undefined;
 });

@@ -1,6 +1,6 @@
 /**
- * The single place anyclaude talks HTTP to a backend: deadlines (first byte, total), the
- * client's abort, and every way a fetch can fail mapped onto the ProxyError hierarchy.
+ * The single place anyclaude talks HTTP to a backend: deadlines (first byte, idle while a body is
+ * read, total), the client's abort, and every way a fetch can fail mapped onto the ProxyError hierarchy.
  */
 
 import type { TimeoutsConfig } from "../config/config-schema";
@@ -18,7 +18,11 @@ export interface BackendRequest {
   /** Where the JSON of the body's frozen parts (resent tools, system prompt, earlier messages) is remembered. */
   memo?: ConversationMemo;
   headers?: Record<string, string>;
-  timeouts: Pick<TimeoutsConfig, "firstByteMs" | "totalMs">;
+  /**
+   * `idleMs` also bounds the silence inside a whole body read after the headers (an answer, an
+   * error body): an engine that stalls there would otherwise hold the request until `totalMs`.
+   */
+  timeouts: Pick<TimeoutsConfig, "firstByteMs" | "totalMs"> & { idleMs?: number };
   /** The client's signal: when it aborts, the backend request is aborted too. */
   signal?: AbortSignal;
 }
@@ -79,13 +83,16 @@ export async function fetchBackend(request: BackendRequest): Promise<BackendResp
   } finally {
     clearTimeout(firstByte);
   }
+  const { idleMs } = request.timeouts;
+  const idle = () => controller.abort(new BackendTimeoutError(request.backendId, "idle between chunks", idleMs!));
   if (!response.ok) {
-    const error = await readBackendError(request.backendId, response);
+    const timer = idleMs === undefined ? undefined : setTimeout(idle, idleMs);
+    const error = await readBackendError(request.backendId, response).finally(() => clearTimeout(timer));
     abort();
-    throw error;
+    throw controller.signal.reason instanceof BackendTimeoutError ? controller.signal.reason : error;
   }
   const readText = () =>
-    response.text().then(
+    readBodyText(response, idleMs, idle).then(
       (text) => {
         release();
         return text;
@@ -97,6 +104,23 @@ export async function fetchBackend(request: BackendRequest): Promise<BackendResp
       },
     );
   return { response, abort, release, signal: controller.signal, readText };
+}
+
+/** The body as text; when `idleMs` is given, `onIdle` fires after that long without a byte. */
+async function readBodyText(response: Response, idleMs: number | undefined, onIdle: () => void): Promise<string> {
+  if (idleMs === undefined || !response.body) return response.text();
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  const timer = setTimeout(onIdle, idleMs);
+  try {
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      chunks.push(read.value);
+      timer.refresh();
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 /** A fetch rejection is a timeout or client abort when our signal fired, else a connection failure. */

@@ -11,7 +11,7 @@ export interface CacheMetricsRecorderOptions {
   /** How often the delta is written; default 10 s. */
   flushIntervalMs?: number;
   now?: () => number;
-  /** A failed write (disk full, a lock held too long): the delta is kept for the next try. */
+  /** The first failed write of a run of them (disk full, a lock held too long): the delta is kept for the next try. */
   onFlushError?: (error: unknown) => void;
 }
 
@@ -30,6 +30,8 @@ export class CacheMetricsRecorder {
   #pending: Partial<Record<CacheCounter, number>> = {};
   /** The day the pending delta belongs to: a delta is never written to the next day's row. */
   #pendingSince: number | undefined;
+  /** Writes failing since the last that worked: reported once, not every interval. */
+  #failing = false;
 
   constructor(repository: CacheMetricsRepository, options: CacheMetricsRecorderOptions = {}) {
     this.#repository = repository;
@@ -59,8 +61,10 @@ export class CacheMetricsRecorder {
       this.#repository.record(this.#pendingSince, this.#pending);
       this.#pending = {};
       this.#pendingSince = undefined;
+      this.#failing = false;
     } catch (error) {
-      this.#onFlushError(error);
+      if (!this.#failing) this.#onFlushError(error);
+      this.#failing = true;
     }
   }
 

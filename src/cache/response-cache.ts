@@ -50,7 +50,11 @@ export class ResponseCache {
   readonly #options: ResponseCacheOptions;
   readonly #now: () => number;
   readonly #pending = new Set<Promise<void>>();
-  #storeDown = false;
+  /**
+   * Operations failing now. An outage is over when each has worked again: on a full disk lookups
+   * still work while every write fails, and a lookup must not end the outage (one warning a request).
+   */
+  readonly #failing = new Set<string>();
 
   constructor(options: ResponseCacheOptions) {
     this.#options = options;
@@ -74,7 +78,7 @@ export class ResponseCache {
     if (exact) {
       try {
         const stored = await exact.store.get(key, now);
-        this.#storeAnswered();
+        this.#storeAnswered("get");
         if (stored) return this.#finish(started, { outcome: "hit", key, message: stored.message, bytes: stored.bytes }, true);
       } catch (error) {
         this.#storeFailed("get", error);
@@ -111,7 +115,7 @@ export class ResponseCache {
       if (exact && ticket.exact) {
         try {
           await exact.store.put({ key: ticket.key, message, bytes, createdAt: now, expiresAt: now + exact.ttlMs });
-          this.#storeAnswered();
+          this.#storeAnswered("put");
         } catch (error) {
           this.#storeFailed("put", error);
         }
@@ -148,12 +152,25 @@ export class ResponseCache {
     await this.#options.semantic?.cache.clear();
   }
 
+  /**
+   * Never throws: on a full or read-only disk the last writes fail (the store keeps what it had
+   * committed), which is reported, and what the cache was built on is released all the same.
+   */
   async close(): Promise<void> {
     await this.whenIdle();
-    await this.#options.semantic?.cache.close();
-    await this.#options.exact?.store.close();
-    this.#options.recorder.close();
-    this.#options.release?.();
+    const steps = [
+      () => this.#options.semantic?.cache.close(),
+      () => this.#options.exact?.store.close(),
+      () => this.#options.recorder.close(),
+      () => this.#options.release?.(),
+    ];
+    for (const step of steps) {
+      try {
+        await step();
+      } catch (error) {
+        this.#options.observer.onProblem("could not write the cache's last changes on close", error);
+      }
+    }
   }
 
   async #rememberMeaning(semantic: SemanticCache, query: SemanticQuery, message: Message, bytes: number, now: number): Promise<void> {
@@ -182,8 +199,8 @@ export class ResponseCache {
 
   #storeFailed(operation: string, error: unknown): void {
     this.#options.recorder.add({ storeErrors: 1 });
-    const firstInOutage = !this.#storeDown;
-    this.#storeDown = true;
+    const firstInOutage = this.#failing.size === 0;
+    this.#failing.add(operation);
     this.#options.observer.onStoreError({
       store: this.#options.exact!.name,
       operation,
@@ -193,9 +210,8 @@ export class ResponseCache {
     });
   }
 
-  #storeAnswered(): void {
-    if (!this.#storeDown) return;
-    this.#storeDown = false;
+  #storeAnswered(operation: string): void {
+    if (!this.#failing.delete(operation) || this.#failing.size > 0) return;
     this.#options.observer.onStoreRecovered(this.#options.exact!.name);
   }
 

@@ -32,7 +32,10 @@ const TimeoutsSchema = t.Object(
       600_000,
       "Time until the backend answers with headers and, for a stream, its first chunk (prompt evaluation can take minutes on a large prompt).",
     ),
-    idleMs: Milliseconds(120_000, "Longest silence allowed between two chunks of a streamed answer."),
+    idleMs: Milliseconds(
+      120_000,
+      "Longest silence allowed between two chunks of a streamed answer, or inside a JSON answer or error body once its headers came.",
+    ),
     totalMs: Milliseconds(1_800_000, "Upper bound for a whole request."),
   },
   {

@@ -19,12 +19,19 @@ export interface OpenedHistoryStore {
 export interface RequestHistoryOptions {
   /** Opens the store; resolves to undefined when it cannot be used (the opener says why). */
   open: () => Promise<OpenedHistoryStore | undefined>;
+  /** After a failed open, the wait before the next write or read tries again; default 30 s. Rows are kept meanwhile. */
+  reopenAfterMs?: number;
   flushIntervalMs: number;
   maxAgeMs: number;
   maxRows: number;
   now?: () => number;
-  /** A write that failed (its rows are kept for the next one), or rows dropped because writes keep failing. */
+  /**
+   * The first write that failed in a run of them (its rows are kept for the next one), or rows
+   * dropped because writes keep failing.
+   */
   onError: (message: string, error?: unknown) => void;
+  /** A write worked after failing ones. */
+  onRecovered?: () => void;
 }
 
 /** Rows waiting beyond this are written at once rather than at the next tick of the timer. */
@@ -51,11 +58,16 @@ export class RequestHistory {
   readonly #timer: ReturnType<typeof setInterval>;
   #pending: PendingHistoryRow[] = [];
   #opening: Promise<OpenedHistoryStore | undefined> | undefined;
+  #openFailedAt: number | undefined;
   /** One write at a time: a flush waits for the one before it. */
   #writing: Promise<void> = Promise.resolve();
   #flushSoon: ReturnType<typeof setImmediate> | undefined;
   #prunedAt = Number.NEGATIVE_INFINITY;
   #closed = false;
+  /** Writes failing since the last that worked: a full disk is reported once, not every interval. */
+  #failing = false;
+  /** Rows dropped since the last write that worked: reported once. */
+  #dropping = false;
 
   constructor(options: RequestHistoryOptions) {
     this.#options = options;
@@ -117,15 +129,20 @@ export class RequestHistory {
     clearInterval(this.#timer);
     this.#listeners.clear();
     await this.flush();
-    (await this.#opening)?.close();
+    try {
+      (await this.#opening)?.close();
+    } catch (error) {
+      // Closing checkpoints the WAL into the main file, which a full disk refuses; the WAL keeps the rows.
+      this.#options.onError("could not checkpoint the request history on close; the next start replays it", error);
+    }
   }
 
   async #write(): Promise<void> {
     if (this.#pending.length === 0) return;
     const store = await this.#store();
     if (!store) {
-      // It will not open in this process (the opener said why): nothing to keep rows for.
-      this.#pending = [];
+      // Not open yet (the opener said why): kept, within the limit, for when the data dir can be used.
+      this.#dropBeyondLimit();
       return;
     }
     while (this.#pending.length > 0) {
@@ -135,9 +152,13 @@ export class RequestHistory {
       } catch (error) {
         this.#pending = rows.concat(this.#pending);
         this.#dropBeyondLimit();
-        this.#options.onError("could not write the request history; kept for the next try", error);
+        if (!this.#failing) this.#options.onError("could not write the request history; rows are kept until it can", error);
+        this.#failing = true;
         return;
       }
+      if (this.#failing) this.#options.onRecovered?.();
+      this.#failing = false;
+      this.#dropping = false;
       // bun:sqlite blocks: between chunks, the answers in flight go on.
       if (this.#pending.length > 0) await new Promise((resolve) => setImmediate(resolve));
     }
@@ -161,11 +182,21 @@ export class RequestHistory {
     const excess = this.#pending.length - MAX_PENDING_ROWS;
     if (excess <= 0) return;
     this.#pending.splice(0, excess);
-    this.#options.onError(`the request history cannot be written; dropped the ${excess} oldest rows waiting`);
+    if (!this.#dropping)
+      this.#options.onError(`the request history cannot be written; dropping the oldest rows beyond ${MAX_PENDING_ROWS}`);
+    this.#dropping = true;
   }
 
   #store(): Promise<OpenedHistoryStore | undefined> {
-    this.#opening ??= this.#options.open();
+    const now = this.#now();
+    if (this.#openFailedAt !== undefined && now - this.#openFailedAt >= (this.#options.reopenAfterMs ?? 30_000)) {
+      this.#openFailedAt = undefined;
+      this.#opening = undefined;
+    }
+    this.#opening ??= this.#options.open().then((store) => {
+      if (!store) this.#openFailedAt = this.#now();
+      return store;
+    });
     return this.#opening;
   }
 }

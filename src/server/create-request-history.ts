@@ -2,7 +2,8 @@
  * Builds the request history from the config: rows go to the SQLite store in the data dir
  * (always the local file, whatever `cache.store` says: each instance keeps its own), opened on
  * the first write or read with its modules, so an idle server holds neither. A data dir that
- * cannot be used turns the history off with a warning; the proxy goes on.
+ * cannot be used is one warning; the proxy goes on, the rows are kept (within a limit), and the
+ * store is tried again now and then, quietly, until the data dir can be used.
  */
 import { join } from "node:path";
 import type { Config } from "../config/config-schema";
@@ -21,17 +22,26 @@ const DAY_MS = 86_400_000;
  */
 export function createRequestHistory(
   config: Config,
-  options: { env: Record<string, string | undefined>; logger: Logger },
+  options: { env: Record<string, string | undefined>; logger: Logger; reopenAfterMs?: number },
 ): RequestHistory | undefined {
   const settings = config.history;
   if (!settings.enabled) return undefined;
   const { logger } = options;
+  const quiet: Logger = { ...logger, warn: (message, fields) => logger.debug(message, fields) };
+  let failures = 0;
   return new RequestHistory({
-    open: () => openHistoryStore(config, options),
+    open: async () => {
+      const opened = await openHistoryStore(config, { env: options.env, logger: failures > 0 ? quiet : logger });
+      if (opened && failures > 0) logger.info("request history open again", { failedOpens: failures });
+      failures = opened ? 0 : failures + 1;
+      return opened;
+    },
+    reopenAfterMs: options.reopenAfterMs,
     flushIntervalMs: settings.flushIntervalMs,
     maxAgeMs: settings.maxAgeDays * DAY_MS,
     maxRows: settings.maxRows,
     onError: (message, error) => logger.warn(message, { error: (error as Error | undefined)?.message }),
+    onRecovered: () => logger.info("request history written again"),
   });
 }
 
@@ -48,7 +58,9 @@ async function openHistoryStore(
     for (const warning of store.warnings) options.logger.warn(warning.message, { path: warning.path, movedTo: warning.movedTo });
     return { repository: new RequestHistoryRepository(store.db), close: () => store.close() };
   } catch (error) {
-    options.logger.warn("request history off: its data directory cannot be used", { error: (error as Error).message });
+    options.logger.warn("request history paused: its data directory cannot be used; rows are kept and it is tried again", {
+      error: (error as Error).message,
+    });
     return undefined;
   }
 }

@@ -51,7 +51,7 @@ export function createResponseCache(config: Config, options: CreateResponseCache
     ({ dataDir, cacheDir } = resolveDataPaths(config.paths, options.env));
     store = openStore({ path: join(dataDir, STORE_FILE_NAME) });
   } catch (error) {
-    logger.warn("response cache off: its data directory cannot be used", { error: (error as Error).message });
+    logger.warn("response cache off while its data directory cannot be used", { error: (error as Error).message });
     return undefined;
   }
   for (const warning of store.warnings) logger.warn(warning.message, { path: warning.path, movedTo: warning.movedTo });

@@ -2,8 +2,9 @@
  * The response cache, opened on its first use rather than at start-up, modules and all: an
  * anyclaude that has not served anything yet holds no database, no page cache and none of the
  * store's, drizzle's or the embedder's code (8 MB of a source run's idle memory, 2-3 MB of the
- * binary's), and starts listening without touching the data dir. If the cache cannot open then,
- * requests go on without it (`bypass`), as when a store fails later.
+ * binary's), and starts listening without touching the data dir. If the cache cannot open then
+ * (a read-only or missing data dir), requests go on without it (`bypass`, counted like any other),
+ * and the next lookup after `reopenAfterMs` tries again, so the cache comes back with the disk.
  */
 
 import type { CacheDirective } from "../cache/read-cache-directive";
@@ -13,16 +14,30 @@ import type { Message, MessageCreateParams } from "../protocol/anthropic/message
 
 export type ResponseCacheLike = Pick<ResponseCache, "lookup" | "remember" | "whenIdle" | "stats" | "clear" | "close">;
 
+export interface DeferredResponseCacheOptions {
+  /** Told of each lookup answered without the cache. */
+  onBypass?: () => void;
+  /** After a failed open, the wait before a lookup tries again; default 30 s. */
+  reopenAfterMs?: number;
+  now?: () => number;
+}
+
 export class DeferredResponseCache implements ResponseCacheLike {
   #opening: Promise<ResponseCache | undefined> | undefined;
   #opened: ResponseCache | undefined;
+  #failedAt: number | undefined;
 
   /** `open` resolves to undefined when the cache cannot be used (it logs why). */
-  constructor(private readonly open: () => Promise<ResponseCache | undefined>) {}
+  constructor(
+    private readonly open: () => Promise<ResponseCache | undefined>,
+    private readonly options: DeferredResponseCacheOptions = {},
+  ) {}
 
   async lookup(request: MessageCreateParams, resolvedTarget: string, directive: CacheDirective): Promise<CacheLookup> {
     const cache = await this.#cache();
-    return cache ? cache.lookup(request, resolvedTarget, directive) : { outcome: "bypass", key: "" };
+    if (cache) return cache.lookup(request, resolvedTarget, directive);
+    this.options.onBypass?.();
+    return { outcome: "bypass", key: "" };
   }
 
   /** A ticket comes from a lookup, which opened the cache. */
@@ -50,7 +65,16 @@ export class DeferredResponseCache implements ResponseCacheLike {
   }
 
   #cache(): Promise<ResponseCache | undefined> {
-    this.#opening ??= this.open().then((cache) => (this.#opened = cache));
+    const now = this.options.now ?? Date.now;
+    if (this.#failedAt !== undefined && now() - this.#failedAt >= (this.options.reopenAfterMs ?? 30_000)) {
+      this.#failedAt = undefined;
+      this.#opening = undefined;
+    }
+    this.#opening ??= this.open().then((cache) => {
+      this.#opened = cache;
+      if (!cache) this.#failedAt = now();
+      return cache;
+    });
     return this.#opening;
   }
 }

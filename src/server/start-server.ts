@@ -29,10 +29,11 @@ import type { RouterClock } from "../router/router-clock";
 import type { WebSearcher } from "../search/web-search-types";
 import { createApp } from "./create-app";
 import { createClientAccess } from "./create-client-access";
+import { createDeferredResponseCache } from "./create-deferred-response-cache";
 import { createProxyToolServices } from "./create-proxy-tool-services";
 import { createRequestHistory } from "./create-request-history";
 import { createRouterObserver } from "./create-router-observer";
-import { DeferredResponseCache, type ResponseCacheLike } from "./deferred-response-cache";
+import type { ResponseCacheLike } from "./deferred-response-cache";
 import { OpenStreams } from "./open-streams";
 import { MAX_NESTING } from "./read-json-body";
 
@@ -50,6 +51,8 @@ export interface StartOptions {
   random?: () => number;
   /** Answers the web_search tool instead of the searcher the config describes (none when it names no provider). */
   webSearcher?: WebSearcher;
+  /** After the cache or history store could not open (a read-only data dir), the wait before trying again; default 30 s. */
+  reopenStoreMs?: number;
 }
 
 export interface RunningServer {
@@ -112,10 +115,12 @@ export async function startServer(config: Config, options: StartOptions): Promis
   // Claude Code resends the whole conversation every turn: what it sent before is parsed, converted and hashed once.
   const conversationMemo = new ConversationMemo({ maxDepth: MAX_NESTING });
   const cache = config.cache.enabled
-    ? new DeferredResponseCache(async () => {
-        // Loaded on first use too: with the cache never used, its store, drizzle and embedder modules stay out of memory.
-        const { createResponseCache } = await import("./create-response-cache");
-        return createResponseCache(config, { env: options.env, logger: options.logger, metrics, memo: conversationMemo });
+    ? createDeferredResponseCache(config, {
+        env: options.env,
+        logger: options.logger,
+        metrics,
+        memo: conversationMemo,
+        reopenAfterMs: options.reopenStoreMs,
       })
     : undefined;
   const proxyTools = await createProxyToolServices(config, {
@@ -129,7 +134,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     : proxyTools.services;
   const streams = new OpenStreams();
   const liveStreams = new OpenStreams();
-  const history = createRequestHistory(config, options);
+  const history = createRequestHistory(config, { ...options, reopenAfterMs: options.reopenStoreMs });
   const app = createApp({
     config,
     router,

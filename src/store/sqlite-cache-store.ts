@@ -7,12 +7,18 @@
 import type { Message } from "../protocol/anthropic/messages";
 import { CacheEntriesRepository } from "./cache-entries-repository";
 import type { CachedAnswer, CacheStore, CacheStoreBudget, CacheStoreStats } from "./cache-store";
+import { CacheStoreUnavailableError } from "./cache-store-error";
 import type { StoreDatabase } from "./open-store";
 
 /** Rows read per step of the eviction walk beyond the known excess; steady state evicts one or two. */
 const EVICTION_BATCH = 32;
 /** At most this many keys per DELETE: SQLite limits bound parameters (32,766), and a lowered budget may drop thousands. */
 const EVICTION_STEP_MAX = 1000;
+/**
+ * What the file system, not the store, is doing wrong: a full disk, a read-only mount, an I/O
+ * error, a lock held too long. Like Redis being down, they pass when the fault does.
+ */
+const UNAVAILABLE_CODES = /^SQLITE_(FULL|READONLY|IOERR|CANTOPEN|BUSY|LOCKED)/;
 
 /**
  * Uses recorded in memory are lost if the process dies before its next put or close; that only
@@ -98,6 +104,12 @@ export class SqliteCacheStore implements CacheStore {
       );
     } catch (error) {
       for (const [key, at] of uses) this.#pendingUses.set(key, Math.max(at, this.#pendingUses.get(key) ?? at));
+      const code = (error as { code?: unknown }).code;
+      if (typeof code === "string" && UNAVAILABLE_CODES.test(code)) {
+        throw new CacheStoreUnavailableError(`the cache database cannot be written (${code}: ${(error as Error).message})`, {
+          cause: error,
+        });
+      }
       throw error;
     }
   }

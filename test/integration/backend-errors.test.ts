@@ -9,7 +9,7 @@ import { createServer, type Server } from "node:net";
 import type { AnthropicErrorType } from "../../src/protocol/anthropic/errors";
 import type { FakeBackend } from "../support/fake-backend-server";
 import { llamaServerContextOverflow, openAIJson } from "../support/fake-openai-backend";
-import { type FakeReply, formatSseItem, type SseFrame } from "../support/fake-reply";
+import { type FakeReply, formatSseItem, type SseFrame, type SseItem } from "../support/fake-reply";
 import type { StartedProxy } from "../support/start-proxy";
 import { answerItems, DIALECTS, type Mode, sse } from "./fault-dialects";
 import { expectedErrorBody, type ProxyForOptions, postMessage, readFrames, startProxyFor, untilAborted } from "./proxy-test-client";
@@ -295,10 +295,28 @@ describe.each(["translate", "native"] as const)("%s mode", (mode) => {
   });
 
   describe("faults in a non-streaming answer's body", () => {
-    test("the body stalls after the headers past totalMs: 504 timeout_error", async () => {
-      const { proxy } = await start(mode, sse(['{"id":"chatcmpl-1","choices":'], "stall"), { timeouts: { totalMs: 800 } });
+    test("the body stalls after the headers past idleMs: 504 timeout_error, not a wait until totalMs", async () => {
+      const { proxy } = await start(mode, sse(['{"id":"chatcmpl-1","choices":'], "stall"), { timeouts: { idleMs: 300, totalMs: 600_000 } });
+      const response = await postMessage(proxy, { stream: false });
+      await expectHttpError(response, 504, "timeout_error", expect.stringContaining("timed out (idle between chunks, 300 ms)"));
+      await expectStillServes(proxy);
+    });
+
+    test("the body keeps trickling past idleMs, each piece within it, until totalMs: 504 timeout_error", async () => {
+      const trickle: SseItem[] = Array.from({ length: 40 }, (_, index): SseItem[] => [`${index}`, { pauseMs: 100 }]).flat();
+      const { proxy } = await start(mode, sse(['{"id":"chatcmpl-1","choices":', ...trickle], "stall"), {
+        timeouts: { idleMs: 1_000, totalMs: 1_500 },
+      });
       const response = await postMessage(proxy, { stream: false });
       await expectHttpError(response, 504, "timeout_error", expect.stringContaining("timed out (total"));
+      await expectStillServes(proxy);
+    });
+
+    test("an error status whose body stalls past idleMs: 504 timeout_error", async () => {
+      const stalledError: FakeReply = { type: "sse", items: ['{"error":'], end: "stall", status: 503 };
+      const { proxy } = await start(mode, stalledError, { timeouts: { idleMs: 300, totalMs: 600_000 } });
+      const response = await postMessage(proxy, { stream: false });
+      await expectHttpError(response, 504, "timeout_error", expect.stringContaining("timed out (idle between chunks, 300 ms)"));
       await expectStillServes(proxy);
     });
 

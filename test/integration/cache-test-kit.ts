@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ResponseCacheStats } from "../../src/cache/response-cache";
 import type { Config } from "../../src/config/config-schema";
-import { type ConfigOverrides, type ProxyBackend, type StartedProxy, startProxy } from "../support/start-proxy";
+import { type ConfigOverrides, type ProxyBackend, type StartedProxy, type StartProxyOptions, startProxy } from "../support/start-proxy";
 
 const BACKEND_ID = "local";
 
@@ -29,6 +29,7 @@ export interface CachingProxyOptions {
   overrides?: ConfigOverrides;
   /** Embedding model file for the semantic cache. */
   modelPath?: string;
+  start?: StartProxyOptions;
 }
 
 /**
@@ -48,6 +49,7 @@ export function startCachingProxy(backend: Omit<ProxyBackend, "id">, options: Ca
       embedding: options.modelPath ? { modelPath: options.modelPath } : undefined,
     },
     [{ id: BACKEND_ID, ...backend, timeouts }],
+    options.start,
   );
 }
 

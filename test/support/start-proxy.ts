@@ -24,7 +24,7 @@ export interface StartedProxy {
   stop(): Promise<void>;
 }
 
-export interface StartProxyOptions extends Partial<Pick<StartOptions, "reprobeMs" | "env" | "clock" | "random" | "webSearcher">> {}
+export interface StartProxyOptions extends Partial<Pick<StartOptions, "reprobeMs" | "env" | "clock" | "random" | "webSearcher" | "reopenStoreMs">> {}
 
 /**
  * Discovery is off unless the overrides turn it on, so a test never finds an engine that happens
@@ -62,6 +62,7 @@ export async function startProxy(
     clock: options.clock,
     random: options.random,
     webSearcher: options.webSearcher,
+    reopenStoreMs: options.reopenStoreMs,
   });
   return { url: server.url, server, config, logs, stop: () => server.stop(0) };
 }

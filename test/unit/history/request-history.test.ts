@@ -106,16 +106,25 @@ describe("RequestHistory", () => {
     await history.close();
   });
 
-  test("a failed write keeps its rows for the next one, in order", async () => {
-    const { history, repository, seen } = makeHistory();
+  test("failed writes keep their rows for the next one, in order, and are reported once until one works", async () => {
+    let recovered = 0;
+    const { history, repository, seen } = makeHistory({ onRecovered: () => recovered++ });
     history.record(makeHistoryRow({ at: NOW, requestId: "a" }));
     seen.failInserts = true;
     await history.flush();
-    expect(seen.errors).toEqual(["could not write the request history; kept for the next try"]);
     history.record(makeHistoryRow({ at: NOW, requestId: "b" }));
+    await history.flush();
+    await history.flush();
+    expect(seen.errors).toEqual(["could not write the request history; rows are kept until it can"]);
+    expect(recovered).toBe(0);
     seen.failInserts = false;
     await history.flush();
     expect(repository.list(10).map((row) => row.requestId)).toEqual(["b", "a"]);
+    expect(recovered).toBe(1);
+    seen.failInserts = true;
+    history.record(makeHistoryRow({ at: NOW, requestId: "c" }));
+    await history.flush();
+    expect(seen.errors).toHaveLength(2);
     await history.close();
   });
 
