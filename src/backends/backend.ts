@@ -14,6 +14,8 @@ export interface BackendModel {
   id: string;
   /** Tokens the backend accepts for prompt + output, when it says. */
   contextWindow?: number;
+  /** Where the window came from (`llama-server /props n_ctx per slot`, `ollama /api/ps context_length`, ...), for /health and doctor. */
+  contextWindowSource?: string;
   /** llama-server's parallel slots (`/props` total_slots): where prefix affinity pins requests. */
   slots?: number;
 }
