@@ -72,6 +72,9 @@ export interface Backend {
 
   listModels(signal?: AbortSignal): Promise<BackendModel[]>;
 
+  /** Each text's tokens by the engine's own tokenizer (no special tokens); undefined when the engine has none. */
+  countTextTokens(texts: readonly string[], model: string, signal: AbortSignal): Promise<number[] | undefined>;
+
   /** The router's health probe: resolves when the engine answers its cheapest endpoint in time, throws a ProxyError otherwise. */
   checkHealth(options: { timeoutMs: number; signal?: AbortSignal }): Promise<void>;
 }

@@ -15,6 +15,7 @@ import type { MessageCreateParams } from "../protocol/anthropic/messages";
 import type { DispatchTarget } from "../router/dispatch-result";
 import type { TranslationWarning } from "../translate/translation-warning";
 import type { AppServices } from "./app-services";
+import { chooseTokenCounter } from "./choose-token-counter";
 import { createBackendSummarizer } from "./summarize-with-backend";
 
 export interface FittedAttempt {
@@ -33,7 +34,7 @@ export async function fitContextForAttempt(
   request: MessageCreateParams,
   { backend, decision }: Pick<DispatchTarget, "backend" | "decision">,
   onWarning: (warning: TranslationWarning) => void,
-  /** For `compress`: how the summarizer calls the target. */
+  /** How the engine is asked to count tokens and, for `compress`, to summarize; without it, the estimate and no summary. */
   compress?: { options: CallOptions; signal: AbortSignal },
 ): Promise<FittedAttempt> {
   const settings = resolveContextSettings(services.config.context, {
@@ -45,9 +46,13 @@ export async function fitContextForAttempt(
   });
   if (settings === undefined) return { request };
   const group = decision.group === undefined ? undefined : services.config.modelGroups?.[decision.group];
+  const counter =
+    compress === undefined
+      ? services.context.counter
+      : await chooseTokenCounter(services.context, request, backend, decision.model, compress.signal, onWarning);
   let fitted: ReturnType<typeof fitRequestToWindow>;
   try {
-    fitted = fitRequestToWindow(request, settings, services.context.counter, { hasContextFallback: group?.contextFallback !== undefined });
+    fitted = fitRequestToWindow(request, settings, counter, { hasContextFallback: group?.contextFallback !== undefined });
   } catch (error) {
     if (error instanceof ContextOverflowError) services.metrics.contextActions.inc({ backend: backend.id, action: "overflow" });
     throw error;
@@ -67,7 +72,7 @@ export async function fitContextForAttempt(
         compress.signal,
       );
       if (summary !== undefined) {
-        const placed = placeSummary(request, fit, services.context.counter, summary);
+        const placed = placeSummary(request, fit, counter, summary);
         placed.warnings.forEach(onWarning);
         fit = placed.value;
       }

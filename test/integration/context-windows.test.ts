@@ -156,10 +156,12 @@ test("the real server shows each target's window and its source in /health and /
 test("an engine restarted with a smaller window: its refusal is Claude Code's 400, and the next request is fitted to the new window", async () => {
   const words = (count: number) => Array.from({ length: count }, (_, index) => `word${index}`).join(" ");
   const conversation = [
-    { role: "user", content: `The task. ${words(150)}` },
-    { role: "assistant", content: words(150) },
-    { role: "user", content: `More. ${words(150)}` },
-    { role: "assistant", content: words(150) },
+    { role: "user", content: "The task." },
+    { role: "assistant", content: words(400) },
+    { role: "user", content: `More. ${words(400)}` },
+    { role: "assistant", content: words(400) },
+    { role: "user", content: `Still more. ${words(400)}` },
+    { role: "assistant", content: "Noted." },
     { role: "user", content: "And now the question?" },
   ];
   const answer = openAIJson(llamaServerCompletion({ text: "ok", usage: { promptTokens: 100, completionTokens: 1 } }));
@@ -178,7 +180,7 @@ test("an engine restarted with a smaller window: its refusal is Claude Code's 40
     contextWindow: 2_048,
     routes: {
       "/v1/chat/completions": (request) =>
-        request.rawBody.length > 4_000 ? openAIJson(llamaServerContextOverflow(3_000, 2_048), 400) : answer,
+        request.rawBody.length > 6_000 ? openAIJson(llamaServerContextOverflow(3_000, 2_048), 400) : answer,
     },
   });
   cleanups.push(() => restarted.stop());
