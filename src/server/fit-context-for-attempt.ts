@@ -1,8 +1,9 @@
 /**
  * The context step of one attempt: the target's window (the config's `context.windows`, else
  * what its engine listed), then the request fitted to it under the route's policy. An unknown
- * window sends the request as it is; `compress` asks the target itself for the summary. Throws ContextOverflowError, which the router treats as
- * an overflow (the group's contextFallback, else "prompt is too long").
+ * window sends the request as it is; `compress` asks `context.summarizer`, else the target itself,
+ * for the summary. Throws ContextOverflowError, which the router treats as an overflow (the
+ * group's contextFallback, else "prompt is too long").
  */
 
 import type { CallOptions } from "../backends/backend";
@@ -15,8 +16,8 @@ import type { MessageCreateParams } from "../protocol/anthropic/messages";
 import type { DispatchTarget } from "../router/dispatch-result";
 import type { TranslationWarning } from "../translate/translation-warning";
 import type { AppServices } from "./app-services";
+import { chooseSummarizer } from "./choose-summarizer";
 import { chooseTokenCounter } from "./choose-token-counter";
-import { createBackendSummarizer } from "./summarize-with-backend";
 
 export interface FittedAttempt {
   request: MessageCreateParams;
@@ -60,9 +61,10 @@ export async function fitContextForAttempt(
   fitted.warnings.forEach(onWarning);
   let fit = fitted.value;
   if (fit.action === "compress" && fit.plan !== undefined && compress !== undefined) {
-    const summarizer = createBackendSummarizer(backend, decision.model, settings.window, compress.options);
     const room = computeSummaryTokens(fit.budget);
     try {
+      const own = { backend, model: decision.model, window: settings.window };
+      const summarizer = chooseSummarizer(services.router, settings.summarizer, own, compress.options);
       const summary = await summarizeLeftOutTurns(
         request.messages,
         fit.plan,
