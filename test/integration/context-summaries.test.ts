@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { type FakeBackend, startFakeBackend } from "../support/fake-backend-server";
 import { openAIJson } from "../support/fake-openai-backend";
 import { llamaServerCompletion } from "../support/fake-openai-chunks";
+import { longReadConversation } from "../support/long-read-conversation";
 import { type StartedProxy, startProxy } from "../support/start-proxy";
 import { postMessage } from "./proxy-test-client";
 
@@ -19,22 +20,6 @@ const dir = mkdtempSync(join(tmpdir(), "anyclaude-summaries-"));
 const SUMMARY = "Forty files of the parser were read; the user wants it refactored.";
 let main: FakeBackend;
 let small: FakeBackend;
-
-/** The task, then `turns` Read calls with results of about 150 tokens, then a question. */
-function longConversation(turns: number): Array<{ role: string; content: unknown }> {
-  const messages: Array<{ role: string; content: unknown }> = [{ role: "user", content: "Refactor the parser in src/parse.ts." }];
-  for (let k = 0; k < turns; k++) {
-    const id = `toolu_${String(k).padStart(4, "0")}`;
-    messages.push({ role: "assistant", content: [{ type: "tool_use", id, name: "Read", input: { file_path: `src/file-${k}.ts` } }] });
-    messages.push({
-      role: "user",
-      content: [{ type: "tool_result", tool_use_id: id, content: `export const v${k} = ${"1 + ".repeat(150)}1;` }],
-    });
-  }
-  messages.push({ role: "assistant", content: [{ type: "text", text: "Read them all." }] });
-  messages.push({ role: "user", content: "Now write the summary of what you read." });
-  return messages;
-}
 
 const answer = (text: string) => openAIJson(llamaServerCompletion({ text, usage: { promptTokens: 10, completionTokens: 1 } }));
 
@@ -72,7 +57,7 @@ afterAll(async () => {
 });
 
 test("the configured summarizer writes the summaries, the store keeps them, and a restart reuses them", async () => {
-  const messages = longConversation(40);
+  const messages = longReadConversation(40);
   const first = await startCompressing();
   const response = await postMessage(first, { model: "main-model", messages });
   expect(response.status).toBe(200);
@@ -112,7 +97,7 @@ test("a summarizer that names nothing the router knows: the trim's marker, with 
     { url: main.url, kind: "llamacpp", id: "main" },
   ]);
   try {
-    const response = await postMessage(proxy, { model: "main-model", messages: longConversation(40) });
+    const response = await postMessage(proxy, { model: "main-model", messages: longReadConversation(40) });
     expect(response.status).toBe(200);
     await response.json();
     expect(String(proxy.logs.find((record) => record.msg === "messages")?.warnings)).toContain("summary-failed@messages");
