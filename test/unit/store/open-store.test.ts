@@ -48,6 +48,7 @@ describe("openStore", () => {
       schema.semanticEntries,
       schema.cacheMetricsDaily,
       schema.toolResults,
+      schema.contextSummaries,
       schema.requestHistory,
       schema.requestTotals,
     ];
