@@ -3,9 +3,21 @@
  * counts: llama-server `POST /tokenize` ({content} → {tokens}) and vLLM `POST /tokenize`
  * ({model, prompt} → {count}). Other engines have none; the context step then estimates.
  */
+import type { BackendKind } from "../config/config-choices";
 import { BackendProtocolError } from "../errors/proxy-error";
 import type { BackendSettings } from "./backend-settings";
 import { requestBackendJson } from "./request-backend-json";
+
+/** The engines with a tokenizer endpoint; for the others, counting is not even attempted. */
+const KINDS_WITH_TOKENIZER: ReadonlySet<BackendKind> = new Set(["llamacpp", "vllm"]);
+
+/**
+ * @example
+ * hasTokenizer("ollama"); // false
+ */
+export function hasTokenizer(kind: BackendKind): boolean {
+  return KINDS_WITH_TOKENIZER.has(kind);
+}
 
 /**
  * One count per text, in order, without special tokens (the chat template adds those); undefined
@@ -20,6 +32,7 @@ export async function countTextTokens(
   model: string,
   signal: AbortSignal,
 ): Promise<number[] | undefined> {
+  if (!hasTokenizer(settings.kind)) return undefined;
   const post = (body: object) => requestBackendJson(settings, "/tokenize", { body, signal });
   switch (settings.kind) {
     case "llamacpp":
@@ -30,7 +43,8 @@ export async function countTextTokens(
           return tokens.length;
         }),
       );
-    case "vllm":
+    default:
+      // vLLM
       return Promise.all(
         texts.map(async (prompt) => {
           const count = (await post({ model, prompt, add_special_tokens: false })).count;
@@ -38,7 +52,5 @@ export async function countTextTokens(
           return count;
         }),
       );
-    default:
-      return undefined;
   }
 }

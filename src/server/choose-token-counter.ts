@@ -4,6 +4,7 @@
  * the engine fails to count, the calibrated estimate, with a warning that says why.
  */
 import type { Backend } from "../backends/backend";
+import { hasTokenizer } from "../backends/count-text-tokens";
 import type { ContextState } from "../context/context-state";
 import { countWithTokenizer } from "../context/count-with-tokenizer";
 import type { TokenCounter } from "../context/token-counter";
@@ -22,6 +23,7 @@ export async function chooseTokenCounter(
   signal: AbortSignal,
   onWarning: (warning: TranslationWarning) => void,
 ): Promise<TokenCounter> {
+  if (!hasTokenizer(backend.kind)) return state.counter;
   const tokenizer = { count: (texts: readonly string[], signal: AbortSignal) => backend.countTextTokens(texts, model, signal) };
   try {
     const counter = await countWithTokenizer(request, tokenizer, state.engineCounts(`${backend.id}/${model}`), state.counter, signal);

@@ -2,7 +2,7 @@ import { expect, test } from "bun:test";
 import { countWithTokenizer, type TextTokenizer } from "../../../src/context/count-with-tokenizer";
 import { createEstimatingTokenCounter } from "../../../src/context/estimate-tokens";
 import { TokenCountMemo } from "../../../src/context/token-counter";
-import type { MessageParam } from "../../../src/protocol/anthropic/messages";
+import type { MessageParam, TextBlockParam } from "../../../src/protocol/anthropic/messages";
 
 /** A tokenizer that counts words, and remembers what it was asked. */
 function wordTokenizer(): TextTokenizer & { asked: string[][] } {
@@ -22,7 +22,7 @@ const estimate = createEstimatingTokenCounter();
 test("each frozen part is asked once; a later turn asks only for its new messages", async () => {
   const tokenizer = wordTokenizer();
   const memo = new TokenCountMemo();
-  const system = Object.freeze([Object.freeze({ type: "text" as const, text: "You are brief." })]);
+  const system = Object.freeze([Object.freeze({ type: "text" as const, text: "You are brief." })]) as TextBlockParam[];
   const first = Object.freeze({ role: "user", content: "read the parser please" }) as MessageParam;
   const reply = Object.freeze({ role: "assistant", content: "done" }) as MessageParam;
   const next = Object.freeze({ role: "user", content: "now the lexer" }) as MessageParam;
