@@ -1,8 +1,7 @@
 /**
- * Real-engine tier, counting and usage: anyclaude counts a conversation with llama-server's own
- * `/tokenize` and plans a prompt the engine accepts, its count close to the engine's; and the
- * usage of a second request with the same prefix reports what the engine reused as
- * `cache_read_input_tokens` (translate mode, JSON and stream; native mode), as Anthropic does.
+ * Real-engine tier, counting: anyclaude counts a conversation with llama-server's own `/tokenize`
+ * and plans a prompt the engine accepts, its count close to the engine's. (How the engine's reuse
+ * reaches the client as `cache_read_input_tokens` is in anyclaude-llama-server.test.ts.)
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -10,7 +9,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Message, Usage } from "../../src/protocol/anthropic/messages";
 import { findLlamaServer } from "../support/engines";
-import { readAnthropicEvents } from "../support/read-anthropic-events";
 import { type StartedProxy, startProxy } from "../support/start-proxy";
 import { LLAMA_SERVER_MISSING, startTinyLlamaServer, type TinyLlamaServer } from "./start-tiny-llama-server";
 
@@ -22,17 +20,15 @@ const MAX_TOKENS = 32;
 let dir: string;
 let engine: TinyLlamaServer;
 let translating: StartedProxy;
-let native: StartedProxy;
 
 beforeAll(async () => {
   if (!binary) return;
   dir = mkdtempSync(join(tmpdir(), "anyclaude-counts-"));
   engine = await startTinyLlamaServer({ dir, variant: "chatty", ctx: CTX });
   translating = await startProxy({ cache: { enabled: false } }, [{ id: "llama", url: engine.url, kind: "llamacpp", mode: "translate" }]);
-  native = await startProxy({ cache: { enabled: false } }, [{ id: "llama", url: engine.url, kind: "llamacpp", mode: "native" }]);
 });
 afterAll(async () => {
-  await Promise.all([translating?.stop(), native?.stop()]);
+  await translating?.stop();
   await engine?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
@@ -53,13 +49,7 @@ async function send(proxy: StartedProxy, body: object): Promise<{ response: Resp
     body: JSON.stringify({ model: engine.model, max_tokens: MAX_TOKENS, ...body }),
   });
   expect(response.status).toBe(200);
-  if (!(body as { stream?: boolean }).stream) return { response, usage: ((await response.json()) as Message).usage };
-  let usage = {} as Usage;
-  for (const event of await readAnthropicEvents(response)) {
-    if (event.type === "message_start") usage = { ...event.message.usage };
-    if (event.type === "message_delta") usage = { ...usage, ...(event.usage as Partial<Usage>) };
-  }
-  return { response, usage };
+  return { response, usage: ((await response.json()) as Message).usage };
 }
 
 test.skipIf(!binary)(
@@ -69,27 +59,11 @@ test.skipIf(!binary)(
     const [used, window] = response.headers.get("x-anyclaude-context")!.split("/").map(Number);
     expect(window).toBe(CTX);
     const engineCount = usage.input_tokens + (usage.cache_read_input_tokens ?? 0);
-    expect(engineCount + MAX_TOKENS).toBeLessThanOrEqual(CTX);
+    // Within the prompt's budget (the window less the output reserve, a quarter of so small a window) by the engine's own count.
+    expect(engineCount).toBeLessThanOrEqual(CTX - CTX / 4);
     // The template's framing is estimated; the text itself was counted by the engine.
     expect(Math.abs(used! - engineCount) / engineCount).toBeLessThan(0.1);
     expect(translating.logs.find((record) => record.msg === "messages")?.warnings).not.toContain("token-count-estimated");
     console.log(`[engines] counts: anyclaude ${used}, llama-server ${engineCount} of ${CTX}`);
   },
 );
-
-test.skipIf(!binary)("the same prefix twice: the second answer reports the reused prompt as cache_read_input_tokens", async () => {
-  const messages = conversation(3);
-  for (const [proxy, stream] of [
-    [translating, false],
-    [translating, true],
-    [native, false],
-    [native, true],
-  ] as const) {
-    const question = { role: "user" as const, content: `Once more (${proxy === native ? "native" : "translate"}, ${stream}).` };
-    await send(proxy, { stream, messages: [...messages, { role: "assistant", content: "Noted." }, question] });
-    const { usage } = await send(proxy, { stream, messages: [...messages, { role: "assistant", content: "Noted." }, question] });
-    expect(usage.cache_read_input_tokens ?? 0).toBeGreaterThan(0);
-    expect(usage.input_tokens).toBeLessThan(usage.cache_read_input_tokens!);
-    console.log(`[engines] usage (${proxy === native ? "native" : "translate"}, stream ${stream}): ${JSON.stringify(usage)}`);
-  }
-});
