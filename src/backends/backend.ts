@@ -14,6 +14,8 @@ export interface BackendModel {
   id: string;
   /** Tokens the backend accepts for prompt + output, when it says. */
   contextWindow?: number;
+  /** Where the window came from (`llama-server /props n_ctx per slot`, `ollama /api/ps context_length`, ...), for /health and doctor. */
+  contextWindowSource?: string;
   /** llama-server's parallel slots (`/props` total_slots): where prefix affinity pins requests. */
   slots?: number;
 }
@@ -69,6 +71,9 @@ export interface Backend {
   countTokens(request: CountTokensParams, options: CallOptions): Promise<TokenCount>;
 
   listModels(signal?: AbortSignal): Promise<BackendModel[]>;
+
+  /** Each text's tokens by the engine's own tokenizer (no special tokens); undefined when the engine has none. */
+  countTextTokens(texts: readonly string[], model: string, signal: AbortSignal): Promise<number[] | undefined>;
 
   /** The router's health probe: resolves when the engine answers its cheapest endpoint in time, throws a ProxyError otherwise. */
   checkHealth(options: { timeoutMs: number; signal?: AbortSignal }): Promise<void>;

@@ -6,6 +6,7 @@
 import type { BackendModel, CallOptions } from "./backend";
 import { type BackendSettings, buildAuthHeaders } from "./backend-settings";
 import { checkBackendHealth } from "./check-backend-health";
+import { countTextTokens } from "./count-text-tokens";
 import { type BackendResponse, fetchBackend } from "./fetch-backend";
 import { listBackendModels } from "./list-backend-models";
 
@@ -24,6 +25,10 @@ export abstract class HttpBackend {
 
   listModels(signal?: AbortSignal): Promise<BackendModel[]> {
     return listBackendModels(this.settings, signal);
+  }
+
+  countTextTokens(texts: readonly string[], model: string, signal: AbortSignal): Promise<number[] | undefined> {
+    return countTextTokens(this.settings, texts, model, signal);
   }
 
   checkHealth(options: { timeoutMs: number; signal?: AbortSignal }): Promise<void> {

@@ -1,22 +1,35 @@
 /**
- * Which models a backend serves and how large their context windows are, asked in each
- * engine's own dialect: llama-server (`/v1/models` meta.n_ctx, `/props` for one slot's window and
- * total_slots for prefix affinity), vLLM (`max_model_len`), LM Studio (`/api/v0/models`), Ollama (`/api/tags`
- * + `/api/show`), anything else `/v1/models`.
+ * Which models a backend serves and the window each runs with, asked in each engine's own
+ * dialect and read by read-context-window.ts: llama-server (`/v1/models`, `/props` for one slot's
+ * window and total_slots for prefix affinity), vLLM (`max_model_len`), LM Studio (`/api/v0/models`),
+ * Ollama (`/api/tags`, `/api/ps` for what a loaded model runs with, `/api/show`), anything else `/v1/models`.
  */
 import { BackendProtocolError } from "../errors/proxy-error";
 import type { BackendModel } from "./backend";
 import type { BackendSettings } from "./backend-settings";
-import { readLlamaServerWindow } from "./read-context-window";
+import {
+  type ContextWindowReading,
+  readLlamaServerWindow,
+  readLmStudioWindow,
+  readOllamaWindow,
+  readVllmWindow,
+} from "./read-context-window";
 import { requestBackendJson } from "./request-backend-json";
 
 const LIST_TIMEOUT_MS = 10_000;
 
+/**
+ * The backend's models (its `models` setting picks and orders them), each with its window and
+ * where that came from; a configured `contextWindow` wins over what the engine says.
+ *
+ * @example
+ * await listBackendModels(settings); // [{ id: "qwen3", contextWindow: 16384, contextWindowSource: "llama-server /props n_ctx per slot", slots: 1 }]
+ */
 export async function listBackendModels(settings: BackendSettings, signal?: AbortSignal): Promise<BackendModel[]> {
   const discovered = await discoverModels(settings, signal);
   const models = settings.models ? settings.models.map((id) => discovered.find((model) => model.id === id) ?? { id }) : discovered;
   if (settings.contextWindow === undefined) return models;
-  return models.map((model) => ({ ...model, contextWindow: settings.contextWindow }));
+  return models.map((model) => ({ ...model, contextWindow: settings.contextWindow, contextWindowSource: "backend contextWindow" }));
 }
 
 async function discoverModels(settings: BackendSettings, signal?: AbortSignal): Promise<BackendModel[]> {
@@ -25,24 +38,23 @@ async function discoverModels(settings: BackendSettings, signal?: AbortSignal): 
       return listOllamaModels(settings, signal);
     case "lmstudio": {
       const page = await getJson(settings, "/api/v0/models", signal);
-      return readData(settings.id, page).map((entry) => ({
-        id: String(entry.id),
-        contextWindow: asPositive(entry.loaded_context_length) ?? asPositive(entry.max_context_length),
-      }));
+      return readData(settings.id, page).map((entry) => withWindow(String(entry.id), readLmStudioWindow(page, String(entry.id))));
     }
     case "llamacpp": {
-      const [models, props] = await Promise.all([listOpenAIModels(settings, signal), readLlamaProps(settings, signal)]);
+      const [page, props] = await Promise.all([getJson(settings, "/v1/models", signal), readLlamaProps(settings, signal)]);
       // /props n_ctx is one slot's window (what one request gets), /v1/models meta.n_ctx the whole -c.
-      const window = readLlamaServerWindow(props)?.window;
+      const window = readLlamaServerWindow(props);
       const slots = asPositive((props as { total_slots?: unknown } | undefined)?.total_slots);
-      return models.map((model) => ({
-        ...model,
-        ...(window !== undefined && { contextWindow: window }),
+      return readData(settings.id, page).map((entry) => ({
+        ...withWindow(String(entry.id), window ?? readModelCardWindow(page, entry)),
         ...(slots !== undefined && { slots }),
       }));
     }
-    default:
-      return listOpenAIModels(settings, signal);
+    default: {
+      // vLLM, and any OpenAI-compatible server that is one of them underneath.
+      const page = await getJson(settings, "/v1/models", signal);
+      return readData(settings.id, page).map((entry) => withWindow(String(entry.id), readModelCardWindow(page, entry)));
+    }
   }
 }
 
@@ -58,27 +70,33 @@ async function readLlamaProps(settings: BackendSettings, signal?: AbortSignal): 
   }
 }
 
-async function listOpenAIModels(settings: BackendSettings, signal?: AbortSignal): Promise<BackendModel[]> {
-  const page = await getJson(settings, "/v1/models", signal);
-  return readData(settings.id, page).map((entry) => ({
-    id: String(entry.id),
-    // llama-server: meta.n_ctx (the slot's window); vLLM: max_model_len.
-    contextWindow: asPositive((entry.meta as Record<string, unknown> | undefined)?.n_ctx) ?? asPositive(entry.max_model_len),
-  }));
+/** A `/v1/models` entry's own window: vLLM's `max_model_len`, else llama-server's `meta.n_ctx`. */
+function readModelCardWindow(page: unknown, entry: Record<string, unknown>): ContextWindowReading | undefined {
+  const vllm = readVllmWindow(page, String(entry.id));
+  if (vllm !== undefined) return vllm;
+  const window = asPositive((entry.meta as Record<string, unknown> | undefined)?.n_ctx);
+  return window === undefined ? undefined : { window, source: "/v1/models meta.n_ctx" };
 }
 
+/** Ollama: `/api/ps` once for the whole list (what loaded models run with), `/api/show` per model. */
 async function listOllamaModels(settings: BackendSettings, signal?: AbortSignal): Promise<BackendModel[]> {
-  const tags = (await getJson(settings, "/api/tags", signal)) as { models?: Array<{ name?: unknown; model?: unknown }> };
+  const [tags, running] = await Promise.all([
+    getJson(settings, "/api/tags", signal) as Promise<{ models?: Array<{ name?: unknown; model?: unknown }> }>,
+    // An Ollama older than /api/ps context_length still lists; its window comes from /api/show.
+    getJson(settings, "/api/ps", signal).catch(() => undefined),
+  ]);
   if (!Array.isArray(tags.models)) throw new BackendProtocolError(settings.id, "/api/tags has no models array");
   return Promise.all(
     tags.models.map(async (entry) => {
       const id = String(entry.model ?? entry.name);
-      const shown = (await getJson(settings, "/api/show", signal, { model: id })) as { model_info?: Record<string, unknown> };
-      const info = shown.model_info ?? {};
-      const key = Object.keys(info).find((name) => name.endsWith(".context_length"));
-      return { id, contextWindow: key ? asPositive(info[key]) : undefined };
+      const shown = await getJson(settings, "/api/show", signal, { model: id });
+      return withWindow(id, readOllamaWindow(shown, running, id));
     }),
   );
+}
+
+function withWindow(id: string, reading: ContextWindowReading | undefined): BackendModel {
+  return reading === undefined ? { id } : { id, contextWindow: reading.window, contextWindowSource: reading.source };
 }
 
 function getJson(settings: BackendSettings, path: string, signal?: AbortSignal, body?: object): Promise<unknown> {

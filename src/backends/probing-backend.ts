@@ -45,6 +45,9 @@ export class ProbingBackend implements Backend {
   async listModels(signal?: AbortSignal): Promise<BackendModel[]> {
     return (await this.resolve()).listModels(signal);
   }
+  async countTextTokens(texts: readonly string[], model: string, signal: AbortSignal): Promise<number[] | undefined> {
+    return (await this.resolve()).countTextTokens(texts, model, signal);
+  }
   async checkHealth(options: { timeoutMs: number; signal?: AbortSignal }): Promise<void> {
     return (await this.resolve()).checkHealth(options);
   }

@@ -1,7 +1,7 @@
 /**
  * The context window an engine runs a model with, read from its own answers. Pure: each
  * function takes the parsed JSON of one endpoint and says the window and where it came from, or
- * nothing when the answer does not say. probeContextWindow asks the endpoints.
+ * nothing when the answer does not say. listBackendModels asks the endpoints.
  */
 
 export interface ContextWindowReading {
@@ -10,6 +10,9 @@ export interface ContextWindowReading {
   /** Where it came from, for `doctor` and the logs. */
   source: string;
 }
+
+/** The source of a window that is only Ollama's default: doctor warns about it. */
+export const OLLAMA_DEFAULT_SOURCE = "ollama default num_ctx";
 
 /** Ollama's window when neither the model's parameters nor the server's running state say otherwise. */
 const OLLAMA_DEFAULT_NUM_CTX = 4_096;
@@ -48,7 +51,7 @@ export function readOllamaWindow(show: unknown, running: unknown, model: string)
   const numCtx = typeof parameters === "string" ? asPositiveInteger(Number(/^\s*num_ctx\s+(\d+)\s*$/m.exec(parameters)?.[1])) : undefined;
   if (numCtx !== undefined) return { window: numCtx, source: "ollama num_ctx parameter" };
   if (show === undefined) return undefined;
-  return { window: Math.min(OLLAMA_DEFAULT_NUM_CTX, trained ?? OLLAMA_DEFAULT_NUM_CTX), source: "ollama default num_ctx" };
+  return { window: Math.min(OLLAMA_DEFAULT_NUM_CTX, trained ?? OLLAMA_DEFAULT_NUM_CTX), source: OLLAMA_DEFAULT_SOURCE };
 }
 
 /**

@@ -13,8 +13,11 @@ import { checkBackendHealth, selectHealthPath } from "../backends/check-backend-
 import { probeNativeMessages } from "../backends/detect-backend-kind";
 import { discoverLocalBackends } from "../backends/discover-local-backends";
 import { listBackendModels } from "../backends/list-backend-models";
+import { OLLAMA_DEFAULT_SOURCE } from "../backends/read-context-window";
 import { BackendSetupError, BackendUnreachableError, nameBackend, resolveBackendSettings } from "../backends/resolve-backend-settings";
 import { type BackendConfig, BackendSchema } from "../config/config-schema";
+import type { ContextConfig } from "../config/context-config-schema";
+import { resolveTargetWindow } from "../context/resolve-target-window";
 import type { DoctorCheck, DoctorContext, DoctorRow } from "./doctor-check";
 import { checkRunningRouter } from "./doctor-router-check";
 
@@ -104,7 +107,7 @@ async function checkBackend(backend: BackendConfig, where: string, { config, env
     headers: buildAuthHeaders({ ...settings, mode: "native" }),
   });
   rows.push(describeNativeMessages(settings, native, where, row));
-  rows.push(describeContextWindows(models, where, row));
+  rows.push(describeContextWindows(settings.id, models, config.context.windows, where, row));
   rows.push(await describeHealthProbe(settings, config.health.timeoutMs, row));
   return rows;
 }
@@ -134,16 +137,34 @@ function describeNativeMessages(settings: BackendSettings, native: boolean, wher
   return row(check, "ok", "no; requests are translated to /v1/chat/completions");
 }
 
-function describeContextWindows(models: BackendModel[], where: string, row: MakeRow): DoctorRow {
-  const known = models.filter((model) => model.contextWindow !== undefined);
-  if (models.length > 0 && known.length === models.length) {
-    return row("context window", "ok", known.map((model) => `${model.id} ${model.contextWindow}`).join(", "));
+/** Each model's window as the context step will fit requests to it, and where it came from. */
+function describeContextWindows(
+  backendId: string,
+  models: BackendModel[],
+  windows: ContextConfig["windows"],
+  where: string,
+  row: MakeRow,
+): DoctorRow {
+  const resolved = models.map((model) => ({ id: model.id, window: resolveTargetWindow(windows, backendId, model) }));
+  const detail = resolved
+    .filter((model) => model.window !== undefined)
+    .map(({ id, window }) => `${id} ${window!.window} (${window!.source})`)
+    .join(", ");
+  if (resolved.some(({ window }) => window?.source === OLLAMA_DEFAULT_SOURCE)) {
+    // Ollama's OpenAI-compatible endpoint ignores a request's num_ctx and silently cuts longer prompts.
+    return row(
+      "context window",
+      "warn",
+      `${detail}: Ollama's default, smaller than Claude Code's first request`,
+      "give the model a larger num_ctx (a Modelfile `PARAMETER num_ctx 32768`, or OLLAMA_CONTEXT_LENGTH for the server); anyclaude plans for the window Ollama reports and trims to it",
+    );
   }
-  const unknown = models.filter((model) => model.contextWindow === undefined).map((model) => model.id);
+  if (models.length > 0 && resolved.every(({ window }) => window !== undefined)) return row("context window", "ok", detail);
+  const unknown = resolved.filter(({ window }) => window === undefined).map(({ id }) => id);
   return row(
     "context window",
     "warn",
     `not reported by the engine${unknown.length > 0 ? ` for ${unknown.join(", ")}` : ""}`,
-    `set ${where}.contextWindow to the window the engine runs with (llama-server -c, Ollama num_ctx)`,
+    `set ${where}.contextWindow (or context.windows) to the window the engine runs with (llama-server -c, Ollama num_ctx)`,
   );
 }

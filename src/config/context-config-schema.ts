@@ -12,7 +12,7 @@ function contextFields() {
     policy: t.Union([t.Literal("error"), t.Literal("fallback"), t.Literal("trim"), t.Literal("compress")], {
       ...given({}, "trim"),
       description:
-        "What a prompt that does not fit its target's window becomes. `error`: Anthropic's 400 \"prompt is too long\" (Claude Code compacts); `fallback`: the model group's `contextFallback` (trim without one); `trim`: the oldest turns are left out, the task, the last turn and every tool call with its result kept; `compress`: as `trim`, with a summary of what was left out, written by the request's own target (a failed summary leaves the marker, with a warning). See docs/decisions/0015-context-policy-trim-by-default.md.",
+        "What a prompt that does not fit its target's window becomes. `error`: Anthropic's 400 \"prompt is too long\" (Claude Code compacts); `fallback`: the model group's `contextFallback` (trim without one); `trim`: the oldest turns are left out, the task, the last turn and every tool call with its result kept; `compress`: as `trim`, with a summary of what was left out, written by `summarizer` (a failed summary leaves the marker, with a warning). See docs/decisions/0015-context-policy-trim-by-default.md.",
     }),
     outputReserveTokens: t.Integer({
       ...given({ minimum: 0 }, 8_192),
@@ -32,7 +32,7 @@ function contextFields() {
       t.String({
         minLength: 1,
         description:
-          "Target (`backendId/model` or a model group) that writes summaries for `compress`. Not read yet: the request's own target writes them.",
+          "Target that writes the summaries for `compress`: `backendId/model`, a model group or a served model name (a small fast model spares the main engine's KV cache). Unset: each request's own target. Summaries are kept in the data directory's store and reused after a restart.",
       }),
     ),
   };

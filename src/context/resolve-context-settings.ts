@@ -4,6 +4,7 @@
  */
 import type { ContextConfig } from "../config/context-config-schema";
 import type { ContextSettings } from "./fit-request-to-window";
+import { resolveTargetWindow } from "./resolve-target-window";
 
 export interface ContextTarget {
   /** The route that chose the target (`default`, `opus`, `background`, ...). */
@@ -25,7 +26,7 @@ export type ResolvedContextSettings = ContextSettings & { summarizer?: string };
  * // => { window: 16384, policy: "trim", outputReserveTokens: 8192, lowWater: 0.65, recentTurns: 2 }
  */
 export function resolveContextSettings(config: ContextConfig, target: ContextTarget): ResolvedContextSettings | undefined {
-  const window = config.windows[`${target.backendId}/${target.model}`] ?? config.windows[target.model] ?? target.reportedWindow;
+  const window = resolveTargetWindow(config.windows, target.backendId, { id: target.model, contextWindow: target.reportedWindow })?.window;
   if (window === undefined) return undefined;
   const { windows: _windows, routes, ...global } = config;
   const settings: ResolvedContextSettings = { ...global, window };

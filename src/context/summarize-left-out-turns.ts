@@ -1,7 +1,8 @@
 /**
  * For `compress`: the dropped turns summarized by an injected summarizer, cut by cut, each
  * summary continuing the one before. A memo owned by the caller keeps every summary until the
- * next cut, so the prefix (and the engine's KV cache) stays the same from turn to turn.
+ * next cut, and its store (the SQLite file) across restarts, so the prefix (and the engine's KV
+ * cache) stays the same from turn to turn.
  */
 import { createHash } from "node:crypto";
 import type { MessageParam } from "../protocol/anthropic/messages";
@@ -16,19 +17,36 @@ export interface SummaryInput {
 }
 
 export interface Summarizer {
+  /** Who writes the summaries (`backendId/model`): part of their key, since another model writes another summary. */
+  readonly id: string;
   summarize(input: SummaryInput, signal: AbortSignal): Promise<string>;
 }
 
-/** Summaries by what they summarize; the oldest go beyond `capacity`. */
+/** Where summaries outlive the process, handed in (the SQLite store); failures are the caller's to report. */
+export interface SummaryStore {
+  find(key: string): Promise<string | undefined>;
+  put(key: string, summarizer: string, summary: string): Promise<void>;
+}
+
+/** Summaries by what they summarize, in memory (the oldest go beyond `capacity`) and in the store. */
 export class SummaryMemo {
   readonly #summaries = new Map<string, string>();
 
-  constructor(readonly capacity = 256) {}
+  constructor(
+    readonly capacity = 256,
+    private readonly store?: SummaryStore,
+  ) {}
 
-  async recall(key: string, summarize: () => Promise<string>): Promise<string> {
-    const known = this.#summaries.get(key);
-    if (known !== undefined) return known;
+  async recall(key: string, summarizer: string, summarize: () => Promise<string>): Promise<string> {
+    const known = this.#summaries.get(key) ?? (await this.store?.find(key));
+    if (known !== undefined) return this.#keep(key, known);
     const summary = await summarize();
+    await this.store?.put(key, summarizer, summary);
+    return this.#keep(key, summary);
+  }
+
+  #keep(key: string, summary: string): string {
+    this.#summaries.delete(key);
     this.#summaries.set(key, summary);
     if (this.#summaries.size > this.capacity) this.#summaries.delete(this.#summaries.keys().next().value!);
     return summary;
@@ -56,9 +74,9 @@ export async function summarizeLeftOutTurns(
     const span = messages.slice(from, cut);
     const previousSummary = summary;
     const key = createHash("sha256")
-      .update(`${maxTokens}\n${previousSummary ?? ""}\n${JSON.stringify(span)}`)
+      .update(`${summarizer.id}\n${maxTokens}\n${previousSummary ?? ""}\n${JSON.stringify(span)}`)
       .digest("base64url");
-    summary = await memo.recall(key, () => summarizer.summarize({ previousSummary, messages: span, maxTokens }, signal));
+    summary = await memo.recall(key, summarizer.id, () => summarizer.summarize({ previousSummary, messages: span, maxTokens }, signal));
     from = cut;
   }
   return summary;

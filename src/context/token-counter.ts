@@ -23,6 +23,16 @@ export interface TokenCounter {
 export class TokenCountMemo {
   readonly #counts = new WeakMap<object, number>();
 
+  /** The remembered count of `value`, if any. */
+  get(value: unknown): number | undefined {
+    return typeof value === "object" && value !== null ? this.#counts.get(value) : undefined;
+  }
+
+  /** Remembers `count` for `value` when it is frozen (anything else could change after it was counted). */
+  set(value: unknown, count: number): void {
+    if (typeof value === "object" && value !== null && Object.isFrozen(value)) this.#counts.set(value, count);
+  }
+
   /** The remembered count of `value`, or `count()` (remembered when `value` is frozen). */
   recall(value: unknown, count: () => number): number {
     if (typeof value !== "object" || value === null || !Object.isFrozen(value)) return count();

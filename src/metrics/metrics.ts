@@ -38,6 +38,7 @@ export interface Metrics {
   webSearches: CounterType<"provider" | "outcome">;
   contextUtilization: HistogramType<"backend">;
   contextActions: CounterType<"backend" | "action">;
+  contextTruncations: CounterType<"backend">;
   toolCalls: CounterType<"tool" | "source">;
   toolCallFixes: CounterType<"kind">;
   clientRequests: CounterType<"key" | "endpoint" | "status">;
@@ -229,6 +230,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: "anyclaude_context_actions_total",
       help: "Attempts by what the context step did: pass (fits), trim, compress (trimmed for a summary), overflow (prompt is too long).",
       labelNames: ["backend", "action"],
+      registers: [registry],
+    }),
+    contextTruncations: new Counter({
+      name: "anyclaude_context_truncations_total",
+      help: "Answers whose engine reported under half the prompt tokens anyclaude sent: the engine cut the prompt without saying so (Ollama's num_ctx).",
+      labelNames: ["backend"],
       registers: [registry],
     }),
     toolCalls: new Counter({

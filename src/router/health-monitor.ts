@@ -4,8 +4,9 @@
  * leaves the rotation soon and comes back soon after it recovers. After a successful probe the
  * model list is read again when it is unknown (an engine that came up after anyclaude), when
  * the probe before failed (an engine restarted, perhaps with another model or window), or when
- * it is a minute old (a model pulled or loaded meanwhile). Timers never keep the process alive
- * and all stop with `stop()`.
+ * it is a minute old (a model pulled or loaded, an engine restarted with another window); a
+ * prompt the engine refused as too long has it read at once (walk-fallback-chain.ts). Timers
+ * never keep the process alive and all stop with `stop()`.
  */
 import type { Config } from "../config/config-schema";
 import type { BackendEntry } from "./backend-entry";

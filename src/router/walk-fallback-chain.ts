@@ -88,6 +88,8 @@ export async function walkFallbackChain<T>(walk: ChainWalk<T>): Promise<Dispatch
       failure = outcome.error;
       walk.observer.onFallback({ backendId: candidate.backendId, model: candidate.model, reason: outcome.reason, error: outcome.error });
       if (outcome.reason === "context-overflow") {
+        // The engine may have restarted with a smaller window: read it again for the next request.
+        void walk.pool.listModels(entry);
         overflowed = true;
         break;
       }

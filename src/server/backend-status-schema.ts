@@ -18,7 +18,8 @@ export const BackendStatusSchema = t.Object({
     t.Array(
       t.Object({
         id: t.String(),
-        contextWindow: t.Optional(t.Integer()),
+        contextWindow: t.Optional(t.Integer({ description: "The window requests to this model are fitted to, in tokens." })),
+        contextWindowSource: t.Optional(t.String({ description: "Where that window came from: the engine's answer, or the config." })),
         slots: t.Optional(t.Integer({ description: "llama-server's parallel slots." })),
       }),
     ),

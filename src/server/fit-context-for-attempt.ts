@@ -1,8 +1,9 @@
 /**
  * The context step of one attempt: the target's window (the config's `context.windows`, else
  * what its engine listed), then the request fitted to it under the route's policy. An unknown
- * window sends the request as it is; `compress` asks the target itself for the summary. Throws ContextOverflowError, which the router treats as
- * an overflow (the group's contextFallback, else "prompt is too long").
+ * window sends the request as it is; `compress` asks `context.summarizer`, else the target itself,
+ * for the summary. Throws ContextOverflowError, which the router treats as an overflow (the
+ * group's contextFallback, else "prompt is too long").
  */
 
 import type { CallOptions } from "../backends/backend";
@@ -15,7 +16,8 @@ import type { MessageCreateParams } from "../protocol/anthropic/messages";
 import type { DispatchTarget } from "../router/dispatch-result";
 import type { TranslationWarning } from "../translate/translation-warning";
 import type { AppServices } from "./app-services";
-import { createBackendSummarizer } from "./summarize-with-backend";
+import { chooseSummarizer } from "./choose-summarizer";
+import { chooseTokenCounter } from "./choose-token-counter";
 
 export interface FittedAttempt {
   request: MessageCreateParams;
@@ -33,7 +35,7 @@ export async function fitContextForAttempt(
   request: MessageCreateParams,
   { backend, decision }: Pick<DispatchTarget, "backend" | "decision">,
   onWarning: (warning: TranslationWarning) => void,
-  /** For `compress`: how the summarizer calls the target. */
+  /** How the engine is asked to count tokens and, for `compress`, to summarize; without it, the estimate and no summary. */
   compress?: { options: CallOptions; signal: AbortSignal },
 ): Promise<FittedAttempt> {
   const settings = resolveContextSettings(services.config.context, {
@@ -45,9 +47,13 @@ export async function fitContextForAttempt(
   });
   if (settings === undefined) return { request };
   const group = decision.group === undefined ? undefined : services.config.modelGroups?.[decision.group];
+  const counter =
+    compress === undefined
+      ? services.context.counter
+      : await chooseTokenCounter(services.context, request, backend, decision.model, compress.signal, onWarning);
   let fitted: ReturnType<typeof fitRequestToWindow>;
   try {
-    fitted = fitRequestToWindow(request, settings, services.context.counter, { hasContextFallback: group?.contextFallback !== undefined });
+    fitted = fitRequestToWindow(request, settings, counter, { hasContextFallback: group?.contextFallback !== undefined });
   } catch (error) {
     if (error instanceof ContextOverflowError) services.metrics.contextActions.inc({ backend: backend.id, action: "overflow" });
     throw error;
@@ -55,9 +61,10 @@ export async function fitContextForAttempt(
   fitted.warnings.forEach(onWarning);
   let fit = fitted.value;
   if (fit.action === "compress" && fit.plan !== undefined && compress !== undefined) {
-    const summarizer = createBackendSummarizer(backend, decision.model, settings.window, compress.options);
     const room = computeSummaryTokens(fit.budget);
     try {
+      const own = { backend, model: decision.model, window: settings.window };
+      const summarizer = chooseSummarizer(services.router, settings.summarizer, own, compress.options);
       const summary = await summarizeLeftOutTurns(
         request.messages,
         fit.plan,
@@ -67,7 +74,7 @@ export async function fitContextForAttempt(
         compress.signal,
       );
       if (summary !== undefined) {
-        const placed = placeSummary(request, fit, services.context.counter, summary);
+        const placed = placeSummary(request, fit, counter, summary);
         placed.warnings.forEach(onWarning);
         fit = placed.value;
       }

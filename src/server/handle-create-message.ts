@@ -6,6 +6,7 @@
 import type { Backend, CallOptions } from "../backends/backend";
 import { type StartedAnswer, startAnswer } from "../backends/start-answer";
 import { StreamedMessageAssembler } from "../cache/assemble-streamed-message";
+import { detectSilentTruncation } from "../context/detect-silent-truncation";
 import type { Message, MessageCreateParams } from "../protocol/anthropic/messages";
 import { type AttemptRecord, DispatchError, type Dispatched, type DispatchTarget } from "../router/dispatch-result";
 import { estimateInputTokens } from "../translate/estimate-input-tokens";
@@ -100,6 +101,13 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
     const ended = performance.now();
     const seconds = (ended - started) / 1000;
     const last = attempts.at(-1);
+    const truncated =
+      facts.outcome === "completed" ? detectSilentTruncation(contextUsage?.used ?? inputTokensEstimate, facts.usage) : undefined;
+    if (truncated !== undefined) {
+      onWarning(truncated);
+      services.metrics.contextTruncations.inc({ backend: last?.backendId ?? "none" });
+      services.logger.warn("the engine cut the prompt", { requestId: call.requestId, backend: last?.backendId, detail: truncated.message });
+    }
     services.metrics.requests.inc({
       endpoint: "messages",
       status: String(status),

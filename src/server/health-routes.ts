@@ -8,6 +8,7 @@
  */
 import { Elysia } from "elysia";
 import type { AppServices } from "./app-services";
+import { applyConfiguredWindows } from "./apply-configured-windows";
 
 const MAX_AGE_MS = 5_000;
 
@@ -21,7 +22,7 @@ export function createHealthRoutes(services: AppServices) {
         "/health",
         async () => {
           if (!services.config.health.enabled) await services.health.probeAll(MAX_AGE_MS);
-          const backends = services.router.statuses();
+          const backends = applyConfiguredWindows(services.router.statuses(), services.config.context.windows);
           const serving = backends.filter((backend) => backend.state === "up" && backend.circuit !== "open");
           return {
             status: backends.length > 0 && serving.length === backends.length ? "ok" : serving.length > 0 ? "degraded" : "no_backend",

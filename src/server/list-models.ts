@@ -7,6 +7,7 @@ import type { Config } from "../config/config-schema";
 import { NoBackendError, NotFoundError } from "../errors/proxy-error";
 import type { ModelInfo, ModelsPage } from "../protocol/anthropic/models";
 import type { Router } from "../router/router";
+import { applyConfiguredWindows } from "./apply-configured-windows";
 
 /** The names Claude Code 2.1.x requests by default; configured aliases are listed too. */
 const CLAUDE_CODE_MODELS = ["claude-opus-5-5", "claude-sonnet-5-5", "claude-haiku-5-5"];
@@ -14,7 +15,7 @@ const EPOCH = "1970-01-01T00:00:00Z";
 
 export function listModels(router: Router, config: Config, query: { limit?: number; after_id?: string }): ModelsPage {
   const servedBy = new Map<string, string[]>();
-  for (const status of router.statuses()) {
+  for (const status of applyConfiguredWindows(router.statuses(), config.context.windows)) {
     for (const model of status.models ?? []) {
       const backend = model.contextWindow ? `${status.id}, ${model.contextWindow} ctx` : status.id;
       servedBy.set(model.id, [...(servedBy.get(model.id) ?? []), backend]);

@@ -15,6 +15,7 @@ import { ConfigError } from "../config/config-error";
 import { type BackendConfig, BackendSchema, type Config } from "../config/config-schema";
 import { resolveSearchSettings } from "../config/resolve-search-settings";
 import { ContextState } from "../context/context-state";
+import { SummaryMemo } from "../context/summarize-left-out-turns";
 import { OverloadedError, ProxyError } from "../errors/proxy-error";
 import { ConversationMemo } from "../json/conversation-memo";
 import type { Logger } from "../log/logger";
@@ -135,6 +136,11 @@ export async function startServer(config: Config, options: StartOptions): Promis
   const streams = new OpenStreams();
   const liveStreams = new OpenStreams();
   const history = createRequestHistory(config, { ...options, reopenAfterMs: options.reopenStoreMs });
+  // Only `compress` writes summaries; the store's modules load only for it.
+  const usesCompress = [config.context.policy, ...Object.values(config.context.routes).map((route) => route.policy)].includes("compress");
+  const summaryStore = usesCompress
+    ? (await import("./stored-summaries")).StoredSummaries.fromConfig(config, options.env, options.logger)
+    : undefined;
   const app = createApp({
     config,
     router,
@@ -149,7 +155,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     streams,
     conversationMemo,
     proxyTools: proxyToolServices,
-    context: new ContextState(),
+    context: new ContextState(undefined, new SummaryMemo(undefined, summaryStore)),
     liveStreams,
     history,
   });
@@ -192,6 +198,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
       // After the last answer: it may still be on its way into the cache or the history, or running a tool.
       await Promise.all([cache?.close(), history?.close(), proxyTools.close()]);
       access.close();
+      summaryStore?.close();
     },
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The `compress` summarizer: the attempt's own target, asked (without streaming) to summarize the
+ * The `compress` summarizer: one target (choose-summarizer.ts says which), asked (without streaming) to summarize the
  * turns the trim left out, as a plain transcript cut to what fits half its window.
  */
 import type { Backend, CallOptions } from "../backends/backend";
@@ -16,6 +16,7 @@ const INSTRUCTIONS =
  */
 export function createBackendSummarizer(backend: Backend, model: string, window: number, options: CallOptions): Summarizer {
   return {
+    id: `${backend.id}/${model}`,
     async summarize(input: SummaryInput, signal: AbortSignal): Promise<string> {
       // About 3 characters a token, with half the window for the transcript.
       const transcript = renderTranscript(input).slice(-Math.floor(window * 1.5));

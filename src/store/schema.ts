@@ -125,6 +125,23 @@ export const toolResults = expiringResultsTable("tool_results", { label: "tool",
 export const searchResults = expiringResultsTable("search_results", { label: "provider", output: "results" });
 
 /**
+ * Summaries `compress` wrote of the turns a trim left out, by SHA-256 of the span, the summary
+ * it continues, its room and the summarizer: the same cut gets the same summary after a restart,
+ * so the prompt's prefix (and the engine's KV cache) does not change.
+ */
+export const contextSummaries = sqliteTable(
+  "context_summaries",
+  {
+    key: text("key").primaryKey(),
+    /** `backendId/model` that wrote it. */
+    summarizer: text("summarizer").notNull(),
+    createdAt: integer("created_at").notNull(),
+    summary: text("summary").notNull(),
+  },
+  (table) => [index("context_summaries_created_at_idx").on(table.createdAt)],
+);
+
+/**
  * One row per `/v1/messages` request, written in batches after the answer (src/history/): what
  * was asked for and where it went, how it ended and how long it took. Nothing of the prompt or
  * the answer. The last five columns are filled by the features that measure them (context

@@ -55,9 +55,9 @@ test.skipIf(!binary)("a conversation five times the window is trimmed to what th
   expect(response.status).toBe(200);
   const [used, window] = response.headers.get("x-anyclaude-context")!.split("/").map(Number);
   expect(window).toBe(CTX);
-  // The engine's own count of what it got: the estimate must not have under-counted past the window.
+  // The engine's own count of what it got: anyclaude's must not have under-counted past the window.
   expect(body.usage.input_tokens).toBeLessThanOrEqual(CTX - 64);
   expect(used).toBeLessThanOrEqual(CTX);
   expect(String(proxy.logs.find((record) => record.msg === "messages")?.warnings)).toContain("context-trimmed@messages");
-  console.log(`[engines] context: ${used}/${window} estimated, ${body.usage.input_tokens} counted by llama-server`);
+  console.log(`[engines] context: ${used}/${window} by anyclaude's count, ${body.usage.input_tokens} by llama-server's`);
 });

@@ -7,27 +7,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type FakeOpenAIBackend, openAIJson, openAIStream, startFakeOpenAIBackend } from "../support/fake-openai-backend";
 import { llamaServerCompletion, roleChunk } from "../support/fake-openai-chunks";
+import { longReadConversation } from "../support/long-read-conversation";
 import { type StartedProxy, startProxy } from "../support/start-proxy";
 import { expectedErrorBody, postMessage } from "./proxy-test-client";
 
 const WINDOW = 4_096;
 const SUMMARY = "The user asked for a parser refactor; forty files were read.";
-
-/** The task, then `turns` exchanges of a Read and its result of about 150 tokens, then a question. */
-function longConversation(turns: number): Array<{ role: string; content: unknown }> {
-  const messages: Array<{ role: string; content: unknown }> = [{ role: "user", content: "Refactor the parser in src/parse.ts." }];
-  for (let k = 0; k < turns; k++) {
-    const id = `toolu_${String(k).padStart(4, "0")}`;
-    messages.push({ role: "assistant", content: [{ type: "tool_use", id, name: "Read", input: { file_path: `src/file-${k}.ts` } }] });
-    messages.push({
-      role: "user",
-      content: [{ type: "tool_result", tool_use_id: id, content: `export const value${k} = ${"1 + ".repeat(150)}1;` }],
-    });
-  }
-  messages.push({ role: "assistant", content: [{ type: "text", text: "Read them all." }] });
-  messages.push({ role: "user", content: "Now write the summary of what you read." });
-  return messages;
-}
 
 interface SentMessage {
   role: string;
@@ -70,7 +55,7 @@ afterAll(async () => {
 });
 
 describe("a conversation longer than the engine's listed window", () => {
-  const messages = longConversation(40);
+  const messages = longReadConversation(40);
 
   test("is trimmed by default: the engine gets the task, the last turn and whole tool pairs, and the answer says what it took", async () => {
     const before = backend.requestsTo("/v1/chat/completions").length;

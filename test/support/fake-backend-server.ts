@@ -58,6 +58,7 @@ export function startFakeBackend(options: FakeBackendOptions): FakeBackend {
     contextWindow: options.contextWindow ?? 32768,
     loadedContextLength: options.loadedContextLength,
     legacyLlamaServer: options.legacyLlamaServer,
+    ollamaLoaded: options.ollamaLoaded,
     totalSlots: options.totalSlots,
     toolCalls: options.toolCalls,
   };

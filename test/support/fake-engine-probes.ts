@@ -4,7 +4,7 @@
  * - llama-server: observed from llama-server and read in its source (tools/server, llama.cpp
  *   commit 80fb11a): /health, /props, /v1/models (with `meta`), /tokenize, /apply-template,
  *   /v1/chat/completions/input_tokens.
- * - Ollama: its public API docs (api.md: /api/version, /api/tags, /api/show; openai.md: /v1/models).
+ * - Ollama: its public API docs (api.md: /api/version, /api/tags, /api/show, /api/ps; openai.md: /v1/models).
  * - LM Studio: its public REST API v0 docs (/api/v0/models).
  * - vLLM: its public OpenAI-compatible server docs (/health, /version, /tokenize, ModelCard
  *   with `max_model_len`).
@@ -18,10 +18,12 @@ export type FakeEngineKind = BackendKind;
 export interface FakeEngineInfo {
   kind: FakeEngineKind;
   model: string;
-  /** The runtime window: llama-server n_ctx, vLLM max_model_len, LM Studio max_context_length, Ollama `<arch>.context_length`. */
+  /** The runtime window: llama-server n_ctx, vLLM max_model_len, LM Studio max_context_length, Ollama `/api/ps` context_length (and `<arch>.context_length`). */
   contextWindow: number;
   /** LM Studio: newer builds add the loaded window; absent from the v0 docs, so only sent when set. */
   loadedContextLength?: number;
+  /** Ollama: whether `/api/ps` lists the model as loaded (with its window); true when unset. */
+  ollamaLoaded?: boolean;
   /** llama-server builds older than /v1/chat/completions/input_tokens answer it with 404. */
   legacyLlamaServer?: boolean;
   /** llama-server's parallel slots (`/props` total_slots, `-np`); 1 when unset. */
@@ -164,6 +166,23 @@ function answerOllama(engine: FakeEngineInfo, route: string, body: unknown): Res
         modified_at: "2026-01-01T00:00:00Z",
       });
     }
+    case "GET /api/ps":
+      // The model as loaded, with the window it runs with (what the OpenAI-compatible endpoint uses).
+      if (engine.ollamaLoaded === false) return Response.json({ models: [] });
+      return Response.json({
+        models: [
+          {
+            name: engine.model,
+            model: engine.model,
+            size: 18556700761,
+            digest: "0".repeat(64),
+            details: ollamaDetails(),
+            expires_at: "2026-01-01T00:05:00Z",
+            size_vram: 18556700761,
+            context_length: engine.contextWindow,
+          },
+        ],
+      });
     case "GET /v1/models":
       return modelList([{ id: engine.model, object: "model", created: CREATED, owned_by: "library" }]);
   }

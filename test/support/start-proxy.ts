@@ -24,7 +24,8 @@ export interface StartedProxy {
   stop(): Promise<void>;
 }
 
-export interface StartProxyOptions extends Partial<Pick<StartOptions, "reprobeMs" | "env" | "clock" | "random" | "webSearcher" | "reopenStoreMs">> {}
+export interface StartProxyOptions
+  extends Partial<Pick<StartOptions, "reprobeMs" | "env" | "clock" | "random" | "webSearcher" | "reopenStoreMs">> {}
 
 /**
  * Discovery is off unless the overrides turn it on, so a test never finds an engine that happens

@@ -89,7 +89,7 @@ describe("anyclaude doctor", () => {
       `llamacpp-${llama.port} reachable | ok | llamacpp (detected) at ${llama.url}, translate mode`,
       `llamacpp-${llama.port} models | ok | qwen3-coder-30b-a3b`,
       `llamacpp-${llama.port} native /v1/messages | ok | no; requests are translated to /v1/chat/completions`,
-      `llamacpp-${llama.port} context window | ok | qwen3-coder-30b-a3b 32768`,
+      `llamacpp-${llama.port} context window | ok | qwen3-coder-30b-a3b 32768 (llama-server /props n_ctx per slot)`,
       expect.stringMatching(new RegExp(`^llamacpp-${llama.port} health probe \\| ok \\| GET /health answered in \\d+ ms$`)),
       `router | ok | no anyclaude serve answering at http://127.0.0.1:${closedPort}/health; the router's live state shows here while one runs`,
       "",
@@ -136,8 +136,25 @@ describe("anyclaude doctor", () => {
     const { lines, status } = await runDoctor(["--backend", openai.url]);
     expect(status).toBe(0);
     expect(lines).toContain(`openai-${openai.port} context window | WARN | not reported by the engine for gpt-local`);
-    expect(lines).toContain(" | fix: set backends[0].contextWindow to the window the engine runs with (llama-server -c, Ollama num_ctx)");
+    expect(lines).toContain(
+      " | fix: set backends[0].contextWindow (or context.windows) to the window the engine runs with (llama-server -c, Ollama num_ctx)",
+    );
     expect(lines).toContain("No problems, 1 warning.");
+  });
+
+  test("an Ollama model that would run with Ollama's default window is a warning; a loaded one says what it runs with", async () => {
+    const idle = startFakeBackend({ kind: "ollama", model: "qwen3:8b", contextWindow: 40_960, ollamaLoaded: false, routes: {} });
+    const loaded = startFakeBackend({ kind: "ollama", model: "qwen3:8b", contextWindow: 32_768, routes: {} });
+    try {
+      const cold = await runDoctor(["--backend", idle.url]);
+      expect(cold.lines).toContain(
+        `ollama-${idle.port} context window | WARN | qwen3:8b 4096 (ollama default num_ctx): Ollama's default, smaller than Claude Code's first request`,
+      );
+      const warm = await runDoctor(["--backend", loaded.url]);
+      expect(warm.lines).toContain(`ollama-${loaded.port} context window | ok | qwen3:8b 32768 (ollama /api/ps context_length)`);
+    } finally {
+      await Promise.all([idle.stop(), loaded.stop()]);
+    }
   });
 
   test("a missing API key variable fails on that backend", async () => {

@@ -13,6 +13,7 @@ const preamble = { system: "You are a coding agent.", tools: [] };
 test("summaries are made cut by cut, each carrying the one before, and reused until the next cut", async () => {
   const calls: SummaryInput[] = [];
   const summarizer = {
+    id: "test/summarizer",
     summarize: async (input: SummaryInput) => {
       calls.push(input);
       return `${input.previousSummary ?? ""}[${input.messages.length} messages]`;

@@ -49,6 +49,7 @@ describe("openStore", () => {
       schema.cacheMetricsDaily,
       schema.toolResults,
       schema.searchResults,
+      schema.contextSummaries,
       schema.requestHistory,
       schema.requestBodies,
       schema.requestTotals,

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { probeContextWindow } from "../../src/backends/probe-context-window";
+import { listBackendModels } from "../../src/backends/list-backend-models";
 import { findLlamaServer } from "../support/engines";
 import { writeGguf } from "../support/generate-gguf";
 import { type RunningLlamaServer, startLlamaServer } from "../support/llama-server";
@@ -32,5 +32,6 @@ test.skipIf(!binary)("-c 8192 -np 2: each request gets one slot's 4096 tokens", 
     thinkingStyle: "none" as const,
     timeouts: { firstByteMs: 5_000, idleMs: 5_000, totalMs: 5_000 },
   };
-  expect(await probeContextWindow(settings, "tiny")).toEqual({ window: 4_096, source: "llama-server /props n_ctx per slot" });
+  const [model] = await listBackendModels(settings);
+  expect(model).toMatchObject({ contextWindow: 4_096, contextWindowSource: "llama-server /props n_ctx per slot", slots: 2 });
 });
