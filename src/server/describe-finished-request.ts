@@ -28,6 +28,14 @@ export interface FinishedRequest {
   errorType?: string;
   /** The name of the client key the request carried. */
   clientKey?: string;
+  /** Prompt tokens against the attempt's window, and what the context step trimmed. */
+  context?: { used: number; window: number; trimmed: number };
+  /** System prompt and tool tokens the prompt tier took out. */
+  promptTokensSaved?: number;
+  /** Tool calls: the client's tools the answer called, and those anyclaude ran itself. */
+  toolCalls?: number;
+  /** Web searches anyclaude ran: the web_search tool's and proactive search's. */
+  searchCalls?: number;
 }
 
 /**
@@ -57,6 +65,11 @@ export function describeFinishedRequest(request: FinishedRequest, now: number = 
     cache: request.cache ?? null,
     errorType: request.errorType ?? null,
     clientKey: request.clientKey ?? null,
+    contextUtilization: request.context === undefined ? null : request.context.used / request.context.window,
+    tokensTrimmed: request.context?.trimmed ?? null,
+    promptTokensSaved: request.promptTokensSaved ?? null,
+    toolCalls: request.toolCalls ?? null,
+    searchCalls: request.searchCalls ?? null,
   };
 }
 

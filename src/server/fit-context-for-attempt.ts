@@ -22,13 +22,13 @@ import { chooseTokenCounter } from "./choose-token-counter";
 export interface FittedAttempt {
   request: MessageCreateParams;
   /** Prompt tokens sent and the window, when the window is known (`x-anyclaude-context`). */
-  usage?: { used: number; window: number };
+  usage?: { used: number; window: number; trimmed: number };
 }
 
 /**
  * @example
  * const fitted = await fitContextForAttempt(services, prompt.request, target, onWarning, { options, signal });
- * fitted.usage; // { used: 9_870, window: 16_384 }
+ * fitted.usage; // { used: 9_870, window: 16_384, trimmed: 31_200 }
  */
 export async function fitContextForAttempt(
   services: Pick<AppServices, "config" | "router" | "context" | "metrics">,
@@ -90,7 +90,10 @@ export async function fitContextForAttempt(
   }
   services.metrics.contextActions.inc({ backend: backend.id, action: fit.action });
   services.metrics.contextUtilization.observe({ backend: backend.id }, fit.tokensAfter / settings.window);
-  return { request: fit.request, usage: { used: fit.tokensAfter, window: settings.window } };
+  return {
+    request: fit.request,
+    usage: { used: fit.tokensAfter, window: settings.window, trimmed: Math.max(0, fit.tokensBefore - fit.tokensAfter) },
+  };
 }
 
 /** The window the backend listed for this model (its `contextWindow` setting already applied). */

@@ -131,6 +131,11 @@ export class ProxyToolStep {
     return this.search?.responseHeaders() ?? {};
   }
 
+  /** For the request's history row: the calls anyclaude ran, and how many of them were web searches. */
+  historyCounts(): { toolCalls: number; searchCalls: number } {
+    return { toolCalls: this.#counts.calls, searchCalls: this.search?.searchCount() ?? 0 };
+  }
+
   /** For the request's log line; nothing when no proxy tool was on offer. */
   logFields(): Record<string, number | string> {
     if (this.tools.size === 0) return {};

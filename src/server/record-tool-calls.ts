@@ -16,6 +16,8 @@ export interface ToolCallRecorder {
   onMessage(message: Message): void;
   /** For the log line: `tools=Bash,Read` and `toolFixes=coerced:1,text-form:2`, absent when there were none. */
   summary(): { tools?: string; toolFixes?: string };
+  /** Calls the answer made of the client's tools. */
+  count(): number;
 }
 
 /**
@@ -44,6 +46,7 @@ export function recordToolCalls(metrics: Metrics, source: "engine" | "cache"): T
     onMessage(message) {
       for (const block of message.content) if (block.type === "tool_use") recordCall(block.name);
     },
+    count: () => tools.length,
     summary() {
       const toolFixes = [...fixes].map(([kind, count]) => `${kind}:${count}`).join(",");
       return { tools: tools.length > 0 ? tools.join(",") : undefined, toolFixes: toolFixes === "" ? undefined : toolFixes };

@@ -113,6 +113,7 @@ export async function serveFromCache(services: AppServices, input: CacheStepInpu
           usage: message.usage,
           firstContentAt,
           clientKey: input.clientKey,
+          toolCalls: toolCalls.count(),
         },
         ended,
       ),

@@ -16,6 +16,8 @@ export interface PromptStep {
   request: MessageCreateParams;
   /** For the request's log line, e.g. `moderate 11687>6363`; absent when the tier is off. */
   summary?: string;
+  /** Tokens of system prompt and tools the tier took out (0 when its gate failed); absent when the tier is off. */
+  saved?: number;
 }
 
 /**
@@ -49,7 +51,11 @@ export function slimPromptForRoute(
     if (slimmed.gateFailure !== undefined) services.metrics.promptGateFailures.inc({ tier });
   }
   const verdict = slimmed.gateFailure === undefined ? "" : " (gate failed)";
-  return { request: slimmed.request, summary: `${tier} ${slimmed.before}>${slimmed.after}${verdict}` };
+  return {
+    request: slimmed.request,
+    summary: `${tier} ${slimmed.before}>${slimmed.after}${verdict}`,
+    saved: slimmed.gateFailure === undefined ? slimmed.before - slimmed.after : 0,
+  };
 }
 
 /** `prompt.tierByRoute` by model group, then by route, else `prompt.tier`; without entries the route is not resolved at all. */

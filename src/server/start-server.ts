@@ -197,8 +197,17 @@ export async function startServer(config: Config, options: StartOptions): Promis
       }
       // After the last answer: it may still be on its way into the cache or the history, or running a tool.
       await Promise.all([cache?.close(), history?.close(), proxyTools.close()]);
-      access.close();
-      summaryStore?.close();
+      // A full disk can refuse their last checkpoint; what they hold is committed all the same.
+      for (const [name, close] of [
+        ["client keys", () => access.close()],
+        ["context summaries", () => summaryStore?.close()],
+      ] as const) {
+        try {
+          close();
+        } catch (error) {
+          options.logger.warn(`could not checkpoint the ${name} on close; the next start replays it`, { error });
+        }
+      }
     },
   };
 }

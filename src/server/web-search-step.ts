@@ -76,6 +76,11 @@ export class WebSearchStep {
     return this.#providers.size > 0 ? { "x-anyclaude-search-provider": [...this.#providers].join(",") } : {};
   }
 
+  /** Searches the tool ran (answered from the cache or not, failed or not). */
+  searchCount(): number {
+    return this.#counts.searches;
+  }
+
   logFields(): Record<string, string | number> {
     const { searches, cached, errors } = this.#counts;
     if (searches === 0) return {};

@@ -166,6 +166,7 @@ describe.skipIf(!disk)("the data dir's disk", () => {
         expect(await readMetric(proxy, /anyclaude_cache_lookups_total\{outcome="bypass"\} (\d+)/)).toBe(9);
         const warnings = proxy.logs.filter((record) => record.level === "warn" || record.level === "error").map((record) => record.msg);
         expect(warnings.sort()).toEqual([
+          "client keys of the store unavailable: its data directory cannot be used; configured keys only",
           "request history paused: its data directory cannot be used; rows are kept and it is tried again",
           "response cache off while its data directory cannot be used",
         ]);
