@@ -173,6 +173,29 @@ describe("native mode", () => {
     }
     expect(searxng.queries).toEqual(["bun 1.3", "bun 1.3"]);
   });
+  test("a follow-up that no longer offers web_search: the cited text reaches the engine without its citations", async () => {
+    const engine = startFakeAnthropicBackend(anthropicJson(anthropicMessageBody({ blocks: [{ type: "text", text: "Yes." }] })), {
+      kind: "llamacpp",
+    });
+    defer(() => engine.stop());
+    const proxy = await startProxy({ cache: { enabled: false }, retry: { maxAttempts: 1 } }, [
+      { url: engine.url, kind: "llamacpp", mode: "native" },
+    ]);
+    defer(() => proxy.stop());
+    const citation = { type: "web_search_result_location", url: "https://docs.example/bun-1-3/1", title: "Bun", cited_text: "1.3" };
+    const message = await new Anthropic({ baseURL: proxy.url, apiKey: "unused", maxRetries: 0 }).messages.create({
+      model: "claude-sonnet-5-5",
+      max_tokens: 64,
+      messages: [
+        { role: "user", content: "What is new in Bun 1.3?" },
+        { role: "assistant", content: [{ type: "text", text: "Bun 1.3 is out", citations: [{ ...citation, encrypted_index: "x" }] }] },
+        { role: "user", content: "Is it stable?" },
+      ],
+    } as never);
+    expect((message as unknown as Message).content).toEqual([{ type: "text", text: "Yes." }]);
+    const sent = engine.requestsTo("/v1/messages")[0]!.body as { messages: Array<{ content: unknown }> };
+    expect(sent.messages[1]!.content).toEqual([{ type: "text", text: "Bun 1.3 is out" }]);
+  });
 });
 
 describe("limits and failures", () => {
