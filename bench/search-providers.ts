@@ -21,7 +21,7 @@ import { createWebSearcher } from "../src/search/web-searcher";
 import { StoredSearchResultCache } from "../src/server/stored-search-result-cache";
 import { openStore } from "../src/store/open-store";
 import { readClaudeCodeRequests } from "../test/support/claude-code-fixtures";
-import { startSearxngStandin } from "../test/support/searxng-standin";
+import { startSearxngStandIn } from "../test/support/searxng-stand-in";
 import { summarizeLatencies } from "./latency-stats";
 
 const { values } = parseArgs({
@@ -40,7 +40,7 @@ const results = Array.from({ length: 8 }, (_, index) => ({
   content: "A snippet of two sentences, as search engines return them. ".repeat(3),
   publishedDate: "2026-11-30T00:00:00",
 }));
-const searxng = startSearxngStandin({ kind: "results", results });
+const searxng = startSearxngStandIn({ kind: "results", results });
 const dir = mkdtempSync(join(tmpdir(), "anyclaude-bench-search-"));
 const provider = createSearxngProvider({ baseUrl: searxng.url });
 const entry = { provider, timeoutMs: 10_000, requestsPerMinute: 1_000_000 };

@@ -1,7 +1,7 @@
 #!/usr/bin/env bun
 /**
  * What answering Claude Code's web search costs beyond the search provider and the model. The
- * real server in this process (its searcher handed in: a SearXNG provider on a loopback stand-in)
+ * real server in this process (its searcher configured on a loopback SearXNG stand-in)
  * before a loopback engine answering at once: a request whose answer takes one search (the engine
  * calls web_search, anyclaude searches, asks again, cites) against one the engine answers
  * directly, interleaved; the floor, a direct engine call and a direct provider call, in the same
@@ -20,7 +20,7 @@ import { createWebSearchTool } from "../src/search/web-search-tool";
 import type { WebSearcher } from "../src/search/web-search-types";
 import { startServer } from "../src/server/start-server";
 import { executeProxyToolCall } from "../src/tools/execute-proxy-tool-call";
-import { searxngSearcher, startSearxngStandIn } from "../test/support/searxng-stand-in";
+import { startSearxngStandIn } from "../test/support/searxng-stand-in";
 import { exitWithHelpIfAsked } from "./bench-args";
 import { type Percentiles, summarizeLatencies } from "./latency-stats";
 import { buildToolCallingReplies } from "./tool-calling-replies";
@@ -77,9 +77,11 @@ async function measureSearchLoop(): Promise<void> {
     discovery: { enabled: false },
     cache: { enabled: false },
     history: { enabled: false },
+    // As a user sets it up; without the result cache and rate limit, so that every search reaches the provider.
+    search: { searxng: { url: searxng.url, requestsPerMinute: 1_000_000 }, cache: { enabled: false } },
   }) as Config;
   const logger = createLogger({ level: "warn", format: "json", write: () => {} });
-  const server = await startServer(config, { logger, env: {}, version: "bench", webSearcher: searxngSearcher(searxng.url) });
+  const server = await startServer(config, { logger, env: {}, version: "bench" });
   const provider = createSearxngProvider({ baseUrl: searxng.url });
   const signal = new AbortController().signal;
   try {

@@ -11,6 +11,7 @@ import { buildReaskRequest } from "../tools/build-reask-request";
 import { describeToolsInPrompt } from "../tools/describe-tools-in-prompt";
 import { convertAnthropicRequestToOpenAIChat } from "../translate/convert-anthropic-request-to-openai-chat";
 import { convertOpenAIChatCompletionToAnthropic } from "../translate/convert-openai-chat-completion-to-anthropic";
+import { isFunctionTool } from "../translate/is-function-tool";
 import { OpenAIChatStreamConverter } from "../translate/openai-chat-stream-converter";
 import type { ToolCallHandling } from "../translate/tool-call-gate";
 import type { Backend, CallOptions, MessageStream, TokenCount } from "./backend";
@@ -95,10 +96,14 @@ export class OpenAIChatBackend extends HttpBackend implements Backend {
     return converted;
   }
 
-  /** Calls that failed their schema are held for one re-ask when `tools.reask` is on and the request has tools. */
+  /**
+   * Calls that failed their schema are held for one re-ask when `tools.reask` is on and the engine
+   * was offered tools. Calls are checked against those only: a server tool the conversion dropped
+   * is no tool the model could call.
+   */
   private toolHandling(request: MessageCreateParams, options: CallOptions): ToolCallHandling {
     const settings = resolveToolSettings(options.tools, this.id, request.model);
-    const tools = request.tools ?? [];
+    const tools = (request.tools ?? []).filter(isFunctionTool);
     return { tools, textCalls: settings.textCalls, holdInvalid: settings.reask && tools.length > 0, singleCall: settings.singleCall };
   }
 

@@ -187,21 +187,24 @@ ${options}
 
 /**
  * @example
- * io.stdout(formatStatsHelp()); // "Usage: anyclaude stats [--url URL] [--json] [options]\n..."
+ * io.stdout(formatStatsHelp()); // "Usage: anyclaude stats [--url URL] [--key KEY] [--json] [options]\n..."
  */
 export function formatStatsHelp(): string {
   const options = formatOptions([
     ["    --url URL", "Ask this anyclaude (http://host:port) instead of the one the configuration names"],
+    ["    --key KEY", "The client key to send; default server.apiKey, else ANTHROPIC_API_KEY"],
     ["    --json", "Print {source, hour, day}, each the object GET /api/stats returns"],
   ]);
-  return `Usage: anyclaude stats [--url URL] [--json] [options]
+  return `Usage: anyclaude stats [--url URL] [--key KEY] [--json] [options]
 
 Prints what the proxy did over the last hour and the last day, as /dashboard shows it: requests,
 errors, fallbacks, cache hit rate and the time it saved, latency and time to first token (p50,
 p95), tokens and generation speed, and per backend. It asks the running server at the address
-the configuration gives (server.host, server.port, with server.apiKey if set); when nothing
-listens there, it reads the request history in the data dir's database file, which lacks the
-backends' live state and the last seconds' requests (history.flushIntervalMs).
+the configuration gives (server.host, server.port), sending a client key when there is one:
+--key, else server.apiKey, else ANTHROPIC_API_KEY (a key from \`anyclaude keys add\`, as Claude
+Code sends it). When nothing listens there, it reads the request history in the data dir's
+database file, which lacks the backends' live state and the last seconds' requests
+(history.flushIntervalMs).
 
 Options:
 ${options}

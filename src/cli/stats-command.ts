@@ -1,8 +1,8 @@
 /**
- * `anyclaude stats [--url URL] [--json]`: what the proxy did over the last hour and the last day,
- * the summary `/dashboard` shows. Asked of the running server the configuration names (or
- * `--url`), which also knows each backend's state now; with none answering, read from the
- * database file in the data dir.
+ * `anyclaude stats [--url URL] [--key KEY] [--json]`: what the proxy did over the last hour and
+ * the last day, the summary `/dashboard` shows. Asked of the running server the configuration
+ * names (or `--url`), which also knows each backend's state now, with a client key when it wants
+ * one; with none answering, read from the database file in the data dir.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -16,7 +16,7 @@ import { type CliIo, EXIT_FAILURE, EXIT_OK } from "./cli-io";
 import { formatRequestStats, type StatsReport } from "./format-request-stats";
 import { CONFIG_OPTIONS, loadCommandConfig, readCommandOptions } from "./read-command-options";
 
-const STATS_OPTIONS = { ...CONFIG_OPTIONS, json: { type: "boolean" }, url: { type: "string" } } as const;
+const STATS_OPTIONS = { ...CONFIG_OPTIONS, json: { type: "boolean" }, url: { type: "string" }, key: { type: "string" } } as const;
 const WINDOWS = { hour: "1h", day: "24h" } as const;
 const ASK_TIMEOUT_MS = 3_000;
 
@@ -36,7 +36,8 @@ export async function runStatsFromArgs(args: string[], io: CliIo): Promise<numbe
   const url = (values.url as string | undefined)?.replace(/\/+$/, "");
   let report: StatsReport | string;
   try {
-    report = (await askServer(url ?? findServerUrl(config), config, io.env, url !== undefined)) ?? (await readDatabaseFile(config, io.env));
+    const key = (values.key as string | undefined) ?? readSecret(config.server, io.env) ?? io.env.ANTHROPIC_API_KEY;
+    report = (await askServer(url ?? findServerUrl(config), key, url !== undefined)) ?? (await readDatabaseFile(config, io.env));
   } catch (error) {
     io.stderr(`anyclaude: ${(error as Error).message}\n`);
     return EXIT_FAILURE;
@@ -59,20 +60,17 @@ function findServerUrl(config: Config): string {
  * Undefined when nothing listens there and no URL was given (then the file is read); an error
  * for a server that answers wrongly, or a URL given that cannot be reached.
  */
-async function askServer(
-  url: string,
-  config: Config,
-  env: Record<string, string | undefined>,
-  required: boolean,
-): Promise<StatsReport | undefined> {
-  const key = readSecret(config.server, env);
+async function askServer(url: string, key: string | undefined, required: boolean): Promise<StatsReport | undefined> {
   const ask = async (window: string): Promise<RequestStats> => {
     const response = await fetch(`${url}/api/stats?window=${window}`, {
       headers: key === undefined ? {} : { "x-api-key": key },
       signal: AbortSignal.timeout(ASK_TIMEOUT_MS),
     });
     const body = (await response.json()) as RequestStats | { error?: { message?: string } };
-    if (!response.ok) throw new Error(`${url} answered ${response.status}: ${(body as { error?: { message?: string } }).error?.message}`);
+    if (!response.ok) {
+      const hint = response.status === 401 ? " (give a client key: --key, or ANTHROPIC_API_KEY)" : "";
+      throw new Error(`${url} answered ${response.status}: ${(body as { error?: { message?: string } }).error?.message}${hint}`);
+    }
     return body as RequestStats;
   };
   try {

@@ -27,7 +27,6 @@ import { HealthMonitor } from "../router/health-monitor";
 import type { Target } from "../router/parse-target";
 import { Router } from "../router/router";
 import type { RouterClock } from "../router/router-clock";
-import type { WebSearcher } from "../search/web-search-types";
 import { createApp } from "./create-app";
 import { createClientAccess } from "./create-client-access";
 import { createDeferredResponseCache } from "./create-deferred-response-cache";
@@ -50,8 +49,6 @@ export interface StartOptions {
   clock?: RouterClock;
   /** Uniform in [0, 1) for shuffles and backoff jitter; default Math.random. */
   random?: () => number;
-  /** Answers the web_search tool instead of the searcher the config describes (none when it names no provider). */
-  webSearcher?: WebSearcher;
   /** After the cache or history store could not open (a read-only data dir), the wait before trying again; default 30 s. */
   reopenStoreMs?: number;
 }
@@ -130,9 +127,6 @@ export async function startServer(config: Config, options: StartOptions): Promis
     version: options.version,
     metrics,
   });
-  const proxyToolServices = options.webSearcher
-    ? { maxSteps: config.proxyTools.maxSteps, ...proxyTools.services, webSearch: options.webSearcher }
-    : proxyTools.services;
   const streams = new OpenStreams();
   const liveStreams = new OpenStreams();
   const history = createRequestHistory(config, { ...options, reopenAfterMs: options.reopenStoreMs });
@@ -154,7 +148,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     access,
     streams,
     conversationMemo,
-    proxyTools: proxyToolServices,
+    proxyTools: proxyTools.services,
     context: new ContextState(undefined, new SummaryMemo(undefined, summaryStore)),
     liveStreams,
     history,

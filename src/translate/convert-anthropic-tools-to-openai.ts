@@ -4,6 +4,7 @@
 import type { ToolParam } from "../protocol/anthropic/messages";
 import type { ChatFunctionTool } from "../protocol/openai/chat-request";
 import { adaptToolSchema } from "./adapt-tool-schema";
+import { isFunctionTool } from "./is-function-tool";
 import type { Translated, TranslationWarning } from "./translation-warning";
 
 /**
@@ -23,11 +24,11 @@ const UNDERSTOOD_KEYS: ReadonlySet<string> = new Set([
 
 /**
  * Each client tool becomes `{ type: "function", function: { name, description, parameters } }`
- * with its schema passed through {@link adaptToolSchema}. Tools the backend cannot run are
- * dropped with a `dropped-tool` warning: Anthropic server tools (`web_search_…`, `code_execution_…`)
- * and Anthropic-defined client tools (`bash_…`, `text_editor_…`), which carry no schema because
- * Claude knows them by heart and a local model does not. Other unknown keys of a tool are
- * dropped with a `dropped-field` warning.
+ * with its schema passed through {@link adaptToolSchema}. Tools the backend cannot run
+ * ({@link isFunctionTool}) are dropped with a `dropped-tool` warning: Anthropic server tools
+ * (`web_search_…`, `code_execution_…`) and Anthropic-defined client tools (`bash_…`,
+ * `text_editor_…`), which carry no schema because Claude knows them by heart and a local model
+ * does not. Other unknown keys of a tool are dropped with a `dropped-field` warning.
  *
  * @example
  * convertAnthropicToolsToOpenAI([{ name: "Read", description: "Read a file", input_schema: { type: "object" } }]);
@@ -38,12 +39,12 @@ export function convertAnthropicToolsToOpenAI(tools: ToolParam[]): Translated<Ch
   const converted: ChatFunctionTool[] = [];
   tools.forEach((tool, index) => {
     const path = `tools[${index}]`;
-    const isCustom = tool.type === undefined || tool.type === null || tool.type === "custom";
-    if (!isCustom || !isObjectSchema(tool.input_schema)) {
+    if (!isFunctionTool(tool)) {
+      const typed = tool.type !== undefined && tool.type !== null && tool.type !== "custom";
       warnings.push({
         code: "dropped-tool",
         path,
-        message: `Tool "${tool.name}"${isCustom ? "" : ` (type "${tool.type}")`} has no input schema a local model could follow; dropped.`,
+        message: `Tool "${tool.name}"${typed ? ` (type "${tool.type}")` : ""} has no input schema a local model could follow; dropped.`,
       });
       return;
     }
@@ -64,8 +65,4 @@ export function convertAnthropicToolsToOpenAI(tools: ToolParam[]): Translated<Ch
     });
   });
   return { value: converted, warnings };
-}
-
-function isObjectSchema(schema: unknown): schema is Record<string, unknown> {
-  return typeof schema === "object" && schema !== null && !Array.isArray(schema);
 }

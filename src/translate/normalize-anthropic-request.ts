@@ -11,6 +11,7 @@ import { declareLoadedDeferredTools } from "./declare-loaded-deferred-tools";
 import { mergeConsecutiveAnthropicMessages } from "./merge-consecutive-anthropic-messages";
 import { relocateAnthropicSystemMessages } from "./relocate-anthropic-system-messages";
 import { stripBillingHeader } from "./strip-billing-header";
+import { stripTextCitations } from "./strip-text-citations";
 import type { Translated, TranslationWarning } from "./translation-warning";
 
 /** Mirrors `config.claudeCode`. */
@@ -23,10 +24,11 @@ export interface NormalizeOptions {
 const UNUSABLE_FIELDS = ["metadata", "context_management", "betas", "service_tier", "container", "mcp_servers"] as const;
 
 /**
- * Strips the billing header, relocates `role: "system"` messages, merges consecutive
- * same-role messages, drops deferred tools the conversation has not loaded through ToolSearch
- * (and declares those it has), drops the fields listed above (each with a `dropped-field`
- * warning), and moves the legacy `output_format` to `output_config.format`.
+ * Strips the billing header, relocates `role: "system"` messages, drops `citations` from text
+ * blocks (strip-text-citations.ts), merges consecutive same-role messages, drops deferred tools
+ * the conversation has not loaded through ToolSearch (and declares those it has), drops the
+ * fields listed above (each with a `dropped-field` warning), and moves the legacy
+ * `output_format` to `output_config.format`.
  *
  * `cache_control` stays: a native upstream may honour it; the OpenAI conversion ignores it
  * because chat completions have no equivalent. The input is never mutated (callers reuse the
@@ -56,7 +58,9 @@ export function normalizeAnthropicRequest(
   warnings.push(...relocated.warnings);
   if (relocated.value.system === undefined) delete normalized.system;
   else normalized.system = relocated.value.system;
-  normalized.messages = mergeConsecutiveAnthropicMessages(relocated.value.messages, memo);
+  const uncited = stripTextCitations(relocated.value.messages);
+  warnings.push(...uncited.warnings);
+  normalized.messages = mergeConsecutiveAnthropicMessages(uncited.value, memo);
 
   if (Array.isArray(request.tools)) {
     // Cleaned once per frozen tool list and load, as Claude Code resends both every turn.

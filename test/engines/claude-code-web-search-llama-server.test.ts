@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { findLlamaServer } from "../support/engines";
 import { TinyModelOutput } from "../support/generate-gguf";
 import { runClaudeCode } from "../support/run-claude-code";
-import { searxngSearcher, startSearxngStandIn } from "../support/searxng-stand-in";
+import { startSearxngStandIn } from "../support/searxng-stand-in";
 import { startProxy } from "../support/start-proxy";
 import { findBlock, readToolResultText, recordClaudeCodeTurns } from "./record-claude-code-turns";
 import { LLAMA_SERVER_MISSING, startTinyLlamaServer, type TinyLlamaServer } from "./start-tiny-llama-server";
@@ -43,9 +43,9 @@ describe.skipIf(!binary)("Claude Code → anyclaude → real llama-server, WebSe
     "%s mode: the model's WebSearch runs against SearXNG and its links reach Claude Code's model",
     async (mode) => {
       const searxng = startSearxngStandIn();
-      const proxy = await startProxy({ cache: { enabled: false } }, [{ url: engine.url, kind: "llamacpp", mode }], {
-        webSearcher: searxngSearcher(searxng.url),
-      });
+      const proxy = await startProxy({ cache: { enabled: false }, search: { searxng: { url: searxng.url }, cache: { enabled: false } } }, [
+        { url: engine.url, kind: "llamacpp", mode },
+      ]);
       const recorder = recordClaudeCodeTurns(proxy.url);
       try {
         const run = await runClaudeCode({

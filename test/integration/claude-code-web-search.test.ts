@@ -12,7 +12,7 @@ import { checkAnthropicEventOrder } from "../support/check-anthropic-event-order
 import { readClaudeCodeRequests } from "../support/claude-code-fixtures";
 import { readAnthropicEvents } from "../support/read-anthropic-events";
 import { runClaudeCode } from "../support/run-claude-code";
-import { searxngSearcher, startSearxngStandIn } from "../support/searxng-stand-in";
+import { startSearxngStandIn } from "../support/searxng-stand-in";
 import { startProxy } from "../support/start-proxy";
 import { cleanUpAfterEach, type EngineRequest, startToolCallingEngine, toolNamesIn, toolResultsIn } from "./proxy-tools-test-kit";
 
@@ -44,9 +44,9 @@ async function setUp() {
   defer(() => searxng.stop());
   const engine = startToolCallingEngine(plan);
   defer(() => engine.stop());
-  const proxy = await startProxy({ cache: { enabled: false } }, [{ url: engine.url, kind: "llamacpp", mode: "translate" }], {
-    webSearcher: searxngSearcher(searxng.url),
-  });
+  const proxy = await startProxy({ cache: { enabled: false }, search: { searxng: { url: searxng.url }, cache: { enabled: false } } }, [
+    { url: engine.url, kind: "llamacpp", mode: "translate" },
+  ]);
   defer(() => proxy.stop());
   return { searxng, engine, proxy };
 }

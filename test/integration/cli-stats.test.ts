@@ -1,7 +1,8 @@
 /**
  * `anyclaude stats` in-process through runCli: from the running server the configuration names
- * (or --url), with the backends' state now; from the database file when nothing listens; an
- * error when neither is there, or when the URL given cannot be reached.
+ * (or --url), with the backends' state now, and from one whose keys are in the store with the
+ * key given; from the database file when nothing listens; an error when neither is there, or
+ * when the URL given cannot be reached.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -14,11 +15,13 @@ import { type DashboardScenario, SCRIPTED_TRAFFIC, startDashboardScenario } from
 import { findClosedPort } from "../support/find-closed-port";
 import { makeHistoryRow, writeHistoryRows } from "../support/history-rows";
 import { runCliInProcess } from "../support/run-cli-in-process";
+import { runKeysCommand } from "../support/run-keys-command";
+import { type StartedProxy, startProxy } from "../support/start-proxy";
 
 const HOUR = 3_600_000;
 
-function run(args: string[], home: string) {
-  return runCliInProcess(["stats", ...args], { HOME: home });
+function run(args: string[], home: string, env: Record<string, string> = {}) {
+  return runCliInProcess(["stats", ...args], { HOME: home, ...env });
 }
 
 describe("from a running server", () => {
@@ -53,6 +56,39 @@ describe("from a running server", () => {
     expect(report.source).toBe(scenario.proxy.url);
     expect(report.hour).toMatchObject({ requests: 5, errors: 1, cache: { misses: 3 } });
     expect(report.day.window.to - report.day.window.from).toBeGreaterThanOrEqual(24 * HOUR);
+  });
+});
+
+describe("from a server whose keys are in the store", () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "anyclaude-stats-keys-"));
+  let proxy: StartedProxy;
+  let key: string;
+  beforeAll(async () => {
+    const added = await runKeysCommand(["add", "ops"], dataDir);
+    key = added.stdout.trimEnd().split("\n").at(-1)!;
+    proxy = await startProxy({ paths: { dataDir, cacheDir: dataDir } });
+  });
+  afterAll(async () => {
+    await proxy?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test("without a key: the server's 401, and how to give one", async () => {
+    const { status, stderr } = await run(["--url", proxy.url], dataDir);
+    expect(status).toBe(1);
+    expect(stderr).toStartWith(`anyclaude: ${proxy.url} answered 401: `);
+    expect(stderr).toContain("--key, or ANTHROPIC_API_KEY");
+  });
+
+  test("with --key, or with ANTHROPIC_API_KEY as Claude Code has it: the server's report", async () => {
+    for (const [args, env] of [
+      [["--key", key], {}],
+      [[], { ANTHROPIC_API_KEY: key }],
+    ] as const) {
+      const { status, stdout, stderr } = await run(["--url", proxy.url, "--json", ...args], dataDir, env);
+      expect([status, stderr]).toEqual([0, ""]);
+      expect((JSON.parse(stdout) as StatsReport).source).toBe(proxy.url);
+    }
   });
 });
 
@@ -97,7 +133,7 @@ describe("without a server", () => {
   });
 
   test("--help, and a usage mistake exits 2", async () => {
-    expect((await run(["--help"], home)).stdout).toStartWith("Usage: anyclaude stats [--url URL] [--json] [options]");
+    expect((await run(["--help"], home)).stdout).toStartWith("Usage: anyclaude stats [--url URL] [--key KEY] [--json] [options]");
     expect((await run(["--window", "1h"], home)).status).toBe(2);
   });
 });

@@ -15,13 +15,13 @@ import type { ContentBlockParam, MessageCreateParams } from "../../src/protocol/
 import { readClaudeCodeRequests } from "../support/claude-code-fixtures";
 import { type FakeOpenAIBackend, openAIJson, startFakeOpenAIBackend } from "../support/fake-openai-backend";
 import { llamaServerCompletion } from "../support/fake-openai-chunks";
-import { type SearxngStandin, startSearxngStandin } from "../support/searxng-standin";
+import { type SearxngStandIn, startSearxngStandIn } from "../support/searxng-stand-in";
 import { type StartedProxy, startProxy } from "../support/start-proxy";
 
 const MAIN = readClaudeCodeRequests().find((request) => request.name === "cc-2.1.332_p-say-hi_stream")!;
 const dir = mkdtempSync(join(tmpdir(), "anyclaude-proactive-"));
 let engine: FakeOpenAIBackend;
-let searxng: SearxngStandin;
+let searxng: SearxngStandIn;
 let pages: ReturnType<typeof Bun.serve>;
 let pageHits = 0;
 const proxies: StartedProxy[] = [];
@@ -36,7 +36,7 @@ beforeAll(() => {
       return new Response("a result page");
     },
   });
-  searxng = startSearxngStandin({
+  searxng = startSearxngStandIn({
     kind: "results",
     results: [
       {
@@ -116,7 +116,7 @@ test("a turn that asks nothing fresh, or proactive search off, reaches the engin
 });
 
 test("a provider that fails leaves the request as it was, logged and counted", async () => {
-  const failing = startSearxngStandin({ kind: "status", status: 500 });
+  const failing = startSearxngStandIn({ kind: "status", status: 500 });
   const plain = await startProxy({ cache: { enabled: false } }, [{ id: "engine", url: engine.url, kind: "llamacpp", mode: "translate" }]);
   proxies.push(plain);
   const proxy = await start(true, failing.url);

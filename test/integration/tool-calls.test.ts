@@ -132,3 +132,37 @@ describe("single-call mode", () => {
     expect(await metricsText()).toContain('anyclaude_tool_call_fixes_total{kind="dropped-extra"} 1');
   });
 });
+
+describe("a request whose only tool is a server tool anyclaude does not run", () => {
+  const WEB_SEARCH_ONLY = {
+    model: "claude-sonnet-5-5",
+    max_tokens: 256,
+    messages: [{ role: "user", content: "Perform a web search for the query: bun 1.3" }],
+    tools: [{ type: "web_search_20250305", name: "web_search", max_uses: 8 }],
+  };
+  const post = (stream: boolean) =>
+    fetch(`${proxy!.url}/v1/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ ...WEB_SEARCH_ONLY, stream }),
+    });
+
+  test("the engine is offered no tool, so a call it makes up is not checked against the server tool nor re-asked", async () => {
+    await start(openAIJson(llamaServerCompletion({ toolCalls: [{ name: "search", args: { q: "bun 1.3" } }] })));
+    const message = (await (await post(false)).json()) as Message;
+    expect(message.content).toEqual([{ type: "tool_use", id: expect.any(String), name: "search", input: { q: "bun 1.3" } }]);
+    const sent = backend!.requestsTo("/v1/chat/completions");
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.body).not.toHaveProperty("tools");
+    expect(await metricsText()).not.toContain('kind="reasked"');
+  });
+
+  test("text that reads like a call to the server tool stays text: the engine was never offered it", async () => {
+    const written = '<tool_call>\n{"name": "web_search", "arguments": {"query": "bun 1.3"}}\n</tool_call>';
+    await start(openAIStream(llamaServerChunks({ text: written, pieces: 9 })));
+    const events = await readAnthropicEvents(await post(true));
+    expect(checkAnthropicEventOrder(events)).toEqual([]);
+    expect(readToolUses(events)).toEqual([]);
+    expect(readStreamedText(events)).toBe(written);
+  });
+});

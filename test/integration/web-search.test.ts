@@ -12,7 +12,7 @@ import { checkAnthropicEventOrder } from "../support/check-anthropic-event-order
 import { anthropicJson, anthropicStream, startFakeAnthropicBackend } from "../support/fake-anthropic-backend";
 import { anthropicMessageBody, anthropicMessageEvents, type FakeAnthropicMessage } from "../support/fake-anthropic-events";
 import { readAnthropicEvents } from "../support/read-anthropic-events";
-import { searxngSearcher, startSearxngStandIn } from "../support/searxng-stand-in";
+import { type SearxngStandIn, startSearxngStandIn } from "../support/searxng-stand-in";
 import { startProxy } from "../support/start-proxy";
 import { postMessage } from "./proxy-test-client";
 import { cleanUpAfterEach, type EngineRequest, startToolCallingEngine, toolNamesIn, toolResultsIn } from "./proxy-tools-test-kit";
@@ -35,17 +35,18 @@ async function setUp(plan: Plan = searchOnce, options: { searcher?: boolean } = 
   defer(() => searxng.stop());
   const engine = startToolCallingEngine(plan);
   defer(() => engine.stop());
-  const searcher = searxngSearcher(searxng.url);
   const proxy = await startProxy(
-    { cache: { enabled: false }, retry: { maxAttempts: 1 } },
+    { cache: { enabled: false }, retry: { maxAttempts: 1 }, ...(options.searcher === false ? {} : { search: searchThrough(searxng) }) },
     [{ url: engine.url, kind: "llamacpp", mode: "translate" }],
-    options.searcher === false ? {} : { webSearcher: searcher },
   );
   defer(() => proxy.stop());
   const sdk = new Anthropic({ baseURL: proxy.url, apiKey: "unused", maxRetries: 0 });
   const engineRequests = () => engine.requestsTo("/v1/chat/completions").map((request) => request.body as EngineRequest);
-  return { searxng, searcher, proxy, sdk, engineRequests };
+  return { searxng, proxy, sdk, engineRequests };
 }
+
+/** The search section a user writes for a SearXNG instance; the result cache off, so that every search reaches it. */
+const searchThrough = (searxng: SearxngStandIn) => ({ searxng: { url: searxng.url }, cache: { enabled: false } });
 
 const ask = (tools: unknown[] = [WEB_SEARCH]) =>
   ({
@@ -157,13 +158,9 @@ describe("native mode", () => {
       return body.stream ? anthropicStream(anthropicMessageEvents(reply)) : anthropicJson(anthropicMessageBody(reply));
     });
     defer(() => engine.stop());
-    const proxy = await startProxy(
-      { cache: { enabled: false }, retry: { maxAttempts: 1 } },
-      [{ url: engine.url, kind: "anthropic", mode: "native" }],
-      {
-        webSearcher: searxngSearcher(searxng.url),
-      },
-    );
+    const proxy = await startProxy({ cache: { enabled: false }, retry: { maxAttempts: 1 }, search: searchThrough(searxng) }, [
+      { url: engine.url, kind: "anthropic", mode: "native" },
+    ]);
     defer(() => proxy.stop());
     const sdk = new Anthropic({ baseURL: proxy.url, apiKey: "unused", maxRetries: 0 });
 
@@ -175,6 +172,29 @@ describe("native mode", () => {
       expect(message.usage.server_tool_use).toEqual({ web_search_requests: 1 });
     }
     expect(searxng.queries).toEqual(["bun 1.3", "bun 1.3"]);
+  });
+  test("a follow-up that no longer offers web_search: the cited text reaches the engine without its citations", async () => {
+    const engine = startFakeAnthropicBackend(anthropicJson(anthropicMessageBody({ blocks: [{ type: "text", text: "Yes." }] })), {
+      kind: "llamacpp",
+    });
+    defer(() => engine.stop());
+    const proxy = await startProxy({ cache: { enabled: false }, retry: { maxAttempts: 1 } }, [
+      { url: engine.url, kind: "llamacpp", mode: "native" },
+    ]);
+    defer(() => proxy.stop());
+    const citation = { type: "web_search_result_location", url: "https://docs.example/bun-1-3/1", title: "Bun", cited_text: "1.3" };
+    const message = await new Anthropic({ baseURL: proxy.url, apiKey: "unused", maxRetries: 0 }).messages.create({
+      model: "claude-sonnet-5-5",
+      max_tokens: 64,
+      messages: [
+        { role: "user", content: "What is new in Bun 1.3?" },
+        { role: "assistant", content: [{ type: "text", text: "Bun 1.3 is out", citations: [{ ...citation, encrypted_index: "x" }] }] },
+        { role: "user", content: "Is it stable?" },
+      ],
+    } as never);
+    expect((message as unknown as Message).content).toEqual([{ type: "text", text: "Yes." }]);
+    const sent = engine.requestsTo("/v1/messages")[0]!.body as { messages: Array<{ content: unknown }> };
+    expect(sent.messages[1]!.content).toEqual([{ type: "text", text: "Bun 1.3 is out" }]);
   });
 });
 
@@ -202,7 +222,7 @@ describe("limits and failures", () => {
 
   test("a provider that fails or refuses: the result block carries the error code, the model reads why", async () => {
     const { sdk, searxng, engineRequests } = await setUp();
-    searxng.answerWith(429);
+    searxng.answerWith({ kind: "status", status: 429 });
     const refused = (await sdk.messages.create(ask())) as unknown as Message;
     expect(refused.content.find((block) => block.type === "web_search_tool_result")).toEqual({
       type: "web_search_tool_result",
@@ -214,32 +234,30 @@ describe("limits and failures", () => {
     expect(refused.content.at(-1)).toEqual({ type: "text", text: ANSWER });
     expect(toolResultsIn(engineRequests()[1]!)[0]!.content).toContain("too many requests");
 
-    searxng.answerWith(500);
+    searxng.answerWith({ kind: "status", status: 500 });
     const failed = (await sdk.messages.stream(ask()).finalMessage()) as unknown as Message;
     expect(failed.content.find((block) => block.type === "web_search_tool_result")).toMatchObject({
       content: { type: "web_search_tool_result_error", error_code: "unavailable" },
     });
   });
 
-  test("allowed_domains and blocked_domains reach the searcher, and its filtered results are what the client sees", async () => {
-    const { sdk, searcher } = await setUp();
-    const filtered = { ...WEB_SEARCH, blocked_domains: ["blocked.example"], user_location: { type: "approximate", country: "DE" } };
-    const message = (await sdk.messages.create(ask([filtered]))) as unknown as Message;
-    expect(searcher.requests).toEqual([
-      {
-        query: "bun 1.3",
-        allowedDomains: undefined,
-        blockedDomains: ["blocked.example"],
-        userLocation: { type: "approximate", country: "DE" },
-      },
-    ]);
-    const result = message.content.find((block) => block.type === "web_search_tool_result")!;
-    expect((result.content as Array<{ url: string }>).map((item) => item.url)).toEqual([
-      "https://docs.example/bun-1-3/1",
-      "https://docs.example/bun-1-3/2",
-    ]);
+  test("blocked_domains and allowed_domains filter what the provider found, and the client sees what is left", async () => {
+    const { sdk, searxng } = await setUp();
+    const urlsIn = (message: Message) => {
+      const result = message.content.find((block) => block.type === "web_search_tool_result")!;
+      return (result.content as Array<{ url: string }>).map((item) => item.url);
+    };
+    const blocked = { ...WEB_SEARCH, blocked_domains: ["blocked.example"], user_location: { type: "approximate", country: "DE" } };
+    const withoutBlocked = (await sdk.messages.create(ask([blocked]))) as unknown as Message;
+    expect(urlsIn(withoutBlocked)).toEqual(["https://docs.example/bun-1-3/1", "https://docs.example/bun-1-3/2"]);
     // Result 3 was left out, so `[2, 3]` is not a citation.
-    expect((message.content.at(-1) as TextBlock).text).toContain("[2, 3]");
+    expect((withoutBlocked.content.at(-1) as TextBlock).text).toContain("[2, 3]");
+
+    const allowed = { ...WEB_SEARCH, allowed_domains: ["blocked.example"] };
+    const onlyAllowed = (await sdk.messages.create(ask([allowed]))) as unknown as Message;
+    expect(urlsIn(onlyAllowed)).toEqual(["https://blocked.example/bun-1-3/3"]);
+    // The provider was asked the model's query as it was, both times: the filters apply to its results.
+    expect(searxng.queries).toEqual(["bun 1.3", "bun 1.3"]);
   });
 
   test("no searcher configured: the tool is dropped as before, with a warning that says why", async () => {

@@ -1,45 +1,72 @@
 /**
- * A loopback stand-in for a SearXNG instance: its JSON API (`GET /search?q=…&format=json`)
- * answering each query with results made from it, or failing as a test asks; every query kept.
- * Plus the smallest WebSearcher over the real SearXNG provider, for the server under test.
+ * A SearXNG instance on loopback for tests: `GET /search?q=…&format=json` answers in SearXNG's
+ * documented JSON shape with results the test sets (by default three made from the query), or
+ * with the status, hang or body the test scripts; every query it got is kept for the test to read.
  */
-import { createSearxngProvider } from "../../src/search/searxng-provider";
-import type { WebSearcher, WebSearchResult } from "../../src/search/web-search-types";
+
+export interface SearxngStandInResult {
+  url: string;
+  title: string;
+  content?: string;
+  publishedDate?: string | null;
+  engine?: string;
+}
+
+/** How the next searches are answered: results, an HTTP status, a hang (until the client gives up), or a raw body. */
+export type SearxngAnswer =
+  | { kind: "results"; results: readonly SearxngStandInResult[] | ((query: string) => SearxngStandInResult[]) }
+  | { kind: "status"; status: number }
+  | { kind: "hang" }
+  | { kind: "body"; body: string };
 
 export interface SearxngStandIn {
+  /** `http://127.0.0.1:<port>`: what `search.searxng.url` or `ANYCLAUDE_SEARCH_SEARXNG_URL` names. */
   url: string;
-  /** The `q` of every search, in order. */
+  /** The `q` of each search, in order. */
   queries: string[];
-  /** What the next searches answer: results (default: three made from the query), or an HTTP status. */
-  answerWith(answer: ((query: string) => WebSearchResult[]) | number): void;
+  answerWith(answer: SearxngAnswer): void;
   stop(): Promise<void>;
 }
 
 /**
  * @example
  * const searxng = startSearxngStandIn();
- * await fetch(`${searxng.url}/search?q=bun&format=json`); // { results: [{ url: "https://bun.example/1", … }, …] }
+ * const proxy = await startProxy({ search: { searxng: { url: searxng.url }, cache: { enabled: false } } }, backends);
+ * searxng.answerWith({ kind: "status", status: 429 });
+ * await searxng.stop();
  */
-export function startSearxngStandIn(): SearxngStandIn {
+export function startSearxngStandIn(initial: SearxngAnswer = { kind: "results", results: resultsNaming }): SearxngStandIn {
+  let answer = initial;
   const queries: string[] = [];
-  let answer: ((query: string) => WebSearchResult[]) | number = resultsFor;
+  const hanging: Array<() => void> = [];
   const server = Bun.serve({
     port: 0,
     hostname: "127.0.0.1",
-    fetch(request) {
+    async fetch(request) {
       const url = new URL(request.url);
       if (url.pathname !== "/search" || url.searchParams.get("format") !== "json") return new Response("not found", { status: 404 });
       const query = url.searchParams.get("q") ?? "";
       queries.push(query);
-      if (typeof answer === "number") return new Response("refused", { status: answer });
-      const results = answer(query).map((result) => ({
-        url: result.url,
-        title: result.title,
-        content: result.snippet,
-        publishedDate: result.pageAge ?? null,
-        engine: "stand-in",
-      }));
-      return Response.json({ query, number_of_results: results.length, results });
+      switch (answer.kind) {
+        case "status":
+          return new Response("refused", { status: answer.status });
+        case "hang":
+          await new Promise<void>((resolve) => hanging.push(resolve));
+          return new Response("too late", { status: 504 });
+        case "body":
+          return new Response(answer.body, { headers: { "content-type": "application/json" } });
+        case "results": {
+          const results = typeof answer.results === "function" ? answer.results(query) : answer.results;
+          return Response.json({
+            query,
+            number_of_results: results.length,
+            results: results.map((result) => ({ engine: "duckduckgo", publishedDate: null, content: "", ...result })),
+            answers: [],
+            suggestions: [],
+            unresponsive_engines: [],
+          });
+        }
+      }
     },
   });
   return {
@@ -48,45 +75,20 @@ export function startSearxngStandIn(): SearxngStandIn {
     answerWith(next) {
       answer = next;
     },
-    stop: () => server.stop(true),
+    async stop() {
+      for (const release of hanging.splice(0)) release();
+      await server.stop(true);
+    },
   };
 }
 
-/** Three results whose URLs and text name the query, so a test can tell searches apart. */
-function resultsFor(query: string): WebSearchResult[] {
+/** Three results whose URLs and text name the query, so a test can tell searches apart; the third on another domain. */
+function resultsNaming(query: string): SearxngStandInResult[] {
   const slug = query.toLowerCase().replace(/[^a-z0-9]+/g, "-");
   return [1, 2, 3].map((n) => ({
     url: `https://${n === 3 ? "blocked.example" : "docs.example"}/${slug}/${n}`,
     title: `${query} — result ${n}`,
-    snippet: `Fact ${n} about ${query}.`,
-    ...(n === 1 ? { pageAge: "2026-11-30" } : {}),
+    content: `Fact ${n} about ${query}.`,
+    publishedDate: n === 1 ? "2026-11-30" : null,
   }));
-}
-
-/**
- * The searcher the server is given until the configured one exists: SearXNG only, domain
- * filters applied to the results, no cache.
- *
- * @example
- * const proxy = await startProxy({}, backends, { webSearcher: searxngSearcher(searxng.url) });
- */
-export function searxngSearcher(baseUrl: string): WebSearcher & { requests: Parameters<WebSearcher["search"]>[0][] } {
-  const provider = createSearxngProvider({ baseUrl });
-  const requests: Parameters<WebSearcher["search"]>[0][] = [];
-  return {
-    requests,
-    async search(request, signal) {
-      requests.push(request);
-      const found = await provider.search({ query: request.query, count: 5, userLocation: request.userLocation }, signal);
-      const host = (url: string) => new URL(url).hostname;
-      const matches = (url: string, domains: readonly string[]) =>
-        domains.some((domain) => host(url) === domain || host(url).endsWith(`.${domain}`));
-      const results = found.filter(
-        (result) =>
-          (!request.allowedDomains?.length || matches(result.url, request.allowedDomains)) &&
-          !(request.blockedDomains && matches(result.url, request.blockedDomains)),
-      );
-      return { provider: provider.name, results, cached: false };
-    },
-  };
 }

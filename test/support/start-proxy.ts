@@ -8,8 +8,10 @@ import { type BackendConfig, type Config, ConfigSchema } from "../../src/config/
 import { createLogger } from "../../src/log/logger";
 import { type RunningServer, type StartOptions, startServer } from "../../src/server/start-server";
 
-/** Any part of the config; objects are merged over the defaults one level deep. */
-export type ConfigOverrides = { [K in keyof Config]?: K extends "backends" ? never : Partial<Config[K]> };
+/** Any part of the config, at any depth: what is left out takes the schema's default. */
+export type ConfigOverrides = { [K in keyof Config]?: K extends "backends" ? never : PartialObject<Config[K]> };
+
+type PartialObject<T> = T extends readonly unknown[] ? T : T extends object ? { [P in keyof T]?: PartialObject<T[P]> } : T;
 
 /** A backend entry: at least a URL; `kind` and `mode` default to `auto` as in a config file. */
 export type ProxyBackend = Partial<BackendConfig> & { url: string };
@@ -24,8 +26,7 @@ export interface StartedProxy {
   stop(): Promise<void>;
 }
 
-export interface StartProxyOptions
-  extends Partial<Pick<StartOptions, "reprobeMs" | "env" | "clock" | "random" | "webSearcher" | "reopenStoreMs">> {}
+export interface StartProxyOptions extends Partial<Pick<StartOptions, "reprobeMs" | "env" | "clock" | "random" | "reopenStoreMs">> {}
 
 /**
  * Discovery is off unless the overrides turn it on, so a test never finds an engine that happens
@@ -62,7 +63,6 @@ export async function startProxy(
     reprobeMs: options.reprobeMs,
     clock: options.clock,
     random: options.random,
-    webSearcher: options.webSearcher,
     reopenStoreMs: options.reopenStoreMs,
   });
   return { url: server.url, server, config, logs, stop: () => server.stop(0) };

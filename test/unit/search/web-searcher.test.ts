@@ -12,10 +12,10 @@ import type { WebSearchError } from "../../../src/search/web-search-types";
 import { createWebSearcher, type ProviderOutcome, type SearcherProvider } from "../../../src/search/web-searcher";
 import { StoredSearchResultCache } from "../../../src/server/stored-search-result-cache";
 import { openStore } from "../../../src/store/open-store";
-import { type SearxngStandin, type SearxngStandinResult, startSearxngStandin } from "../../support/searxng-standin";
+import { type SearxngStandIn, type SearxngStandInResult, startSearxngStandIn } from "../../support/searxng-stand-in";
 
 const dir = mkdtempSync(join(tmpdir(), "anyclaude-searcher-"));
-const standins: SearxngStandin[] = [];
+const standins: SearxngStandIn[] = [];
 const caches: StoredSearchResultCache[] = [];
 afterEach(async () => {
   for (const standin of standins.splice(0)) await standin.stop();
@@ -23,16 +23,16 @@ afterEach(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const result = (url: string, title = url, content = ""): SearxngStandinResult => ({ url, title, content });
+const result = (url: string, title = url, content = ""): SearxngStandInResult => ({ url, title, content });
 const BUN = [result("https://bun.sh/blog/bun-v1.3", "Bun v1.3", "Bun 1.3 is out"), result("https://docs.bun.sh/install", "Install")];
 
-function standin(results: SearxngStandinResult[] = BUN): SearxngStandin {
-  const started = startSearxngStandin({ kind: "results", results });
+function standin(results: SearxngStandInResult[] = BUN): SearxngStandIn {
+  const started = startSearxngStandIn({ kind: "results", results });
   standins.push(started);
   return started;
 }
 
-function providerOn(instance: SearxngStandin, overrides: Partial<SearcherProvider> = {}): SearcherProvider {
+function providerOn(instance: SearxngStandIn, overrides: Partial<SearcherProvider> = {}): SearcherProvider {
   return { provider: createSearxngProvider({ baseUrl: instance.url }), timeoutMs: 5000, requestsPerMinute: 60, ...overrides };
 }
 
@@ -83,7 +83,7 @@ test.each([
   ["a provider whose answer is not SearXNG's shape", { kind: "body", body: '{"detail":"no"}' }, "error"],
 ] as const)("%s passes the search to the next", async (_name, behaviour, outcome) => {
   const failing = standin();
-  failing.setBehaviour(behaviour);
+  failing.answerWith(behaviour);
   const next = standin([result("https://example.org/next", "Next")]);
   const seen = recorder();
   const searcher = createWebSearcher({
@@ -98,9 +98,9 @@ test.each([
 
 test("when every provider refuses, the error is too_many_requests; when any failed otherwise, unavailable", async () => {
   const refusing = standin();
-  refusing.setBehaviour({ kind: "status", status: 429 });
+  refusing.answerWith({ kind: "status", status: 429 });
   const broken = standin();
-  broken.setBehaviour({ kind: "status", status: 502 });
+  broken.answerWith({ kind: "status", status: 502 });
   const refused = (await createWebSearcher({ providers: [providerOn(refusing)], maxResults: 5 })
     .search({ query: "q" }, signal())
     .catch((error: unknown) => error)) as WebSearchError;
@@ -204,7 +204,7 @@ test("a cache kept in a file answers a searcher made later on the same file", as
 
 test("a client that leaves stops the search without asking the next provider", async () => {
   const hanging = standin();
-  hanging.setBehaviour({ kind: "hang" });
+  hanging.answerWith({ kind: "hang" });
   const next = standin();
   const leaving = new AbortController();
   const searching = createWebSearcher({ providers: [providerOn(hanging), providerOn(next)], maxResults: 5 }).search(

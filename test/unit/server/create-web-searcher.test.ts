@@ -14,7 +14,7 @@ import { resolveSearchSettings } from "../../../src/config/resolve-search-settin
 import { createLogger } from "../../../src/log/logger";
 import { createMetrics } from "../../../src/metrics/metrics";
 import { createProxyToolServices, type ProxyToolServicesHandle } from "../../../src/server/create-proxy-tool-services";
-import { type SearxngStandin, startSearxngStandin } from "../../support/searxng-standin";
+import { type SearxngStandIn, startSearxngStandIn } from "../../support/searxng-stand-in";
 
 const dir = mkdtempSync(join(tmpdir(), "anyclaude-search-config-"));
 const cleanups: Array<() => Promise<void>> = [];
@@ -39,8 +39,8 @@ function startPageServer() {
   return { url: `http://127.0.0.1:${server.port}`, hits: () => hits };
 }
 
-function startStandin(pageUrl: string): SearxngStandin {
-  const standin = startSearxngStandin({
+function startStandIn(pageUrl: string): SearxngStandIn {
+  const standin = startSearxngStandIn({
     kind: "results",
     results: [{ url: `${pageUrl}/news`, title: "Fresh news", content: `Read ${pageUrl}/more and follow it` }],
   });
@@ -50,7 +50,7 @@ function startStandin(pageUrl: string): SearxngStandin {
 
 test("ANYCLAUDE_SEARCH_SEARXNG_URL alone: services with a searcher on that instance, its cache in the data dir", async () => {
   const page = startPageServer();
-  const searxng = startStandin(page.url);
+  const searxng = startStandIn(page.url);
   const env = { HOME: dir, ANYCLAUDE_DATA_DIR: join(dir, "data"), ANYCLAUDE_SEARCH_SEARXNG_URL: searxng.url };
   const config = loadConfig({ env, flags: {} });
   const fetched: string[] = [];

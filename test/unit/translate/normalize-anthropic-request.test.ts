@@ -152,6 +152,36 @@ describe("normalizeAnthropicRequest", () => {
     expect(warnings).toEqual([{ code: "dropped-tool", path: "tools[1]", message: expect.any(String) }]);
   });
 
+  test("drops citations from text blocks with one warning; messages without them stay the same objects", () => {
+    const citation = { type: "web_search_result_location", url: "https://bun.sh/", title: "Bun", cited_text: "1.3", encrypted_index: "x" };
+    const question = { role: "user" as const, content: [{ type: "text" as const, text: "What is new?" }] };
+    const request = base({
+      messages: [
+        question,
+        {
+          role: "assistant",
+          content: [
+            { type: "text", text: "Bun 1.3 is out", citations: [citation] },
+            { type: "text", text: ", with a SQL client", citations: null },
+            { type: "text", text: "." },
+          ],
+        },
+        { role: "user", content: "And after that?" },
+      ],
+    });
+    const { value, warnings } = normalizeAnthropicRequest(request, defaults);
+    expect(value.messages[0]).toBe(question);
+    expect(value.messages[1]!.content).toEqual([
+      { type: "text", text: "Bun 1.3 is out" },
+      { type: "text", text: ", with a SQL client" },
+      { type: "text", text: "." },
+    ]);
+    expect(warnings).toEqual([
+      { code: "dropped-field", path: "messages[1].content[0].citations", message: expect.stringContaining("2 text blocks") },
+    ]);
+    expect((request.messages[1]!.content as Array<{ citations?: unknown }>)[0]!.citations).toEqual([citation]);
+  });
+
   test("keeps unknown fields and the input's key order", () => {
     const request = {
       stream: true,
