@@ -7,6 +7,7 @@ import type { Backend, CallOptions } from "../backends/backend";
 import { type StartedAnswer, startAnswer } from "../backends/start-answer";
 import type { MessageCreateParams } from "../protocol/anthropic/messages";
 import { type AttemptRecord, DispatchError, type Dispatched, type DispatchTarget } from "../router/dispatch-result";
+import { isSideCall } from "../router/is-side-call";
 import { estimateInputTokens } from "../translate/estimate-input-tokens";
 import { injectAnthropicCacheControl } from "../translate/inject-anthropic-cache-control";
 import { normalizeAnthropicRequest } from "../translate/normalize-anthropic-request";
@@ -156,7 +157,7 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
   let dispatched: Dispatched<StartedAnswer>;
   try {
     dispatched = await services.router.dispatch<StartedAnswer>(
-      { request: prompt.request, estimatedTokens: inputTokensEstimate, signal: abort.signal, memo },
+      { request: prompt.request, estimatedTokens: inputTokensEstimate, signal: abort.signal, memo, sideCall: isSideCall(request) },
       async (target) => {
         const fitted = await fitContextForAttempt(services, prompt.request, target, onWarning, { options, signal: target.signal });
         contextUsage = fitted.usage;
