@@ -9,6 +9,7 @@ import type { CallOptions } from "../backends/backend";
 import { computeSummaryTokens, fitRequestToWindow } from "../context/fit-request-to-window";
 import { placeSummary } from "../context/place-summary";
 import { resolveContextSettings } from "../context/resolve-context-settings";
+import { computeReportedInput } from "../context/scale-reported-usage";
 import { summarizeLeftOutTurns } from "../context/summarize-left-out-turns";
 import { ContextOverflowError } from "../errors/proxy-error";
 import type { MessageCreateParams } from "../protocol/anthropic/messages";
@@ -19,14 +20,17 @@ import { createBackendSummarizer } from "./summarize-with-backend";
 
 export interface FittedAttempt {
   request: MessageCreateParams;
-  /** Prompt tokens sent and the window, when the window is known (`x-anyclaude-context`). */
-  usage?: { used: number; window: number };
+  /**
+   * Prompt tokens sent and the window, when the window is known (`x-anyclaude-context`), and
+   * the input the answer reports instead of the engine's count (`context.clientWindow`).
+   */
+  usage?: { used: number; window: number; reportedInput?: number };
 }
 
 /**
  * @example
  * const fitted = await fitContextForAttempt(services, prompt.request, target, onWarning, { options, signal });
- * fitted.usage; // { used: 9_870, window: 16_384 }
+ * fitted.usage; // { used: 9_870, window: 16_384, reportedInput: undefined }
  */
 export async function fitContextForAttempt(
   services: Pick<AppServices, "config" | "router" | "context" | "metrics">,
@@ -83,7 +87,8 @@ export async function fitContextForAttempt(
   }
   services.metrics.contextActions.inc({ backend: backend.id, action: fit.action });
   services.metrics.contextUtilization.observe({ backend: backend.id }, fit.tokensAfter / settings.window);
-  return { request: fit.request, usage: { used: fit.tokensAfter, window: settings.window } };
+  const reportedInput = computeReportedInput(settings.clientWindow, { budgetTokens: fit.budget.input, tokensBefore: fit.tokensBefore });
+  return { request: fit.request, usage: { used: fit.tokensAfter, window: settings.window, reportedInput } };
 }
 
 /** The window the backend listed for this model (its `contextWindow` setting already applied). */

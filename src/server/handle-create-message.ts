@@ -5,6 +5,7 @@
  */
 import type { Backend, CallOptions } from "../backends/backend";
 import { type StartedAnswer, startAnswer } from "../backends/start-answer";
+import { scaleReportedUsage } from "../context/scale-reported-usage";
 import type { MessageCreateParams } from "../protocol/anthropic/messages";
 import { type AttemptRecord, DispatchError, type Dispatched, type DispatchTarget } from "../router/dispatch-result";
 import { isSideCall } from "../router/is-side-call";
@@ -195,12 +196,14 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
     ...(contextUsage && { "x-anyclaude-context": `${contextUsage.used}/${contextUsage.window}` }),
   };
   const ticket = cached?.lookup.ticket;
+  // What the client reads of usage (context.clientWindow); the cache, logs and history keep the real counts.
+  const reportedInput = contextUsage?.reportedInput;
   if (answer.kind === "message") {
     toolCalls.onMessage(answer.message);
     if (ticket) services.cache!.remember(ticket, answer.message);
     settle({ kind: "completed", outputTokens: answer.message.usage.output_tokens });
     finish(200, "completed", attempts, { outcome: "completed", route: decision.route, usage: answer.message.usage });
-    return Response.json(answer.message, { headers });
+    return Response.json(reportedInput === undefined ? answer.message : scaleReportedUsage(answer.message, reportedInput), { headers });
   }
   const meter = new StreamMeter();
   const cacheHooks = ticket ? recordStreamForCache(services.cache!, ticket) : undefined;
@@ -210,6 +213,7 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
     requestId: call.requestId,
     abortBackend: () => abort.abort(),
     streams: services.streams,
+    present: reportedInput === undefined ? undefined : (event) => scaleReportedUsage(event, reportedInput),
     onEvent: (event) => {
       toolCalls.onEvent(event);
       meter.onEvent(event);
