@@ -107,7 +107,8 @@ async function sendToSlot(url: string, request: MessageCreateParams, slot: numbe
     body: JSON.stringify({ ...chat, cache_prompt: true, id_slot: slot }),
   });
   const body = (await response.json()) as { timings?: { prompt_n: number; cache_n: number }; error?: { message: string } };
-  if (!response.ok || body.timings === undefined) return { prompt: 0, evaluated: 0, refused: body.error?.message ?? `status ${response.status}` };
+  if (!response.ok || body.timings === undefined)
+    return { prompt: 0, evaluated: 0, refused: body.error?.message ?? `status ${response.status}` };
   return { prompt: body.timings.prompt_n + body.timings.cache_n, evaluated: body.timings.prompt_n };
 }
 

@@ -5,7 +5,9 @@
  * off (`-sps 0 --cache-ram 0`), so an unpinned request goes to the least recently used slot.
  * Two turns of a recorded Claude Code session go through anyclaude: unpinned, turn 2 lands on
  * the other slot and re-evaluates the whole prompt; pinned by a prefix-affinity group, it lands
- * on turn 1's slot and re-evaluates almost nothing. Work is read from llama-server's /metrics.
+ * on turn 1's slot and re-evaluates almost nothing. Unpinned means `claudeCode.sideCallSlot` off:
+ * by default main conversations are pinned too (side-call-slot-llama-server.test.ts). Work is
+ * read from llama-server's /metrics.
  */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -77,7 +79,7 @@ describe.skipIf(!binary)("prefix affinity pins a conversation to its llama-serve
   test(
     "without pinning, turn 2 goes to the other slot and re-evaluates most of the prompt",
     async () => {
-      const [, turn2] = await runTwoTurns({});
+      const [, turn2] = await runTwoTurns({ claudeCode: { sideCallSlot: false } });
       expect(turn2!.prompt).toBeGreaterThan(10_000);
       expect(turn2!.evaluatedShare).toBeGreaterThan(0.5);
     },
@@ -88,6 +90,7 @@ describe.skipIf(!binary)("prefix affinity pins a conversation to its llama-serve
     "pinned by a prefix-affinity group, turn 2 reuses turn 1's slot: at most 5 % re-evaluated",
     async () => {
       const [, turn2] = await runTwoTurns({
+        claudeCode: { sideCallSlot: false },
         models: { default: "coder" },
         modelGroups: { coder: { strategy: "prefix-affinity", targets: [`llama/${MODEL}`], fallbacks: [] } },
       });
