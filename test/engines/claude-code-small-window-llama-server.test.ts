@@ -17,6 +17,7 @@ import { findLlamaServer } from "../support/engines";
 import { TinyModelOutput } from "../support/generate-gguf";
 import { runClaudeCode } from "../support/run-claude-code";
 import { startProxy } from "../support/start-proxy";
+import { recordClaudeCodeTurns } from "./record-claude-code-turns";
 import { LLAMA_SERVER_MISSING, startTinyLlamaServer, type TinyLlamaServer } from "./start-tiny-llama-server";
 
 const binary = findLlamaServer();
@@ -56,7 +57,7 @@ describe.skipIf(!binary)("Claude Code on a window too small for its session", ()
     const proxy = await startProxy({ cache: { enabled: false }, context: { policy, windows: { [engine.model]: PLANNED_WINDOW } } }, [
       { url: engine.url, kind: "llamacpp", mode: "translate" },
     ]);
-    const shim = demandToolCalls(proxy.url, TOOL_TURNS);
+    const shim = recordClaudeCodeTurns(proxy.url, { rewrite: demandToolCalls(TOOL_TURNS) });
     try {
       const run = await runClaudeCode({
         baseUrl: shim.url,
@@ -99,30 +100,12 @@ describe.skipIf(!binary)("Claude Code on a window too small for its session", ()
 });
 
 /**
- * A pass-through to `target` that sets tool_choice `any` on Claude Code's requests that offer
- * tools while fewer than `calls` tool results are in the conversation: the tiny model then
- * writes its text and a Bash call, and once enough were made it answers in text and the run ends.
+ * Tool_choice `any` on Claude Code's requests that offer tools while fewer than `calls` tool
+ * results are in the conversation: the tiny model then writes its text and a Bash call, and once
+ * enough were made it answers in text and the run ends.
  */
-function demandToolCalls(target: string, calls: number) {
-  const server = Bun.serve({
-    port: 0,
-    hostname: "127.0.0.1",
-    idleTimeout: 0,
-    async fetch(request) {
-      const url = new URL(request.url);
-      const headers = new Headers(request.headers);
-      headers.delete("host");
-      headers.delete("content-length");
-      let body = request.method === "POST" ? await request.text() : undefined;
-      if (url.pathname === "/v1/messages" && body) {
-        const parsed = JSON.parse(body) as MessageCreateParams;
-        if ((parsed.tools ?? []).length > 0 && countToolResults(parsed) < calls)
-          body = JSON.stringify({ ...parsed, tool_choice: { type: "any" } });
-      }
-      return fetch(`${target}${url.pathname}${url.search}`, { method: request.method, headers, body });
-    },
-  });
-  return { url: `http://127.0.0.1:${server.port}`, stop: () => server.stop(true) };
+function demandToolCalls(calls: number): (body: MessageCreateParams) => MessageCreateParams {
+  return (body) => ((body.tools ?? []).length > 0 && countToolResults(body) < calls ? { ...body, tool_choice: { type: "any" } } : body);
 }
 
 function countToolResults(request: MessageCreateParams): number {

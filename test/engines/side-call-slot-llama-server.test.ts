@@ -14,18 +14,16 @@ import { join } from "node:path";
 import type { MessageCreateParams } from "../../src/protocol/anthropic/messages";
 import { readClaudeCodeRequests } from "../support/claude-code-fixtures";
 import { findLlamaServer } from "../support/engines";
-import { writeGguf } from "../support/generate-gguf";
-import { type RunningLlamaServer, startLlamaServer } from "../support/llama-server";
-import { parseSse } from "../support/parse-sse";
+import type { RunningLlamaServer } from "../support/llama-server";
 import { type ConfigOverrides, startProxy } from "../support/start-proxy";
 import { readClaudeCodeSession } from "./measure-kv-reuse";
-import { measurePromptWork, type PromptWork } from "./read-llama-server-metrics";
+import type { PromptWork } from "./read-llama-server-metrics";
 import { LLAMA_SERVER_MISSING } from "./start-tiny-llama-server";
+import { sendMeasured, startTwoSlotLlamaServer } from "./two-slot-llama-server";
 
 const binary = findLlamaServer();
 if (!binary) console.log(LLAMA_SERVER_MISSING);
 
-const MODEL = "tiny-tool-caller";
 /** Up to three ~16,600-token prompt evaluations per case on one busy core. */
 const TEST_TIMEOUT_MS = 240_000;
 const MOST_EVALUATED_SHARE = 0.05;
@@ -74,13 +72,7 @@ describe.skipIf(!binary)("side calls keep off the main conversation's llama-serv
   // A fresh engine per case: what one case leaves in the slots must not help the other.
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), "anyclaude-engines-side-calls-"));
-    const modelPath = join(dir, `${MODEL}.gguf`);
-    await writeGguf(modelPath, "tool-caller");
-    engine = await startLlamaServer({
-      modelPath,
-      ctx: 65_536,
-      extraArgs: ["--alias", MODEL, "--metrics", "-np", "2", "-sps", "0", "--cache-ram", "0"],
-    });
+    engine = await startTwoSlotLlamaServer(dir);
   });
 
   afterEach(async () => {
@@ -96,27 +88,13 @@ describe.skipIf(!binary)("side calls keep off the main conversation's llama-serv
     try {
       const mainWork: PromptWork[] = [];
       for (const step of readInterleavedSession()) {
-        const work = await sendStep(proxy.url, step.request);
+        const work = await sendMeasured(proxy.url, engine.url, step.request);
         if (step.main) mainWork.push(work);
       }
       return mainWork.slice(1);
     } finally {
       await proxy.stop();
     }
-  }
-
-  async function sendStep(proxyUrl: string, request: MessageCreateParams): Promise<PromptWork> {
-    const { work } = await measurePromptWork(engine.url, async () => {
-      const response = await fetch(`${proxyUrl}/v1/messages`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ ...request, stream: true }),
-      });
-      expect(response.status).toBe(200);
-      const events = (await Array.fromAsync(parseSse(response.body!))).map((frame) => frame.event);
-      expect(events.at(-1)).toBe("message_stop");
-    });
-    return work;
   }
 
   test(
