@@ -5,7 +5,7 @@
  * an overflow (the group's contextFallback, else "prompt is too long").
  */
 
-import type { CallOptions } from "../backends/backend";
+import type { Backend, CallOptions } from "../backends/backend";
 import { computeSummaryTokens, fitRequestToWindow } from "../context/fit-request-to-window";
 import { placeSummary } from "../context/place-summary";
 import { resolveContextSettings } from "../context/resolve-context-settings";
@@ -59,7 +59,9 @@ export async function fitContextForAttempt(
   fitted.warnings.forEach(onWarning);
   let fit = fitted.value;
   if (fit.action === "compress" && fit.plan !== undefined && compress !== undefined) {
-    const summarizer = createBackendSummarizer(backend, decision.model, settings.window, compress.options);
+    // A summary is a side call: on llama-server it goes to the side calls' slot, off the conversation's cache.
+    const slot = findSideCallSlot(services, backend, decision.model);
+    const summarizer = createBackendSummarizer(backend, decision.model, settings.window, { ...compress.options, slot });
     const room = computeSummaryTokens(fit.budget);
     try {
       const summary = await summarizeLeftOutTurns(
@@ -93,6 +95,17 @@ export async function fitContextForAttempt(
 
 /** The window the backend listed for this model (its `contextWindow` setting already applied). */
 function findReportedWindow(router: AppServices["router"], backendId: string, model: string): number | undefined {
+  return findListedModel(router, backendId, model)?.contextWindow;
+}
+
+/** llama-server's last slot, where side calls go (`claudeCode.sideCallSlot`; see pinLlamaSlot). */
+function findSideCallSlot(services: Pick<AppServices, "config" | "router">, backend: Backend, model: string): number | undefined {
+  if (backend.kind !== "llamacpp" || !services.config.claudeCode.sideCallSlot) return undefined;
+  const slots = findListedModel(services.router, backend.id, model)?.slots;
+  return slots !== undefined && slots >= 2 ? slots - 1 : undefined;
+}
+
+function findListedModel(router: AppServices["router"], backendId: string, model: string) {
   const entry = router.catalog().find((candidate) => candidate.backendId === backendId);
-  return entry?.models?.find((candidate) => candidate.id === model)?.contextWindow;
+  return entry?.models?.find((candidate) => candidate.id === model);
 }

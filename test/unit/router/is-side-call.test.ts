@@ -21,7 +21,12 @@ describe("isSideCall", () => {
     ["a subagent's turn", asSubagentTurn(main), true],
     ["the small-fast model", { ...main, model: "claude-haiku-5-5" }, true],
     ["a call without tools (the Bash prefix check)", { ...main, tools: [] }, true],
-    ["a plain string system prompt with tools", { ...main, system: "You are Claude Code." }, false],
+    [
+      "another client's request, even without tools or for haiku",
+      { ...main, system: "You are a helper.", tools: [], model: "claude-haiku-5-5" },
+      false,
+    ],
+    ["another client's request without a system prompt", { ...main, system: undefined, tools: [] }, false],
     [
       "a subagent's billing line in a string system prompt",
       { ...main, system: "x-anthropic-billing-header: cc_version=2.1.332.ea8; cc_is_subagent=true;\nYou are an agent." },
