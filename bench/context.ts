@@ -9,6 +9,7 @@
  * bun bench/context.ts
  * bun bench/context.ts --window 16384 --turns 40 --preamble small
  * bun bench/context.ts --engine        # and replay it against a real llama-server (bun run engines)
+ * bun bench/context.ts --engine --oversized   # with the whole-file reads and listings in the replay
  */
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
@@ -30,13 +31,14 @@ const { values } = parseArgs({
     turns: { type: "string", default: "40" },
     preamble: { type: "string", default: "claude-code" },
     engine: { type: "boolean", default: false },
+    oversized: { type: "boolean", default: false },
     threads: { type: "string", default: "1" },
     help: { type: "boolean", short: "h" },
   },
   strict: true,
 });
 if (values.help) {
-  console.log("Usage: bun bench/context.ts [--window TOKENS] [--turns N] [--preamble claude-code|small] [--engine [--threads N]]");
+  console.log("Usage: bun bench/context.ts [--window TOKENS] [--turns N] [--preamble claude-code|small] [--engine [--threads N] [--oversized]]");
   process.exit(0);
 }
 const window = Number(values.window);
@@ -139,8 +141,10 @@ function reEvaluated(previous: MessageCreateParams | undefined, current: Message
 
 // 3. The same replay against a real llama-server: what the engine itself re-evaluated.
 if (values.engine) {
-  // Without the whole-file reads: a prompt the naive window cannot fit at all would only be refused.
-  const conversation = deepFreeze(generateToolConversation({ turns, hugeReadEvery: Number.POSITIVE_INFINITY }));
+  // By default without the whole-file reads and listings: the naive window cannot send those at
+  // all, and the conversation then outgrows the window by steady growth, turn after turn.
+  const never = values.oversized ? undefined : Number.POSITIVE_INFINITY;
+  const conversation = deepFreeze(generateToolConversation({ turns, hugeReadEvery: never, listingEvery: never }));
   const counter = memoizeTokenCounter(createEstimatingTokenCounter(), new TokenCountMemo());
   await replayContextOnLlamaServer({ conversation, turns, preamble, settings, counter, threads: Number(values.threads) });
 }
