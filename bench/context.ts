@@ -38,7 +38,9 @@ const { values } = parseArgs({
   strict: true,
 });
 if (values.help) {
-  console.log("Usage: bun bench/context.ts [--window TOKENS] [--turns N] [--preamble claude-code|small] [--engine [--threads N] [--oversized]]");
+  console.log(
+    "Usage: bun bench/context.ts [--window TOKENS] [--turns N] [--preamble claude-code|small] [--engine [--threads N] [--oversized]]",
+  );
   process.exit(0);
 }
 const window = Number(values.window);
