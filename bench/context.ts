@@ -1,37 +1,46 @@
 /**
- * The context step without an engine: (1) the time to decide a trim per turn, for a 200-message
- * conversation with counts memoized (target ≤ 2 ms); (2) per turn, the share of the prompt an
- * engine's prefix cache would have to re-evaluate, anyclaude's trim against a naive sliding
- * window that drops the oldest turns until the prompt fits, on the same turns. Tokens are the
- * calibrated estimate; what a real llama-server re-evaluates is for the engine bench to show.
+ * The context step: (1) the time to decide a trim per turn, for a 200-message conversation with
+ * counts memoized (target ≤ 2 ms); (2) per turn, the share of the prompt an engine's prefix cache
+ * would have to re-evaluate, anyclaude's trim against a naive sliding window that drops the
+ * oldest turns until the prompt fits, on the same turns, in estimated tokens; (3) with
+ * `--engine`, the same replay against a real llama-server, which reports what it re-evaluated.
  *
  * @example
  * bun bench/context.ts
  * bun bench/context.ts --window 16384 --turns 40 --preamble small
+ * bun bench/context.ts --engine        # and replay it against a real llama-server (bun run engines)
+ * bun bench/context.ts --engine --oversized   # with the whole-file reads and listings in the replay
  */
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { createEstimatingTokenCounter } from "../src/context/estimate-tokens";
 import { fitRequestToWindow } from "../src/context/fit-request-to-window";
-import { memoizeTokenCounter, type TokenCounter, TokenCountMemo } from "../src/context/token-counter";
+import { countRequestTokens, memoizeTokenCounter, type TokenCounter, TokenCountMemo } from "../src/context/token-counter";
 import { deepFreeze } from "../src/json/deep-freeze";
 import type { MessageCreateParams, MessageParam } from "../src/protocol/anthropic/messages";
 import { normalizeAnthropicRequest } from "../src/translate/normalize-anthropic-request";
 import { readClaudeCodeRequests } from "../test/support/claude-code-fixtures";
 import { generateToolConversation, toolConversationRequest } from "../test/support/generate-tool-conversation";
 import { summarizeLatencies } from "./latency-stats";
+import { replayContextOnLlamaServer } from "./replay-context-on-llama-server";
+import { slideNaiveWindow } from "./slide-naive-window";
 
 const { values } = parseArgs({
   options: {
     window: { type: "string", default: "32768" },
     turns: { type: "string", default: "40" },
     preamble: { type: "string", default: "claude-code" },
+    engine: { type: "boolean", default: false },
+    oversized: { type: "boolean", default: false },
+    threads: { type: "string", default: "1" },
     help: { type: "boolean", short: "h" },
   },
   strict: true,
 });
 if (values.help) {
-  console.log("Usage: bun bench/context.ts [--window TOKENS] [--turns N] [--preamble claude-code|small]");
+  console.log(
+    "Usage: bun bench/context.ts [--window TOKENS] [--turns N] [--preamble claude-code|small] [--engine [--threads N] [--oversized]]",
+  );
   process.exit(0);
 }
 const window = Number(values.window);
@@ -96,8 +105,8 @@ const preamble = deepFreeze(
       console.log(`${String(turn).padStart(4)}  ${(error as Error).message}`);
       continue;
     }
-    const naive = slideWindow(request, counter, budget);
-    const total = countPrompt(request, counter);
+    const naive = slideNaiveWindow(request, counter, budget);
+    const total = countRequestTokens(request, counter);
     outgrown ||= total > budget;
     const trim = reEvaluated(previousTrim, trimmed, counter);
     const slid = reEvaluated(previousNaive, naive, counter);
@@ -120,17 +129,9 @@ function row(figures: { sent: number; tokens: number; share: number }): string {
   return `${String(figures.sent).padStart(10)}  ${String(figures.tokens).padStart(7)}  ${(100 * figures.share).toFixed(0).padStart(4)} %`;
 }
 
-function countPrompt(request: MessageCreateParams, counter: TokenCounter): number {
-  return (
-    counter.countSystem(request.system) +
-    counter.countTools(request.tools) +
-    request.messages.reduce((sum, m) => sum + counter.countMessage(m), 0)
-  );
-}
-
 /** Tokens after the longest run of whole messages shared with the previous prompt (a cached prefix ends there). */
 function reEvaluated(previous: MessageCreateParams | undefined, current: MessageCreateParams, counter: TokenCounter) {
-  const sent = countPrompt(current, counter);
+  const sent = countRequestTokens(current, counter);
   let shared = counter.countSystem(current.system) + counter.countTools(current.tools);
   if (previous === undefined) return { sent, tokens: sent, share: 1 };
   for (let i = 0; i < Math.min(previous.messages.length, current.messages.length); i++) {
@@ -140,9 +141,12 @@ function reEvaluated(previous: MessageCreateParams | undefined, current: Message
   return { sent, tokens: sent - shared, share: (sent - shared) / sent };
 }
 
-/** The peers' way: keep the preamble, drop the oldest exchanges (pairs whole) until the prompt fits. */
-function slideWindow(request: MessageCreateParams, counter: TokenCounter, budget: number): MessageCreateParams {
-  let messages = request.messages;
-  while (countPrompt({ ...request, messages }, counter) > budget && messages.length > 2) messages = messages.slice(2);
-  return { ...request, messages };
+// 3. The same replay against a real llama-server: what the engine itself re-evaluated.
+if (values.engine) {
+  // By default without the whole-file reads and listings: the naive window cannot send those at
+  // all, and the conversation then outgrows the window by steady growth, turn after turn.
+  const never = values.oversized ? undefined : Number.POSITIVE_INFINITY;
+  const conversation = deepFreeze(generateToolConversation({ turns, hugeReadEvery: never, listingEvery: never }));
+  const counter = memoizeTokenCounter(createEstimatingTokenCounter(), new TokenCountMemo());
+  await replayContextOnLlamaServer({ conversation, turns, preamble, settings, counter, threads: Number(values.threads) });
 }

@@ -30,7 +30,7 @@ export interface CallOptions {
   inputTokensEstimate: number;
   /** Called for every translation warning, so the server can log and count it. */
   onWarning: (warning: TranslationWarning) => void;
-  /** llama-server slot whose KV cache holds this prompt's prefix (`id_slot`); set by prefix-affinity routing. */
+  /** llama-server slot whose KV cache holds this prompt's prefix (`id_slot`); set by the router (pinLlamaSlot). */
   slot?: number;
   /** What the server remembers of the conversations it serves: resent parts are converted and serialized once. */
   memo?: ConversationMemo;

@@ -136,6 +136,11 @@ const ClaudeCodeSchema = t.Object(
       description:
         "Remove the `x-anthropic-billing-header` system line, which Claude Code changes between sessions and for side requests: kept, it defeats the backend's prompt cache on each new session's first turn.",
     }),
+    sideCallSlot: t.Boolean({
+      default: true,
+      description:
+        "On a llama-server with two or more slots (`-np`), Claude Code's side calls (subagents, the small-fast model, calls without tools such as session titles and the Bash prefix check; told apart by the billing line Claude Code sends) get its last slot and the main conversations, other clients' requests included, the others (`id_slot`), so a side call never evicts the main conversation's cached prompt. Translate mode only: llama-server's own `/v1/messages` (native mode, what `auto` picks) drops `id_slot`; set the backend's `mode: translate`, or route side calls elsewhere (`routes.background`). `false`: the engine places every request.",
+    }),
     systemMessages: t.Union(
       SYSTEM_MESSAGE_HANDLINGS.map((handling) => t.Literal(handling)),
       {

@@ -28,6 +28,13 @@ function contextFields() {
       ...given({ minimum: 0 }, 2),
       description: "Latest assistant turns whose tool results are never shortened (an edit needs the exact text just read).",
     }),
+    clientWindow: t.Optional(
+      t.Integer({
+        minimum: 1_024,
+        description:
+          "Opt-in: the window the client believes this route's model has. The answer's usage then reports the input scaled by `clientWindow` / this target's input budget (and counts the whole conversation sent, before any trim), so Claude Code's own auto-compaction, which fires near the window it believes in, fires as the conversation reaches the real budget. Claude Code 2.1.332 believes 1000000 for `claude-*-5-5` and for model names it does not know, 200000 for `claude-*-4-5`. anyclaude's logs, history and metrics keep the real counts.",
+      }),
+    ),
     summarizer: t.Optional(
       t.String({
         minLength: 1,

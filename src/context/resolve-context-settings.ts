@@ -16,7 +16,7 @@ export interface ContextTarget {
   reportedWindow?: number;
 }
 
-export type ResolvedContextSettings = ContextSettings & { summarizer?: string };
+export type ResolvedContextSettings = ContextSettings & { summarizer?: string; clientWindow?: number };
 
 /**
  * Undefined when the window is unknown: nothing can be planned, and the request goes as it is.

@@ -15,7 +15,7 @@ export interface DispatchTarget {
    * backend call (CallOptions.signal), and a started answer keeps reading under it.
    */
   signal: AbortSignal;
-  /** llama-server slot to pin the request to (CallOptions.slot), under prefix-affinity. */
+  /** llama-server slot to pin the request to (CallOptions.slot): see pinLlamaSlot. */
   slot?: number;
 }
 

@@ -28,7 +28,7 @@ import { DeadlineExceededError } from "./router-errors";
 import { type RouterObserver, SILENT_OBSERVER } from "./router-observer";
 import { walkFallbackChain } from "./walk-fallback-chain";
 
-export type RouterConfig = Pick<Config, "models" | "routes" | "modelGroups" | "retry" | "circuitBreaker" | "health">;
+export type RouterConfig = Pick<Config, "models" | "routes" | "modelGroups" | "retry" | "circuitBreaker" | "health" | "claudeCode">;
 
 export interface RouterOptions {
   /** Circuit cool-offs, backoff, latency and usage windows run on it; tests step it by hand. */
@@ -53,6 +53,8 @@ export interface DispatchInput extends RouteInput {
   measured?: boolean;
   /** Where the affinity key's text for a resent (frozen) tool list is remembered. */
   memo?: ConversationMemo;
+  /** One of Claude Code's side calls (isSideCall, on the request as sent): a llama-server slot of its own. */
+  sideCall?: boolean;
 }
 
 export class Router {
@@ -159,6 +161,8 @@ export class Router {
         deadlineAt: this.clock.now() + deadlineMs,
         deadlineMs,
         affinityKey: () => (affinityKey ??= computeAffinityKey(input.request, input.memo)),
+        sideCall: input.sideCall ?? false,
+        separateSideCalls: this.config.claudeCode.sideCallSlot,
         estimatedTokens: input.estimatedTokens,
         measured: input.measured ?? true,
         attempt,

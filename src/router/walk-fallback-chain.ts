@@ -7,11 +7,11 @@
 import type { BackendEntry } from "./backend-entry";
 import type { BackendPool } from "./backend-pool";
 import { buildCandidates } from "./build-candidates";
-import { chooseLlamaSlot } from "./choose-llama-slot";
 import type { ReleaseSlot, RequestPriority } from "./concurrency-limiter";
 import { type AnswerOutcome, type AttemptRecord, DispatchError, type Dispatched, type DispatchTarget } from "./dispatch-result";
 import type { CatalogEntry } from "./model-catalog";
 import { type ModelGroups, type ResolvedGroup, resolveNamedGroup } from "./model-groups";
+import { pinLlamaSlot } from "./pin-llama-slot";
 import { rankCandidates } from "./rank-candidates";
 import type { RouteDecision } from "./resolve-route";
 import { isRetryableError } from "./retry-policy";
@@ -30,8 +30,12 @@ export interface ChainWalk<T> {
   signal: AbortSignal;
   deadlineAt: number;
   deadlineMs: number;
-  /** Computed at most once, and only when a group ranks by prefix affinity. */
+  /** Computed at most once, and only when a slot or a group's ranking is chosen by it. */
   affinityKey: () => string;
+  /** One of Claude Code's side calls (isSideCall): on llama-server, kept to a slot of its own. */
+  sideCall: boolean;
+  /** `claudeCode.sideCallSlot`. */
+  separateSideCalls: boolean;
   estimatedTokens: number;
   /** Whether answers feed the backend's load and latency figures (see DispatchInput.measured). */
   measured: boolean;
@@ -63,7 +67,12 @@ export async function walkFallbackChain<T>(walk: ChainWalk<T>): Promise<Dispatch
       if (walk.clock.now() >= walk.deadlineAt) throw new DispatchError(new DeadlineExceededError(walk.deadlineMs, failure), attempts);
       const entry = walk.pool.get(candidate.backendId)!;
       const decision: RouteDecision = { ...walk.decision, backendId: candidate.backendId, model: candidate.model };
-      const slot = affinityKey === undefined ? undefined : pinLlamaSlot(entry, candidate.model, affinityKey);
+      const slot = pinLlamaSlot(entry, candidate.model, {
+        affinityKey: walk.affinityKey,
+        byAffinity: affinityKey !== undefined,
+        sideCall: walk.sideCall,
+        separateSideCalls: walk.separateSideCalls,
+      });
       let outcome: TargetOutcome<T>;
       try {
         outcome = await tryTarget({ ...walk, entry, decision, slot: slot?.slot, attempts });
@@ -108,32 +117,6 @@ export async function walkFallbackChain<T>(walk: ChainWalk<T>): Promise<Dispatch
   }
   // After an overflow, compacting is what helps most, whatever the larger group said.
   throw new DispatchError(overflow ?? failure, attempts);
-}
-
-/**
- * The slot of the key on this llama-server, unless one of our requests is already running
- * there: pinning behind it would queue this one although another slot may be free, so it is
- * left to the engine's own choice (by prompt similarity) instead.
- */
-function pinLlamaSlot(
-  entry: BackendEntry,
-  model: string,
-  affinityKey: string,
-): { slot: number | undefined; unpin: () => void } | undefined {
-  const slots = entry.backend.kind === "llamacpp" ? entry.slotsOf(model) : undefined;
-  if (slots === undefined) return undefined;
-  const slot = chooseLlamaSlot(affinityKey, slots);
-  const busy = entry.slotsInFlight.get(slot) ?? 0;
-  entry.slotsInFlight.set(slot, busy + 1);
-  let pinned = true;
-  const unpin = () => {
-    if (!pinned) return;
-    pinned = false;
-    const left = (entry.slotsInFlight.get(slot) ?? 1) - 1;
-    if (left > 0) entry.slotsInFlight.set(slot, left);
-    else entry.slotsInFlight.delete(slot);
-  };
-  return { slot: busy === 0 ? slot : undefined, unpin };
 }
 
 /** The answer's end, once: frees the slot, and a backend fault mid-answer counts against the backend. */

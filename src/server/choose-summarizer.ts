@@ -14,6 +14,8 @@ export interface SummarizerTarget {
   model: string;
   /** Its window, which bounds the transcript it is given. */
   window: number;
+  /** llama-server's slot for side calls on this target, if it has one. */
+  slot?: number;
 }
 
 /**
@@ -30,7 +32,12 @@ export function chooseSummarizer(
   options: CallOptions,
 ): Summarizer {
   const target = configured === undefined ? own : findTarget(router, configured, own.window);
-  return createBackendSummarizer(target.backend, target.model, target.window, options);
+  return createBackendSummarizer(
+    target.backend,
+    target.model,
+    target.window,
+    target.slot === undefined ? options : { ...options, slot: target.slot },
+  );
 }
 
 function findTarget(router: Pick<Router, "pool" | "select" | "catalog">, name: string, fallbackWindow: number): SummarizerTarget {

@@ -22,6 +22,8 @@ export interface SseResponseOptions {
   /** Called exactly once, when the stream ends for whatever reason. */
   onEnd: (outcome: StreamOutcome) => void;
   onEvent?: (event: MessageStreamEvent) => void;
+  /** What the client gets of each event, when that differs from what `onEvent` sees (scaled usage). */
+  present?: (event: MessageStreamEvent) => MessageStreamEvent;
   /** Aborts the backend call when the client leaves. */
   abortBackend: () => void;
   /** Where the stream registers while it is open, so that a shutdown can end it (see OpenStreams). */
@@ -119,7 +121,7 @@ export function createSseResponse(stream: Extract<StartedAnswer, { kind: "stream
     for (const event of events) {
       if (isPing(event)) continue;
       options.onEvent?.(event);
-      text += formatSseFrame(event);
+      text += formatSseFrame(options.present ? options.present(event) : event);
       // Anthropic pings right after message_start; Claude Code expects nothing else of it.
       if (event.type === "message_start") text += PING_TEXT;
     }

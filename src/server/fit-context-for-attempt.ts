@@ -6,10 +6,11 @@
  * group's contextFallback, else "prompt is too long").
  */
 
-import type { CallOptions } from "../backends/backend";
+import type { Backend, CallOptions } from "../backends/backend";
 import { computeSummaryTokens, fitRequestToWindow } from "../context/fit-request-to-window";
 import { placeSummary } from "../context/place-summary";
 import { resolveContextSettings } from "../context/resolve-context-settings";
+import { computeReportedInput } from "../context/scale-reported-usage";
 import { summarizeLeftOutTurns } from "../context/summarize-left-out-turns";
 import { ContextOverflowError } from "../errors/proxy-error";
 import type { MessageCreateParams } from "../protocol/anthropic/messages";
@@ -21,14 +22,18 @@ import { chooseTokenCounter } from "./choose-token-counter";
 
 export interface FittedAttempt {
   request: MessageCreateParams;
-  /** Prompt tokens sent and the window, when the window is known (`x-anyclaude-context`). */
-  usage?: { used: number; window: number; trimmed: number };
+  /**
+   * Prompt tokens sent and the window, when the window is known (`x-anyclaude-context`), what
+   * the context step trimmed, and the input the answer reports instead of the engine's count
+   * (`context.clientWindow`).
+   */
+  usage?: { used: number; window: number; trimmed: number; reportedInput?: number };
 }
 
 /**
  * @example
  * const fitted = await fitContextForAttempt(services, prompt.request, target, onWarning, { options, signal });
- * fitted.usage; // { used: 9_870, window: 16_384, trimmed: 31_200 }
+ * fitted.usage; // { used: 9_870, window: 16_384, trimmed: 31_200, reportedInput: undefined }
  */
 export async function fitContextForAttempt(
   services: Pick<AppServices, "config" | "router" | "context" | "metrics">,
@@ -63,7 +68,8 @@ export async function fitContextForAttempt(
   if (fit.action === "compress" && fit.plan !== undefined && compress !== undefined) {
     const room = computeSummaryTokens(fit.budget);
     try {
-      const own = { backend, model: decision.model, window: settings.window };
+      // A summary is a side call: on llama-server it goes to the side calls' slot, off the conversation's cache.
+      const own = { backend, model: decision.model, window: settings.window, slot: findSideCallSlot(services, backend, decision.model) };
       const summarizer = chooseSummarizer(services.router, settings.summarizer, own, compress.options);
       const summary = await summarizeLeftOutTurns(
         request.messages,
@@ -90,14 +96,26 @@ export async function fitContextForAttempt(
   }
   services.metrics.contextActions.inc({ backend: backend.id, action: fit.action });
   services.metrics.contextUtilization.observe({ backend: backend.id }, fit.tokensAfter / settings.window);
+  const reportedInput = computeReportedInput(settings.clientWindow, { budgetTokens: fit.budget.input, tokensBefore: fit.tokensBefore });
   return {
     request: fit.request,
-    usage: { used: fit.tokensAfter, window: settings.window, trimmed: Math.max(0, fit.tokensBefore - fit.tokensAfter) },
+    usage: { used: fit.tokensAfter, window: settings.window, trimmed: Math.max(0, fit.tokensBefore - fit.tokensAfter), reportedInput },
   };
 }
 
 /** The window the backend listed for this model (its `contextWindow` setting already applied). */
 function findReportedWindow(router: AppServices["router"], backendId: string, model: string): number | undefined {
+  return findListedModel(router, backendId, model)?.contextWindow;
+}
+
+/** llama-server's last slot, where side calls go (`claudeCode.sideCallSlot`; see pinLlamaSlot). */
+function findSideCallSlot(services: Pick<AppServices, "config" | "router">, backend: Backend, model: string): number | undefined {
+  if (backend.kind !== "llamacpp" || !services.config.claudeCode.sideCallSlot) return undefined;
+  const slots = findListedModel(services.router, backend.id, model)?.slots;
+  return slots !== undefined && slots >= 2 ? slots - 1 : undefined;
+}
+
+function findListedModel(router: AppServices["router"], backendId: string, model: string) {
   const entry = router.catalog().find((candidate) => candidate.backendId === backendId);
-  return entry?.models?.find((candidate) => candidate.id === model)?.contextWindow;
+  return entry?.models?.find((candidate) => candidate.id === model);
 }

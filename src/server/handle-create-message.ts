@@ -7,8 +7,10 @@ import type { Backend, CallOptions } from "../backends/backend";
 import { type StartedAnswer, startAnswer } from "../backends/start-answer";
 import { StreamedMessageAssembler } from "../cache/assemble-streamed-message";
 import { detectSilentTruncation } from "../context/detect-silent-truncation";
+import { scaleReportedUsage } from "../context/scale-reported-usage";
 import type { Message, MessageCreateParams } from "../protocol/anthropic/messages";
 import { type AttemptRecord, DispatchError, type Dispatched, type DispatchTarget } from "../router/dispatch-result";
+import { isSideCall } from "../router/is-side-call";
 import { estimateInputTokens } from "../translate/estimate-input-tokens";
 import { injectAnthropicCacheControl } from "../translate/inject-anthropic-cache-control";
 import { normalizeAnthropicRequest } from "../translate/normalize-anthropic-request";
@@ -189,7 +191,7 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
   let dispatched: Dispatched<StartedAnswer>;
   try {
     dispatched = await services.router.dispatch<StartedAnswer>(
-      { request: prompt.request, estimatedTokens: inputTokensEstimate, signal: abort.signal, memo },
+      { request: prompt.request, estimatedTokens: inputTokensEstimate, signal: abort.signal, memo, sideCall: isSideCall(request) },
       async (target) => {
         const fitted = await fitContextForAttempt(services, prompt.request, target, onWarning, { options, signal: target.signal });
         contextUsage = fitted.usage;
@@ -228,6 +230,8 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
     ...(searched && { "x-anyclaude-search-provider": searched.provider }),
   };
   const ticket = cached?.lookup.ticket;
+  // What the client reads of usage (context.clientWindow); the cache, logs and history keep the real counts.
+  const reportedInput = contextUsage?.reportedInput;
   if (answer.kind === "message") {
     toolCalls.onMessage(answer.message);
     if (ticket) services.cache!.remember(ticket, answer.message);
@@ -238,7 +242,9 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
       usage: answer.message.usage,
       message: answer.message,
     });
-    return Response.json(answer.message, { headers: { ...headers, ...proxyTools?.responseHeaders() } });
+    return Response.json(reportedInput === undefined ? answer.message : scaleReportedUsage(answer.message, reportedInput), {
+      headers: { ...headers, ...proxyTools?.responseHeaders() },
+    });
   }
   const meter = new StreamMeter();
   // The answer as it went out, for its history row, only when the user keeps prompts and answers.
@@ -251,6 +257,7 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
     requestId: call.requestId,
     abortBackend: () => abort.abort(),
     streams: services.streams,
+    present: reportedInput === undefined ? undefined : (event) => scaleReportedUsage(event, reportedInput),
     onEvent: (event) => {
       toolCalls.onEvent(event);
       meter.onEvent(event);

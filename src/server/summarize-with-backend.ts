@@ -27,7 +27,8 @@ export function createBackendSummarizer(backend: Backend, model: string, window:
           system: INSTRUCTIONS,
           messages: [{ role: "user", content: transcript }],
         },
-        { ...options, signal, slot: undefined },
+        // `options.slot` is the side calls' slot, if any: the conversation's own stays warm.
+        { ...options, signal },
       );
       return message.content.map((block) => (block.type === "text" ? block.text : "")).join("");
     },

@@ -20,7 +20,14 @@ export interface RecordedTurn {
  * recorder.turns[1]!.work!.evaluatedShare; // small: turn 2 reused turn 1's prompt
  * recorder.stop();
  */
-export function recordClaudeCodeTurns(target: string, options: { llamaServerUrl?: string } = {}) {
+export function recordClaudeCodeTurns(
+  target: string,
+  options: {
+    llamaServerUrl?: string;
+    /** What is sent on instead of each /v1/messages body (the turn keeps the rewritten one). */
+    rewrite?: (body: MessageCreateParams) => MessageCreateParams;
+  } = {},
+) {
   const turns: RecordedTurn[] = [];
   const server = Bun.serve({
     port: 0,
@@ -28,12 +35,17 @@ export function recordClaudeCodeTurns(target: string, options: { llamaServerUrl?
     idleTimeout: 0,
     async fetch(request) {
       const url = new URL(request.url);
-      const body = request.method === "POST" ? await request.text() : undefined;
+      let body = request.method === "POST" ? await request.text() : undefined;
       const headers = new Headers(request.headers);
       headers.delete("host");
+      headers.delete("content-length");
       const forward = () => fetch(`${target}${url.pathname}${url.search}`, { method: request.method, headers, body });
       if (url.pathname !== "/v1/messages" || !body) return forward();
       const turn: RecordedTurn = { body: JSON.parse(body) as MessageCreateParams };
+      if (options.rewrite) {
+        turn.body = options.rewrite(turn.body);
+        body = JSON.stringify(turn.body);
+      }
       turns.push(turn);
       if (options.llamaServerUrl === undefined) return forward();
       const { result, work } = await measurePromptWork(options.llamaServerUrl, async () => {

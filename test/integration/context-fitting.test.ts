@@ -128,3 +128,35 @@ describe("a conversation longer than the engine's listed window", () => {
     expect(response.headers.get("x-anyclaude-context")).toMatch(/^\d+\/4096$/);
   });
 });
+
+describe("on a llama-server with two slots", () => {
+  test("compress asks for its summaries in the side calls' slot, off the conversation's", async () => {
+    const twoSlots = startFakeOpenAIBackend(
+      (request) =>
+        openAIJson(
+          llamaServerCompletion({
+            text: request.rawBody.includes("You summarize the earlier part of a coding session") ? SUMMARY : "ok",
+            usage: { promptTokens: 10, completionTokens: 5 },
+          }),
+        ),
+      { kind: "llamacpp", contextWindow: WINDOW, totalSlots: 2 },
+    );
+    const proxy = await startProxy({ cache: { enabled: false }, context: { policy: "compress" } }, [
+      { url: twoSlots.url, kind: "llamacpp", mode: "translate" },
+    ]);
+    try {
+      const response = await postMessage(proxy, { messages: longReadConversation(40) });
+      expect(response.status).toBe(200);
+      await response.json();
+      const sent = twoSlots.requestsTo("/v1/chat/completions").map((request) => ({
+        summary: request.rawBody.includes("You summarize the earlier part"),
+        slot: (request.body as { id_slot?: number }).id_slot,
+      }));
+      expect(sent.length).toBeGreaterThanOrEqual(2);
+      expect(sent.slice(0, -1)).toEqual(sent.slice(0, -1).map(() => ({ summary: true, slot: 1 })));
+      expect(sent.at(-1)).toEqual({ summary: false, slot: 0 });
+    } finally {
+      await Promise.all([proxy.stop(), twoSlots.stop()]);
+    }
+  });
+});

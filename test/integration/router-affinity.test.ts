@@ -2,7 +2,8 @@
  * Prefix affinity end to end: a Claude Code conversation (the recorded requests) keeps going to
  * the same llama-server, pinned to the slot that holds its prompt prefix (`id_slot` with
  * `cache_prompt`), turn after turn; a slot that is busy with one of our requests is not pinned
- * to again, so the engine can pick a free one.
+ * to again, so the engine can pick a free one. Claude Code's side calls (a session title, a
+ * subagent's turn) get the engine's last slot, which no main conversation is pinned to.
  */
 import { afterEach, describe, expect, test } from "bun:test";
 import { loadConfig } from "../../src/config/load-config";
@@ -18,7 +19,11 @@ import { answer, backendFor, chatRequests, routing, startEngine, startRouter, st
 afterEach(stopAll);
 
 const SLOTS = 4;
-const sayHi = readClaudeCodeRequests().find((request) => request.name.includes("p-say-hi"))!;
+/** The last slot is the side calls' (claudeCode.sideCallSlot): main conversations share the others. */
+const MAIN_SLOTS = SLOTS - 1;
+const recorded = readClaudeCodeRequests();
+const sayHi = recorded.find((request) => request.name.includes("p-say-hi"))!;
+const title = recorded.find((request) => request.name.includes("interactive-title"))!;
 
 function post(url: string, body: MessageCreateParams): Promise<Response> {
   return fetch(`${url}${sayHi.url}`, { method: "POST", headers: sayHi.headers, body: JSON.stringify(body) });
@@ -27,7 +32,13 @@ function post(url: string, body: MessageCreateParams): Promise<Response> {
 /** The slot the router should pin this request to: the same normalization, key and slot choice. */
 function expectedSlot(body: MessageCreateParams): number {
   const normalized = normalizeAnthropicRequest(body, loadConfig({ env: {}, flags: {} }).claudeCode).value;
-  return chooseLlamaSlot(computeAffinityKey(normalized), SLOTS);
+  return chooseLlamaSlot(computeAffinityKey(normalized), MAIN_SLOTS);
+}
+
+/** The same request as one of a subagent's turns: Claude Code marks them in the billing line. */
+function asSubagentTurn(body: MessageCreateParams): MessageCreateParams {
+  const [billing, ...rest] = body.system as Array<{ type: "text"; text: string }>;
+  return { ...body, system: [{ ...billing!, text: `${billing!.text} cc_is_subagent=true;` }, ...rest] };
 }
 
 /** The next turn of the same conversation: the answer and a new user message appended. */
@@ -84,10 +95,22 @@ describe("prefix-affinity on llama-server", () => {
     expect(chatRequests(a).map(sentSlot)).toEqual([expectedSlot(sayHi.body), undefined]);
   });
 
-  test("other strategies pin nothing", async () => {
+  test("any strategy: main conversations share the first slots, side calls get the last one", async () => {
     const a = startEngine(answer("from a"), { totalSlots: SLOTS });
     const proxy = await startRouter([backendFor("a", a.url)]);
+    for (const body of [sayHi.body, title.body, asSubagentTurn(sayHi.body), nextTurn(sayHi.body)]) {
+      await readFrames(await post(proxy.url, { ...body, stream: true }));
+    }
+    const main = expectedSlot(sayHi.body);
+    expect(main).toBeLessThan(MAIN_SLOTS);
+    expect(chatRequests(a).map(sentSlot)).toEqual([main, SLOTS - 1, SLOTS - 1, main]);
+  });
+
+  test("with claudeCode.sideCallSlot off, only prefix affinity pins", async () => {
+    const a = startEngine(answer("from a"), { totalSlots: SLOTS });
+    const proxy = await startRouter([backendFor("a", a.url)], { claudeCode: { sideCallSlot: false } });
     await readFrames(await post(proxy.url, sayHi.body));
-    expect(chatRequests(a).map(sentSlot)).toEqual([undefined]);
+    await readFrames(await post(proxy.url, { ...title.body, stream: true }));
+    expect(chatRequests(a).map(sentSlot)).toEqual([undefined, undefined]);
   });
 });

@@ -18,6 +18,8 @@ export interface ToolConversationOptions {
   seed?: number;
   /** Every this many turns, a whole large file is read (about 40k tokens). */
   hugeReadEvery?: number;
+  /** Every this many turns, an `ls -R` lists 4,000 files (about 25k tokens). */
+  listingEvery?: number;
 }
 
 /**
@@ -32,6 +34,7 @@ export function generateToolConversation(options: ToolConversationOptions): Mess
   const random = seededRandom(options.seed ?? 16);
   const words = (count: number) => Array.from({ length: count }, () => WORDS[Math.floor(random() * WORDS.length)]).join(" ");
   const hugeEvery = options.hugeReadEvery ?? 13;
+  const listingEvery = options.listingEvery ?? 17;
   const messages: MessageParam[] = [
     {
       role: "user",
@@ -52,7 +55,7 @@ export function generateToolConversation(options: ToolConversationOptions): Mess
       const kind =
         turn % hugeEvery === 0 && call === 0
           ? "huge-read"
-          : turn % 17 === 0 && call === 0
+          : turn % listingEvery === 0 && call === 0
             ? "listing"
             : (["Read", "Bash", "Grep"] as const)[Math.floor(random() * 3)]!;
       if (kind === "huge-read" || kind === "Read") {
