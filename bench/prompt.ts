@@ -47,6 +47,8 @@ if (!Number.isInteger(runs) || runs < 10) throw new Error(`--runs must be an int
 const TARGETS: Record<Exclude<PromptTier, "off">, number> = { safe: 0.15, moderate: 0.45, aggressive: 0.7 };
 const TARGET_FIRST_MS = 5;
 const TARGET_REPEATED_MS = 0.05;
+/** Below this many tokens of system prompt and tools, the share targets do not apply. */
+const MIN_SLIMMABLE_TOKENS = 500;
 const DEFER_TOOLS = ["Agent", "Workflow", "ScheduleWakeup", "ListAgents", "ReportFindings", "Skill"];
 const NORMALIZE = { stripBillingHeader: true, systemMessages: "hoist" } as const;
 const newOptimizer = () => new PromptOptimizer({ rules: [], deferTools: DEFER_TOOLS });
@@ -206,7 +208,9 @@ try {
       const repeated = timeRepeated(body, tier);
       const target = TARGETS[tier as keyof typeof TARGETS];
       const name = recorded.name.replace("cc-2.1.332_", "");
-      if (fewer < target)
+      // A prompt of a few dozen tokens (Claude Code's web search side call) has nothing to slim.
+      const slimmable = before >= MIN_SLIMMABLE_TOKENS;
+      if (slimmable && fewer < target)
         misses.push(
           `${name} ${tier}: ${(100 * fewer).toFixed(1)} % < ${100 * target} %${tier === "safe" && ceiling < target ? ` (its ceiling: ${(100 * ceiling).toFixed(1)} %)` : ""}`,
         );
@@ -216,7 +220,7 @@ try {
         misses.push(`${name} ${tier}: repeated ${repeated.wall.toFixed(4)} ms > ${TARGET_REPEATED_MS} (wall)`);
       const times = (timing: Timing, digits: number) => `${timing.wall.toFixed(digits)} / ${timing.cpu.toFixed(digits)}`;
       console.log(
-        `| ${name} | ${tier} | ${before} | ${after} | ${(100 * fewer).toFixed(1)} % | ≥ ${100 * target} % | ${tier === "safe" ? `${(100 * ceiling).toFixed(1)} %` : ""} | ${critical.kept}/${critical.total} | ${times(first, 2)} | ${times(repeated, 4)} |`,
+        `| ${name} | ${tier} | ${before} | ${after} | ${(100 * fewer).toFixed(1)} % | ${slimmable ? `≥ ${100 * target} %` : `n/a (< ${MIN_SLIMMABLE_TOKENS})`} | ${tier === "safe" ? `${(100 * ceiling).toFixed(1)} %` : ""} | ${critical.kept}/${critical.total} | ${times(first, 2)} | ${times(repeated, 4)} |`,
       );
     }
   }
