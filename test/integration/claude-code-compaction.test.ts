@@ -17,10 +17,10 @@ import { startProxy } from "../support/start-proxy";
 const WINDOW = 32_768;
 /** Enough calls for the conversation to outgrow the input budget (24,576 tokens) after about eleven. */
 const TOOL_CALLS = 14;
-/** About 1,000 tokens of output per call as anyclaude counts them. */
-const BASH_COMMAND = "seq 1 300";
+/** About 1,000 tokens of output per call as the engine's tokenizer counts them (one per 4 characters). */
+const BASH_COMMAND = "seq 1 1000";
 const COMPACTION_PROMPT = "Your task is to create a detailed summary";
-const SUMMARY = "<summary>The user asked to count to 1500 repeatedly; it was done each time.</summary>";
+const SUMMARY = "<summary>The user asked to count to 1000 repeatedly; it was done each time.</summary>";
 const RUN_TIMEOUT_MS = 110_000;
 
 interface EngineRun {
@@ -39,7 +39,7 @@ function startScriptedEngine(): EngineRun {
       const hasTools = ((request.body as { tools?: unknown[] }).tools ?? []).length > 0;
       if (!hasTools || calls >= TOOL_CALLS) return openAIStream(llamaServerChunks({ text: "done", usage }));
       calls++;
-      const args = { command: BASH_COMMAND, description: "Count to 1500" };
+      const args = { command: BASH_COMMAND, description: "Count to 1000" };
       return openAIStream(llamaServerChunks({ toolCalls: [{ name: "Bash", args, id: `call_${calls}` }], usage }));
     },
     { kind: "llamacpp", contextWindow: WINDOW },
@@ -55,7 +55,7 @@ async function runSession(clientWindow: number | undefined) {
     { url: engine.url, kind: "llamacpp", mode: "translate" },
   ]);
   try {
-    const run = await runClaudeCode({ baseUrl: proxy.url, prompt: "count to 300 fourteen times with seq", timeoutMs: RUN_TIMEOUT_MS });
+    const run = await runClaudeCode({ baseUrl: proxy.url, prompt: "count to 1000 fourteen times with seq", timeoutMs: RUN_TIMEOUT_MS });
     // One log line per request, in the engine's order (Claude Code sends one at a time).
     const trimmed = proxy.logs
       .filter((record) => record.msg === "messages")
