@@ -131,7 +131,9 @@ describe("the compiled binary, alone on a bare machine", () => {
       expect(nativeDirs.some((name) => readdirSync(join(machine.env.XDG_CACHE_HOME!, "anyclaude", name)).includes("addon.node"))).toBe(
         true,
       );
-      expect(lines).toContain(`llamacpp-${backend.port} context window | ok | qwen3-coder-30b-a3b 32768 (llama-server /props n_ctx per slot)`);
+      expect(lines).toContain(
+        `llamacpp-${backend.port} context window | ok | qwen3-coder-30b-a3b 32768 (llama-server /props n_ctx per slot)`,
+      );
       // onnxruntime-node's binding and libonnxruntime.so.1, embedded and unpacked side by side into the cache dir.
       expect(lines).toContain(
         `onnxruntime | ok | onnxruntime-node 1.30.0 loaded (embedded, unpacked under ${machine.env.XDG_CACHE_HOME}/anyclaude)`,
