@@ -15,6 +15,7 @@ export function renderLoginPage(problem?: string): string {
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>anyclaude · log in</title>
+    <link rel="icon" href="data:," />
     <link rel="stylesheet" href="/dashboard/assets/dashboard.css" />
   </head>
   <body>
