@@ -14,7 +14,7 @@ import { createSerpapiProvider } from "../search/serpapi-provider";
 import { createTavilyProvider } from "../search/tavily-provider";
 import type { SearchProvider, WebSearcher } from "../search/web-search-types";
 import { createWebSearcher, type WebSearchObserver } from "../search/web-searcher";
-import { StoredResults } from "./stored-results";
+import { LazyStore } from "./lazy-store";
 import { StoredSearchResultCache } from "./stored-search-result-cache";
 
 export interface WebSearcherHandle {
@@ -42,7 +42,7 @@ export function createWebSearcherFromConfig(
   options: CreateWebSearcherOptions,
 ): WebSearcherHandle {
   const { cache: cacheConfig } = config.search;
-  const open = cacheConfig.enabled ? StoredResults.openerFor(config.paths, options.env, options.logger) : undefined;
+  const open = cacheConfig.enabled ? LazyStore.openerFor(config.paths, options.env, options.logger, "search result cache") : undefined;
   const cache = open
     ? new StoredSearchResultCache({ ttlMs: cacheConfig.ttlSeconds * 1000, maxEntries: cacheConfig.maxEntries, openStore: open })
     : undefined;

@@ -136,6 +136,7 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
       ...toolCalls.summary(),
     });
     const { message, ...answerFacts } = facts;
+    const proxyCalls = proxyTools?.historyCounts() ?? { toolCalls: 0, searchCalls: 0 };
     services.history?.record(
       describeFinishedRequest(
         {
@@ -150,8 +151,8 @@ export async function handleCreateMessage(services: AppServices, call: IncomingC
           clientKey: call.clientKey,
           context: contextUsage,
           promptTokensSaved: prompt.saved,
-          toolCalls: toolCalls.count() + (proxyTools?.historyCounts().toolCalls ?? 0),
-          searchCalls: (proxyTools?.historyCounts().searchCalls ?? 0) + (searched ? 1 : 0),
+          toolCalls: toolCalls.count() + proxyCalls.toolCalls,
+          searchCalls: proxyCalls.searchCalls + (searched ? 1 : 0),
         },
         ended,
       ),

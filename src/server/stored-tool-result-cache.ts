@@ -9,6 +9,7 @@ import type { Logger } from "../log/logger";
 import { toolResults } from "../store/schema";
 import type { ToolResultCache } from "../tools/execute-proxy-tool-call";
 import type { ProxyTool, ProxyToolOutput } from "../tools/proxy-tool";
+import { LazyStore } from "./lazy-store";
 import { StoredResults, type StoredResultsOptions } from "./stored-results";
 
 export class StoredToolResultCache implements ToolResultCache {
@@ -26,7 +27,7 @@ export class StoredToolResultCache implements ToolResultCache {
   static fromConfig(config: Config, env: Record<string, string | undefined>, logger: Logger): StoredToolResultCache | undefined {
     const { cache } = config.proxyTools;
     if (!cache.enabled) return undefined;
-    const open = StoredResults.openerFor(config.paths, env, logger);
+    const open = LazyStore.openerFor(config.paths, env, logger, "tool-result cache");
     return open && new StoredToolResultCache({ ttlMs: cache.ttlSeconds * 1000, maxEntries: cache.maxEntries, openStore: open });
   }
 
