@@ -19,7 +19,7 @@ import { createMetricsRoutes } from "./metrics-routes";
 import { createModelsRoutes } from "./models-routes";
 import { recordRefusedRequest } from "./record-refused-request";
 import { renderErrorResponse } from "./render-error-response";
-import { createRequestId, readRequestId } from "./request-id";
+import { createRequestId, RequestIds } from "./request-id";
 
 /**
  * @example
@@ -32,6 +32,7 @@ export function createApp(services: AppServices) {
   const clientKeys = new WeakMap<Request, ClientKey>();
   // When each request arrived, for the latency of one refused before any route (its history row).
   const arrivals = new WeakMap<Request, number>();
+  const requestIds = new RequestIds();
   return new Elysia()
     .error({ PROXY_ERROR: ProxyError })
     .onRequest(({ request }) => {
@@ -46,10 +47,11 @@ export function createApp(services: AppServices) {
       }
       if (decision.key) clientKeys.set(request, decision.key);
     })
-    .onError((context) => {
-      const { code, error, request, set } = context;
-      // The id a route gave the request (see request-id.ts), or a new one when it failed before any route.
-      const requestId = readRequestId(context) ?? createRequestId();
+    .onError(({ code, error, request, set }) => {
+      // Named properties only: a hook that hands the whole context to a function makes Elysia
+      // build all of it (a header object, a cookie jar, the query) for every request to every route.
+      // The id a route gave the request, or a new one when it failed before any route.
+      const requestId = requestIds.of(request) ?? createRequestId();
       const failure = toAnswerableError(code, error, request);
       // Anything but a ProxyError is a bug worth a log line.
       if (failure === error && !(error instanceof ProxyError)) {
@@ -65,7 +67,7 @@ export function createApp(services: AppServices) {
       });
       return response;
     })
-    .use(createMessagesRoutes(services, (request) => clientKeys.get(request)))
+    .use(createMessagesRoutes(services, { readClientKey: (request) => clientKeys.get(request), requestIds }))
     .use(createModelsRoutes(services))
     .use(createHealthRoutes(services))
     .use(createMetricsRoutes(services))

@@ -8,7 +8,7 @@ import { handleCountTokens } from "./handle-count-tokens";
 import { type ErrorHeaders, handleCreateMessage } from "./handle-create-message";
 import { readJsonBody } from "./read-json-body";
 import { releaseWhenSent } from "./release-when-sent";
-import { createRequestId } from "./request-id";
+import type { RequestIds } from "./request-id";
 
 const jsonBody = (schema: object, description: string) => ({
   description,
@@ -18,20 +18,26 @@ const jsonBody = (schema: object, description: string) => ({
 
 interface RouteContext {
   request: Request;
-  requestId: string;
   set: { headers: ErrorHeaders };
   server: { timeout(request: Request, seconds: number): void } | null;
 }
 
-/** `readClientKey`: the key the request carried, as the app's key check found it. */
-export function createMessagesRoutes(services: AppServices, readClientKey: (request: Request) => ClientKey | undefined) {
+interface RequestFacts {
+  /** The key the request carried, as the app's key check found it. */
+  readClientKey: (request: Request) => ClientKey | undefined;
+  /** Where the request's id is kept for the app's error handler. */
+  requestIds: RequestIds;
+}
+
+export function createMessagesRoutes(services: AppServices, { readClientKey, requestIds }: RequestFacts) {
   const { maxBodyBytes, bodyTimeoutMs } = services.config.server;
   const parser = services.conversationMemo.parser;
   const { limits } = services.access;
   // A failure is thrown to the app's error handler, which answers it with this request's id and the headers in `set`.
   const serve =
     (endpoint: string, handler: typeof handleCreateMessage) =>
-    async ({ request, requestId, set, server }: RouteContext): Promise<Response> => {
+    async ({ request, set, server }: RouteContext): Promise<Response> => {
+      const requestId = requestIds.assign(request);
       const key = readClientKey(request);
       const count = (status: number) => services.metrics.clientRequests.inc({ key: key?.name ?? "none", endpoint, status: String(status) });
       let lease: ReturnType<typeof limits.admit>;
@@ -67,7 +73,6 @@ export function createMessagesRoutes(services: AppServices, readClientKey: (requ
     };
 
   return new Elysia({ name: "messages-routes" })
-    .derive(() => ({ requestId: createRequestId() }))
     .post("/v1/messages", serve("messages", handleCreateMessage), {
       parse: "none",
       detail: {

@@ -10,12 +10,23 @@ export function toMessageId(requestId: string): string {
 }
 
 /**
- * The id a route gave the request (messages-routes.ts derives one), for the app's error handler;
- * undefined when the request failed before reaching such a route.
+ * The id each request that reached a route was given, so that the app's error handler answers a
+ * failure under the same id; forgotten with the request.
  *
  * @example
- * const requestId = readRequestId(context) ?? createRequestId();
+ * const requestId = requestIds.assign(request); // in the route
+ * requestIds.of(request) ?? createRequestId(); // in the error handler
  */
-export function readRequestId(context: object): string | undefined {
-  return "requestId" in context && typeof context.requestId === "string" ? context.requestId : undefined;
+export class RequestIds {
+  private readonly ids = new WeakMap<Request, string>();
+
+  assign(request: Request): string {
+    const id = createRequestId();
+    this.ids.set(request, id);
+    return id;
+  }
+
+  of(request: Request): string | undefined {
+    return this.ids.get(request);
+  }
 }
