@@ -17,6 +17,7 @@ import { completeWithReask, type HeldToolCalls } from "./complete-with-reask";
 import { countTokensWithEngine } from "./count-tokens-with-engine";
 import type { BackendResponse } from "./fetch-backend";
 import { HttpBackend } from "./http-backend";
+import { OpenAIChatBackend } from "./openai-chat-backend";
 import { parseBackendJson } from "./parse-backend-json";
 import { readNativeAnswer } from "./read-native-answer";
 import { requestBackendJson } from "./request-backend-json";
@@ -31,8 +32,17 @@ export class AnthropicNativeBackend extends HttpBackend implements Backend {
   /** Set once the backend answered 404 to count_tokens, so later counts skip straight to the fallback. */
   private lacksCountTokens = false;
   private readonly toolCalling = new ToolCallingByModel(this.settings);
+  /**
+   * llama-server's `/v1/messages` drops `id_slot`: it rebuilds the body keeping only temperature,
+   * top_p, top_k, stream and chat_template_kwargs (server_chat_convert_anthropic_to_oai, llama.cpp
+   * 80fb11a). A request the router pinned to a slot goes to the engine's OpenAI endpoint, which
+   * honours it (docs/decisions/0030-pinned-requests-in-native-mode.md).
+   */
+  private readonly pinnable =
+    this.settings.kind === "llamacpp" ? new OpenAIChatBackend({ ...this.settings, mode: "translate" }) : undefined;
 
   async createMessage(request: MessageCreateParams, options: CallOptions): Promise<Message> {
+    if (this.pinnable && options.slot !== undefined) return this.pinnable.createMessage(request, options);
     const calling = await this.resolveToolCalling(request, options);
     const handling = this.toolHandling(request, options);
     const answer = await this.completeMessage(request, options, calling);
@@ -51,6 +61,7 @@ export class AnthropicNativeBackend extends HttpBackend implements Backend {
   }
 
   async streamMessage(request: MessageCreateParams, options: CallOptions): Promise<MessageStream> {
+    if (this.pinnable && options.slot !== undefined) return this.pinnable.streamMessage(request, options);
     const calling = await this.resolveToolCalling(request, options);
     const started = await this.post("/v1/messages", this.prepare(request, true, options, calling), options);
     const handling = this.toolHandling(request, options);
@@ -124,12 +135,7 @@ export class AnthropicNativeBackend extends HttpBackend implements Backend {
     return { "anthropic-version": ANTHROPIC_VERSION };
   }
 
-  /**
-   * llama-server's native endpoint ignores `thinking`; its chat template takes `enable_thinking`.
-   * `options.slot` is not sent: that endpoint rebuilds the body keeping only temperature, top_p,
-   * top_k, stream and chat_template_kwargs (server_chat_convert_anthropic_to_oai, llama.cpp
-   * 80fb11a), so `id_slot` would be dropped; its own prompt-similarity slot choice applies.
-   */
+  /** llama-server's native endpoint ignores `thinking`; its chat template takes `enable_thinking`. */
   private prepare(request: MessageCreateParams, stream: boolean, options: CallOptions, calling: ToolCalling): MessageCreateParams {
     const settings = resolveToolSettings(options.tools, this.id, request.model);
     const sent = calling === "prompt" ? describeToolsInPrompt(request, { singleCall: settings.singleCall }) : request;

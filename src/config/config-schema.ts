@@ -139,7 +139,7 @@ const ClaudeCodeSchema = t.Object(
     sideCallSlot: t.Boolean({
       default: true,
       description:
-        "On a llama-server with two or more slots (`-np`), Claude Code's side calls (subagents, the small-fast model, calls without tools such as session titles and the Bash prefix check; told apart by the billing line Claude Code sends) get its last slot and the main conversations, other clients' requests included, the others (`id_slot`), so a side call never evicts the main conversation's cached prompt. Translate mode only: llama-server's own `/v1/messages` (native mode, what `auto` picks) drops `id_slot`; set the backend's `mode: translate`, or route side calls elsewhere (`routes.background`). `false`: the engine places every request.",
+        "On a llama-server with two or more slots (`-np`), Claude Code's side calls (subagents, the small-fast model, calls without tools such as session titles and the Bash prefix check; told apart by the billing line Claude Code sends) get its last slot and the main conversations, other clients' requests included, the others (`id_slot`), so a side call never evicts the main conversation's cached prompt. In native mode a pinned request goes to the engine's OpenAI endpoint, since its own `/v1/messages` drops `id_slot` (decision 0030). `false`: the engine places every request.",
     }),
     systemMessages: t.Union(
       SYSTEM_MESSAGE_HANDLINGS.map((handling) => t.Literal(handling)),

@@ -4,8 +4,10 @@
  * "least recently used" (`-sps 0`) and no host-memory prompt cache (`--cache-ram 0`). Through
  * anyclaude, main turns of a recorded Claude Code session go out interleaved with side calls: by
  * default the side calls get the last slot (`id_slot`) and every later main turn re-evaluates at
- * most 5 % of its prompt; with `claudeCode.sideCallSlot: false` a side call lands in the main
- * conversation's slot and the next main turn re-evaluates most of its prompt again.
+ * most 5 % of its prompt, in native mode (what `mode: auto` picks: pinned requests go to the
+ * engine's OpenAI endpoint, decision 0030) as in translate mode; with
+ * `claudeCode.sideCallSlot: false` a side call lands in the main conversation's slot and the next
+ * main turn re-evaluates most of its prompt again.
  */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -81,11 +83,11 @@ describe.skipIf(!binary)("side calls keep off the main conversation's llama-serv
   });
 
   /** The prompt work of each main turn after the first. */
-  async function runSession(overrides: ConfigOverrides): Promise<PromptWork[]> {
-    const proxy = await startProxy({ cache: { enabled: false }, ...overrides }, [
-      { id: "llama", url: engine.url, kind: "llamacpp", mode: "translate" },
-    ]);
+  async function runSession(overrides: ConfigOverrides, mode: "auto" | "translate"): Promise<PromptWork[]> {
+    const proxy = await startProxy({ cache: { enabled: false }, ...overrides }, [{ id: "llama", url: engine.url, kind: "llamacpp", mode }]);
     try {
+      const health = (await (await fetch(`${proxy.url}/health`)).json()) as { backends: Array<{ mode: string }> };
+      expect(health.backends.map((backend) => backend.mode)).toEqual([mode === "auto" ? "native" : mode]);
       const mainWork: PromptWork[] = [];
       for (const step of readInterleavedSession()) {
         const work = await sendMeasured(proxy.url, engine.url, step.request);
@@ -98,9 +100,9 @@ describe.skipIf(!binary)("side calls keep off the main conversation's llama-serv
   }
 
   test(
-    "by default, main turns between side calls re-evaluate at most 5 % of their prompt",
+    "by default, in native mode as auto picks it, main turns between side calls re-evaluate at most 5 % of their prompt",
     async () => {
-      const later = await runSession({});
+      const later = await runSession({}, "auto");
       expect(later).toHaveLength(2);
       for (const work of later) {
         expect(work.prompt).toBeGreaterThan(10_000);
@@ -113,7 +115,7 @@ describe.skipIf(!binary)("side calls keep off the main conversation's llama-serv
   test(
     "with claudeCode.sideCallSlot off, a side call evicts the main conversation: the next main turn re-evaluates most of it",
     async () => {
-      const [turn2] = await runSession({ claudeCode: { sideCallSlot: false } });
+      const [turn2] = await runSession({ claudeCode: { sideCallSlot: false } }, "translate");
       expect(turn2!.prompt).toBeGreaterThan(10_000);
       expect(turn2!.evaluatedShare).toBeGreaterThan(0.5);
     },

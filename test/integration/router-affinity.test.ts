@@ -3,7 +3,8 @@
  * the same llama-server, pinned to the slot that holds its prompt prefix (`id_slot` with
  * `cache_prompt`), turn after turn; a slot that is busy with one of our requests is not pinned
  * to again, so the engine can pick a free one. Claude Code's side calls (a session title, a
- * subagent's turn) get the engine's last slot, which no main conversation is pinned to.
+ * subagent's turn) get the engine's last slot, which no main conversation is pinned to. In native
+ * mode a pinned request goes to the engine's OpenAI endpoint: its `/v1/messages` drops `id_slot`.
  */
 import { afterEach, describe, expect, test } from "bun:test";
 import { loadConfig } from "../../src/config/load-config";
@@ -12,9 +13,11 @@ import { chooseLlamaSlot } from "../../src/router/choose-llama-slot";
 import { computeAffinityKey } from "../../src/router/compute-affinity-key";
 import { normalizeAnthropicRequest } from "../../src/translate/normalize-anthropic-request";
 import { readClaudeCodeRequests } from "../support/claude-code-fixtures";
-import type { RecordedRequest } from "../support/fake-backend-server";
+import { anthropicJson, anthropicStream } from "../support/fake-anthropic-backend";
+import { anthropicMessageBody, anthropicMessageEvents } from "../support/fake-anthropic-events";
+import { type RecordedRequest, startFakeBackend } from "../support/fake-backend-server";
 import { readFrames } from "./proxy-test-client";
-import { answer, backendFor, chatRequests, routing, startEngine, startRouter, stopAll, waitFor } from "./router-test-kit";
+import { answer, backendFor, chatRequests, routing, startEngine, startRouter, stopAll, streamedText, waitFor } from "./router-test-kit";
 
 afterEach(stopAll);
 
@@ -112,5 +115,54 @@ describe("prefix-affinity on llama-server", () => {
     await readFrames(await post(proxy.url, sayHi.body));
     await readFrames(await post(proxy.url, { ...title.body, stream: true }));
     expect(chatRequests(a).map(sentSlot)).toEqual([undefined, undefined]);
+  });
+});
+
+describe("prefix-affinity on llama-server in native mode", () => {
+  /** A fake llama-server that speaks both: its OpenAI endpoint and its own /v1/messages. */
+  function startBilingualEngine() {
+    const native = { blocks: [{ type: "text" as const, text: "from /v1/messages" }] };
+    return startFakeBackend({
+      kind: "llamacpp",
+      model: "m",
+      totalSlots: SLOTS,
+      routes: {
+        "/v1/chat/completions": answer("from chat"),
+        "/v1/messages": (request) =>
+          (request.body as { stream?: boolean }).stream
+            ? anthropicStream(anthropicMessageEvents(native))
+            : anthropicJson(anthropicMessageBody(native)),
+      },
+    });
+  }
+
+  test("a request pinned to a slot goes to the OpenAI endpoint with id_slot; the side call gets the last slot", async () => {
+    const engine = startBilingualEngine();
+    try {
+      const proxy = await startRouter([backendFor("a", engine.url, { mode: "native" })]);
+      for (const body of [sayHi.body, { ...title.body, stream: true }]) {
+        const response = await post(proxy.url, body);
+        expect(response.status).toBe(200);
+        await response.arrayBuffer();
+      }
+      expect(engine.requestsTo("/v1/chat/completions").map(sentSlot)).toEqual([expectedSlot(sayHi.body), SLOTS - 1]);
+      expect(engine.requestsTo("/v1/messages")).toHaveLength(0);
+    } finally {
+      await engine.stop();
+    }
+  });
+
+  test("with claudeCode.sideCallSlot off nothing is pinned: requests go to the engine's /v1/messages", async () => {
+    const engine = startBilingualEngine();
+    try {
+      const proxy = await startRouter([backendFor("a", engine.url, { mode: "native" })], { claudeCode: { sideCallSlot: false } });
+      const frames = await readFrames(await post(proxy.url, { ...sayHi.body, stream: true }));
+      expect(streamedText(frames)).toBe("from /v1/messages");
+      await (await post(proxy.url, { ...title.body, stream: false })).arrayBuffer();
+      expect(engine.requestsTo("/v1/messages")).toHaveLength(2);
+      expect(engine.requestsTo("/v1/chat/completions")).toHaveLength(0);
+    } finally {
+      await engine.stop();
+    }
   });
 });
