@@ -1,7 +1,7 @@
 /**
  * The loopback llama-server look-alike the benchmarks' engines are built on, each run as a
- * process of its own: the probe and health routes answered as llama-server would, the caller's
- * routes, 404 for the rest, `<name> listening on URL` on stdout when ready, and a clean SIGTERM.
+ * process of its own: the probe and health routes answered as llama-server would, its `/tokenize`
+ * (which anyclaude's context step asks for each new message), the caller's routes, 404 for the rest, `<name> listening on URL` on stdout when ready, and a clean SIGTERM.
  */
 
 /**
@@ -31,6 +31,8 @@ export function serveLlamaServerLookAlike(
       const answer = handle(request, path);
       if (answer) return answer;
       if (request.method === "GET" && path in probeRoutes) return Response.json(probeRoutes[path]);
+      if (request.method === "POST" && path === "/tokenize")
+        return Response.json({ tokens: tokenize((await request.json()) as { content?: unknown }) });
       await request.arrayBuffer();
       return new Response("not found", { status: 404 });
     },
@@ -40,4 +42,10 @@ export function serveLlamaServerLookAlike(
     void server.stop(true);
     process.exit(0);
   });
+}
+
+/** About one token per four characters, as llama-server's answer is shaped: the token ids. */
+function tokenize(body: { content?: unknown }): number[] {
+  const length = typeof body.content === "string" ? Math.ceil(body.content.length / 4) : 0;
+  return Array.from({ length }, (_, index) => index);
 }

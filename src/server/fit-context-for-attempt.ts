@@ -7,6 +7,7 @@
  */
 
 import type { Backend, CallOptions } from "../backends/backend";
+import { computeTokenBudget } from "../context/compute-token-budget";
 import { computeSummaryTokens, fitRequestToWindow } from "../context/fit-request-to-window";
 import { placeSummary } from "../context/place-summary";
 import { resolveContextSettings } from "../context/resolve-context-settings";
@@ -55,7 +56,13 @@ export async function fitContextForAttempt(
   const counter =
     compress === undefined
       ? services.context.counter
-      : await chooseTokenCounter(services.context, request, backend, decision.model, compress.signal, onWarning);
+      : await chooseTokenCounter(
+          services.context,
+          request,
+          { backend, model: decision.model, budgetTokens: computeTokenBudget(settings.window, settings.outputReserveTokens).input },
+          compress.signal,
+          onWarning,
+        );
   let fitted: ReturnType<typeof fitRequestToWindow>;
   try {
     fitted = fitRequestToWindow(request, settings, counter, { hasContextFallback: group?.contextFallback !== undefined });

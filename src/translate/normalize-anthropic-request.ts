@@ -4,8 +4,8 @@
  */
 
 import type { SystemMessageHandling } from "../config/config-choices";
-import { type ConversationMemo, reuseInContext } from "../json/conversation-memo";
-import type { MessageCreateParams, OutputConfigParam } from "../protocol/anthropic/messages";
+import { type ConversationMemo, reuseForItems, reuseInContext } from "../json/conversation-memo";
+import type { MessageCreateParams, OutputConfigParam, TextBlockParam } from "../protocol/anthropic/messages";
 import { findLoadedDeferredTools, type LoadedDeferredTools } from "../tools/find-loaded-deferred-tools";
 import { declareLoadedDeferredTools } from "./declare-loaded-deferred-tools";
 import { mergeConsecutiveAnthropicMessages } from "./merge-consecutive-anthropic-messages";
@@ -57,7 +57,7 @@ export function normalizeAnthropicRequest(
   const relocated = relocateAnthropicSystemMessages(system, request.messages, options.systemMessages);
   warnings.push(...relocated.warnings);
   if (relocated.value.system === undefined) delete normalized.system;
-  else normalized.system = relocated.value.system;
+  else normalized.system = sameListAsLastTurn(relocated.value.system, memo);
   const uncited = stripTextCitations(relocated.value.messages);
   warnings.push(...uncited.warnings);
   normalized.messages = mergeConsecutiveAnthropicMessages(uncited.value, memo);
@@ -81,6 +81,19 @@ export function normalizeAnthropicRequest(
   else normalized.output_config = outputConfig;
 
   return { value: normalized, warnings };
+}
+
+/**
+ * The system prompt as a list built afresh each turn (the billing line taken out, Claude Code's
+ * environment message hoisted in) holds the same frozen blocks when resent: it comes back as the
+ * same frozen list, so that the steps after (token counts, keys) find it in their memos.
+ */
+function sameListAsLastTurn(system: string | TextBlockParam[], memo: ConversationMemo | undefined): string | TextBlockParam[] {
+  return Array.isArray(system) ? reuseForItems(memo, listBlocks, system) : system;
+}
+
+function listBlocks(blocks: readonly TextBlockParam[]): TextBlockParam[] {
+  return blocks.slice();
 }
 
 /**

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { ConversationMemo } from "../../../src/json/conversation-memo";
 import type { MessageCreateParams } from "../../../src/protocol/anthropic/messages";
 import { type NormalizeOptions, normalizeAnthropicRequest } from "../../../src/translate/normalize-anthropic-request";
 
@@ -216,5 +217,32 @@ describe("normalizeAnthropicRequest", () => {
     const first = JSON.stringify(normalizeAnthropicRequest(request, defaults));
     expect(request).toEqual(make());
     expect(JSON.stringify(normalizeAnthropicRequest(make(), defaults))).toBe(first);
+  });
+
+  test("a resent system prompt comes back as the same frozen list without its billing line, so later steps' memos find it", () => {
+    const memo = new ConversationMemo();
+    // What the parser hands back for a resent body: the same frozen blocks, in an array of its own each time.
+    const parse = (text: string) => memo.parser.parse(new TextEncoder().encode(text)) as MessageCreateParams;
+    // Long enough for the parser to remember its parts (it parses small bodies whole).
+    const prompt = `You are Claude Code.\n${"Be careful. ".repeat(1_000)}`;
+    // Each turn's billing line differs here: only the blocks after it are resent.
+    const body = (turn: number) =>
+      JSON.stringify(
+        base({
+          system: [
+            { type: "text", text: `${HEADER} cch=${turn};` },
+            { type: "text", text: prompt },
+          ],
+        }),
+      );
+    // The parser freezes what it is handed a second time; from then on the same blocks come back.
+    normalizeAnthropicRequest(parse(body(1)), defaults, memo);
+    const first = normalizeAnthropicRequest(parse(body(2)), defaults, memo).value.system;
+    const again = normalizeAnthropicRequest(parse(body(3)), defaults, memo).value.system;
+    expect(first).toEqual([{ type: "text", text: prompt }]);
+    expect(again).toBe(first);
+    expect(Object.isFrozen(again)).toBe(true);
+    // Without a memo, each call builds its own list.
+    expect(normalizeAnthropicRequest(parse(body(4)), defaults).value.system).not.toBe(first);
   });
 });
