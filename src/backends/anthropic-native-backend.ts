@@ -4,12 +4,14 @@
  * request, checks every event it gets back, and restores the client's model name.
  */
 import { BackendHttpError, BackendProtocolError } from "../errors/proxy-error";
+import { reuse } from "../json/conversation-memo";
 import type { CountTokensParams, Message, MessageCreateParams } from "../protocol/anthropic/messages";
 import { checkMessage } from "../protocol/anthropic/response-schema";
 import type { MessageStreamEvent } from "../protocol/anthropic/stream-events";
 import { buildReaskRequest } from "../tools/build-reask-request";
 import { describeToolsInPrompt } from "../tools/describe-tools-in-prompt";
 import { convertAnthropicRequestToOpenAIChat } from "../translate/convert-anthropic-request-to-openai-chat";
+import { isFunctionTool, keepFunctionTools } from "../translate/is-function-tool";
 import { filterNativeToolCalls, NativeToolCallFilter } from "../translate/native-tool-call-filter";
 import type { ToolCallHandling } from "../translate/tool-call-gate";
 import type { Backend, CallOptions, MessageStream, TokenCount } from "./backend";
@@ -41,8 +43,9 @@ export class AnthropicNativeBackend extends HttpBackend implements Backend {
   private readonly pinnable =
     this.settings.kind === "llamacpp" ? new OpenAIChatBackend({ ...this.settings, mode: "translate" }) : undefined;
 
-  async createMessage(request: MessageCreateParams, options: CallOptions): Promise<Message> {
-    if (this.pinnable && options.slot !== undefined) return this.pinnable.createMessage(request, options);
+  async createMessage(client: MessageCreateParams, options: CallOptions): Promise<Message> {
+    if (this.pinnable && options.slot !== undefined) return this.pinnable.createMessage(client, options);
+    const request = this.offerableTools(client, options);
     const calling = await this.resolveToolCalling(request, options);
     const handling = this.toolHandling(request, options);
     const answer = await this.completeMessage(request, options, calling);
@@ -60,8 +63,9 @@ export class AnthropicNativeBackend extends HttpBackend implements Backend {
     return completeWithReask(first.value, first.invalid, reask, options);
   }
 
-  async streamMessage(request: MessageCreateParams, options: CallOptions): Promise<MessageStream> {
-    if (this.pinnable && options.slot !== undefined) return this.pinnable.streamMessage(request, options);
+  async streamMessage(client: MessageCreateParams, options: CallOptions): Promise<MessageStream> {
+    if (this.pinnable && options.slot !== undefined) return this.pinnable.streamMessage(client, options);
+    const request = this.offerableTools(client, options);
     const calling = await this.resolveToolCalling(request, options);
     const started = await this.post("/v1/messages", this.prepare(request, true, options, calling), options);
     const handling = this.toolHandling(request, options);
@@ -129,6 +133,20 @@ export class AnthropicNativeBackend extends HttpBackend implements Backend {
 
   private resolveToolCalling(request: MessageCreateParams, options: CallOptions): Promise<ToolCalling> {
     return this.toolCalling.resolve(request.model, (request.tools ?? []).length > 0, options.tools);
+  }
+
+  /**
+   * A local engine is offered function tools only, as in translate mode: a server tool anyclaude
+   * does not run (`web_search_…` with no searcher configured) is dropped with a warning. Resent
+   * tool lists are filtered once (options.memo).
+   */
+  private offerableTools(request: MessageCreateParams, options: CallOptions): MessageCreateParams {
+    if (this.settings.kind === "anthropic" || request.tools === undefined || request.tools.every(isFunctionTool)) return request;
+    const kept = reuse(options.memo, keepFunctionTools, request.tools);
+    kept.warnings.forEach(options.onWarning);
+    const { tools: _dropped, tool_choice, ...rest } = request;
+    if (kept.value.length === 0) return rest;
+    return { ...rest, tools: kept.value, ...(tool_choice !== undefined && { tool_choice }) };
   }
 
   protected override extraHeaders(): Record<string, string> {

@@ -4,7 +4,7 @@
 import type { ToolParam } from "../protocol/anthropic/messages";
 import type { ChatFunctionTool } from "../protocol/openai/chat-request";
 import { adaptToolSchema } from "./adapt-tool-schema";
-import { isFunctionTool } from "./is-function-tool";
+import { describeDroppedTool, isFunctionTool } from "./is-function-tool";
 import type { Translated, TranslationWarning } from "./translation-warning";
 
 /**
@@ -40,12 +40,7 @@ export function convertAnthropicToolsToOpenAI(tools: ToolParam[]): Translated<Ch
   tools.forEach((tool, index) => {
     const path = `tools[${index}]`;
     if (!isFunctionTool(tool)) {
-      const typed = tool.type !== undefined && tool.type !== null && tool.type !== "custom";
-      warnings.push({
-        code: "dropped-tool",
-        path,
-        message: `Tool "${tool.name}"${typed ? ` (type "${tool.type}")` : ""} has no input schema a local model could follow; dropped.`,
-      });
+      warnings.push(describeDroppedTool(tool, index));
       return;
     }
     for (const key of Object.keys(tool)) {

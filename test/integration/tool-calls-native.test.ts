@@ -18,7 +18,7 @@ import { anthropicMessageBody, anthropicMessageEvents, type FakeAnthropicMessage
 import type { FakeScript } from "../support/fake-backend-server";
 import { readAnthropicEvents, readStreamedText, readToolUses } from "../support/read-anthropic-events";
 import { type StartedProxy, startProxy } from "../support/start-proxy";
-import { HERMES_BASH_CALL, postToolRequest } from "../support/text-form-calls";
+import { CASE_TOOLS, HERMES_BASH_CALL, postToolRequest } from "../support/text-form-calls";
 
 let engine: FakeAnthropicBackend | undefined;
 let proxy: StartedProxy | undefined;
@@ -132,5 +132,34 @@ describe("a call that fails its schema", () => {
     expect(readToolUses(events)).toEqual([{ name: "Bash", input: { timeout: 5 } }]);
     expect(engine!.requestsTo("/v1/messages")).toHaveLength(1);
     expect(await metricsText()).toContain('anyclaude_tool_call_fixes_total{kind="invalid"} 1');
+  });
+});
+
+describe("tools a local engine cannot run", () => {
+  const WEB_SEARCH = { type: "web_search_20250305", name: "web_search", max_uses: 5 };
+  const answer = anthropicJson(anthropicMessageBody({ blocks: [{ type: "text", text: "Done." }] }));
+  const sentTools = () => engine!.requestsTo("/v1/messages").map((request) => (request.body as { tools?: Array<{ name: string }> }).tools);
+
+  test("a server tool anyclaude does not run (no searcher) is not offered to a local engine, with a warning", async () => {
+    await start(answer);
+    const response = await postToolRequest(proxy!.url, false, { tools: [...CASE_TOOLS, WEB_SEARCH] });
+    expect(response.status).toBe(200);
+    expect(sentTools()).toEqual([CASE_TOOLS]);
+    const line = proxy!.logs.find((record) => record.msg === "messages");
+    expect(String(line?.warnings)).toContain(`dropped-tool@tools[${CASE_TOOLS.length}]`);
+  });
+
+  test("with only such tools, the request goes without tools or tool_choice", async () => {
+    await start(answer);
+    const response = await postToolRequest(proxy!.url, false, { tools: [WEB_SEARCH], tool_choice: { type: "auto" } });
+    expect(response.status).toBe(200);
+    const [sent] = engine!.requestsTo("/v1/messages").map((request) => request.body as Record<string, unknown>);
+    expect("tools" in sent! || "tool_choice" in sent!).toBe(false);
+  });
+
+  test("an Anthropic upstream gets it as declared", async () => {
+    await start(answer, "anthropic");
+    await postToolRequest(proxy!.url, false, { tools: [...CASE_TOOLS, WEB_SEARCH] });
+    expect(sentTools()).toEqual([[...CASE_TOOLS, WEB_SEARCH]]);
   });
 });
