@@ -65,6 +65,11 @@ export const McpSchema = t.Object(
           description:
             "Answer requests that carry Anthropic's `mcp_servers` (the MCP connector): anyclaude connects to those URLs, offers their tools and runs the calls. Off: the field is dropped with a warning.",
         }),
+        allowedUrls: t.Array(t.String({ pattern: "^https?://" }), {
+          default: [],
+          description:
+            "URL prefixes a request's `mcp_servers` may name (origin, then path: `https://mcp.example.com/` allows every server there). Empty: any URL while anyclaude listens on loopback (its clients are this machine's user), none when it listens beyond, since the connector connects from anyclaude's place in the network.",
+        }),
         connectTimeoutMs: Ms(1, 10_000, "How long connecting to a request's server and listing its tools may take."),
         timeoutMs: Ms(1, 60_000, "Longest a call of a request's server's tool may take."),
         idleMs: Ms(1_000, 300_000, "A connection unused this long is closed; the next request with that server connects again."),

@@ -9,8 +9,9 @@ import type { MCPServerURLDefinitionParam, MCPToolsetParam, ToolParam } from "..
 import type { ProxyTool } from "../tools/proxy-tool";
 import { createMcpProxyTool } from "./create-mcp-proxy-tool";
 import { McpConnection } from "./mcp-connection";
+import { type ConnectorUrlPolicy, refuseConnectorUrl } from "./refuse-connector-url";
 
-export interface McpConnectorSettings {
+export interface McpConnectorSettings extends ConnectorUrlPolicy {
   connectTimeoutMs: number;
   timeoutMs: number;
   idleMs: number;
@@ -50,6 +51,13 @@ export class McpConnector {
     const perServer = await Promise.all(
       servers.map(async (server, index) => {
         if (server.tool_configuration?.enabled === false) return [];
+        const refused = refuseConnectorUrl(server.url, this.settings);
+        if (refused !== undefined) {
+          throw new InvalidRequestError(
+            `MCP server "${server.name}" at ${server.url} is not connected to: ${refused}`,
+            `mcp_servers.${index}`,
+          );
+        }
         const connection = await this.#connect(server, signal).catch((error: unknown) => {
           if (signal.aborted) throw error;
           const detail = error instanceof Error ? error.message : String(error);

@@ -5,6 +5,7 @@
  * cache's store only when some server has a tool marked idempotent, the search providers only
  * when one is set up, so a `serve` that uses none of them holds none of them.
  */
+import { isLoopbackHost } from "../access/is-loopback-host";
 import type { Config } from "../config/config-schema";
 import { resolveSearchSettings } from "../config/resolve-search-settings";
 import type { Logger } from "../log/logger";
@@ -55,7 +56,11 @@ export async function createProxyToolServices(config: Config, options: CreatePro
   let connector: Promise<McpConnector> | undefined;
   const openConnector = () =>
     (connector ??= import("../mcp/mcp-connector").then(
-      ({ McpConnector }) => new McpConnector({ ...mcp.connector, clientVersion: options.version }, options.logger),
+      ({ McpConnector }) =>
+        new McpConnector(
+          { ...mcp.connector, listensBeyondLoopback: !isLoopbackHost(config.server.host), clientVersion: options.version },
+          options.logger,
+        ),
     ));
   const idempotent = Object.values(mcp.servers).some((server) => server.idempotent.length > 0);
   const cache = idempotent

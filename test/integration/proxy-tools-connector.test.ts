@@ -150,4 +150,29 @@ describe("the MCP connector (mcp_servers)", () => {
     expect(toolNamesIn(engineRequests(engine)[0]!)).toEqual([]);
     expect(proxy.logs.find((record) => record.msg === "messages")?.warnings).toContain("dropped-field@mcp_servers");
   });
+
+  test("mcp.connector.allowedUrls: a server under none of its prefixes is the client's 400, and is never contacted", async () => {
+    const { mcp, proxy } = await setUp({ mcp: { connector: { allowedUrls: ["https://mcp.example.com/"] } } });
+    const response = await postMessage(proxy, { mcp_servers: [{ type: "url", url: mcp.url, name: "calc", authorization_token: "t" }] });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: { type: string; message: string } };
+    expect(body.error.type).toBe("invalid_request_error");
+    expect(body.error.message).toBe(
+      `mcp_servers.0: MCP server "calc" at ${mcp.url} is not connected to: it is not under any of mcp.connector.allowedUrls`,
+    );
+    expect(mcp.authorizations).toEqual([]);
+  });
+
+  test("mcp.connector.allowedUrls: a server under one of its prefixes is connected to", async () => {
+    const mcp = await startTestMcpServer([ADD]);
+    defer(() => mcp.stop());
+    const engine = startToolCallingEngine(addOnce);
+    defer(() => engine.stop());
+    const allowed = { mcp: { connector: { allowedUrls: ["https://mcp.example.com/", `${new URL(mcp.url).origin}/`] } } };
+    const proxy = await startProxy({ cache: { enabled: false }, ...allowed }, [{ url: engine.url, kind: "llamacpp", mode: "translate" }]);
+    defer(() => proxy.stop());
+    const response = await postMessage(proxy, { mcp_servers: [{ type: "url", url: mcp.url, name: "calc" }] });
+    expect(response.status).toBe(200);
+    expect(mcp.calls).toEqual([{ name: "add", args: { a: 2, b: 3 } }]);
+  });
 });
