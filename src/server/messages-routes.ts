@@ -6,6 +6,7 @@ import { CountTokensSchema, MessageCreateSchema } from "../protocol/anthropic/me
 import type { AppServices } from "./app-services";
 import { handleCountTokens } from "./handle-count-tokens";
 import { type ErrorHeaders, handleCreateMessage } from "./handle-create-message";
+import { COUNT_TOKENS_RESPONSES, MESSAGES_RESPONSES } from "./openapi-responses";
 import { readJsonBody } from "./read-json-body";
 import { releaseWhenSent } from "./release-when-sent";
 import type { RequestIds } from "./request-id";
@@ -79,6 +80,7 @@ export function createMessagesRoutes(services: AppServices, { readClientKey, req
         summary: "Create a message (Anthropic Messages API; streams SSE when `stream: true`)",
         tags: ["Anthropic"],
         requestBody: jsonBody(MessageCreateSchema, "An Anthropic Messages request, e.g. as Claude Code sends it."),
+        responses: MESSAGES_RESPONSES,
       },
     })
     .post("/v1/messages/count_tokens", serve("count_tokens", handleCountTokens), {
@@ -87,6 +89,7 @@ export function createMessagesRoutes(services: AppServices, { readClientKey, req
         summary: "Count input tokens (exact via the backend's tokenizer when it has one)",
         tags: ["Anthropic"],
         requestBody: jsonBody(CountTokensSchema, "The same fields as a Messages request, without max_tokens."),
+        responses: COUNT_TOKENS_RESPONSES,
       },
     });
 }

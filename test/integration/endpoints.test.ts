@@ -152,6 +152,18 @@ describe("GET /docs", () => {
     expect(body.info.title).toBe("anyclaude");
     expect(body.paths["/v1/messages"]).toHaveProperty("post");
     expect(body.paths["/v1/messages/count_tokens"]).toHaveProperty("post");
+    // What each answers, the error body included, as Claude Code and the SDK read them.
+    const responses = (path: string) =>
+      (body.paths[path]!.post as { responses: Record<string, { content: Record<string, { schema: unknown }> }> }).responses;
+    const messages = responses("/v1/messages");
+    expect(Object.keys(messages["200"]!.content).sort()).toEqual(["application/json", "text/event-stream"]);
+    expect(messages["200"]!.content["application/json"]!.schema).toMatchObject({ properties: { type: { const: "message" } } });
+    for (const status of ["400", "401", "413", "429", "529"]) {
+      expect(messages[status]!.content["application/json"]!.schema).toMatchObject({ properties: { type: { const: "error" } } });
+    }
+    expect(responses("/v1/messages/count_tokens")["200"]!.content["application/json"]!.schema).toMatchObject({
+      properties: { input_tokens: { type: "integer" } },
+    });
     expect(Object.keys(body.paths).some((path) => path.startsWith("/docs"))).toBe(false);
   });
 });
