@@ -7,7 +7,7 @@
  */
 import { isLoopbackHost } from "../access/is-loopback-host";
 import type { Config } from "../config/config-schema";
-import { resolveSearchSettings } from "../config/resolve-search-settings";
+import { resolveSearchSettings, type SearchProviderSettings } from "../config/resolve-search-settings";
 import type { Logger } from "../log/logger";
 import type { McpConnector } from "../mcp/mcp-connector";
 import type { McpServers } from "../mcp/mcp-servers";
@@ -29,6 +29,8 @@ export interface CreateProxyToolServicesOptions {
   metrics?: Metrics;
   /** The search providers' fetch (tests hand in one that refuses any other host). */
   fetch?: typeof fetch;
+  /** The search providers, when the caller resolved them already (start-up does, to stop early); else resolved here. */
+  searchProviders?: SearchProviderSettings[];
 }
 
 /**
@@ -44,7 +46,7 @@ export interface CreateProxyToolServicesOptions {
 export async function createProxyToolServices(config: Config, options: CreateProxyToolServicesOptions): Promise<ProxyToolServicesHandle> {
   const { mcp } = config;
   const hasServers = Object.keys(mcp.servers).length > 0;
-  const searchProviders = resolveSearchSettings(config.search, options.env);
+  const searchProviders = options.searchProviders ?? resolveSearchSettings(config.search, options.env);
   if (!hasServers && !mcp.connector.enabled && searchProviders.length === 0) return { close: async () => {} };
 
   let servers: McpServers | undefined;

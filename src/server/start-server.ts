@@ -77,8 +77,8 @@ const SHUTDOWN_RETRY_AFTER_S = 5;
 const REPROBE_MS = 5_000;
 
 export async function startServer(config: Config, options: StartOptions): Promise<RunningServer> {
-  // A search provider listed but not set up stops start-up here, before anything runs; the searcher reads them again later.
-  resolveSearchSettings(config.search, options.env);
+  // A search provider listed but not set up stops start-up here, before anything runs.
+  const searchProviders = resolveSearchSettings(config.search, options.env);
   const access = await createClientAccess(config, options);
   const exposure = decideListenExposure({
     host: config.server.host,
@@ -126,6 +126,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     logger: options.logger,
     version: options.version,
     metrics,
+    searchProviders,
   });
   const streams = new OpenStreams();
   const liveStreams = new OpenStreams();
