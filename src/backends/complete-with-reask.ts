@@ -5,7 +5,7 @@
  * (docs/decisions/0021-tool-call-checks.md).
  */
 import type { ContentBlock, Message } from "../protocol/anthropic/messages";
-import { describeInvalidCall, type InvalidToolCall } from "../tools/build-reask-request";
+import { describeInvalidCall, type InvalidToolCall } from "../tool-calls/build-reask-request";
 import type { CallOptions } from "./backend";
 
 /** An answer's calls held back because they failed their schema, and the answer's text before them. */

@@ -7,8 +7,8 @@
 import { BackendProtocolError } from "../errors/proxy-error";
 import type { CountTokensParams, Message, MessageCreateParams } from "../protocol/anthropic/messages";
 import { checkChatCompletion } from "../protocol/openai/chat-response-schema";
-import { buildReaskRequest } from "../tools/build-reask-request";
-import { describeToolsInPrompt } from "../tools/describe-tools-in-prompt";
+import { buildReaskRequest } from "../tool-calls/build-reask-request";
+import { describeToolsInPrompt } from "../tool-calls/describe-tools-in-prompt";
 import { convertAnthropicRequestToOpenAIChat } from "../translate/convert-anthropic-request-to-openai-chat";
 import { convertOpenAIChatCompletionToAnthropic } from "../translate/convert-openai-chat-completion-to-anthropic";
 import { isFunctionTool } from "../translate/is-function-tool";

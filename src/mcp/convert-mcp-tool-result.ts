@@ -4,7 +4,7 @@
  * result that is only structured content is given as its JSON.
  */
 import type { TextBlock } from "../protocol/anthropic/messages";
-import type { ProxyToolOutput } from "../tools/proxy-tool";
+import type { ProxyToolOutput } from "../proxy-tools/proxy-tool";
 
 /** The parts of MCP's CallToolResult read here (the SDK's type, loosely). */
 export interface McpCallResult {

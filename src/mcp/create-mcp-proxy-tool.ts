@@ -4,8 +4,8 @@
  * them, and a call goes to the server's live session.
  */
 import type { ContentBlock } from "../protocol/anthropic/messages";
-import { toMcpToolName } from "../tools/mcp-tool-name";
-import { type ProxyTool, textOutput } from "../tools/proxy-tool";
+import { toMcpToolName } from "../proxy-tools/mcp-tool-name";
+import { type ProxyTool, textOutput } from "../proxy-tools/proxy-tool";
 import type { McpConnection, McpToolInfo } from "./mcp-connection";
 
 export interface McpProxyToolSettings {

@@ -6,7 +6,7 @@
 import { InvalidRequestError } from "../errors/proxy-error";
 import type { Logger } from "../log/logger";
 import type { MCPServerURLDefinitionParam, MCPToolsetParam, ToolParam } from "../protocol/anthropic/messages";
-import type { ProxyTool } from "../tools/proxy-tool";
+import type { ProxyTool } from "../proxy-tools/proxy-tool";
 import { createMcpProxyTool } from "./create-mcp-proxy-tool";
 import { McpConnection } from "./mcp-connection";
 import { type ConnectorUrlPolicy, refuseConnectorUrl } from "./refuse-connector-url";

@@ -6,7 +6,7 @@
  */
 import type { McpServerConfig } from "../config/mcp-config-schema";
 import type { Logger } from "../log/logger";
-import type { ProxyTool } from "../tools/proxy-tool";
+import type { ProxyTool } from "../proxy-tools/proxy-tool";
 import { createMcpProxyTool } from "./create-mcp-proxy-tool";
 import { McpConnection, type McpToolInfo, type McpTransportSpec } from "./mcp-connection";
 

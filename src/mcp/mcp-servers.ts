@@ -5,7 +5,7 @@
 import { ConfigError } from "../config/config-error";
 import type { McpConfig, McpServerConfig } from "../config/mcp-config-schema";
 import type { Logger } from "../log/logger";
-import type { ProxyTool } from "../tools/proxy-tool";
+import type { ProxyTool } from "../proxy-tools/proxy-tool";
 import type { McpTransportSpec } from "./mcp-connection";
 import { McpServerSupervisor, type SupervisedState } from "./mcp-server-supervisor";
 

@@ -5,7 +5,7 @@
  * the next piece shows which. `arr[1]` is code, not a citation; a number no result has stays text.
  */
 import type { WebSearchResultLocation } from "../protocol/anthropic/messages";
-import { HeldText } from "../tools/held-text";
+import { HeldText } from "../tool-calls/held-text";
 
 export type CitedPiece = { type: "text"; text: string } | { type: "citation"; citations: WebSearchResultLocation[] };
 

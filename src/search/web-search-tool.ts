@@ -5,7 +5,7 @@
  * the request's searches against `max_uses` and numbers results on from earlier turns.
  */
 import type { ContentBlock, WebSearchResultBlock, WebSearchToolResultErrorCode } from "../protocol/anthropic/messages";
-import { type ProxyTool, type ProxyToolOutput, textOutput } from "../tools/proxy-tool";
+import { type ProxyTool, type ProxyToolOutput, textOutput } from "../proxy-tools/proxy-tool";
 import { describeSearchErrorForModel, describeSearchResultsForModel } from "./describe-search-results-for-model";
 import { encodeSearchResult, type NumberedSearchResult } from "./search-result-codec";
 import type { WebSearchToolEntry } from "./web-search-tool-entry";

@@ -7,14 +7,14 @@
 import type { StartedAnswer } from "../backends/start-answer";
 import type { McpServerStatus } from "../mcp/mcp-servers";
 import type { MCPServerURLDefinitionParam, MessageCreateParams, ToolParam } from "../protocol/anthropic/messages";
+import { addProxyToolsToRequest } from "../proxy-tools/add-proxy-tools-to-request";
+import { executeProxyToolCall, type ProxyToolCallObserver, type ToolResultCache } from "../proxy-tools/execute-proxy-tool-call";
+import { type ProxyTool, type ProxyToolSet, toProxyToolSet } from "../proxy-tools/proxy-tool";
+import { continueProxyToolLoop } from "../proxy-tools/run-proxy-tool-loop";
 import { DispatchError, type Dispatched, type DispatchTarget } from "../router/dispatch-result";
 import { readWebSearchToolResult } from "../search/read-web-search-tool-result";
 import { findWebSearchToolEntry, WEB_SEARCH_TOOL_TYPE } from "../search/web-search-tool-entry";
 import type { WebSearcher } from "../search/web-search-types";
-import { addProxyToolsToRequest } from "../tools/add-proxy-tools-to-request";
-import { executeProxyToolCall, type ProxyToolCallObserver, type ToolResultCache } from "../tools/execute-proxy-tool-call";
-import { type ProxyTool, type ProxyToolSet, toProxyToolSet } from "../tools/proxy-tool";
-import { continueProxyToolLoop } from "../tools/run-proxy-tool-loop";
 import type { TranslationWarning } from "../translate/translation-warning";
 import type { AppServices } from "./app-services";
 import { WebSearchStep } from "./web-search-step";

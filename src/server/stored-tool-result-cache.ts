@@ -6,9 +6,9 @@
 import { writeCanonicalJson } from "../cache/canonical-json";
 import type { Config } from "../config/config-schema";
 import type { Logger } from "../log/logger";
+import type { ToolResultCache } from "../proxy-tools/execute-proxy-tool-call";
+import type { ProxyTool, ProxyToolOutput } from "../proxy-tools/proxy-tool";
 import { toolResults } from "../store/schema";
-import type { ToolResultCache } from "../tools/execute-proxy-tool-call";
-import type { ProxyTool, ProxyToolOutput } from "../tools/proxy-tool";
 import { LazyStore } from "./lazy-store";
 import { StoredResults, type StoredResultsOptions } from "./stored-results";
 

@@ -8,13 +8,13 @@
 import type { StartedAnswer } from "../backends/start-answer";
 import type { Metrics } from "../metrics/metrics";
 import type { MessageCreateParams } from "../protocol/anthropic/messages";
+import type { ProxyTool } from "../proxy-tools/proxy-tool";
 import { citeSearchResultsInMessage } from "../search/cite-search-results-in-message";
 import { CiteSearchResultsInStream } from "../search/cite-search-results-in-stream";
 import { SearchResultTable } from "../search/search-result-table";
 import { createWebSearchTool } from "../search/web-search-tool";
 import type { WebSearchToolEntry } from "../search/web-search-tool-entry";
 import type { WebSearcher } from "../search/web-search-types";
-import type { ProxyTool } from "../tools/proxy-tool";
 
 /** The searcher bounds each provider's time itself; this only keeps a stuck one from holding the answer. */
 const WEB_SEARCH_TIMEOUT_MS = 60_000;

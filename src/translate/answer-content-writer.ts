@@ -5,8 +5,8 @@
  * stream converter and the native-mode filter, so both handle tool calls alike.
  */
 import type { MessageStreamEvent } from "../protocol/anthropic/stream-events";
-import type { InvalidToolCall } from "../tools/build-reask-request";
-import type { TextCallSegment, TextToolCallParser } from "../tools/text-tool-call-parser";
+import type { InvalidToolCall } from "../tool-calls/build-reask-request";
+import type { TextCallSegment, TextToolCallParser } from "../tool-calls/text-tool-call-parser";
 import { AnthropicBlockWriter } from "./anthropic-block-writer";
 import type { ToolUseIdGenerator } from "./generate-tool-use-id";
 import { type AnswerToolCall, ToolCallGate, type ToolCallHandling } from "./tool-call-gate";

@@ -6,7 +6,7 @@
 import type { ContentBlock, Message } from "../protocol/anthropic/messages";
 import type { MessageStreamEvent } from "../protocol/anthropic/stream-events";
 import type { ChatCompletion } from "../protocol/openai/chat-response-schema";
-import type { InvalidToolCall } from "../tools/build-reask-request";
+import type { InvalidToolCall } from "../tool-calls/build-reask-request";
 import { AnswerContentWriter } from "./answer-content-writer";
 import { collectContentBlocks } from "./collect-content-blocks";
 import { convertOpenAIChatUsage } from "./convert-openai-chat-usage";

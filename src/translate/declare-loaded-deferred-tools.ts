@@ -1,12 +1,12 @@
 /**
- * Declares the deferred tools a conversation has loaded (src/tools/find-loaded-deferred-tools.ts)
+ * Declares the deferred tools a conversation has loaded (src/tool-calls/find-loaded-deferred-tools.ts)
  * to the engine: an engine that constrains calls to the declared tools (llama-server's tool
  * grammar) would otherwise refuse the call the model makes after ToolSearch. They go after the
  * other tools, in the order they were loaded, so the prompt's prefix changes once per loaded
  * tool, not on every turn (Claude Code itself slots them in alphabetically).
  */
 import type { ToolParam } from "../protocol/anthropic/messages";
-import type { LoadedDeferredTools } from "../tools/find-loaded-deferred-tools";
+import type { LoadedDeferredTools } from "../tool-calls/find-loaded-deferred-tools";
 import { removeDeferredAnthropicTools } from "./remove-deferred-anthropic-tools";
 import type { Translated, TranslationWarning } from "./translation-warning";
 

@@ -7,7 +7,7 @@
  */
 import type { ContentBlock, Message } from "../protocol/anthropic/messages";
 import type { MessageDeltaEvent, MessageStreamEvent } from "../protocol/anthropic/stream-events";
-import type { InvalidToolCall } from "../tools/build-reask-request";
+import type { InvalidToolCall } from "../tool-calls/build-reask-request";
 import { AnswerContentWriter } from "./answer-content-writer";
 import { collectContentBlocks } from "./collect-content-blocks";
 import { generateToolUseId, type ToolUseIdGenerator } from "./generate-tool-use-id";

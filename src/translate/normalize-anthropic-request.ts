@@ -6,7 +6,7 @@
 import type { SystemMessageHandling } from "../config/config-choices";
 import { type ConversationMemo, reuseForItems, reuseInContext } from "../json/conversation-memo";
 import type { MessageCreateParams, OutputConfigParam, TextBlockParam } from "../protocol/anthropic/messages";
-import { findLoadedDeferredTools, type LoadedDeferredTools } from "../tools/find-loaded-deferred-tools";
+import { findLoadedDeferredTools, type LoadedDeferredTools } from "../tool-calls/find-loaded-deferred-tools";
 import { declareLoadedDeferredTools } from "./declare-loaded-deferred-tools";
 import { mergeConsecutiveAnthropicMessages } from "./merge-consecutive-anthropic-messages";
 import { relocateAnthropicSystemMessages } from "./relocate-anthropic-system-messages";

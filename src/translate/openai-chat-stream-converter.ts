@@ -8,7 +8,7 @@
 import type { Usage } from "../protocol/anthropic/messages";
 import type { MessageStreamEvent } from "../protocol/anthropic/stream-events";
 import type { ChatCompletionChunk, ChatUsage } from "../protocol/openai/chat-response-schema";
-import type { InvalidToolCall } from "../tools/build-reask-request";
+import type { InvalidToolCall } from "../tool-calls/build-reask-request";
 import { AnswerContentWriter } from "./answer-content-writer";
 import { convertOpenAIChatUsage, type LlamaTimings } from "./convert-openai-chat-usage";
 import { generateToolUseId, type ToolUseIdGenerator } from "./generate-tool-use-id";

@@ -1,15 +1,15 @@
 /**
  * Every tool call of an answer passes here before it reaches the client, whether the engine
  * sent it as a structured call or the model wrote it as text: its input is checked and mended
- * against the declared tool (src/tools/check-tool-call.ts), single-call mode drops the extras,
+ * against the declared tool (src/tool-calls/check-tool-call.ts), single-call mode drops the extras,
  * and a call that is still invalid is held back for a re-ask when the caller can make one.
  */
 import type { ContentBlock, ToolParam } from "../protocol/anthropic/messages";
-import type { InvalidToolCall } from "../tools/build-reask-request";
-import { checkToolCall } from "../tools/check-tool-call";
-import { type DeclaredTools, indexDeclaredTools } from "../tools/declared-tools";
-import type { TextFormId } from "../tools/text-forms/text-form";
-import { TextToolCallParser } from "../tools/text-tool-call-parser";
+import type { InvalidToolCall } from "../tool-calls/build-reask-request";
+import { checkToolCall } from "../tool-calls/check-tool-call";
+import { type DeclaredTools, indexDeclaredTools } from "../tool-calls/declared-tools";
+import type { TextFormId } from "../tool-calls/text-forms/text-form";
+import { TextToolCallParser } from "../tool-calls/text-tool-call-parser";
 import type { ToolUseIdGenerator } from "./generate-tool-use-id";
 import type { TranslationWarning } from "./translation-warning";
 

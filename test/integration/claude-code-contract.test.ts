@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import Anthropic from "@anthropic-ai/sdk";
 import type { MessageCreateParams, TextBlockParam } from "../../src/protocol/anthropic/messages";
 import type { MessageStreamEvent } from "../../src/protocol/anthropic/stream-events";
-import { findLoadedDeferredTools } from "../../src/tools/find-loaded-deferred-tools";
+import { findLoadedDeferredTools } from "../../src/tool-calls/find-loaded-deferred-tools";
 import { checkAnthropicEventOrder } from "../support/check-anthropic-event-order";
 import { type RecordedClaudeCodeRequest, readAcceptedClaudeCodeReply, readClaudeCodeRequests } from "../support/claude-code-fixtures";
 import {

@@ -4,7 +4,7 @@
  * prose that shows call-shaped JSON and must stay text. The parser tests stream them in random
  * pieces; bench/tools.ts mutates them into its corpus.
  */
-import type { TextFormId } from "../../src/tools/text-forms/text-form";
+import type { TextFormId } from "../../src/tool-calls/text-forms/text-form";
 
 export interface TextFormCase {
   /** "<template it was written from>: <what it shows>". */

@@ -23,8 +23,10 @@ const ALLOWED: Record<string, string[]> = {
   store: ["protocol", "config", "native"],
   embed: ["native"],
   // log: the progress display of an index rebuild.
-  cache: ["json", "protocol", "errors", "translate", "tools", "store", "embed", "native", "log"],
-  translate: ["json", "protocol", "tools"],
+  cache: ["json", "protocol", "errors", "translate", "store", "embed", "native", "log"],
+  // Calls a model wrote as text and the checks of a call's input: pure, below translate.
+  "tool-calls": ["protocol"],
+  translate: ["json", "protocol", "tool-calls"],
   // The request history: rows into the store, summaries out of it.
   history: ["store"],
   // Who may call and how much: client keys, their limits, login sessions; the store is handed in.
@@ -33,15 +35,14 @@ const ALLOWED: Record<string, string[]> = {
   context: ["json", "protocol", "errors", "translate", "config"],
   // Slims system prompts and tool definitions; reads its tier names from the config schema.
   prompt: ["json", "protocol", "translate", "config"],
-  // Two halves that should become two folders: text-form calls and input checks (pure, used by
-  // translate) and the proxy-run tool loop (model call handed in), which reads translate and cache.
-  tools: ["json", "protocol", "errors", "translate", "cache"],
+  // The proxy-run tool loop (model call handed in), which reads translate and cache.
+  "proxy-tools": ["json", "protocol", "errors", "translate", "cache", "tool-calls"],
   // Adapters from MCP servers to the tools' interface.
-  mcp: ["protocol", "errors", "config", "log", "tools"],
+  mcp: ["protocol", "errors", "config", "log", "proxy-tools"],
   // Search providers and the searcher (cache and observer handed in), proactive search, and the web_search server tool.
-  search: ["protocol", "errors", "config", "log", "tools"],
-  backends: ["json", "protocol", "errors", "sse", "translate", "tools", "config"],
-  router: ["json", "protocol", "errors", "translate", "tools", "config", "backends"],
+  search: ["protocol", "errors", "config", "log", "tool-calls", "proxy-tools"],
+  backends: ["json", "protocol", "errors", "sse", "translate", "tool-calls", "config"],
+  router: ["json", "protocol", "errors", "translate", "config", "backends"],
   server: [
     "json",
     "protocol",
@@ -59,7 +60,8 @@ const ALLOWED: Record<string, string[]> = {
     "embed",
     "native",
     "context",
-    "tools",
+    "tool-calls",
+    "proxy-tools",
     "mcp",
     "search",
     "history",
@@ -83,7 +85,8 @@ const ALLOWED: Record<string, string[]> = {
     "store",
     "embed",
     "context",
-    "tools",
+    "tool-calls",
+    "proxy-tools",
     "mcp",
     "search",
     "history",

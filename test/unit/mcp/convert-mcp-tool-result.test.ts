@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { convertMcpToolResult } from "../../../src/mcp/convert-mcp-tool-result";
-import { toMcpToolName } from "../../../src/tools/mcp-tool-name";
+import { toMcpToolName } from "../../../src/proxy-tools/mcp-tool-name";
 
 test.each([
   [{ content: [{ type: "text", text: "Echo: hi" }] }, ["Echo: hi"], false],

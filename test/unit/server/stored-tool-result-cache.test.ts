@@ -7,9 +7,9 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type ProxyTool, textOutput } from "../../../src/proxy-tools/proxy-tool";
 import { StoredToolResultCache } from "../../../src/server/stored-tool-result-cache";
 import { openStore } from "../../../src/store/open-store";
-import { type ProxyTool, textOutput } from "../../../src/tools/proxy-tool";
 
 const dir = mkdtempSync(join(tmpdir(), "anyclaude-tool-results-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -7,7 +7,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { THINKING_STYLES, type ThinkingStyle } from "../../../src/config/config-choices";
 import type { MessageCreateParams, TextBlockParam, ToolParam } from "../../../src/protocol/anthropic/messages";
-import { findLoadedDeferredTools } from "../../../src/tools/find-loaded-deferred-tools";
+import { findLoadedDeferredTools } from "../../../src/tool-calls/find-loaded-deferred-tools";
 import { convertAnthropicRequestToOpenAIChat } from "../../../src/translate/convert-anthropic-request-to-openai-chat";
 import { type NormalizeOptions, normalizeAnthropicRequest } from "../../../src/translate/normalize-anthropic-request";
 

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConversationMemo } from "../../../src/json/conversation-memo";
 import type { MessageCreateParams, MessageParam, ToolParam } from "../../../src/protocol/anthropic/messages";
-import { findLoadedDeferredTools } from "../../../src/tools/find-loaded-deferred-tools";
+import { findLoadedDeferredTools } from "../../../src/tool-calls/find-loaded-deferred-tools";
 import { convertAnthropicRequestToOpenAIChat } from "../../../src/translate/convert-anthropic-request-to-openai-chat";
 import { declareLoadedDeferredTools } from "../../../src/translate/declare-loaded-deferred-tools";
 import { normalizeAnthropicRequest } from "../../../src/translate/normalize-anthropic-request";

@@ -3,8 +3,8 @@
  * outputs the model reads; idempotent tools go through the cache, other tools never do.
  */
 import { describe, expect, test } from "bun:test";
-import { executeProxyToolCall, type ProxyToolCallOutcome, type ToolResultCache } from "../../../src/tools/execute-proxy-tool-call";
-import { type ProxyTool, type ProxyToolOutput, textOutput } from "../../../src/tools/proxy-tool";
+import { executeProxyToolCall, type ProxyToolCallOutcome, type ToolResultCache } from "../../../src/proxy-tools/execute-proxy-tool-call";
+import { type ProxyTool, type ProxyToolOutput, textOutput } from "../../../src/proxy-tools/proxy-tool";
 
 function tool(run: ProxyTool["run"], overrides: Partial<ProxyTool> = {}): ProxyTool {
   return {

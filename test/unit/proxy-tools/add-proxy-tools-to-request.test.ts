@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { MessageCreateParams, ToolParam } from "../../../src/protocol/anthropic/messages";
-import { addProxyToolsToRequest } from "../../../src/tools/add-proxy-tools-to-request";
-import { type ProxyTool, textOutput } from "../../../src/tools/proxy-tool";
+import { addProxyToolsToRequest } from "../../../src/proxy-tools/add-proxy-tools-to-request";
+import { type ProxyTool, textOutput } from "../../../src/proxy-tools/proxy-tool";
 
 function tool(name: string): ProxyTool {
   return {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { deepFreeze } from "../../../src/json/deep-freeze";
-import { checkToolCall } from "../../../src/tools/check-tool-call";
-import { indexDeclaredTools } from "../../../src/tools/declared-tools";
+import { checkToolCall } from "../../../src/tool-calls/check-tool-call";
+import { indexDeclaredTools } from "../../../src/tool-calls/declared-tools";
 import { CASE_TOOLS } from "../../support/text-form-calls";
 
 const tools = indexDeclaredTools(CASE_TOOLS);

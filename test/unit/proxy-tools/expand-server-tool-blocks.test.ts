@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { MessageParam } from "../../../src/protocol/anthropic/messages";
-import { expandServerToolBlocks } from "../../../src/tools/expand-server-tool-blocks";
+import { expandServerToolBlocks } from "../../../src/proxy-tools/expand-server-tool-blocks";
 
 const use = { type: "mcp_tool_use", id: "mcptoolu_1", name: "search", server_name: "docs", input: { q: "bun" } };
 const result = { type: "mcp_tool_result", tool_use_id: "mcptoolu_1", is_error: false, content: [{ type: "text", text: "found" }] };

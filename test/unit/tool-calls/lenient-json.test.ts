@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { escapeStrayQuotes } from "../../../src/tools/escape-stray-quotes";
-import { HeldText } from "../../../src/tools/held-text";
-import { parseLenientJson } from "../../../src/tools/parse-lenient-json";
+import { escapeStrayQuotes } from "../../../src/tool-calls/escape-stray-quotes";
+import { HeldText } from "../../../src/tool-calls/held-text";
+import { parseLenientJson } from "../../../src/tool-calls/parse-lenient-json";
 
 describe("escapeStrayQuotes", () => {
   test.each([

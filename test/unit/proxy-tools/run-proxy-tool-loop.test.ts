@@ -6,8 +6,8 @@
 import { describe, expect, test } from "bun:test";
 import type { Message, MessageCreateParams } from "../../../src/protocol/anthropic/messages";
 import type { MessageStreamEvent } from "../../../src/protocol/anthropic/stream-events";
-import { type ProxyTool, type ProxyToolOutput, textOutput, toProxyToolSet } from "../../../src/tools/proxy-tool";
-import { continueProxyToolLoop, type ModelAnswer } from "../../../src/tools/run-proxy-tool-loop";
+import { type ProxyTool, type ProxyToolOutput, textOutput, toProxyToolSet } from "../../../src/proxy-tools/proxy-tool";
+import { continueProxyToolLoop, type ModelAnswer } from "../../../src/proxy-tools/run-proxy-tool-loop";
 import { checkAnthropicEventOrder } from "../../support/check-anthropic-event-order";
 import { anthropicMessageBody, anthropicMessageEvents, type FakeAnthropicMessage } from "../../support/fake-anthropic-events";
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { MessageCreateParams } from "../../../src/protocol/anthropic/messages";
-import { describeToolsInPrompt } from "../../../src/tools/describe-tools-in-prompt";
+import { describeToolsInPrompt } from "../../../src/tool-calls/describe-tools-in-prompt";
 import { CASE_TOOLS } from "../../support/text-form-calls";
 
 const request: MessageCreateParams = {

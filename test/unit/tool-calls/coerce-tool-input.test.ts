@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { coerceToolInput } from "../../../src/tools/coerce-tool-input";
+import { coerceToolInput } from "../../../src/tool-calls/coerce-tool-input";
 
 const object = (properties: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ type: "object", properties, ...extra });
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { type TextCallSegment, TextToolCallParser } from "../../../src/tools/text-tool-call-parser";
+import { type TextCallSegment, TextToolCallParser } from "../../../src/tool-calls/text-tool-call-parser";
 import { splitAtRandom } from "../../support/split-into-pieces";
 import { CASE_TOOLS, type ExpectedSegment, TEXT_FORM_CASES } from "../../support/text-form-calls";
 
