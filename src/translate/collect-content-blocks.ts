@@ -16,7 +16,8 @@ import type { MessageStreamEvent } from "../protocol/anthropic/stream-events";
 export function collectContentBlocks(events: readonly MessageStreamEvent[]): ContentBlock[] {
   const blocks: ContentBlock[] = [];
   for (const event of events) {
-    if (event.type === "content_block_start") blocks[event.index] = structuredClone(event.content_block);
+    // A copy of the opened block: deltas only ever set its top-level fields, never what they hold.
+    if (event.type === "content_block_start") blocks[event.index] = { ...event.content_block };
     if (event.type !== "content_block_delta") continue;
     const block = blocks[event.index]!;
     const delta = event.delta;
