@@ -4,24 +4,13 @@
  * by the contract tests), so they cost nothing per request.
  */
 import { Type as t } from "@sinclair/typebox";
+import { ANTHROPIC_ERROR_TYPES } from "../protocol/anthropic/errors";
 
 const ErrorBodySchema = t.Object(
   {
     type: t.Literal("error"),
     error: t.Object({
-      type: t.Union(
-        [
-          "invalid_request_error",
-          "authentication_error",
-          "permission_error",
-          "not_found_error",
-          "request_too_large",
-          "rate_limit_error",
-          "timeout_error",
-          "api_error",
-          "overloaded_error",
-        ].map((type) => t.Literal(type)),
-      ),
+      type: t.Union(ANTHROPIC_ERROR_TYPES.map((type) => t.Literal(type))),
       message: t.String(),
     }),
     request_id: t.String({ description: "Also in the `request-id` header." }),
